@@ -1,0 +1,707 @@
+/*
+ * cli.c - common options, the input loop with accounting and reject
+ * reports, output set-up and JSON meta. Everything here may print and
+ * decide exit statuses; nothing here analyses records.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cells.h"
+#include "expr.h"
+#include "timeparse.h"
+#include "xalloc.h"
+#include "banned.h"
+
+enum {
+	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
+	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
+	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
+};
+
+static const struct option common_opts[] = {
+	{ "where", required_argument, NULL, 'w' },
+	{ "kind", required_argument, NULL, O_KIND },
+	{ "map", required_argument, NULL, O_MAP },
+	{ "delimiter", required_argument, NULL, O_DELIM },
+	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "tz", required_argument, NULL, O_TZ },
+	{ "cells", required_argument, NULL, O_CELLS },
+	{ "country", required_argument, NULL, O_COUNTRY },
+	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "field-cap", required_argument, NULL, O_FIELD_CAP },
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "rejects", required_argument, NULL, O_REJECTS },
+	{ "max-reject-messages", required_argument, NULL, O_MAX_REJECT_MSGS },
+	{ "progress", no_argument, NULL, O_PROGRESS },
+	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
+	{ "verbose", no_argument, NULL, O_VERBOSE },
+	{ "debug-dump-expr", no_argument, NULL, O_DUMP_EXPR },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+};
+
+static const char common_usage[] =
+"Common options:\n"
+"  -w, --where EXPR       keep only records for which EXPR is true\n"
+"      --kind cdr|ip      record kind (default: from the header)\n"
+"      --map F=COL,...    map columns (name or 1-based number) to fields\n"
+"      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
+"      --no-header        the first line is data; map with --map F=N\n"
+"      --dialect NAME     asterisk (header-less Master.csv) or none\n"
+"      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
+"      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
+"      --cells FILE       cell-site table (OpenCellID CSV or cell,lat,lon)\n"
+"      --field-cap N      longest field in bytes (default 1048576)\n"
+"  -f, --format F         table, csv, tsv, json, ndjson\n"
+"  -o, --output FILE      write there instead of standard output\n"
+"  -j, --threads N        worker threads (default: all cores)\n"
+"      --rejects FILE     write every rejected row there (CSV)\n"
+"      --max-reject-messages N  rejects reported per input on stderr (10)\n"
+"      --progress, --no-progress, --verbose, -h/--help, --version\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cdrsift: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_status(struct cli *cli, enum exit_status s)
+{
+	if (s > cli->status)
+		cli->status = s;
+}
+
+static int parse_map(struct cli *cli, const char *arg)
+{
+	char *text = xstrdup(arg), *p = text;
+	size_t n = 0, alloc = 0;
+	free(cli->map_text);
+	free(cli->map);
+	cli->map = NULL;
+	cli->map_text = text;
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		char *eq = strchr(p, '=');
+		if (!eq || eq == p || !eq[1]) {
+			cli_error("--map: expected FIELD=COLUMN, found '%s'", p);
+			return -1;
+		}
+		*eq = '\0';
+		int f = field_by_name(p, strlen(p));
+		if (f < 0 || (field_table[f].kinds & KB_DERIVED)) {
+			cli_error("--map: unknown field '%s'", p);
+			return -1;
+		}
+		VEC_GROW(cli->map, n + 1, alloc);
+		cli->map[n].field = f;
+		cli->map[n].column = eq + 1;
+		cli->map[n].position = 0;
+		char *end;
+		long pos = strtol(eq + 1, &end, 10);
+		if (*end == '\0' && pos > 0 && pos < 100000)
+			cli->map[n].position = (int)pos;
+		n++;
+		p = comma ? comma + 1 : NULL;
+	}
+	cli->so.map = cli->map;
+	cli->so.nmap = n;
+	return 0;
+}
+
+static int parse_delim(struct cli *cli, const char *arg)
+{
+	if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
+		cli->co.delimiter = '\t';
+	else if (strlen(arg) == 1 && strchr(",;|\t:", arg[0]))
+		cli->co.delimiter = arg[0];
+	else if (!strcmp(arg, "comma"))
+		cli->co.delimiter = ',';
+	else if (!strcmp(arg, "semicolon"))
+		cli->co.delimiter = ';';
+	else if (!strcmp(arg, "pipe"))
+		cli->co.delimiter = '|';
+	else {
+		cli_error("--delimiter: expected , ; | : or tab, found '%s'", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_count(const char *opt, const char *arg, long lo, long hi,
+		       long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 10);
+	if (errno || *end || end == arg || v < lo || v > hi) {
+		cli_error("%s: expected a number from %ld to %ld, found '%s'",
+			  opt, lo, hi, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void usage(const struct cli *cli, const struct cmd_opts *co, FILE *fp)
+{
+	fprintf(fp, "usage: cdrsift %s [OPTIONS] [FILE...]\n%s\n%s",
+		cli->cmd, co && co->usage ? co->usage : "", common_usage);
+}
+
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
+{
+	struct option opts[64];
+	size_t n = 0;
+	long v;
+
+	memset(cli, 0, sizeof(*cli));
+	cli->cmd = argv[0];
+	cli->argc = argc;
+	cli->argv = argv;
+	cli->format = -1;
+	cli->progress = -1;
+	cli->max_reject_messages = 10;
+	for (size_t i = 0; i < sizeof(common_opts) / sizeof(common_opts[0]); i++)
+		opts[n++] = common_opts[i];
+	for (size_t i = 0; co && co->longopts && co->longopts[i].name; i++)
+		if (n + 1 < sizeof(opts) / sizeof(opts[0]))
+			opts[n++] = co->longopts[i];
+	memset(&opts[n], 0, sizeof(opts[n]));
+
+	optind = 1;
+	opterr = 0;
+	for (;;) {
+		int c = getopt_long(argc, argv, ":w:f:o:j:hc", opts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'w':
+			cli->where = optarg;
+			break;
+		case O_KIND:
+			if (!strcmp(optarg, "cdr"))
+				cli->so.kind = KIND_CDR;
+			else if (!strcmp(optarg, "ip"))
+				cli->so.kind = KIND_IP;
+			else {
+				cli_error("--kind: expected cdr or ip, found '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_MAP:
+			if (parse_map(cli, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case O_DELIM:
+			if (parse_delim(cli, optarg) < 0)
+				return EXIT_USAGE;
+			break;
+		case O_NO_HEADER:
+			cli->so.no_header = 1;
+			break;
+		case O_TZ: {
+			struct diag d = DIAG_INIT;
+			tz_free(cli->tz);
+			cli->tz = NULL;
+			if (tz_load(&cli->tz, optarg, &d) < 0) {
+				cli_error("--tz: %s", buf_cstr(&d.msg));
+				diag_release(&d);
+				return EXIT_USAGE;
+			}
+			diag_release(&d);
+			cli->so.tz = cli->tz;
+			break;
+		}
+		case O_CELLS: {
+			struct diag d = DIAG_INIT;
+			if (cli->cells) {
+				cells_free(cli->cells);
+				cli->cells = NULL;
+			}
+			if (cells_load(&cli->cells, optarg, &d) < 0) {
+				cli_error("--cells: %s", buf_cstr(&d.msg));
+				diag_release(&d);
+				return EXIT_INPUT;
+			}
+			diag_release(&d);
+			cli->so.cells = cli->cells;
+			break;
+		}
+		case O_COUNTRY:
+			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
+			    strlen(optarg) > 4) {
+				cli_error("--country: expected a calling code "
+					  "such as 60, found '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cli->so.country = optarg;
+			break;
+		case O_DIALECT:
+			if (!strcmp(optarg, "asterisk"))
+				cli->so.dialect = DIALECT_ASTERISK;
+			else if (!strcmp(optarg, "none"))
+				cli->so.dialect = DIALECT_NONE;
+			else if (!strcmp(optarg, "auto"))
+				cli->so.dialect = DIALECT_AUTO;
+			else {
+				cli_error("--dialect: expected asterisk, none or "
+					  "auto, found '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case O_FIELD_CAP:
+			if (parse_count("--field-cap", optarg, 16, 1L << 30, &v) < 0)
+				return EXIT_USAGE;
+			cli->co.field_cap = (size_t)v;
+			break;
+		case 'f':
+			cli->format = out_format_by_name(optarg);
+			if (cli->format < 0) {
+				cli_error("--format: expected table, csv, tsv, json "
+					  "or ndjson, found '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case 'j':
+			if (parse_count("--threads", optarg, 0, 1024, &v) < 0)
+				return EXIT_USAGE;
+			cli->threads = (int)v;
+			break;
+		case O_REJECTS:
+			cli->rejects_path = optarg;
+			break;
+		case O_MAX_REJECT_MSGS:
+			if (parse_count("--max-reject-messages", optarg, 0,
+					1000000, &v) < 0)
+				return EXIT_USAGE;
+			cli->max_reject_messages = (int)v;
+			break;
+		case O_PROGRESS:
+			cli->progress = 1;
+			break;
+		case O_NO_PROGRESS:
+			cli->progress = 0;
+			break;
+		case O_VERBOSE:
+			cli->verbose = 1;
+			break;
+		case O_DUMP_EXPR:
+			cli->debug_dump_expr = 1;
+			break;
+		case 'h':
+			usage(cli, co, stdout);
+			return -1;
+		case O_VERSION:
+			printf("cdrsift %s\n", CDRSIFT_VERSION);
+			return -1;
+		case ':':
+			cli_error("option '%s' needs a value", argv[optind - 1]);
+			return EXIT_USAGE;
+		case '?':
+			cli_error("unknown option '%s' (see 'cdrsift %s --help')",
+				  argv[optind - 1], cli->cmd);
+			return EXIT_USAGE;
+		default:
+			if (co && co->handle && co->handle(co->ctx, c, optarg) == 0)
+				break;
+			return EXIT_USAGE;
+		}
+	}
+	cli->files = argv + optind;
+	cli->nfiles = argc - optind;
+	return 0;
+}
+
+int cli_term_width(void)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	if (cols && *cols)
+		return (int)strtol(cols, NULL, 10);
+	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+int cli_setup(struct cli *cli, enum record_kind kind_hint)
+{
+	if (cli->output) {
+		cli->out = fopen(cli->output, "w");
+		if (!cli->out) {
+			cli_error("cannot write '%s': %s", cli->output,
+				  strerror(errno));
+			return EXIT_INPUT;
+		}
+	} else {
+		cli->out = stdout;
+	}
+	cli->out_tty = isatty(fileno(cli->out));
+	if (cli->format < 0)
+		cli->format = cli->out_tty ? OUT_TABLE : OUT_CSV;
+	if (cli->rejects_path) {
+		cli->rejects = fopen(cli->rejects_path, "w");
+		if (!cli->rejects) {
+			cli_error("cannot write '%s': %s", cli->rejects_path,
+				  strerror(errno));
+			return EXIT_INPUT;
+		}
+		fputs("file,line,reason,detail,raw\n", cli->rejects);
+	}
+	if (cli->where) {
+		struct diag d = DIAG_INIT;
+		struct expr_opts eo;
+		memset(&eo, 0, sizeof(eo));
+		eo.kind = cli->so.kind != KIND_UNKNOWN ? cli->so.kind : kind_hint;
+		eo.tz = cli->tz;
+		eo.country = cli->so.country;
+		if (getenv("CDRSIFT_NO_JIT"))
+			eo.flags |= EXPR_NO_JIT;
+		if (expr_compile(&cli->expr, cli->where, &eo, &d) < 0) {
+			fprintf(stderr, "cdrsift: %s\n", buf_cstr(&d.msg));
+			diag_release(&d);
+			return EXIT_USAGE;
+		}
+		diag_release(&d);
+		if (cli->debug_dump_expr) {
+			struct buf b = BUF_INIT;
+			expr_dump(cli->expr, &b);
+			fputs(buf_cstr(&b), stdout);
+			buf_release(&b);
+			return -1;
+		}
+		cli->expr_st = expr_state_new(cli->expr);
+	}
+	return 0;
+}
+
+/* ---- the input loop ---- */
+
+const struct input_summary *cli_inputs(const struct cli *cli, size_t *n)
+{
+	*n = cli->ninputs;
+	return cli->inputs;
+}
+
+static void csv_field(FILE *fp, const char *s, size_t len)
+{
+	fputc('"', fp);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			fputc('"', fp);
+		fputc(s[i], fp);
+	}
+	fputc('"', fp);
+}
+
+static void report_reject(struct cli *cli, struct source *src,
+			  uint64_t *shown)
+{
+	const char *detail = buf_cstr(&src->last_detail);
+	if (cli->rejects) {
+		size_t rl = src->last_raw_len;
+		while (rl && (src->last_raw[rl - 1] == '\n' ||
+			      src->last_raw[rl - 1] == '\r'))
+			rl--;
+		csv_field(cli->rejects, src->name, strlen(src->name));
+		fprintf(cli->rejects, ",%llu,", (unsigned long long)src->last_line);
+		csv_field(cli->rejects, src->last_reason, strlen(src->last_reason));
+		fputc(',', cli->rejects);
+		csv_field(cli->rejects, detail, strlen(detail));
+		fputc(',', cli->rejects);
+		csv_field(cli->rejects, src->last_raw ? src->last_raw : "", rl);
+		fputc('\n', cli->rejects);
+	}
+	if (*shown < (uint64_t)cli->max_reject_messages) {
+		struct buf name = BUF_INIT;
+		buf_add_escaped(&name, src->name, strlen(src->name), 256);
+		fprintf(stderr, "cdrsift: %s:%llu: %s%s%s%s\n", buf_cstr(&name),
+			(unsigned long long)src->last_line, src->last_reason,
+			*detail ? " (" : "", detail, *detail ? ")" : "");
+		buf_release(&name);
+	}
+	(*shown)++;
+}
+
+static void remember_input(struct cli *cli, struct source *src)
+{
+	VEC_GROW(cli->inputs, cli->ninputs + 1, cli->inputs_alloc);
+	struct input_summary *s = &cli->inputs[cli->ninputs++];
+	memset(s, 0, sizeof(*s));
+	s->path = src->name;
+	s->bytes = src->in.bytes_in;
+	s->damaged = src->damaged;
+	if (src->in.eof && !src->open_failed)
+		input_sha256_hex(&src->in, s->sha256);
+}
+
+/* Drain a source that could not be parsed, so its size and hash are known. */
+static void drain(struct source *src)
+{
+	char tmp[65536];
+	size_t got;
+	struct diag d = DIAG_INIT;
+	if (src->open_failed)
+		return;
+	while (input_read(&src->in, tmp, sizeof(tmp), &got, &d) == INPUT_OK &&
+	       got > 0)
+		;
+	diag_release(&d);
+}
+
+void cli_run(struct cli *cli, const struct run_hooks *h)
+{
+	static char dash[] = "-";
+	static char *stdin_only[] = { dash, NULL };
+	char **files = cli->nfiles ? cli->files : stdin_only;
+	int nfiles = cli->nfiles ? cli->nfiles : 1;
+	struct record rec;
+	uint64_t need = h->need;
+
+	if (cli->expr)
+		need |= expr_needs(cli->expr);
+	record_init(&rec);
+	for (int i = 0; i < nfiles; i++) {
+		struct source src;
+		uint64_t shown = 0;
+		int stop = 0;
+		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
+			drain(&src);
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			cli_status(cli, src.open_failed ? EXIT_INPUT : EXIT_REJECTS);
+			if (!src.open_failed && h->on_end)
+				h->on_end(h->ctx, &src);
+			remember_input(cli, &src);
+			acct_merge(&cli->total, &src.acct);
+			source_release(&src);
+			continue;
+		}
+		if (cli->expr_st) {
+			struct diag d = DIAG_INIT;
+			if (expr_state_bind(cli->expr_st, src.schema, &d) != 0 &&
+			    d.set)
+				cli_error("%s: %s", src.name, buf_cstr(&d.msg));
+			diag_release(&d);
+		}
+		if (h->on_start && h->on_start(h->ctx, &src) != 0)
+			stop = 1;
+		while (!stop) {
+			int ev = source_next(&src, &rec);
+			if (ev == SRC_EOF)
+				break;
+			if (ev == SRC_REJECT) {
+				report_reject(cli, &src, &shown);
+				continue;
+			}
+			if (cli->expr) {
+				const char *why = NULL;
+				int m = expr_eval(cli->expr, cli->expr_st, &rec, &why);
+				if (m < 0) {
+					/* the filter could not decide: a reject */
+					src.acct.accepted--;
+					src.acct.rejected++;
+					acct_reject(&src.acct, why ? why :
+						    "filter error", 1);
+					src.last_reason = why ? why : "filter error";
+					src.last_line = rec.line;
+					src.last_raw = rec.row ? rec.row->raw : "";
+					src.last_raw_len = rec.row ? rec.row->raw_len : 0;
+					report_reject(cli, &src, &shown);
+					continue;
+				}
+				if (m == 0) {
+					src.acct.filtered++;
+					continue;
+				}
+			}
+			src.acct.matched++;
+			if (h->on_record && h->on_record(h->ctx, &src, &rec) != 0)
+				stop = 1;
+		}
+		if (shown > (uint64_t)cli->max_reject_messages)
+			cli_error("%s: %llu more rejected rows not shown%s",
+				  src.name,
+				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
+				  cli->rejects ? "" : " (see --rejects FILE)");
+		if (src.damaged) {
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			cli_status(cli, EXIT_REJECTS);
+		} else if (src.in.zero_padding && cli->verbose) {
+			cli_error("%s: note: %llu zero bytes of padding after the "
+				  "last gzip member", src.name,
+				  (unsigned long long)src.in.zero_padding);
+		}
+		if (src.acct.rejected)
+			cli_status(cli, EXIT_REJECTS);
+		if (!stop)
+			drain(&src);
+		if (h->on_end)
+			h->on_end(h->ctx, &src);
+		remember_input(cli, &src);
+		acct_merge(&cli->total, &src.acct);
+		source_release(&src);
+		if (stop)
+			break;
+	}
+	record_release(&rec);
+	if (cli->verbose) {
+		struct acct *a = &cli->total;
+		cli_error("read %llu, accepted %llu, rejected %llu, filtered %llu, "
+			  "matched %llu", (unsigned long long)a->read,
+			  (unsigned long long)a->accepted,
+			  (unsigned long long)a->rejected,
+			  (unsigned long long)a->filtered,
+			  (unsigned long long)a->matched);
+	}
+}
+
+void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
+		   struct buf *b)
+{
+	struct acct *a = &cli->total;
+	buf_adds(b, "{\"version\":\"" CDRSIFT_VERSION "\",\"command\":[");
+	for (int i = 0; i < cli->argc; i++) {
+		if (i)
+			buf_addch(b, ',');
+		json_add_str(b, cli->argv[i], strlen(cli->argv[i]));
+	}
+	buf_adds(b, "],\"inputs\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addch(b, ',');
+		buf_adds(b, "{\"path\":");
+		json_add_str(b, in[i].path, strlen(in[i].path));
+		buf_addf(b, ",\"bytes\":%llu,\"sha256\":",
+			 (unsigned long long)in[i].bytes);
+		if (in[i].sha256[0])
+			json_add_str(b, in[i].sha256, 64);
+		else
+			buf_adds(b, "null");
+		buf_addf(b, ",\"damaged\":%s}", in[i].damaged ? "true" : "false");
+	}
+	buf_addf(b, "],\"accounting\":{\"read\":%llu,\"accepted\":%llu,"
+		 "\"rejected\":%llu,\"filtered\":%llu,\"matched\":%llu,"
+		 "\"repeated_headers\":%llu,\"rejected_by_reason\":{",
+		 (unsigned long long)a->read, (unsigned long long)a->accepted,
+		 (unsigned long long)a->rejected, (unsigned long long)a->filtered,
+		 (unsigned long long)a->matched,
+		 (unsigned long long)a->repeated_headers);
+	acct_sort_reasons(a);
+	for (size_t i = 0; i < a->nreasons; i++) {
+		if (i)
+			buf_addch(b, ',');
+		json_add_str(b, a->reasons[i].reason, strlen(a->reasons[i].reason));
+		buf_addf(b, ":%llu", (unsigned long long)a->reasons[i].n);
+	}
+	buf_adds(b, "}}}");
+}
+
+int cli_finish(struct cli *cli)
+{
+	int status = cli->status;
+	if (cli->out && (fflush(cli->out) != 0 || ferror(cli->out))) {
+		if (errno != EPIPE) {
+			cli_error("cannot write output: %s", strerror(errno));
+			status = EXIT_INPUT;
+		}
+	}
+	if (cli->out && cli->out != stdout && fclose(cli->out) != 0) {
+		cli_error("cannot write '%s': %s", cli->output, strerror(errno));
+		status = EXIT_INPUT;
+	}
+	if (cli->rejects && fclose(cli->rejects) != 0) {
+		cli_error("cannot write '%s': %s", cli->rejects_path,
+			  strerror(errno));
+		status = EXIT_INPUT;
+	}
+	if (cli->expr_st)
+		expr_state_free(cli->expr_st);
+	if (cli->expr)
+		expr_free(cli->expr);
+	tz_free(cli->tz);
+	cells_free(cli->cells);
+	free(cli->map);
+	free(cli->map_text);
+	acct_release(&cli->total);
+	free(cli->inputs);
+	return status;
+}
+
+/* ---- formatting ---- */
+
+void fmt_time(const struct cli *cli, int64_t ms, struct buf *b)
+{
+	char tmp[48];
+	size_t n = ts_format(ms, cli->tz, tmp, sizeof(tmp));
+	buf_add(b, tmp, n);
+}
+
+void fmt_duration(int64_t ms, struct buf *b)
+{
+	if (ms % 1000 == 0)
+		buf_addf(b, "%lld", (long long)(ms / 1000));
+	else
+		buf_addf(b, "%lld.%03lld", (long long)(ms / 1000),
+			 (long long)(ms % 1000));
+}
+
+int fmt_field(const struct cli *cli, const struct record *r, int f,
+	      struct buf *b)
+{
+	char tmp[64];
+	if (!record_has(r, (enum field_id)f))
+		return 0;
+	const union rvalue *v = &r->v[f];
+	switch (field_table[f].type) {
+	case FT_STR:
+	case FT_PHONE:
+		buf_add(b, v->s.s, v->s.len);
+		break;
+	case FT_INT:
+		buf_addf(b, "%lld", (long long)v->i);
+		break;
+	case FT_REAL:
+		buf_addf(b, "%.6f", v->d);
+		break;
+	case FT_TIME:
+		fmt_time(cli, v->i, b);
+		break;
+	case FT_DUR:
+		fmt_duration(v->i, b);
+		break;
+	case FT_TYPE:
+		buf_adds(b, rec_type_name((int)v->i));
+		break;
+	case FT_DIR:
+		buf_adds(b, rec_dir_name((int)v->i));
+		break;
+	case FT_IP:
+		buf_add(b, tmp, ip_format(&v->ip, tmp, sizeof(tmp)));
+		break;
+	case FT_DATE: {
+		int64_t y;
+		int m, d;
+		civil_from_days(v->i, &y, &m, &d);
+		buf_addf(b, "%04lld-%02d-%02d", (long long)y, m, d);
+		break;
+	}
+	}
+	return 1;
+}

@@ -1,0 +1,132 @@
+/*
+ * cli.h - what every command shares: the common options of DESIGN section 1,
+ * the exit statuses of section 3, the input loop with its accounting and
+ * reject reporting, and the output set-up. Only cmd/ parses argv, prints and
+ * exits (STYLE rule 13).
+ */
+#ifndef CDRSIFT_CLI_H
+#define CDRSIFT_CLI_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "output.h"
+#include "record.h"
+#include "schema.h"
+#include "source.h"
+
+#define CDRSIFT_VERSION "0.1.0"
+
+enum exit_status {
+	EXIT_OK = 0,       /* success */
+	EXIT_REJECTS = 1,  /* success, but rows were rejected or input damaged */
+	EXIT_USAGE = 2,    /* usage or expression error: nothing was read */
+	EXIT_INPUT = 3,    /* an input could not be read, or output not written */
+	EXIT_INTERNAL = 4, /* out of memory or another internal failure */
+};
+
+struct expr;
+struct expr_state;
+
+/* One finished input, as json meta lists it. */
+struct input_summary {
+	const char *path;  /* display name, borrowed from argv */
+	uint64_t bytes;    /* compressed bytes read */
+	char sha256[65];   /* hex, empty when not read to the end */
+	int damaged;       /* 1 when gzip damage was found */
+};
+struct tz;
+struct cells;
+
+struct cli {
+	const char *cmd;            /* command name */
+	int argc;                   /* the whole argument list, for json meta */
+	char **argv;
+	/* common options */
+	const char *where;          /* -w EXPR, or NULL */
+	struct schema_opts so;      /* kind, --no-header, --map, tz, ... */
+	struct csvrow_opts co;      /* --delimiter, --field-cap */
+	struct map_entry *map;      /* owned --map entries */
+	char *map_text;             /* owned copy of the --map argument */
+	struct tz *tz;              /* owned --tz zone (NULL: UTC) */
+	struct cells *cells;        /* owned --cells table */
+	int format;                 /* enum out_format, -1 until decided */
+	const char *output;         /* -o FILE, or NULL */
+	FILE *out;                  /* where data goes */
+	int out_tty;                /* 'out' is a terminal */
+	int threads;                /* -j N (0: all cores) */
+	const char *rejects_path;   /* --rejects FILE */
+	FILE *rejects;              /* open --rejects file */
+	int progress;               /* -1 auto, 0 off, 1 on */
+	int verbose;                /* --verbose */
+	int debug_dump_expr;        /* hidden --debug-dump-expr */
+	int max_reject_messages;    /* per input, on stderr */
+	char **files;               /* inputs (NULL-terminated), or "-" */
+	int nfiles;
+	/* filter */
+	struct expr *expr;          /* compiled -w, or NULL */
+	struct expr_state *expr_st; /* its state */
+	/* results */
+	enum exit_status status;    /* highest status so far */
+	struct acct total;          /* accounting over every input */
+	struct input_summary *inputs; /* finished inputs, for json meta */
+	size_t ninputs, inputs_alloc;
+};
+
+/* A command's own options: getopt_long entries and a handler. */
+struct cmd_opts {
+	const struct option *longopts; /* terminated by a zero entry */
+	/* Handle option 'c' (its getopt value) with 'arg'; 0, or -1 on error
+	 * after printing a message. */
+	int (*handle)(void *ctx, int c, const char *arg);
+	void *ctx;
+	const char *usage;             /* the command's usage text */
+};
+
+/* Parse argv into 'cli' (common and command options). 0, or an exit status. */
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co);
+/* Set up output, rejects file, expression. 0, or an exit status. */
+int cli_setup(struct cli *cli, enum record_kind kind_hint);
+/* Raise the run's status to at least 's'. */
+void cli_status(struct cli *cli, enum exit_status s);
+/* Print "cdrsift: " + message to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Free everything; returns the final exit status. */
+int cli_finish(struct cli *cli);
+/* The table width of the terminal, or 0. */
+int cli_term_width(void);
+
+/* Called for each source once its header is known, each record that
+ * passed the filter, and each source at its end. A non-zero return from
+ * on_record stops the run (output failed). */
+struct run_hooks {
+	void *ctx;
+	uint64_t need;   /* fields the command reads */
+	int (*on_start)(void *ctx, struct source *src);
+	int (*on_record)(void *ctx, struct source *src, struct record *rec);
+	int (*on_end)(void *ctx, struct source *src);
+};
+
+/* Read every input through the hooks; reports rejects and damage. */
+void cli_run(struct cli *cli, const struct run_hooks *h);
+
+/* The JSON meta object of DESIGN 6 for 'inputs', into 'b'. */
+void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
+		   struct buf *b);
+/* Remember a finished source's summary for json meta (kept by cli_run). */
+const struct input_summary *cli_inputs(const struct cli *cli, size_t *n);
+
+/* Format helpers shared by commands. */
+void fmt_time(const struct cli *cli, int64_t ms, struct buf *b);
+void fmt_duration(int64_t ms, struct buf *b);
+/* One record field as text into 'b' (empty when missing). 1 when present. */
+int fmt_field(const struct cli *cli, const struct record *r, int f,
+	      struct buf *b);
+
+/* commands */
+int cmd_filter(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * cmd_schema.c - `cdrsift schema`: for each input, the dialect and how each
+ * column was understood: its header name, the canonical field it reaches
+ * (and how: name, alias, --map, preset), sample values, and the columns
+ * that reach nothing (still usable as col("...") in expressions).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define SAMPLE_ROWS 200 /* data rows read for samples */
+#define SAMPLES 3       /* distinct sample values shown per column */
+
+static const struct out_col columns[] = {
+	{ "input", OT_STR }, { "column", OT_NUM }, { "name", OT_STR },
+	{ "field", OT_STR }, { "how", OT_STR }, { "samples", OT_STR },
+};
+#define NCOLS (sizeof(columns) / sizeof(columns[0]))
+
+struct schema_ctx {
+	struct cli *cli;
+	struct writer *w;         /* csv/json: one writer for all inputs */
+	struct buf *samples;      /* per column: samples joined by " | " */
+	int *nsamples;
+	size_t ncol;
+	uint64_t rows;
+};
+
+static int on_start(void *ctx, struct source *src)
+{
+	struct schema_ctx *c = ctx;
+	c->ncol = src->schema->ncolumns;
+	c->samples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->samples));
+	c->nsamples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->nsamples));
+	c->rows = 0;
+	return 0;
+}
+
+static int on_record(void *ctx, struct source *src, struct record *rec)
+{
+	struct schema_ctx *c = ctx;
+	(void)src;
+	for (size_t i = 0; i < c->ncol && i < rec->row->nfield; i++) {
+		const char *v = rec->row->field[i];
+		size_t len = rec->row->len[i];
+		if (!len || c->nsamples[i] >= SAMPLES)
+			continue;
+		/* distinct values only */
+		struct buf probe = BUF_INIT;
+		buf_add_escaped(&probe, v, len, 40);
+		const char *have = buf_cstr(&c->samples[i]);
+		int dup = 0;
+		for (const char *p = have; (p = strstr(p, buf_cstr(&probe)));
+		     p++) {
+			size_t pl = probe.len;
+			if ((p == have || p[-1] == ' ') &&
+			    (p[pl] == '\0' || p[pl] == ' ')) {
+				dup = 1;
+				break;
+			}
+		}
+		if (!dup) {
+			if (c->samples[i].len)
+				buf_adds(&c->samples[i], " | ");
+			buf_add(&c->samples[i], probe.data, probe.len);
+			c->nsamples[i]++;
+		}
+		buf_release(&probe);
+	}
+	return ++c->rows >= SAMPLE_ROWS;
+}
+
+static const char *delim_name(char d)
+{
+	switch (d) {
+	case ',': return "comma";
+	case ';': return "semicolon";
+	case '\t': return "tab";
+	case '|': return "pipe";
+	default: return "other";
+	}
+}
+
+static int on_end(void *ctx, struct source *src)
+{
+	struct schema_ctx *c = ctx;
+	struct cli *cli = c->cli;
+	const struct schema *s = src->schema;
+	if (!s)
+		return 0;
+	struct writer *w = c->w;
+	if (!w) {
+		fprintf(cli->out, "%s: %s, %s-delimited, %s%s%s%s%s%s\n",
+			src->name, s->kind == KIND_IP ? "ip log" : "cdr",
+			delim_name(src->rd.delimiter),
+			s->has_header ? "header" : "no header",
+			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" : "",
+			src->rd.crlf ? ", CRLF" : "", src->rd.bom ? ", BOM" : "",
+			s->time_split ? ", start from date + time columns" : "",
+			s->dur_derived ? ", duration from end - start" : "");
+		w = writer_new(cli->out, OUT_TABLE, columns + 1, NCOLS - 1,
+			       cli->out_tty, cli_term_width());
+	}
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		char num[24];
+		snprintf(num, sizeof(num), "%zu", i + 1);
+		struct buf name = BUF_INIT;
+		buf_add_escaped(&name, s->columns[i].name,
+				strlen(s->columns[i].name), 64);
+		int f = s->columns[i].field;
+		const char *fname = f >= 0 ? field_table[f].name : "";
+		if (f == F_SUBSCRIBER && s->served_mode)
+			fname = "subscriber (served party)";
+		const char *how = s->columns[i].how;
+		const char *cells[NCOLS] = { src->name, num, buf_cstr(&name),
+					     fname, how,
+					     c->samples ? buf_cstr(&c->samples[i]) : "" };
+		size_t lens[NCOLS];
+		for (size_t k = 0; k < NCOLS; k++)
+			lens[k] = strlen(cells[k]);
+		if (c->w)
+			writer_row(w, cells, lens);
+		else
+			writer_row(w, cells + 1, lens + 1);
+		buf_release(&name);
+	}
+	if (!c->w) {
+		writer_finish(w);
+		writer_free(w);
+		fputc('\n', cli->out);
+	}
+	for (size_t i = 0; i < c->ncol; i++)
+		buf_release(&c->samples[i]);
+	free(c->samples);
+	free(c->nsamples);
+	c->samples = NULL;
+	c->nsamples = NULL;
+	c->ncol = 0;
+	return 0;
+}
+
+static const char schema_usage[] =
+"Shows, for each input, the dialect (delimiter, header, line ends, preset)\n"
+"and each column: its name, the canonical field it was mapped to and how,\n"
+"and sample values from the first rows.\n";
+
+int cmd_schema(int argc, char **argv)
+{
+	struct cli cli;
+	struct schema_ctx c;
+	struct cmd_opts co = { NULL, NULL, NULL, schema_usage };
+	int rc = cli_parse(&cli, argc, argv, &co);
+	if (rc)
+		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	rc = cli_setup(&cli, KIND_UNKNOWN);
+	if (rc)
+		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	memset(&c, 0, sizeof(c));
+	c.cli = &cli;
+	if (cli.format != OUT_TABLE)
+		c.w = writer_new(cli.out, (enum out_format)cli.format, columns,
+				 NCOLS, cli.out_tty, 0);
+	struct run_hooks h = { &c, 0, on_start, on_record, on_end };
+	cli_run(&cli, &h);
+	if (c.w) {
+		struct buf meta = BUF_INIT;
+		size_t nin;
+		const struct input_summary *in = cli_inputs(&cli, &nin);
+		cli_meta_json(&cli, in, nin, &meta);
+		writer_meta(c.w, buf_cstr(&meta));
+		buf_release(&meta);
+		writer_finish(c.w);
+		writer_free(c.w);
+	}
+	return cli_finish(&cli);
+}

@@ -1,0 +1,58 @@
+/*
+ * main.c - the command table and dispatch (git.c's commands[]). Thin: each
+ * command parses its own options and returns its exit status.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "filter", cmd_filter, "print the records that match -w EXPR" },
+	{ "stats", cmd_stats, "overview: sizes, hashes, rows, span, distinct ids, gaps" },
+	{ "schema", cmd_schema, "show how each column of a file was understood" },
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: cdrsift COMMAND [OPTIONS] [FILE...]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\n'cdrsift COMMAND --help' lists a command's options; "
+		"'man cdrsift' has the rest.\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* a closed pipe (| head) ends the run quietly: see cli_finish */
+	signal(SIGPIPE, SIG_IGN);
+	xalloc_init_from_env();
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("cdrsift %s\n", CDRSIFT_VERSION);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "cdrsift: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,525 @@
+/*
+ * csvrow.c - libcsv-driven row reader with physical line numbers.
+ *
+ * Data flow, one input:
+ *
+ *   input_read() --> chunk buffer --slices ending at '\n'--> csv_parse()
+ *                      ^                                      | cb_field, cb_row
+ *   replay buffer -----'  (lines after a bad row's first)     v
+ *                                                   field buffer --> struct csvrow_row
+ *
+ * Why slices end at line ends: libcsv reports no positions, so feeding it
+ * one physical line at a time (longer lines in pieces of at most SLICE_MAX
+ * bytes) tells us the line on which every row ends, and lets us check the
+ * field-length cap between pieces, so one stray quote in a 10 GB dump never
+ * becomes a 10 GB field.
+ *
+ * Line ends: '\n' is the only row terminator given to libcsv (its term
+ * function); a CR before it is dropped from what libcsv sees and kept in
+ * the raw bytes, so CRLF and LF files give the same rows. A file whose first
+ * chunk has CRs and no LF at all is read in CR mode, with '\r' as the line
+ * end. A lone CR inside an LF file is data.
+ *
+ * Bad rows: strict mode makes a quote inside an unquoted field, text after a
+ * closing quote, and an unterminated quote at the end of input errors. The
+ * row is rejected with the line it started on, and reading resumes at the
+ * next physical line: the lines after the first one of the bad row are fed
+ * again from the replay buffer. A stray quote therefore costs one line,
+ * never the rest of the file.
+ */
+#include "csvrow.h"
+
+#include <csv.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+#define CHUNK_SIZE (1u << 20)   /* bytes asked of the input per refill */
+#define SLICE_MAX (64u << 10)   /* most bytes fed to libcsv in one call */
+#define SNIFF_MAX (64u << 10)   /* bytes looked at to sniff the dialect */
+
+struct reader {
+	struct csv_parser p;     /* libcsv state */
+	unsigned char term;      /* line end: '\n', or '\r' in CR mode */
+	size_t field_cap;        /* longest field, bytes */
+	size_t max_fields;       /* most fields in a row */
+	size_t row_cap;          /* longest raw row, bytes */
+
+	char *chunk;             /* decompressed bytes, CHUNK_SIZE + 1 */
+	size_t pos, end;         /* unread bytes are chunk[pos..end) */
+	int in_eof;              /* input has no more bytes */
+	struct buf replay;       /* bytes to feed again before the chunk */
+	size_t replay_pos;       /* next unread byte of replay */
+
+	struct buf fields;       /* the current row's fields, each NUL-ended */
+	uint32_t *off;           /* offsets of fields in 'fields' */
+	uint32_t *len;           /* lengths of fields */
+	const char **ptr;        /* pointers handed out in a row */
+	size_t nfield, alloc;    /* fields in the current row; slots */
+	struct buf raw;          /* raw bytes of the current row */
+	uint64_t row_line;       /* line where the current row started */
+	int row_started;         /* bytes of a row have been fed */
+	int row_done;            /* cb_row fired: a complete row is ready */
+	const char *bad;         /* reason the current row will be rejected */
+	int skip_line;           /* drop input up to the end of this line */
+	uint64_t *member_line;   /* first line of each gzip member */
+	size_t nmember_line, member_line_alloc;
+	unsigned members_seen;   /* value of in->members at the last refill */
+	int damage_pending;      /* input reported damage; diag is saved */
+	struct diag damage;      /* the saved damage message */
+};
+
+static int is_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int is_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static void cb_field(void *s, size_t n, void *data)
+{
+	struct reader *rd = data;
+	if (rd->bad)
+		return;
+	if (rd->nfield >= rd->max_fields) {
+		rd->bad = "too many fields in row";
+		return;
+	}
+	if (n > rd->field_cap) {
+		rd->bad = "field longer than the cap";
+		return;
+	}
+	if (rd->fields.len + n + 1 > UINT32_MAX || rd->fields.len + n > rd->row_cap) {
+		rd->bad = "row longer than the cap";
+		return;
+	}
+	if (n && memchr(s, '\0', n)) {
+		rd->bad = "NUL byte in field";
+		return;
+	}
+	if (rd->nfield + 1 > rd->alloc) {
+		size_t want = rd->alloc ? rd->alloc * 2 : 64;
+		rd->off = xreallocarray(rd->off, want, sizeof(*rd->off));
+		rd->len = xreallocarray(rd->len, want, sizeof(*rd->len));
+		rd->ptr = xreallocarray(rd->ptr, want, sizeof(*rd->ptr));
+		rd->alloc = want;
+	}
+	rd->off[rd->nfield] = (uint32_t)rd->fields.len;
+	rd->len[rd->nfield] = (uint32_t)n;
+	buf_add(&rd->fields, s ? s : "", s ? n : 0);
+	buf_addch(&rd->fields, '\0');
+	rd->nfield++;
+}
+
+static void cb_row(int c, void *data)
+{
+	struct reader *rd = data;
+	(void)c;
+	rd->row_done = 1;
+}
+
+static void parser_setup(struct reader *rd, char delim)
+{
+	csv_init(&rd->p, CSV_STRICT | CSV_STRICT_FINI);
+	csv_set_delim(&rd->p, (unsigned char)delim);
+	csv_set_term_func(&rd->p, rd->term == '\r' ? is_cr : is_lf);
+	csv_set_blk_size(&rd->p, 16u << 10);
+}
+
+static void parser_reset(struct reader *rd, char delim)
+{
+	csv_free(&rd->p);
+	parser_setup(rd, delim);
+}
+
+static void row_reset(struct reader *rd)
+{
+	buf_reset(&rd->fields);
+	buf_reset(&rd->raw);
+	rd->nfield = 0;
+	rd->row_started = 0;
+	rd->row_done = 0;
+	rd->bad = NULL;
+}
+
+/* Note where each gzip member's bytes begin, in lines. */
+static void note_member(struct reader *rd, struct input *in, uint64_t lines)
+{
+	while (rd->members_seen < in->members) {
+		rd->members_seen++;
+		VEC_GROW(rd->member_line, rd->members_seen, rd->member_line_alloc);
+		while (rd->nmember_line < rd->members_seen)
+			rd->member_line[rd->nmember_line++] = 0;
+		rd->member_line[rd->members_seen - 1] = lines + 1;
+	}
+}
+
+/*
+ * Refill the chunk so that it holds more unread bytes, keeping the unread
+ * tail. Returns 1 when bytes were added, 0 at end of input.
+ */
+static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
+{
+	size_t got = 0;
+	if (rd->in_eof)
+		return 0;
+	if (rd->pos > 0) {
+		memmove(rd->chunk, rd->chunk + rd->pos, rd->end - rd->pos);
+		rd->end -= rd->pos;
+		rd->pos = 0;
+	}
+	int rc = input_read(r->in, rd->chunk + rd->end, CHUNK_SIZE - rd->end,
+			    &got, d);
+	if (rd->members_seen < r->in->members) {
+		uint64_t pending = 0;
+		for (size_t i = rd->pos; i < rd->end; i++)
+			pending += rd->chunk[i] == (char)rd->term;
+		note_member(rd, r->in, r->lines + pending);
+	}
+	rd->end += got;
+	if (rc != INPUT_OK) {
+		rd->in_eof = 1;
+		rd->damage_pending = 1;
+		diag_clear(&rd->damage);
+		buf_add(&rd->damage.msg, buf_cstr(&d->msg), d->msg.len);
+		rd->damage.set = 1;
+		diag_clear(d);
+		return got > 0;
+	}
+	if (got == 0) {
+		rd->in_eof = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * The next slice to feed: bytes up to and including the next line end,
+ * at most SLICE_MAX. Sets '*eol' when the slice ends a physical line.
+ * Returns 0 when no bytes are left at all.
+ */
+static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
+		      size_t *n, int *eol, int *from_replay, struct diag *d)
+{
+	if (rd->replay_pos < rd->replay.len) {
+		const char *base = rd->replay.data + rd->replay_pos;
+		size_t avail = rd->replay.len - rd->replay_pos;
+		size_t lim = avail < SLICE_MAX ? avail : SLICE_MAX;
+		const char *nl = memchr(base, rd->term, lim);
+		*s = base;
+		*n = nl ? (size_t)(nl - base) + 1 : lim;
+		*eol = nl != NULL;
+		*from_replay = 1;
+		rd->replay_pos += *n;
+		if (rd->replay_pos == rd->replay.len) {
+			buf_reset(&rd->replay);
+			rd->replay_pos = 0;
+		}
+		return 1;
+	}
+	*from_replay = 0;
+	for (;;) {
+		const char *base = rd->chunk + rd->pos;
+		size_t avail = rd->end - rd->pos;
+		size_t lim = avail < SLICE_MAX ? avail : SLICE_MAX;
+		const char *nl = lim ? memchr(base, rd->term, lim) : NULL;
+		if (nl || avail >= SLICE_MAX || (rd->in_eof && avail)) {
+			*s = base;
+			*n = nl ? (size_t)(nl - base) + 1 : lim;
+			*eol = nl != NULL;
+			rd->pos += *n;
+			return 1;
+		}
+		if (!refill(r, rd, d)) {
+			if (rd->end > rd->pos)
+				continue; /* the last bytes, without a line end */
+			return 0;
+		}
+	}
+}
+
+/*
+ * Feed 'n' bytes to libcsv. The line end (and a CR just before an LF) is
+ * passed as a bare term character. Returns 0, or -1 on a CSV syntax error.
+ */
+static int feed(struct reader *rd, const char *s, size_t n, int eol)
+{
+	size_t body = n;
+	if (eol) {
+		body--;
+		if (rd->term == '\n' && body && s[body - 1] == '\r')
+			body--;
+	}
+	if (body && csv_parse(&rd->p, s, body, cb_field, cb_row, rd) < body)
+		return -1;
+	if (eol) {
+		char t = (char)rd->term;
+		if (csv_parse(&rd->p, &t, 1, cb_field, cb_row, rd) < 1)
+			return -1;
+	}
+	return 0;
+}
+
+static int is_blank_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != '\r' && s[i] != '\n')
+			return 0;
+	return 1;
+}
+
+/* Sniff BOMs, line ends and the delimiter from the first bytes. */
+static int sniff(struct csvrow *r, struct reader *rd, char delim,
+		 struct diag *d)
+{
+	while (rd->end < SNIFF_MAX && refill(r, rd, d))
+		;
+	const unsigned char *b = (const unsigned char *)rd->chunk;
+	size_t n = rd->end;
+	if (n >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+		       (b[0] == 0xfe && b[1] == 0xff)))
+		return diag_error(d, "UTF-16 input is not supported; convert it "
+				  "with: iconv -f UTF-16 -t UTF-8");
+	if (n >= 4 && ((b[0] && !b[1] && b[2] && !b[3]) ||
+		       (!b[0] && b[1] && !b[2] && b[3])))
+			return diag_error(d, "input looks like UTF-16 (NUL bytes "
+					  "between characters); convert it "
+					  "with: iconv -f UTF-16 -t UTF-8");
+	if (n >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+		r->bom = 1;
+		rd->pos = 3;
+	}
+	const char *start = rd->chunk + rd->pos;
+	size_t avail = rd->end - rd->pos;
+	if (!memchr(start, '\n', avail) && memchr(start, '\r', avail))
+		rd->term = '\r';
+	const char *nl = memchr(start, rd->term, avail);
+	size_t first = nl ? (size_t)(nl - start) : avail;
+	r->crlf = rd->term == '\n' && nl && first > 0 && start[first - 1] == '\r';
+	if (delim) {
+		r->delimiter = delim;
+		return 0;
+	}
+	/* count candidates outside quotes on the first line */
+	static const char cand[] = { ',', ';', '\t', '|' };
+	size_t count[4] = { 0 };
+	int quoted = 0;
+	for (size_t i = 0; i < first; i++) {
+		char c = start[i];
+		if (c == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (int k = 0; k < 4; k++)
+				count[k] += c == cand[k];
+	}
+	int best = 0;
+	for (int k = 1; k < 4; k++)
+		if (count[k] > count[best])
+			best = k;
+	r->delimiter = cand[best];
+	return 0;
+}
+
+int csvrow_open(struct csvrow *r, struct input *in,
+		const struct csvrow_opts *opts, struct diag *d)
+{
+	struct reader *rd = xcalloc(1, sizeof(*rd));
+	memset(r, 0, sizeof(*r));
+	r->in = in;
+	r->priv = rd;
+	rd->term = '\n';
+	rd->field_cap = opts && opts->field_cap ? opts->field_cap : (1u << 20);
+	rd->max_fields = opts && opts->max_fields ? opts->max_fields : 65536;
+	rd->row_cap = rd->field_cap < (1u << 20) ? (4u << 20) : rd->field_cap * 4;
+	rd->chunk = xmalloc(CHUNK_SIZE + 1);
+	if (sniff(r, rd, opts ? opts->delimiter : 0, d) < 0)
+		return -1;
+	parser_setup(rd, r->delimiter);
+	return 0;
+}
+
+/*
+ * Start over after a bad row: the row's later lines are fed again, so the
+ * reader resumes at the line after the one the row started on.
+ */
+static void resume_after_bad_row(struct csvrow *r, struct reader *rd)
+{
+	const char *nl = rd->raw.len ? memchr(rd->raw.data, rd->term,
+					      rd->raw.len) : NULL;
+	if (nl) {
+		size_t keep = rd->raw.len - (size_t)(nl + 1 - rd->raw.data);
+		if (keep) {
+			struct buf tail = BUF_INIT;
+			buf_add(&tail, nl + 1, keep);
+			buf_add(&tail, rd->replay.data + rd->replay_pos,
+				rd->replay.len - rd->replay_pos);
+			buf_release(&rd->replay);
+			rd->replay = tail;
+			rd->replay_pos = 0;
+			r->lines = rd->row_line;
+		}
+	}
+	parser_reset(rd, r->delimiter);
+}
+
+static void fill_row(struct csvrow *r, struct reader *rd,
+		     struct csvrow_row *row)
+{
+	for (size_t i = 0; i < rd->nfield; i++)
+		rd->ptr[i] = rd->fields.data + rd->off[i];
+	row->field = rd->ptr;
+	row->len = rd->len;
+	row->nfield = rd->nfield;
+	row->line = rd->row_line;
+	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	row->raw = buf_cstr(&rd->raw);
+	row->raw_len = rd->raw.len;
+	row->member = r->in->members;
+}
+
+/* Reject the current row with 'why' and set up to resume. */
+static int reject_row(struct csvrow *r, struct reader *rd,
+		      struct csvrow_row *row, const char *why)
+{
+	r->reason = why;
+	memset(row, 0, sizeof(*row));
+	row->line = rd->row_line;
+	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	/* hand out the raw bytes of the first line only: the rest is re-read */
+	const char *nl = rd->raw.len ? memchr(rd->raw.data, rd->term,
+					      rd->raw.len) : NULL;
+	resume_after_bad_row(r, rd);
+	row->raw = buf_cstr(&rd->raw);
+	row->raw_len = nl ? (size_t)(nl + 1 - rd->raw.data) : rd->raw.len;
+	row->member = r->in->members;
+	rd->row_started = 0;
+	rd->nfield = 0;
+	rd->bad = NULL;
+	rd->row_done = 0;
+	buf_reset(&rd->fields);
+	/* rd->raw stays valid until the next call, which resets it */
+	return CSVROW_REJECT;
+}
+
+int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
+{
+	struct reader *rd = r->priv;
+	const char *s;
+	size_t n;
+	int eol, from_replay;
+
+	if (!rd->row_started)
+		row_reset(rd);
+	for (;;) {
+		if (!next_slice(r, rd, &s, &n, &eol, &from_replay, d)) {
+			/* end of input */
+			if (rd->row_started) {
+				int rc = csv_fini(&rd->p, cb_field, cb_row, rd);
+				if (rc < 0 || rd->damage_pending)
+					return reject_row(r, rd, row,
+						rd->damage_pending ?
+						"row cut short by damaged input" :
+						"unterminated quoted field");
+				if (rd->bad)
+					return reject_row(r, rd, row, rd->bad);
+				rd->row_started = 0;
+				if (rd->row_done) {
+					fill_row(r, rd, row);
+					return CSVROW_ROW;
+				}
+			}
+			if (rd->damage_pending) {
+				rd->damage_pending = 0;
+				buf_reset(&d->msg);
+				buf_add(&d->msg, buf_cstr(&rd->damage.msg),
+					rd->damage.msg.len);
+				d->set = 1;
+			}
+			return CSVROW_EOF;
+		}
+		if (eol)
+			r->lines++;
+		if (rd->skip_line) {
+			if (eol)
+				rd->skip_line = 0;
+			continue;
+		}
+		if (!rd->row_started) {
+			if (eol && is_blank_line(s, n)) {
+				r->blank_lines++;
+				continue;
+			}
+			row_reset(rd);
+			rd->row_started = 1;
+			rd->row_line = eol ? r->lines : r->lines + 1;
+		}
+		if (rd->raw.len + n <= rd->row_cap + SLICE_MAX)
+			buf_add(&rd->raw, s, n);
+		const char *why = NULL;
+		if (feed(rd, s, n, eol) < 0)
+			why = rd->p.quoted ? "text after a closing quote" :
+					     "quote inside an unquoted field";
+		else if (rd->p.entry_pos > rd->field_cap && !rd->row_done)
+			why = "field longer than the cap";
+		else if (rd->raw.len > rd->row_cap && !rd->row_done)
+			why = "row longer than the cap";
+		if (why) {
+			int rc = reject_row(r, rd, row, why);
+			/*
+			 * When nothing is replayed, the rest of this physical
+			 * line (not fed yet) belongs to the bad row: drop it.
+			 * When lines are replayed, the replay ends with the
+			 * start of this line and the chunk holds its rest.
+			 */
+			if (!eol && rd->replay_pos >= rd->replay.len)
+				rd->skip_line = 1;
+			return rc;
+		}
+		if (rd->row_done) {
+			rd->row_started = 0;
+			if (rd->bad) {
+				r->reason = rd->bad;
+				memset(row, 0, sizeof(*row));
+				row->line = rd->row_line;
+				row->nlines = r->lines - rd->row_line + 1;
+				row->raw = buf_cstr(&rd->raw);
+				row->raw_len = rd->raw.len;
+				row->member = r->in->members;
+				return CSVROW_REJECT;
+			}
+			fill_row(r, rd, row);
+			return CSVROW_ROW;
+		}
+	}
+}
+
+uint64_t csvrow_member_first_line(const struct csvrow *r, unsigned m)
+{
+	const struct reader *rd = r->priv;
+	if (!rd || m == 0 || m > rd->nmember_line)
+		return 0;
+	return rd->member_line[m - 1];
+}
+
+void csvrow_close(struct csvrow *r)
+{
+	struct reader *rd = r->priv;
+	if (!rd)
+		return;
+	csv_free(&rd->p);
+	free(rd->chunk);
+	buf_release(&rd->replay);
+	buf_release(&rd->fields);
+	buf_release(&rd->raw);
+	diag_release(&rd->damage);
+	free(rd->off);
+	free(rd->len);
+	free(rd->ptr);
+	free(rd->member_line);
+	free(rd);
+	r->priv = NULL;
+}

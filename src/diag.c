@@ -1,0 +1,48 @@
+/*
+ * diag.c - error records for library code; BUG() for broken invariants.
+ */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "banned.h"
+
+int diag_error(struct diag *d, const char *fmt, ...)
+{
+	va_list ap;
+	if (!d)
+		return -1;
+	buf_reset(&d->msg);
+	va_start(ap, fmt);
+	buf_vaddf(&d->msg, fmt, ap);
+	va_end(ap);
+	d->set = 1;
+	return -1;
+}
+
+void diag_clear(struct diag *d)
+{
+	buf_reset(&d->msg);
+	d->file = NULL;
+	d->line = 0;
+	d->set = 0;
+}
+
+void diag_release(struct diag *d)
+{
+	buf_release(&d->msg);
+	d->set = 0;
+}
+
+void bug_fl(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "cdrsift: BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}

@@ -1,0 +1,138 @@
+/*
+ * intern.c - open-addressing hash of strings to dense ids (linear probing,
+ * power-of-two table, grown at load factor 0.7). The hash of each id is kept
+ * so growing never rehashes strings and most failed compares cost nothing.
+ */
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+/*
+ * A small, fast hash for short keys (phone numbers, IMEIs, cell ids): 8
+ * bytes at a time through a 64-bit multiply-xorshift mix.
+ */
+uint32_t intern_hash(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull);
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
+	}
+	if (len) {
+		uint64_t w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0x94d049bb133111ebull;
+		h ^= h >> 29;
+	}
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static void grow_slots(struct intern *t)
+{
+	size_t n = t->slot ? (t->mask + 1) * 2 : 1024;
+	uint32_t *slot = xcalloc(n, sizeof(*slot));
+	for (size_t id = 0; id < t->n; id++) {
+		size_t i = t->hash[id] & (n - 1);
+		while (slot[i])
+			i = (i + 1) & (n - 1);
+		slot[i] = (uint32_t)id + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = n - 1;
+}
+
+static int same(const struct intern *t, uint32_t id, const char *s, size_t len)
+{
+	uint64_t sp = t->span[id];
+	return (sp & 0xffffff) == len && !memcmp(t->bytes + (sp >> 24), s, len);
+}
+
+int64_t intern_get(const struct intern *t, const char *s, size_t len)
+{
+	if (!t->slot)
+		return -1;
+	uint32_t h = intern_hash(s, len);
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint32_t v = t->slot[i];
+		if (!v)
+			return -1;
+		if (t->hash[v - 1] == h && same(t, v - 1, s, len))
+			return v - 1;
+	}
+}
+
+uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
+{
+	if (added)
+		*added = 0;
+	if (len > INTERN_MAX_LEN)
+		return UINT32_MAX;
+	if (!t->slot || (t->n + 1) * 10 > (t->mask + 1) * 7)
+		grow_slots(t);
+	uint32_t h = intern_hash(s, len);
+	size_t i;
+	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
+		uint32_t v = t->slot[i];
+		if (t->hash[v - 1] == h && same(t, v - 1, s, len))
+			return v - 1;
+	}
+	if (t->n >= UINT32_MAX - 1)
+		return UINT32_MAX;
+	if (t->n + 1 > t->alloc) {
+		size_t want = t->alloc ? t->alloc * 2 : 1024;
+		t->span = xreallocarray(t->span, want, sizeof(*t->span));
+		t->hash = xreallocarray(t->hash, want, sizeof(*t->hash));
+		t->alloc = want;
+	}
+	size_t need = xsize_add(xsize_add(t->bytes_len, len), 1);
+	if (need > t->bytes_alloc) {
+		size_t want = t->bytes_alloc ? t->bytes_alloc : 16384;
+		while (want < need)
+			want = xsize_add(want, want);
+		t->bytes = xrealloc(t->bytes, want);
+		t->bytes_alloc = want;
+	}
+	memcpy(t->bytes + t->bytes_len, s, len);
+	t->bytes[t->bytes_len + len] = '\0';
+	t->span[t->n] = ((uint64_t)t->bytes_len << 24) | len;
+	t->hash[t->n] = h;
+	t->bytes_len += len + 1;
+	t->slot[i] = (uint32_t)t->n + 1;
+	if (added)
+		*added = 1;
+	return (uint32_t)t->n++;
+}
+
+const char *intern_str(const struct intern *t, uint32_t id, size_t *len)
+{
+	uint64_t sp = t->span[id];
+	if (len)
+		*len = sp & 0xffffff;
+	return t->bytes + (sp >> 24);
+}
+
+size_t intern_memory(const struct intern *t)
+{
+	return (t->slot ? (t->mask + 1) * sizeof(*t->slot) : 0) +
+	       t->alloc * (sizeof(*t->span) + sizeof(*t->hash)) + t->bytes_alloc;
+}
+
+void intern_release(struct intern *t)
+{
+	free(t->slot);
+	free(t->hash);
+	free(t->bytes);
+	free(t->span);
+	memset(t, 0, sizeof(*t));
+}

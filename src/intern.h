@@ -1,0 +1,45 @@
+/*
+ * intern.h - string interning: each distinct string gets a dense id
+ * (0, 1, 2, ...) in order of first appearance. Analyses key their tables on
+ * ids, so a subscriber seen ten million times is stored once. Exact, never
+ * approximate: distinct counts built on it are exact.
+ *
+ * Memory per distinct string: its bytes + 1, 8 bytes of offset and length,
+ * 4-8 bytes of hash slot (load factor at most 0.7).
+ * Ownership: the pool owns its strings; intern_str() views are borrowed and
+ * valid until the next intern_put() (the byte store may move).
+ */
+#ifndef CDRSIFT_INTERN_H
+#define CDRSIFT_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct intern {
+	uint32_t *slot;   /* hash slots: id + 1, or 0 when empty */
+	uint32_t *hash;   /* hash of each id, for cheap rehash and compare */
+	size_t mask;      /* slots - 1 (slots a power of two) */
+	char *bytes;      /* all strings, each NUL-terminated */
+	size_t bytes_len, bytes_alloc;
+	uint64_t *span;   /* id -> (offset << 24 | length) */
+	size_t n, alloc;  /* strings interned; 'span' slots */
+};
+
+#define INTERN_INIT { NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 }
+
+/* Strings longer than this are refused by intern_put (returns UINT32_MAX). */
+#define INTERN_MAX_LEN ((1u << 24) - 1)
+
+uint32_t intern_hash(const char *s, size_t len);
+/* The id of 's', adding it when new ('*added' set to 1 then). */
+uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added);
+/* The id of 's', or -1 when it was never interned. */
+int64_t intern_get(const struct intern *t, const char *s, size_t len);
+/* The string of 'id' (NUL-terminated); '*len' gets its length. Borrowed. */
+const char *intern_str(const struct intern *t, uint32_t id, size_t *len);
+static inline size_t intern_count(const struct intern *t) { return t->n; }
+/* Bytes held by the pool, for memory reports. */
+size_t intern_memory(const struct intern *t);
+void intern_release(struct intern *t);
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * record.c - the canonical field table, record lifetime, derived fields and
+ * IP address text. Parsing of raw values lives in schema.c.
+ */
+#include "record.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "csvrow.h"
+#include "timeparse.h"
+#include "xalloc.h"
+#include "banned.h"
+
+const struct field_info field_table[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) { name, kinds, type, aliases },
+#include "canon.def"
+#undef FIELD
+};
+
+int field_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < F_COUNT; i++)
+		if (strlen(field_table[i].name) == len &&
+		    !memcmp(field_table[i].name, name, len))
+			return i;
+	return -1;
+}
+
+static const char *const type_names[] = { "", "voice", "sms", "data", "other" };
+static const char *const dir_names[] = { "", "mo", "mt", "unknown" };
+
+const char *rec_type_name(int t)
+{
+	return t >= TYPE_VOICE && t <= TYPE_OTHER ? type_names[t] : "";
+}
+
+const char *rec_dir_name(int d)
+{
+	return d >= DIR_MO && d <= DIR_UNKNOWN ? dir_names[d] : "";
+}
+
+static int name_index(const char *const *names, int n, const char *s,
+		      size_t len)
+{
+	for (int i = 1; i < n; i++)
+		if (strlen(names[i]) == len && !strncasecmp(names[i], s, len))
+			return i;
+	return -1;
+}
+
+int rec_type_from_name(const char *s, size_t len)
+{
+	return name_index(type_names, 5, s, len);
+}
+
+int rec_dir_from_name(const char *s, size_t len)
+{
+	return name_index(dir_names, 4, s, len);
+}
+
+void record_init(struct record *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+void record_release(struct record *r)
+{
+	free(r->scratch);
+	memset(r, 0, sizeof(*r));
+}
+
+void record_clear(struct record *r)
+{
+	r->present = 0;
+	r->scratch_len = 0;
+}
+
+/*
+ * The scratch buffer never moves while a row is being mapped: it is sized
+ * for the whole raw row up front by schema_map_row (normalised values are
+ * never longer than the raw ones), so earlier views stay valid.
+ */
+struct strv record_keep(struct record *r, const char *s, size_t len)
+{
+	struct strv v;
+	if (r->scratch_len + len + 1 > r->scratch_alloc)
+		BUG("record scratch too small (%zu + %zu > %zu)",
+		    r->scratch_len, len, r->scratch_alloc);
+	memcpy(r->scratch + r->scratch_len, s, len);
+	r->scratch[r->scratch_len + len] = '\0';
+	v.s = r->scratch + r->scratch_len;
+	v.len = (uint32_t)len;
+	r->scratch_len += len + 1;
+	return v;
+}
+
+int record_raw(const struct record *r, size_t col, struct strv *out)
+{
+	if (!r->row || col >= r->row->nfield)
+		return -1;
+	out->s = r->row->field[col];
+	out->len = r->row->len[col];
+	return 0;
+}
+
+void record_derive(struct record *r, uint64_t need)
+{
+	if (r->kind == KIND_CDR &&
+	    (need & (FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_PEER)))) {
+		int mt = record_has(r, F_DIRECTION) && r->v[F_DIRECTION].i == DIR_MT;
+		enum field_id self = mt ? F_CALLEE : F_CALLER;
+		enum field_id other = mt ? F_CALLER : F_CALLEE;
+		r->present &= ~(FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_PEER));
+		if (record_has(r, self)) {
+			r->v[F_SUBSCRIBER] = r->v[self];
+			r->present |= FIELD_BIT(F_SUBSCRIBER);
+		}
+		if (record_has(r, other)) {
+			r->v[F_PEER] = r->v[other];
+			r->present |= FIELD_BIT(F_PEER);
+		}
+	}
+	if ((need & (FIELD_BIT(F_HOUR) | FIELD_BIT(F_DOW) | FIELD_BIT(F_DATE))) &&
+	    record_has(r, F_START)) {
+		struct civil c;
+		ts_civil(r->v[F_START].i, r->tz, &c);
+		r->v[F_HOUR].i = c.hour;
+		r->v[F_DOW].i = c.dow;
+		r->v[F_DATE].i = days_from_civil(c.year, c.month, c.day);
+		r->present |= FIELD_BIT(F_HOUR) | FIELD_BIT(F_DOW) |
+			      FIELD_BIT(F_DATE);
+	}
+}
+
+int ip_parse(const char *s, size_t len, struct ipaddr *out)
+{
+	char tmp[64];
+	if (len == 0 || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	memset(out, 0, sizeof(*out));
+	if (memchr(tmp, ':', len)) {
+		out->v6 = 1;
+		return inet_pton(AF_INET6, tmp, out->b) == 1 ? 0 : -1;
+	}
+	return inet_pton(AF_INET, tmp, out->b) == 1 ? 0 : -1;
+}
+
+size_t ip_format(const struct ipaddr *ip, char *out, size_t outlen)
+{
+	if (!inet_ntop(ip->v6 ? AF_INET6 : AF_INET, ip->b, out,
+		       (socklen_t)outlen)) {
+		if (outlen)
+			out[0] = '\0';
+		return 0;
+	}
+	return strlen(out);
+}

@@ -1,0 +1,132 @@
+/*
+ * record.h - the canonical record that everything downstream of the schema
+ * sees: typed slots for the fields of canon.def, a presence bit for each, and
+ * a borrowed view of the raw CSV row it came from.
+ *
+ * Ownership: a record is filled by schema_map_row() and is valid until the
+ * next call on the same reader. String values point into the raw row or into
+ * the record's own scratch buffer; whatever an analysis keeps must be copied
+ * or interned (intern.h).
+ */
+#ifndef CDRSIFT_RECORD_H
+#define CDRSIFT_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* kinds: bit set of the kinds a field belongs to */
+#define KB_CDR 1u
+#define KB_IP 2u
+#define KB_AUX 4u     /* helper column, builds another field, never shown */
+#define KB_DERIVED 8u /* computed from other fields */
+
+enum record_kind { KIND_UNKNOWN = 0, KIND_CDR = 1, KIND_IP = 2 };
+
+enum field_type {
+	FT_STR,   /* text: v.s (ids, IMSI, IMEI, cell, apn, ...) */
+	FT_PHONE, /* a phone number, normalised to digits: v.s */
+	FT_INT,   /* integer: v.i (ports, bytes, hour, dow) */
+	FT_REAL,  /* decimal: v.d (lat, lon) */
+	FT_TIME,  /* instant: v.i, ms since the epoch, UTC */
+	FT_DUR,   /* duration: v.i, milliseconds */
+	FT_TYPE,  /* enum rec_type: v.i */
+	FT_DIR,   /* enum rec_dir: v.i */
+	FT_IP,    /* IPv4 or IPv6 address: v.ip */
+	FT_DATE,  /* civil date: v.i, days since 1970-01-01 */
+};
+
+enum field_id {
+#define FIELD(id, name, kinds, type, aliases) id,
+#include "canon.def"
+#undef FIELD
+	F_COUNT
+};
+
+enum rec_type { TYPE_VOICE = 1, TYPE_SMS, TYPE_DATA, TYPE_OTHER };
+enum rec_dir { DIR_MO = 1, DIR_MT, DIR_UNKNOWN };
+
+struct field_info {
+	const char *name;     /* canonical name */
+	unsigned kinds;       /* KB_* bits */
+	enum field_type type; /* storage and parsing */
+	const char *aliases;  /* space-separated normalised header names */
+};
+
+/* The table of canon.def, indexed by enum field_id. */
+extern const struct field_info field_table[F_COUNT];
+
+/* The field named 'name' (canonical name, exact), or -1. */
+int field_by_name(const char *name, size_t len);
+/* "voice", "sms", ... and "mo", "mt", "unknown"; "" for other values. */
+const char *rec_type_name(int t);
+const char *rec_dir_name(int d);
+/* Parse an enum word as written in expressions ("voice", "mo"): or -1. */
+int rec_type_from_name(const char *s, size_t len);
+int rec_dir_from_name(const char *s, size_t len);
+
+struct strv {
+	const char *s; /* borrowed, not NUL-terminated */
+	uint32_t len;  /* bytes */
+};
+
+struct ipaddr {
+	uint8_t v6;     /* 0: IPv4 in b[0..3]; 1: IPv6 in b[0..15] */
+	uint8_t b[16];  /* network byte order */
+};
+
+union rvalue {
+	int64_t i;       /* FT_INT FT_TIME FT_DUR FT_TYPE FT_DIR FT_DATE */
+	double d;        /* FT_REAL */
+	struct strv s;   /* FT_STR FT_PHONE */
+	struct ipaddr ip;/* FT_IP */
+};
+
+struct csvrow_row;
+struct tz;
+
+struct record {
+	uint64_t present;             /* bit (1 << F_x) when v[F_x] is set */
+	union rvalue v[F_COUNT];      /* valid where the bit is set */
+	enum record_kind kind;        /* CDR or IP log */
+	const struct csvrow_row *row; /* the raw row: fields by column index */
+	const struct tz *tz;          /* zone for derived hour/dow/date */
+	const char *file;             /* display name of the input */
+	uint64_t line;                /* physical line where the row starts */
+	char *scratch;                /* owned: normalised strings of this row */
+	size_t scratch_len;           /* bytes used in 'scratch' */
+	size_t scratch_alloc;         /* bytes allocated */
+};
+
+#define FIELD_BIT(f) ((uint64_t)1 << (f))
+
+static inline int record_has(const struct record *r, enum field_id f)
+{
+	return (r->present & FIELD_BIT(f)) != 0;
+}
+
+void record_init(struct record *r);
+void record_release(struct record *r);
+/* Forget the values of the previous row; keep the scratch allocation. */
+void record_clear(struct record *r);
+/* Copy 'len' bytes into the scratch buffer; the view is valid until clear. */
+struct strv record_keep(struct record *r, const char *s, size_t len);
+
+/*
+ * Raw column 'col' (0-based) of the row the record came from. Returns 0 and
+ * sets the view, or -1 when the row has no such column.
+ */
+int record_raw(const struct record *r, size_t col, struct strv *out);
+
+/*
+ * Compute the derived fields named in 'need' (bits of F_SUBSCRIBER for CDRs,
+ * F_PEER, F_HOUR, F_DOW, F_DATE) from the mapped ones. Called by
+ * schema_map_row(); cheap when 'need' is 0.
+ */
+void record_derive(struct record *r, uint64_t need);
+
+/* Parse an IPv4 or IPv6 address ("10.1.2.3", "2001:db8::1"). 0 or -1. */
+int ip_parse(const char *s, size_t len, struct ipaddr *out);
+/* Text form of an address, at least 46 bytes. Returns the length. */
+size_t ip_format(const struct ipaddr *ip, char *out, size_t outlen);
+
+#endif

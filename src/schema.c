@@ -1,0 +1,800 @@
+/*
+ * schema.c - header aliases, column mapping, dialect presets, and the
+ * conversion of raw rows into canonical records.
+ *
+ * Mapping a header, in order:
+ *   1. --map entries (by name or 1-based position) win;
+ *   2. every other column is matched, normalised (lower case, letters and
+ *      digits only), against each field's canonical name and aliases
+ *      (canon.def); the first column to reach a field keeps it;
+ *   3. the kind is decided (more IP-only than CDR-only fields: IP log);
+ *      fields of the other kind are dropped back to unmapped;
+ *   4. composites are settled: date and time in two columns; a lone date or
+ *      time column that is really the whole timestamp; duration from end
+ *      minus start; a CDR given as served party ("msisdn") + other party
+ *      + direction; cell from MCC/MNC/LAC/CI parts.
+ *
+ * Values (see the VALUES section of the man page): empty fields are missing,
+ * never zero. A value that does not parse as its field's type rejects the
+ * row with "unparsable FIELD"; nothing is guessed.
+ */
+#include "schema.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cells.h"
+#include "timeparse.h"
+#include "xalloc.h"
+#include "banned.h"
+
+size_t schema_normalise_name(const char *name, size_t len, char *out,
+			     size_t outlen)
+{
+	size_t n = 0;
+	if (!outlen)
+		return 0;
+	for (size_t i = 0; i < len && n + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)name[i];
+		if (c >= 'A' && c <= 'Z')
+			out[n++] = (char)(c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* 1 when the space-separated list 'list' holds the word 'w'. */
+static int word_in(const char *list, const char *w, size_t wlen)
+{
+	const char *p = list;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ')
+			e++;
+		if ((size_t)(e - p) == wlen && !memcmp(p, w, wlen))
+			return 1;
+		p = e;
+	}
+	return 0;
+}
+
+/* The field whose name or alias is the normalised header 'n', or -1. */
+static int field_for_header(const char *n, size_t len)
+{
+	char canon[64];
+	if (!len)
+		return -1;
+	for (int f = 0; f < F_COUNT; f++) {
+		if (field_table[f].kinds & KB_DERIVED)
+			continue;
+		size_t cl = schema_normalise_name(field_table[f].name,
+						  strlen(field_table[f].name),
+						  canon, sizeof(canon));
+		if ((cl == len && !memcmp(canon, n, len)) ||
+		    word_in(field_table[f].aliases, n, len))
+			return f;
+	}
+	return -1;
+}
+
+int phone_normalise(const char *s, size_t len, const char *country, char *out,
+		    size_t outlen)
+{
+	size_t i = 0, n = 0;
+	int plus = 0;
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i < len && s[i] == '+') {
+		plus = 1;
+		i++;
+	}
+	char digits[64];
+	for (; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			if (n + 1 >= sizeof(digits))
+				return -1;
+			digits[n++] = c;
+		} else if (c == ' ' || c == '-' || c == '.' || c == '(' ||
+			   c == ')' || c == '\t' || c == '/') {
+			continue;
+		} else {
+			return -1;
+		}
+	}
+	if (n == 0)
+		return -1;
+	const char *d = digits;
+	const char *prefix = "";
+	if (!plus) {
+		if (n > 2 && d[0] == '0' && d[1] == '0') {
+			d += 2;
+			n -= 2;
+		} else if (country && n > 1 && d[0] == '0') {
+			d += 1;
+			n -= 1;
+			prefix = country;
+		}
+	}
+	size_t pl = strlen(prefix);
+	if (pl + n + 1 > outlen)
+		return -1;
+	memcpy(out, prefix, pl);
+	memcpy(out + pl, d, n);
+	out[pl + n] = '\0';
+	return (int)(pl + n);
+}
+
+/*
+ * Type and direction words, normalised (lower case, alphanumeric). Where a
+ * word says both (MOC), both are set. Values not listed: type "other",
+ * direction "unknown" - recorded as such, not rejected.
+ */
+static const struct {
+	const char *word;
+	int type, dir;
+} type_words[] = {
+	{ "voice", TYPE_VOICE, 0 },   { "call", TYPE_VOICE, 0 },
+	{ "calls", TYPE_VOICE, 0 },   { "tel", TYPE_VOICE, 0 },
+	{ "speech", TYPE_VOICE, 0 },  { "telephony", TYPE_VOICE, 0 },
+	{ "moc", TYPE_VOICE, DIR_MO }, { "mtc", TYPE_VOICE, DIR_MT },
+	{ "mo", 0, DIR_MO },          { "mt", 0, DIR_MT },
+	{ "out", TYPE_VOICE, DIR_MO }, { "in", TYPE_VOICE, DIR_MT },
+	{ "outgoing", TYPE_VOICE, DIR_MO }, { "incoming", TYPE_VOICE, DIR_MT },
+	{ "1", TYPE_VOICE, DIR_MO },  { "2", TYPE_VOICE, DIR_MT },
+	{ "sms", TYPE_SMS, 0 },       { "text", TYPE_SMS, 0 },
+	{ "smsmo", TYPE_SMS, DIR_MO }, { "smsmt", TYPE_SMS, DIR_MT },
+	{ "mosms", TYPE_SMS, DIR_MO }, { "mtsms", TYPE_SMS, DIR_MT },
+	{ "smo", TYPE_SMS, DIR_MO },  { "smt", TYPE_SMS, DIR_MT },
+	{ "data", TYPE_DATA, 0 },     { "gprs", TYPE_DATA, 0 },
+	{ "internet", TYPE_DATA, 0 }, { "ps", TYPE_DATA, 0 },
+	{ "other", TYPE_OTHER, 0 },
+};
+
+static const struct {
+	const char *word;
+	int dir;
+} dir_words[] = {
+	{ "mo", DIR_MO },       { "mt", DIR_MT },        { "out", DIR_MO },
+	{ "in", DIR_MT },       { "outgoing", DIR_MO },  { "incoming", DIR_MT },
+	{ "o", DIR_MO },        { "i", DIR_MT },         { "orig", DIR_MO },
+	{ "term", DIR_MT },     { "originating", DIR_MO },
+	{ "terminating", DIR_MT }, { "moc", DIR_MO },    { "mtc", DIR_MT },
+	{ "smsmo", DIR_MO },    { "smsmt", DIR_MT },     { "1", DIR_MO },
+	{ "2", DIR_MT },        { "unknown", DIR_UNKNOWN },
+};
+
+static void value_type(const char *s, size_t len, int *type, int *dir)
+{
+	char n[32];
+	size_t l = schema_normalise_name(s, len, n, sizeof(n));
+	*type = TYPE_OTHER;
+	*dir = 0;
+	for (size_t i = 0; i < sizeof(type_words) / sizeof(type_words[0]); i++)
+		if (strlen(type_words[i].word) == l &&
+		    !memcmp(type_words[i].word, n, l)) {
+			*type = type_words[i].type;
+			*dir = type_words[i].dir;
+			return;
+		}
+}
+
+static int value_dir(const char *s, size_t len)
+{
+	char n[32];
+	size_t l = schema_normalise_name(s, len, n, sizeof(n));
+	for (size_t i = 0; i < sizeof(dir_words) / sizeof(dir_words[0]); i++)
+		if (strlen(dir_words[i].word) == l &&
+		    !memcmp(dir_words[i].word, n, l))
+			return dir_words[i].dir;
+	return DIR_UNKNOWN;
+}
+
+/* ---- Asterisk Master.csv preset (FORMATS.md) ---- */
+
+static const struct {
+	int col; /* 0-based */
+	int field;
+} asterisk_map[] = {
+	{ 1, F_CALLER }, { 2, F_CALLEE },  { 9, F_START },
+	{ 10, F_ANSWER }, { 11, F_END },   { 13, F_DURATION },
+	{ 14, F_STATUS }, { 16, F_ID },
+};
+
+static int is_disposition(const char *s)
+{
+	static const char *const v[] = { "ANSWERED", "NO ANSWER", "BUSY",
+					 "FAILED", "CONGESTION" };
+	for (size_t i = 0; i < 5; i++)
+		if (!strcmp(s, v[i]))
+			return 1;
+	return 0;
+}
+
+static int is_uint(const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* The shape of an Asterisk cdr_csv row: 16 to 21 fields, stamps, ints. */
+static int looks_asterisk(const struct csvrow_row *row)
+{
+	int64_t t;
+	if (row->nfield < 16 || row->nfield > 21)
+		return 0;
+	return ts_parse(row->field[9], row->len[9], NULL, &t) == 0 &&
+	       ts_parse(row->field[11], row->len[11], NULL, &t) == 0 &&
+	       is_uint(row->field[12], row->len[12]) &&
+	       is_uint(row->field[13], row->len[13]) &&
+	       is_disposition(row->field[14]);
+}
+
+/* ---- building ---- */
+
+static int kind_of_field(int f)
+{
+	unsigned k = field_table[f].kinds & (KB_CDR | KB_IP);
+	return k == KB_CDR ? KIND_CDR : k == KB_IP ? KIND_IP : KIND_UNKNOWN;
+}
+
+static void map_column(struct schema *s, int col, int f, const char *how)
+{
+	s->columns[col].field = f;
+	s->columns[col].how = how;
+	s->column_of[f] = col;
+}
+
+static void unmap_field(struct schema *s, int f, const char *how)
+{
+	int col = s->column_of[f];
+	if (col < 0)
+		return;
+	s->columns[col].field = -1;
+	s->columns[col].how = how;
+	s->column_of[f] = -1;
+}
+
+static int apply_map(struct schema *s, const struct schema_opts *o,
+		     struct diag *d)
+{
+	for (size_t i = 0; i < o->nmap; i++) {
+		const struct map_entry *m = &o->map[i];
+		int col = -1;
+		for (size_t j = 0; j < i; j++)
+			if (o->map[j].field == m->field)
+				return diag_error(d, "--map: field '%s' is mapped "
+						  "twice", field_table[m->field].name);
+		if (m->position > 0) {
+			if ((size_t)m->position > s->ncolumns)
+				return diag_error(d, "--map: %s=%d: the file has "
+						  "only %zu columns",
+						  field_table[m->field].name,
+						  m->position, s->ncolumns);
+			col = m->position - 1;
+		} else {
+			col = schema_column_index(s, m->column,
+						  strlen(m->column));
+			if (col < 0)
+				return diag_error(d, "--map: no column named '%s'",
+						  m->column);
+		}
+		if (s->columns[col].field >= 0)
+			s->column_of[s->columns[col].field] = -1;
+		unmap_field(s, m->field, "replaced by --map");
+		map_column(s, col, m->field, "--map");
+	}
+	return 0;
+}
+
+static void settle_kind(struct schema *s, const struct schema_opts *o)
+{
+	int cdr = 0, ip = 0;
+	for (int f = 0; f < F_COUNT; f++) {
+		if (s->column_of[f] < 0)
+			continue;
+		int k = kind_of_field(f);
+		cdr += k == KIND_CDR;
+		ip += k == KIND_IP;
+	}
+	s->kind = o->kind != KIND_UNKNOWN ? o->kind :
+		  ip > cdr ? KIND_IP : KIND_CDR;
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	for (int f = 0; f < F_COUNT; f++)
+		if (s->column_of[f] >= 0 && !(field_table[f].kinds & keep))
+			unmap_field(s, f, s->kind == KIND_CDR ?
+				    "not a CDR field" : "not an IP-log field");
+}
+
+static void settle_composites(struct schema *s)
+{
+	int *c = s->column_of;
+	if (c[F_START] < 0 && c[F_START_DATE] >= 0 && c[F_START_TIME] >= 0) {
+		s->time_split = 1;
+	} else if (c[F_START] < 0 && c[F_START_DATE] >= 0) {
+		int col = c[F_START_DATE];
+		unmap_field(s, F_START_DATE, "");
+		map_column(s, col, F_START, "alias");
+	} else if (c[F_START] < 0 && c[F_START_TIME] >= 0) {
+		int col = c[F_START_TIME];
+		unmap_field(s, F_START_TIME, "");
+		map_column(s, col, F_START, "alias");
+	}
+	if (c[F_DURATION] < 0 && c[F_END] >= 0 &&
+	    (c[F_START] >= 0 || s->time_split))
+		s->dur_derived = 1;
+	/* a served party column in a CDR without caller: msisdn + other party */
+	if (s->kind == KIND_CDR && c[F_SUBSCRIBER] >= 0 && c[F_CALLER] < 0)
+		s->served_mode = 1;
+	else if (s->kind == KIND_CDR && c[F_SUBSCRIBER] >= 0)
+		unmap_field(s, F_SUBSCRIBER, "caller already mapped");
+}
+
+int schema_build(struct schema **out, const struct schema_opts *opts,
+		 const struct csvrow_row *hdr, int *first_is_data,
+		 struct diag *d)
+{
+	struct schema *s = xcalloc(1, sizeof(*s));
+	s->opts = opts;
+	s->ncolumns = hdr->nfield;
+	s->columns = xcalloc(s->ncolumns ? s->ncolumns : 1, sizeof(*s->columns));
+	for (int f = 0; f < F_COUNT; f++)
+		s->column_of[f] = -1;
+	*first_is_data = 0;
+
+	s->dialect = DIALECT_NONE;
+	if (opts->dialect == DIALECT_ASTERISK ||
+	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
+		s->dialect = DIALECT_ASTERISK;
+	s->has_header = !opts->no_header && s->dialect != DIALECT_ASTERISK;
+	*first_is_data = !s->has_header;
+
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		struct buf name = BUF_INIT;
+		if (s->has_header)
+			buf_add(&name, hdr->field[i], hdr->len[i]);
+		else
+			buf_addf(&name, "column %zu", i + 1);
+		s->columns[i].name = xstrndup(buf_cstr(&name), name.len);
+		s->columns[i].field = -1;
+		s->columns[i].how = "";
+		buf_release(&name);
+	}
+	if (s->dialect == DIALECT_ASTERISK) {
+		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
+			if ((size_t)asterisk_map[i].col < s->ncolumns)
+				map_column(s, asterisk_map[i].col,
+					   asterisk_map[i].field, "preset");
+		s->kind = KIND_CDR;
+	} else if (s->has_header) {
+		for (size_t i = 0; i < s->ncolumns; i++) {
+			char n[128];
+			size_t l = schema_normalise_name(hdr->field[i],
+							 hdr->len[i], n,
+							 sizeof(n));
+			int f = field_for_header(n, l);
+			if (f < 0) {
+				s->columns[i].how = "unmapped";
+				continue;
+			}
+			if (s->column_of[f] >= 0) {
+				s->columns[i].how = "duplicate";
+				continue;
+			}
+			map_column(s, (int)i, f, l == strlen(field_table[f].name) ?
+				   "name" : "alias");
+		}
+	}
+	if (apply_map(s, opts, d) < 0)
+		goto fail;
+	if (s->dialect != DIALECT_ASTERISK)
+		settle_kind(s, opts);
+	settle_composites(s);
+	int any = 0;
+	for (int f = 0; f < F_COUNT; f++)
+		any |= s->column_of[f] >= 0;
+	if (!any) {
+		if (opts->no_header)
+			diag_error(d, "no column is mapped: with --no-header, "
+				   "give --map FIELD=N,...");
+		else
+			diag_error(d, "header not understood: no column matches "
+				   "a known field (see 'cdrsift schema'; use --map)");
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	schema_free(s);
+	return -1;
+}
+
+void schema_free(struct schema *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->ncolumns; i++)
+		free(s->columns[i].name);
+	free(s->columns);
+	free(s);
+}
+
+int schema_column_index(const struct schema *s, const char *name, size_t len)
+{
+	char a[128], b[128];
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (strlen(s->columns[i].name) == len &&
+		    !memcmp(s->columns[i].name, name, len))
+			return (int)i;
+	size_t al = schema_normalise_name(name, len, a, sizeof(a));
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		size_t bl = schema_normalise_name(s->columns[i].name,
+						  strlen(s->columns[i].name), b,
+						  sizeof(b));
+		if (al && al == bl && !memcmp(a, b, al))
+			return (int)i;
+	}
+	return -1;
+}
+
+int schema_is_header_row(const struct schema *s, const struct csvrow_row *row)
+{
+	if (!s->has_header || row->nfield != s->ncolumns)
+		return 0;
+	for (size_t i = 0; i < row->nfield; i++)
+		if (strlen(s->columns[i].name) != row->len[i] ||
+		    memcmp(s->columns[i].name, row->field[i], row->len[i]))
+			return 0;
+	return 1;
+}
+
+/* ---- values ---- */
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+}
+
+static int parse_int(const char *s, size_t len, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i = 0;
+	int neg = 0;
+	if (len && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	if (i == len)
+		return -1;
+	for (; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, s[i] - '0', &v))
+			return -1;
+	}
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int parse_real(const char *s, size_t len, double *out)
+{
+	char tmp[64], *end;
+	if (!len || len >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	for (size_t i = 0; i < len; i++)
+		if (tmp[i] == ',')
+			tmp[i] = '.'; /* decimal comma, as some exports write it */
+	errno = 0;
+	*out = strtod(tmp, &end);
+	return errno || *end || !isfinite(*out) ? -1 : 0;
+}
+
+static const char *const unparsable[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) "unparsable " name,
+#include "canon.def"
+#undef FIELD
+};
+
+/* Parse one column into rec->v[f]. 0, or -1 with '*reason'. */
+static int set_value(struct schema *s, struct record *rec, int f,
+		     const char *v, size_t len, const char **reason)
+{
+	union rvalue *out = &rec->v[f];
+	trim(&v, &len);
+	if (!len)
+		return 0; /* missing, not zero */
+	switch (field_table[f].type) {
+	case FT_STR:
+		out->s.s = v;
+		out->s.len = (uint32_t)len;
+		break;
+	case FT_PHONE: {
+		char tmp[80];
+		int n = phone_normalise(v, len, s->opts->country, tmp, sizeof(tmp));
+		if (n < 0) {
+			out->s.s = v; /* "anonymous", "s", ... kept as written */
+			out->s.len = (uint32_t)len;
+		} else {
+			out->s = record_keep(rec, tmp, (size_t)n);
+		}
+		break;
+	}
+	case FT_INT:
+		if (parse_int(v, len, &out->i) < 0)
+			goto bad;
+		if ((f == F_SRC_PORT || f == F_DST_PORT || f == F_PUBLIC_PORT ||
+		     f == F_PUBLIC_PORT_END) && (out->i < 0 || out->i > 65535)) {
+			*reason = "port out of range";
+			return -1;
+		}
+		if ((f == F_BYTES_UP || f == F_BYTES_DOWN) && out->i < 0) {
+			*reason = "negative byte count";
+			return -1;
+		}
+		break;
+	case FT_REAL:
+		if (parse_real(v, len, &out->d) < 0)
+			goto bad;
+		if (f == F_LAT && fabs(out->d) > 90) {
+			*reason = "latitude outside -90..90";
+			return -1;
+		}
+		if (f == F_LON && fabs(out->d) > 180) {
+			*reason = "longitude outside -180..180";
+			return -1;
+		}
+		break;
+	case FT_TIME:
+		if (ts_parse(v, len, s->opts->tz, &out->i) < 0)
+			goto bad;
+		break;
+	case FT_DUR:
+		if (dur_parse(v, len, &out->i) < 0)
+			goto bad;
+		break;
+	case FT_TYPE: {
+		int t, dir;
+		value_type(v, len, &t, &dir);
+		out->i = t;
+		if (dir && !record_has(rec, F_DIRECTION)) {
+			rec->v[F_DIRECTION].i = dir;
+			rec->present |= FIELD_BIT(F_DIRECTION);
+		}
+		break;
+	}
+	case FT_DIR:
+		out->i = value_dir(v, len);
+		break;
+	case FT_IP:
+		if (ip_parse(v, len, &out->ip) < 0)
+			goto bad;
+		break;
+	case FT_DATE:
+		BUG("date is derived, never mapped");
+	}
+	rec->present |= FIELD_BIT(f);
+	return 0;
+bad:
+	*reason = unparsable[f];
+	return -1;
+}
+
+/* The fields a mapped field's value depends on, for the 'need' mask. */
+static uint64_t expand_need(const struct schema *s, uint64_t need)
+{
+	if (need & (FIELD_BIT(F_HOUR) | FIELD_BIT(F_DOW) | FIELD_BIT(F_DATE)))
+		need |= FIELD_BIT(F_START);
+	if (need & (FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_PEER)))
+		need |= FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+			FIELD_BIT(F_DIRECTION) | FIELD_BIT(F_TYPE) |
+			FIELD_BIT(F_SUBSCRIBER);
+	if (need & (FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE)))
+		need |= s->served_mode ? FIELD_BIT(F_SUBSCRIBER) |
+			FIELD_BIT(F_DIRECTION) | FIELD_BIT(F_TYPE) : 0;
+	if (need & FIELD_BIT(F_DIRECTION))
+		need |= FIELD_BIT(F_TYPE);
+	if (need & FIELD_BIT(F_DURATION))
+		need |= FIELD_BIT(F_START) | FIELD_BIT(F_END);
+	if (need & FIELD_BIT(F_START))
+		need |= FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME);
+	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
+		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC);
+	if (need & FIELD_BIT(F_CELL))
+		need |= FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) | FIELD_BIT(F_LAC);
+	return need;
+}
+
+/* A CDR's start from date + time columns. */
+static int split_start(struct schema *s, const struct csvrow_row *row,
+		       struct record *rec, const char **reason)
+{
+	const char *dv = row->field[s->column_of[F_START_DATE]];
+	size_t dl = row->len[s->column_of[F_START_DATE]];
+	const char *tv = row->field[s->column_of[F_START_TIME]];
+	size_t tl = row->len[s->column_of[F_START_TIME]];
+	int64_t days, ms;
+	trim(&dv, &dl);
+	trim(&tv, &tl);
+	if (!dl && !tl)
+		return 0;
+	if (ts_parse_date(dv, dl, &days) < 0) {
+		*reason = "unparsable start date";
+		return -1;
+	}
+	if (ts_parse_time(tv, tl, &ms) < 0) {
+		*reason = "unparsable start time";
+		return -1;
+	}
+	rec->v[F_START].i = tz_local_to_utc(s->opts->tz, days * 86400000 + ms);
+	rec->present |= FIELD_BIT(F_START);
+	return 0;
+}
+
+static void fill_cell(struct schema *s, struct record *rec)
+{
+	char tmp[160];
+	/* MCC/MNC/LAC/CI parts make a CGI */
+	if (record_has(rec, F_CELL) && record_has(rec, F_MCC) &&
+	    record_has(rec, F_MNC) && record_has(rec, F_LAC) &&
+	    !memchr(rec->v[F_CELL].s.s, '-', rec->v[F_CELL].s.len)) {
+		int n = snprintf(tmp, sizeof(tmp), "%.*s-%.*s-%.*s-%.*s",
+				 (int)rec->v[F_MCC].s.len, rec->v[F_MCC].s.s,
+				 (int)rec->v[F_MNC].s.len, rec->v[F_MNC].s.s,
+				 (int)rec->v[F_LAC].s.len, rec->v[F_LAC].s.s,
+				 (int)rec->v[F_CELL].s.len, rec->v[F_CELL].s.s);
+		if (n > 0 && (size_t)n < sizeof(tmp))
+			rec->v[F_CELL].s = record_keep(rec, tmp, (size_t)n);
+	}
+	/* a CGI gives the LAC when no column does */
+	if (record_has(rec, F_CELL) && !record_has(rec, F_LAC)) {
+		const char *c = rec->v[F_CELL].s.s;
+		size_t len = rec->v[F_CELL].s.len, dashes = 0, a = 0, b = 0;
+		for (size_t i = 0; i < len; i++)
+			if (c[i] == '-') {
+				dashes++;
+				if (dashes == 2)
+					a = i + 1;
+				if (dashes == 3)
+					b = i;
+			}
+		if (dashes == 3 && b > a) {
+			rec->v[F_LAC].s.s = c + a;
+			rec->v[F_LAC].s.len = (uint32_t)(b - a);
+			rec->present |= FIELD_BIT(F_LAC);
+		}
+	}
+	if (!s->opts->cells || !record_has(rec, F_CELL))
+		return;
+	double lat, lon, range;
+	const struct strv *lac = record_has(rec, F_LAC) ? &rec->v[F_LAC].s : NULL;
+	if (!cells_lookup(s->opts->cells, rec->v[F_CELL].s.s,
+			  rec->v[F_CELL].s.len, lac ? lac->s : NULL,
+			  lac ? lac->len : 0, &lat, &lon, &range)) {
+		s->cell_unknown++;
+		return;
+	}
+	if (record_has(rec, F_LAT) && record_has(rec, F_LON)) {
+		/* keep the record's own position; count a disagreement */
+		double dlat = (rec->v[F_LAT].d - lat) * 111195.0;
+		double dlon = (rec->v[F_LON].d - lon) * 111195.0 *
+			      cos(lat * M_PI / 180.0);
+		double limit = range > 1000.0 ? range : 1000.0;
+		if (dlat * dlat + dlon * dlon > limit * limit)
+			s->cell_pos_disagree++;
+		return;
+	}
+	rec->v[F_LAT].d = lat;
+	rec->v[F_LON].d = lon;
+	rec->present |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
+	s->cell_pos_filled++;
+}
+
+int schema_map_row(struct schema *s, const struct csvrow_row *row,
+		   struct record *rec, uint64_t need, const char **reason,
+		   struct buf *detail)
+{
+	record_clear(rec);
+	rec->kind = s->kind;
+	rec->row = row;
+	rec->tz = s->opts->tz;
+	rec->line = row->line;
+	*reason = NULL;
+	if (row->nfield != s->ncolumns) {
+		*reason = row->nfield < s->ncolumns ? "too few fields" :
+						      "too many fields";
+		if (detail)
+			buf_addf(detail, "expected %zu fields, found %zu",
+				 s->ncolumns, row->nfield);
+		return -1;
+	}
+	size_t want = row->raw_len * 2 + 512;
+	if (rec->scratch_alloc < want) {
+		free(rec->scratch);
+		rec->scratch = xmalloc(want);
+		rec->scratch_alloc = want;
+	}
+	need = expand_need(s, need);
+	for (int f = 0; f < F_COUNT; f++) {
+		int col = s->column_of[f];
+		if (col < 0 || !(need & FIELD_BIT(f)))
+			continue;
+		if (s->time_split && (f == F_START_DATE || f == F_START_TIME))
+			continue;
+		if (set_value(s, rec, f, row->field[col], row->len[col],
+			      reason) < 0) {
+			if (detail) {
+				buf_addf(detail, "column '%s': '",
+					 s->columns[col].name);
+				buf_add_escaped(detail, row->field[col],
+						row->len[col], 64);
+				buf_addch(detail, '\'');
+			}
+			return -1;
+		}
+	}
+	if (s->time_split && (need & FIELD_BIT(F_START)) &&
+	    split_start(s, row, rec, reason) < 0)
+		return -1;
+	if (s->kind == KIND_CDR && (need & FIELD_BIT(F_DIRECTION)) &&
+	    !record_has(rec, F_DIRECTION)) {
+		rec->v[F_DIRECTION].i = DIR_UNKNOWN;
+		rec->present |= FIELD_BIT(F_DIRECTION);
+	}
+	if (s->served_mode && record_has(rec, F_SUBSCRIBER)) {
+		int mt = rec->v[F_DIRECTION].i == DIR_MT;
+		enum field_id self = mt ? F_CALLEE : F_CALLER;
+		enum field_id other = mt ? F_CALLER : F_CALLEE;
+		struct strv peer = rec->v[F_CALLEE].s;
+		int has_peer = record_has(rec, F_CALLEE);
+		rec->present &= ~(FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE));
+		rec->v[self].s = rec->v[F_SUBSCRIBER].s;
+		rec->present |= FIELD_BIT(self);
+		if (has_peer) {
+			rec->v[other].s = peer;
+			rec->present |= FIELD_BIT(other);
+		}
+	}
+	/* Asterisk's Master.csv holds voice calls; direction is unknown */
+	if (s->dialect == DIALECT_ASTERISK && (need & FIELD_BIT(F_TYPE))) {
+		rec->v[F_TYPE].i = TYPE_VOICE;
+		rec->present |= FIELD_BIT(F_TYPE);
+	}
+	if (s->dur_derived && (need & FIELD_BIT(F_DURATION)) &&
+	    record_has(rec, F_START) && record_has(rec, F_END)) {
+		int64_t dms = rec->v[F_END].i - rec->v[F_START].i;
+		if (dms < 0) {
+			*reason = "end before start";
+			return -1;
+		}
+		rec->v[F_DURATION].i = dms;
+		rec->present |= FIELD_BIT(F_DURATION);
+	}
+	if (need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
+		fill_cell(s, rec);
+	if (record_has(rec, F_LAT) != record_has(rec, F_LON)) {
+		*reason = "latitude without longitude, or the reverse";
+		return -1;
+	}
+	record_derive(rec, need);
+	return 0;
+}

@@ -1,0 +1,111 @@
+/*
+ * schema.h - how one file's columns become canonical fields.
+ * A schema is built from the header row (or, with no header, from --map and
+ * the dialect presets), through the alias table of canon.def matched
+ * case- and punctuation-insensitively. It then turns each raw row into a
+ * struct record: phone numbers normalised to international digits, type and
+ * direction values normalised, timestamps parsed (one column, or date and
+ * time in two) in the --tz zone, durations parsed or derived from end-start,
+ * cell positions filled from a cell table. Rows it cannot understand are
+ * rejected with a reason, never guessed.
+ */
+#ifndef CDRSIFT_SCHEMA_H
+#define CDRSIFT_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "csvrow.h"
+#include "diag.h"
+#include "record.h"
+
+struct tz;
+struct cells;
+
+enum dialect { DIALECT_AUTO = 0, DIALECT_NONE, DIALECT_ASTERISK };
+
+/* One --map entry: canonical field = column name, or 1-based position. */
+struct map_entry {
+	int field;          /* enum field_id */
+	const char *column; /* borrowed header name, or NULL */
+	int position;       /* 1-based column number, or 0 */
+};
+
+struct schema_opts {
+	enum record_kind kind;        /* KIND_UNKNOWN: detect from the header */
+	int no_header;                /* 1: the first row is data */
+	enum dialect dialect;         /* preset; AUTO detects Asterisk */
+	const struct map_entry *map;  /* --map entries, borrowed */
+	size_t nmap;
+	const struct tz *tz;          /* zone for stamps without one; NULL UTC */
+	const char *country;          /* calling code for trunk 0 ("60"), or NULL */
+	const struct cells *cells;    /* cell table, or NULL */
+};
+
+/* How one column was understood (the `schema` command shows these). */
+struct schema_column {
+	char *name;      /* owned: header text (or "column N") */
+	int field;       /* enum field_id, or -1 when unmapped */
+	const char *how; /* static: "alias", "name", "--map", "preset", ... */
+};
+
+struct schema {
+	enum record_kind kind;        /* decided kind */
+	enum dialect dialect;         /* DIALECT_NONE or a preset */
+	int has_header;               /* 1 when the first row was a header */
+	size_t ncolumns;              /* fields per row */
+	struct schema_column *columns;/* owned, ncolumns entries */
+	int column_of[F_COUNT];       /* column index of each field, or -1 */
+	int time_split;               /* 1: start = start_date + start_time */
+	int dur_derived;              /* 1: duration = end - start */
+	int served_mode;              /* 1: CDR as served party + other party */
+	const struct schema_opts *opts; /* borrowed, must outlive the schema */
+	/* counters kept while mapping rows */
+	uint64_t cell_pos_filled;     /* positions filled from the cell table */
+	uint64_t cell_pos_disagree;   /* own lat/lon far from the table's */
+	uint64_t cell_unknown;        /* cell ids not in the table */
+};
+
+/*
+ * Build the schema from the first row 'hdr' of a file. When the options say
+ * there is no header (or the Asterisk preset is detected from the shape of
+ * the row), 'hdr' is data and '*first_is_data' is set to 1. Returns 0, or -1
+ * with a message in 'd' (no usable column, unknown --map column, a field
+ * mapped twice by --map, ...). Free with schema_free().
+ */
+int schema_build(struct schema **out, const struct schema_opts *opts,
+		 const struct csvrow_row *hdr, int *first_is_data,
+		 struct diag *d);
+void schema_free(struct schema *s);
+
+/* Column index of the raw column named 'name' (exact, then normalised); -1. */
+int schema_column_index(const struct schema *s, const char *name, size_t len);
+
+/* 1 when row 'row' repeats the header (a `cat a.csv b.csv` join). */
+int schema_is_header_row(const struct schema *s, const struct csvrow_row *row);
+
+/*
+ * Fill 'rec' from 'row'. 'need' is the set of fields the caller will read
+ * (FIELD_BIT()s; ~0 for all): only those, and what they depend on, are
+ * parsed. Returns 0, or -1 with the static reason in '*reason' (for
+ * instance "unparsable start timestamp") and the field in 'detail'.
+ */
+int schema_map_row(struct schema *s, const struct csvrow_row *row,
+		   struct record *rec, uint64_t need, const char **reason,
+		   struct buf *detail);
+
+/* Lower-case letters and digits of 'name' into 'out' (NUL-terminated). */
+size_t schema_normalise_name(const char *name, size_t len, char *out,
+			     size_t outlen);
+
+/*
+ * A phone number as international digits: separators dropped, "+" and
+ * "00" prefixes removed, a national trunk "0" replaced by 'country' when
+ * given. Writes to 'out' and returns the length, or -1 when the value holds
+ * no digits or characters other than digits and separators.
+ */
+int phone_normalise(const char *s, size_t len, const char *country,
+		    char *out, size_t outlen);
+
+#endif

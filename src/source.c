@@ -1,0 +1,205 @@
+/*
+ * source.c - header handling, reject accounting and damage reports for one
+ * input, on top of input.c, csvrow.c and schema.c.
+ */
+#include "source.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+void acct_reject(struct acct *a, const char *reason, uint64_t n)
+{
+	for (size_t i = 0; i < a->nreasons; i++)
+		if (a->reasons[i].reason == reason ||
+		    !strcmp(a->reasons[i].reason, reason)) {
+			a->reasons[i].n += n;
+			return;
+		}
+	VEC_GROW(a->reasons, a->nreasons + 1, a->alloc);
+	a->reasons[a->nreasons].reason = reason;
+	a->reasons[a->nreasons].n = n;
+	a->nreasons++;
+}
+
+void acct_merge(struct acct *into, const struct acct *from)
+{
+	into->read += from->read;
+	into->accepted += from->accepted;
+	into->rejected += from->rejected;
+	into->filtered += from->filtered;
+	into->matched += from->matched;
+	into->repeated_headers += from->repeated_headers;
+	into->blank_lines += from->blank_lines;
+	for (size_t i = 0; i < from->nreasons; i++)
+		acct_reject(into, from->reasons[i].reason, from->reasons[i].n);
+}
+
+static int cmp_reason(const void *a, const void *b)
+{
+	const struct reason_count *x = a, *y = b;
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->reason, y->reason);
+}
+
+void acct_sort_reasons(struct acct *a)
+{
+	if (a->nreasons > 1)
+		qsort(a->reasons, a->nreasons, sizeof(*a->reasons), cmp_reason);
+}
+
+void acct_release(struct acct *a)
+{
+	free(a->reasons);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Keep the damage message, with the row range of a member that failed. */
+static void note_damage(struct source *src, struct diag *d)
+{
+	src->damaged = 1;
+	buf_reset(&src->problem);
+	buf_add(&src->problem, buf_cstr(&d->msg), d->msg.len);
+	if (strstr(buf_cstr(&d->msg), "check") && src->in.members) {
+		uint64_t first = csvrow_member_first_line(&src->rd,
+							  src->in.members);
+		if (first && src->rd.lines >= first)
+			buf_addf(&src->problem, " (lines %llu to %llu of that "
+				 "member were read but cannot be trusted)",
+				 (unsigned long long)first,
+				 (unsigned long long)src->rd.lines);
+	}
+}
+
+int source_open(struct source *src, const char *path,
+		const struct schema_opts *so, const struct csvrow_opts *co,
+		uint64_t need)
+{
+	struct diag d = DIAG_INIT;
+	int rc;
+
+	memset(src, 0, sizeof(*src));
+	src->path = path;
+	src->name = path && strcmp(path, "-") ? path : "-";
+	src->need = need;
+	if (input_open(&src->in, path, &d) < 0) {
+		src->open_failed = 1;
+		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		diag_release(&d);
+		return -1;
+	}
+	src->in.name = src->name;
+	if (csvrow_open(&src->rd, &src->in, co, &d) < 0) {
+		src->unusable = 1;
+		if (src->in.damaged)
+			note_damage(src, &d);
+		else
+			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		diag_release(&d);
+		return -1;
+	}
+	/* the header: the first row that is not a CSV syntax error */
+	while ((rc = csvrow_next(&src->rd, &src->row, &d)) == CSVROW_REJECT) {
+		src->acct.read++;
+		src->acct.rejected++;
+		acct_reject(&src->acct, "malformed header line", 1);
+	}
+	if (rc != CSVROW_ROW) {
+		src->unusable = 1;
+		if (src->in.damaged)
+			note_damage(src, &d);
+		else if (d.set)
+			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		else
+			buf_adds(&src->problem, "empty input: no header and no rows");
+		src->acct.blank_lines = src->rd.blank_lines;
+		diag_release(&d);
+		return -1;
+	}
+	buf_add(&src->header_raw, src->row.raw, src->row.raw_len);
+	if (schema_build(&src->schema, so, &src->row, &src->pending_first,
+			 &d) < 0) {
+		src->unusable = 1;
+		buf_addf(&src->problem, "line %llu: %s",
+			 (unsigned long long)src->row.line, buf_cstr(&d.msg));
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	return 0;
+}
+
+static int reject(struct source *src, const char *reason, const char *raw,
+		  size_t raw_len, uint64_t line)
+{
+	src->acct.rejected++;
+	acct_reject(&src->acct, reason, 1);
+	src->last_reason = reason;
+	src->last_raw = raw;
+	src->last_raw_len = raw_len;
+	src->last_line = line;
+	return SRC_REJECT;
+}
+
+int source_next(struct source *src, struct record *rec)
+{
+	struct diag d = DIAG_INIT;
+	const char *reason;
+	int rc;
+
+	if (!src->schema || src->eof)
+		return SRC_EOF;
+	buf_reset(&src->last_detail);
+	for (;;) {
+		if (src->pending_first) {
+			src->pending_first = 0;
+			rc = CSVROW_ROW;
+		} else {
+			rc = csvrow_next(&src->rd, &src->row, &d);
+		}
+		if (rc == CSVROW_EOF || rc == CSVROW_FATAL) {
+			src->eof = 1;
+			src->acct.blank_lines = src->rd.blank_lines;
+			if (src->in.damaged || rc == CSVROW_FATAL)
+				note_damage(src, &d);
+			diag_release(&d);
+			return SRC_EOF;
+		}
+		if (rc == CSVROW_REJECT) {
+			src->acct.read++;
+			diag_release(&d);
+			return reject(src, src->rd.reason, src->row.raw,
+				      src->row.raw_len, src->row.line);
+		}
+		if (schema_is_header_row(src->schema, &src->row)) {
+			src->acct.repeated_headers++;
+			continue;
+		}
+		break;
+	}
+	diag_release(&d);
+	src->acct.read++;
+	rec->file = src->name;
+	if (schema_map_row(src->schema, &src->row, rec, src->need, &reason,
+			   &src->last_detail) < 0)
+		return reject(src, reason, src->row.raw, src->row.raw_len,
+			      src->row.line);
+	src->acct.accepted++;
+	return SRC_RECORD;
+}
+
+void source_release(struct source *src)
+{
+	if (src->rd.priv)
+		csvrow_close(&src->rd);
+	input_close(&src->in);
+	schema_free(src->schema);
+	acct_release(&src->acct);
+	buf_release(&src->problem);
+	buf_release(&src->header_raw);
+	buf_release(&src->last_detail);
+	memset(src, 0, sizeof(*src));
+}

@@ -1,0 +1,55 @@
+/*
+ * stats.h - the overview analysis behind `cdrsift stats` (DESIGN section 5):
+ * records, time span, exact distinct subscribers, cells and IMEIs, records
+ * by type and direction, coverage gaps and rows out of time order.
+ *
+ * Same shape as every analysis: init, add a record, merge another state,
+ * report, release. Merging is exact (interned sets are unioned), so states
+ * built per file or per thread combine into the same totals.
+ */
+#ifndef CDRSIFT_STATS_H
+#define CDRSIFT_STATS_H
+
+#include <stdint.h>
+
+#include "intern.h"
+#include "record.h"
+
+struct tz;
+
+struct stats {
+	uint64_t records;          /* records added */
+	uint64_t timed;            /* records with a start time */
+	int64_t tmin, tmax;        /* first and last start, ms (when timed) */
+	int64_t last_start;        /* start of the previous record, ms */
+	uint64_t out_of_order;     /* records starting before the previous one */
+	uint64_t by_type[5];       /* indexed by enum rec_type (0: missing) */
+	uint64_t by_dir[4];        /* indexed by enum rec_dir (0: missing) */
+	struct intern subscribers; /* distinct subscribers */
+	struct intern cells;       /* distinct cells */
+	struct intern imeis;       /* distinct IMEIs */
+	struct intern hours;       /* local hours (int64 keys) with records */
+	int64_t last_hour;         /* cache: hour key of the previous record */
+	const struct tz *tz;       /* zone of the hours */
+};
+
+/* The fields stats_add reads (for schema_map_row's 'need'). */
+uint64_t stats_needs(void);
+void stats_init(struct stats *st, const struct tz *tz);
+void stats_add(struct stats *st, const struct record *r);
+/* Add 'from' into 'into'; out-of-order counts add up (per file). */
+void stats_merge(struct stats *into, const struct stats *from);
+
+/* One coverage gap: hours [start, end) (ms, UTC) with no record. */
+struct gap {
+	int64_t start, end;
+};
+/*
+ * The gaps inside [tmin, tmax]: runs of clock hours (in the zone) with no
+ * record. Returns the number of gaps; '*out' is owned by the caller (free).
+ * '*hours' gets the total number of empty hours.
+ */
+size_t stats_gaps(const struct stats *st, struct gap **out, uint64_t *hours);
+void stats_release(struct stats *st);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * main.c - unit-test runner: runs the registered suites (all, or those named
+ * as arguments) and ends with "N passed, N failed". Exit 1 on any failure.
+ */
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../src/banned.h"
+
+struct suite {
+	const char *name;
+	test_suite_fn fn;
+};
+
+static struct suite suites[64];
+static int nsuites;
+static int npass, nfail;
+static const char *current;
+static char tmpdir[256];
+
+void test_register(const char *name, test_suite_fn fn)
+{
+	if (nsuites < (int)(sizeof(suites) / sizeof(suites[0])))
+		suites[nsuites++] = (struct suite){ name, fn };
+}
+
+void check_report(int ok, const char *file, int line, const char *what,
+		  const char *fmt, ...)
+{
+	int n = npass + nfail + 1;
+	if (ok) {
+		npass++;
+		printf("ok %d - %s: %s\n", n, current, what);
+		return;
+	}
+	nfail++;
+	printf("not ok %d - %s: %s\n#   at %s:%d: ", n, current, what, file,
+	       line);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+const char *test_data_dir(void)
+{
+	const char *d = getenv("CDRSIFT_TESTDATA");
+	return d && *d ? d : "testdata";
+}
+
+static void rm_tmp(void)
+{
+	char cmd[300];
+	if (tmpdir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "warning: could not remove %s\n", tmpdir);
+	}
+}
+
+const char *test_tmp_dir(void)
+{
+	if (!tmpdir[0]) {
+		const char *base = getenv("TMPDIR");
+		snprintf(tmpdir, sizeof(tmpdir), "%s/cdrsift-unit-XXXXXX",
+			 base && *base ? base : "/tmp");
+		if (!mkdtemp(tmpdir)) {
+			perror("mkdtemp");
+			exit(2);
+		}
+		atexit(rm_tmp);
+	}
+	return tmpdir;
+}
+
+static int cmp_suite(const void *a, const void *b)
+{
+	return strcmp(((const struct suite *)a)->name,
+		      ((const struct suite *)b)->name);
+}
+
+int main(int argc, char **argv)
+{
+	qsort(suites, (size_t)nsuites, sizeof(suites[0]), cmp_suite);
+	for (int i = 0; i < nsuites; i++) {
+		int want = argc < 2;
+		for (int j = 1; j < argc; j++)
+			if (!strcmp(argv[j], suites[i].name))
+				want = 1;
+		if (!want)
+			continue;
+		current = suites[i].name;
+		printf("# suite %s\n", current);
+		fflush(stdout);
+		suites[i].fn();
+		fflush(stdout);
+	}
+	printf("%d passed, %d failed\n", npass, nfail);
+	return nfail ? 1 : 0;
+}
