@@ -15,10 +15,10 @@
  * becomes a 10 GB field.
  *
  * Line ends: '\n' is the only row terminator given to libcsv (its term
- * function); a CR before it is dropped from what libcsv sees and kept in
- * the raw bytes, so CRLF and LF files give the same rows. A file whose first
- * chunk has CRs and no LF at all is read in CR mode, with '\r' as the line
- * end. A lone CR inside an LF file is data.
+ * function) and CR counts as a space (trimmed at the end of a field), so
+ * CRLF and LF files give the same rows. A file whose first chunk has CRs
+ * and no LF at all is read in CR mode, with '\r' as the line end. A lone CR
+ * inside an LF file is data.
  *
  * Bad rows: strict mode makes a quote inside an unquoted field, text after a
  * closing quote, and an unterminated quote at the end of input errors. The
@@ -35,8 +35,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define CHUNK_SIZE (1u << 20)   /* bytes asked of the input per refill */
-#define SLICE_MAX (64u << 10)   /* most bytes fed to libcsv in one call */
+#define CHUNK_SIZE (1u << 20)   /* chunk buffer, bytes */
+#define SLICE_MAX (64u << 10)   /* default most bytes fed to libcsv per call */
 #define SNIFF_MAX (64u << 10)   /* bytes looked at to sniff the dialect */
 
 struct reader {
@@ -45,6 +45,8 @@ struct reader {
 	size_t field_cap;        /* longest field, bytes */
 	size_t max_fields;       /* most fields in a row */
 	size_t row_cap;          /* longest raw row, bytes */
+	size_t read_size;        /* bytes asked of the input per read */
+	size_t slice_max;        /* most bytes per csv_parse call */
 
 	char *chunk;             /* decompressed bytes, CHUNK_SIZE + 1 */
 	size_t pos, end;         /* unread bytes are chunk[pos..end) */
@@ -78,6 +80,16 @@ static int is_lf(unsigned char c)
 static int is_cr(unsigned char c)
 {
 	return c == '\r';
+}
+
+/*
+ * In LF mode a CR counts as a space: libcsv trims it from the end of an
+ * unquoted field and after a closing quote, so CRLF and LF files give the
+ * same rows, while a CR inside a quoted field stays data.
+ */
+static int is_space_or_cr(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
 }
 
 static void cb_field(void *s, size_t n, void *data)
@@ -127,6 +139,8 @@ static void parser_setup(struct reader *rd, char delim)
 	csv_init(&rd->p, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_delim(&rd->p, (unsigned char)delim);
 	csv_set_term_func(&rd->p, rd->term == '\r' ? is_cr : is_lf);
+	if (rd->term == '\n')
+		csv_set_space_func(&rd->p, is_space_or_cr);
 	csv_set_blk_size(&rd->p, 16u << 10);
 }
 
@@ -172,8 +186,10 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 		rd->end -= rd->pos;
 		rd->pos = 0;
 	}
-	int rc = input_read(r->in, rd->chunk + rd->end, CHUNK_SIZE - rd->end,
-			    &got, d);
+	size_t ask = CHUNK_SIZE - rd->end;
+	if (ask > rd->read_size)
+		ask = rd->read_size;
+	int rc = input_read(r->in, rd->chunk + rd->end, ask, &got, d);
 	if (rd->members_seen < r->in->members) {
 		uint64_t pending = 0;
 		for (size_t i = rd->pos; i < rd->end; i++)
@@ -205,29 +221,30 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
 		      size_t *n, int *eol, int *from_replay, struct diag *d)
 {
+	if (rd->replay_pos && rd->replay_pos == rd->replay.len) {
+		/* the previous slice came from here: only now may it be reused */
+		buf_reset(&rd->replay);
+		rd->replay_pos = 0;
+	}
 	if (rd->replay_pos < rd->replay.len) {
 		const char *base = rd->replay.data + rd->replay_pos;
 		size_t avail = rd->replay.len - rd->replay_pos;
-		size_t lim = avail < SLICE_MAX ? avail : SLICE_MAX;
+		size_t lim = avail < rd->slice_max ? avail : rd->slice_max;
 		const char *nl = memchr(base, rd->term, lim);
 		*s = base;
 		*n = nl ? (size_t)(nl - base) + 1 : lim;
 		*eol = nl != NULL;
 		*from_replay = 1;
 		rd->replay_pos += *n;
-		if (rd->replay_pos == rd->replay.len) {
-			buf_reset(&rd->replay);
-			rd->replay_pos = 0;
-		}
 		return 1;
 	}
 	*from_replay = 0;
 	for (;;) {
 		const char *base = rd->chunk + rd->pos;
 		size_t avail = rd->end - rd->pos;
-		size_t lim = avail < SLICE_MAX ? avail : SLICE_MAX;
+		size_t lim = avail < rd->slice_max ? avail : rd->slice_max;
 		const char *nl = lim ? memchr(base, rd->term, lim) : NULL;
-		if (nl || avail >= SLICE_MAX || (rd->in_eof && avail)) {
+		if (nl || avail >= rd->slice_max || (rd->in_eof && avail)) {
 			*s = base;
 			*n = nl ? (size_t)(nl - base) + 1 : lim;
 			*eol = nl != NULL;
@@ -242,26 +259,10 @@ static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
 	}
 }
 
-/*
- * Feed 'n' bytes to libcsv. The line end (and a CR just before an LF) is
- * passed as a bare term character. Returns 0, or -1 on a CSV syntax error.
- */
-static int feed(struct reader *rd, const char *s, size_t n, int eol)
+/* Feed 'n' bytes to libcsv. Returns 0, or -1 on a CSV syntax error. */
+static int feed(struct reader *rd, const char *s, size_t n)
 {
-	size_t body = n;
-	if (eol) {
-		body--;
-		if (rd->term == '\n' && body && s[body - 1] == '\r')
-			body--;
-	}
-	if (body && csv_parse(&rd->p, s, body, cb_field, cb_row, rd) < body)
-		return -1;
-	if (eol) {
-		char t = (char)rd->term;
-		if (csv_parse(&rd->p, &t, 1, cb_field, cb_row, rd) < 1)
-			return -1;
-	}
-	return 0;
+	return n && csv_parse(&rd->p, s, n, cb_field, cb_row, rd) < n ? -1 : 0;
 }
 
 static int is_blank_line(const char *s, size_t n)
@@ -335,6 +336,9 @@ int csvrow_open(struct csvrow *r, struct input *in,
 	rd->field_cap = opts && opts->field_cap ? opts->field_cap : (1u << 20);
 	rd->max_fields = opts && opts->max_fields ? opts->max_fields : 65536;
 	rd->row_cap = rd->field_cap < (1u << 20) ? (4u << 20) : rd->field_cap * 4;
+	rd->read_size = opts && opts->read_size ? opts->read_size : CHUNK_SIZE;
+	rd->slice_max = opts && opts->slice_max && opts->slice_max < SLICE_MAX ?
+			opts->slice_max : SLICE_MAX;
 	rd->chunk = xmalloc(CHUNK_SIZE + 1);
 	if (sniff(r, rd, opts ? opts->delimiter : 0, d) < 0)
 		return -1;
@@ -457,10 +461,10 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			rd->row_started = 1;
 			rd->row_line = eol ? r->lines : r->lines + 1;
 		}
-		if (rd->raw.len + n <= rd->row_cap + SLICE_MAX)
+		if (rd->raw.len + n <= rd->row_cap + rd->slice_max)
 			buf_add(&rd->raw, s, n);
 		const char *why = NULL;
-		if (feed(rd, s, n, eol) < 0)
+		if (feed(rd, s, n) < 0)
 			why = rd->p.quoted ? "text after a closing quote" :
 					     "quote inside an unquoted field";
 		else if (rd->p.entry_pos > rd->field_cap && !rd->row_done)

@@ -43,6 +43,9 @@ struct csvrow_opts {
 	char delimiter;     /* 0: sniff from the first line */
 	size_t field_cap;   /* longest field in bytes; 0: 1 MiB */
 	size_t max_fields;  /* most fields in one row; 0: 65536 */
+	size_t read_size;   /* bytes asked of the input per read; 0: 1 MiB
+			       (tests sweep it: every size gives the same rows) */
+	size_t slice_max;   /* most bytes fed to libcsv per call; 0: 64 KiB */
 };
 
 struct csvrow {

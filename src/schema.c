@@ -321,6 +321,12 @@ static void settle_kind(struct schema *s, const struct schema_opts *o)
 static void settle_composites(struct schema *s)
 {
 	int *c = s->column_of;
+	/* "Call Date" (a start alias) next to "Call Time": a date and a time */
+	if (c[F_START] >= 0 && c[F_START_TIME] >= 0 && c[F_START_DATE] < 0) {
+		int col = c[F_START];
+		unmap_field(s, F_START, "");
+		map_column(s, col, F_START_DATE, "alias");
+	}
 	if (c[F_START] < 0 && c[F_START_DATE] >= 0 && c[F_START_TIME] >= 0) {
 		s->time_split = 1;
 	} else if (c[F_START] < 0 && c[F_START_DATE] >= 0) {

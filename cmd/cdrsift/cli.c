@@ -507,7 +507,8 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			if (ev == SRC_EOF)
 				break;
 			if (ev == SRC_REJECT) {
-				report_reject(cli, &src, &shown);
+				if (!cli->ignore_rejects)
+					report_reject(cli, &src, &shown);
 				continue;
 			}
 			if (cli->expr) {
@@ -548,7 +549,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				  "last gzip member", src.name,
 				  (unsigned long long)src.in.zero_padding);
 		}
-		if (src.acct.rejected)
+		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
 		if (!stop)
 			drain(&src);

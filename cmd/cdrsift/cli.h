@@ -62,6 +62,7 @@ struct cli {
 	int verbose;                /* --verbose */
 	int debug_dump_expr;        /* hidden --debug-dump-expr */
 	int max_reject_messages;    /* per input, on stderr */
+	int ignore_rejects;         /* schema: samples only, rejects not reported */
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */

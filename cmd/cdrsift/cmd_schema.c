@@ -160,6 +160,7 @@ int cmd_schema(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	memset(&c, 0, sizeof(c));
 	c.cli = &cli;
+	cli.ignore_rejects = 1;
 	if (cli.format != OUT_TABLE)
 		c.w = writer_new(cli.out, (enum out_format)cli.format, columns,
 				 NCOLS, cli.out_tty, 0);
