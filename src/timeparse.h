@@ -13,7 +13,10 @@
 
 struct diag;
 
-/* Days since 1970-01-01 of the civil date y-m-d (m 1..12, d 1..31). */
+/*
+ * Days since 1970-01-01 of the civil date y-m-d (m 1..12, d 1..31; not
+ * validated: see civil_valid). Exact for |y| below 10^12.
+ */
 int64_t days_from_civil(int64_t y, int m, int d);
 /* Inverse of days_from_civil. */
 void civil_from_days(int64_t days, int64_t *y, int *m, int *d);
@@ -21,16 +24,27 @@ void civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 int civil_valid(int64_t y, int m, int d);
 
 /*
- * A time zone: "UTC", "Z", a fixed offset ("+08:00", "-0530", "+8"), or an
- * IANA name read from the TZif file under $TZDIR or /usr/share/zoneinfo
- * (version 1 and 2+ files; the POSIX rule in the footer covers instants after
- * the last transition). Owned: free with tz_free().
+ * A time zone. 'spec' is one of:
+ *   "UTC", "Z" or "GMT" (any case; also "UTC+0", "GMT-00:00"): the UTC zone
+ *   a fixed offset: "+08:00", "-05:30", "+0800", "+08", "+8", "+5:30"
+ *       (at most 18:00; "+00:00" is the UTC zone)
+ *   an IANA name ("Asia/Kuala_Lumpur") read from the TZif file under $TZDIR
+ *       or /usr/share/zoneinfo: version 1 and 2+ files, with the POSIX TZ
+ *       rule of the footer for instants after the last transition. Names
+ *       are [A-Za-z0-9._+-/] without ".." or a leading '/'; leap-second
+ *       ("right/") files and damaged files are refused.
+ * "UTC+8" and "GMT-5" are refused as ambiguous: people mean east of UTC,
+ * POSIX TZ (and IANA's Etc/GMT+8) mean west; the message suggests both
+ * offsets. Owned: free with tz_free().
  */
 struct tz;
 /* Returns 0 and sets '*out', or -1 with a message in 'd'. */
 int tz_load(struct tz **out, const char *spec, struct diag *d);
 void tz_free(struct tz *tz);
-/* The canonical name given to tz_load ("UTC" for NULL). Borrowed. */
+/*
+ * The canonical name of 'tz': "UTC" for the UTC zone and NULL, "+08:00" for
+ * fixed offsets, the IANA name as given. Borrowed, valid until tz_free().
+ */
 const char *tz_name(const struct tz *tz);
 /* Seconds east of UTC in force at instant 'utc_ms'. NULL tz means UTC. */
 int32_t tz_offset_at(const struct tz *tz, int64_t utc_ms);
@@ -44,41 +58,69 @@ int64_t tz_local_to_utc(const struct tz *tz, int64_t local_ms);
 
 /*
  * Parse one timestamp field of 'len' bytes. Accepted forms (DESIGN section 2):
- *   ISO 8601  2025-01-03T08:00:00[.fff][Z|+hh:mm|+hhmm|+hh], 'T' or ' '
- *             between date and time, seconds optional
- *   2025-01-03 08:00:00, 2025/01/03 08:00:00, 2025-01-03-08:00:00 (IPDR)
- *   DD/MM/YYYY HH:MM[:SS] (day first; also DD-MM-YYYY and DD.MM.YYYY)
- *   YYYYMMDDHHMMSS (14 digits), YYYYMMDD (8 digits, a date)
- *   a date alone (midnight)
- *   Unix seconds (9-11 digits, optional fraction) and milliseconds (12-13)
- * Leading and trailing blanks are ignored. A stamp without a zone is local
- * time in 'tz'. Impossible values (month 13, Feb 30, hour 24, minute 60)
- * fail. Returns 0 and sets '*out_ms', or -1.
+ *   ISO 8601  2025-01-03T08:00:00[.fff][zone], with 'T', 't' or ' ' between
+ *             date and time; seconds optional; a fraction (1-9 digits, '.'
+ *             or ',', truncated to ms) only after seconds
+ *   2025/01/03 08:00:00, and 2025-01-03-08:00:00 (IPDR)
+ *   DD/MM/YYYY HH:MM[:SS[.fff]][zone] (day first; also DD-MM-YYYY and
+ *             DD.MM.YYYY; day and month 1 or 2 digits)
+ *   YYYYMMDDHHMMSS[.fff][zone] (14 digits), YYYYMMDD (8 digits, a date)
+ *   a date alone (midnight local time)
+ *   Unix seconds (9-11 digits, optional '.' fraction) and milliseconds
+ *             (12-13 digits), always UTC
+ * zone: 'Z', 'z', +hh:mm, +hhmm or +hh (at most 18:00; also +hh:mm:ss, as
+ * ts_format writes for local mean time), optionally after one space, or
+ * " UTC" / " GMT". Hours take 1 or 2 digits, every other field
+ * its exact count; YYYY-first dates take two-digit months and days.
+ * Leading and trailing blanks (space, tab) are ignored; anything else left
+ * over fails. A stamp without a zone is local time in 'tz' (NULL: UTC),
+ * resolved as tz_local_to_utc does. Impossible values (month 13, day 0,
+ * Feb 29 in 2025, hour 24, minute or second 60) fail. Returns 0 and sets
+ * '*out_ms', or -1. Allocates nothing; safe to call from many threads.
  */
 int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms);
-/* A date alone (the date forms above): days since epoch. 0 or -1. */
+/*
+ * A date alone (YYYY-MM-DD, YYYY/MM/DD, the day-first forms, YYYYMMDD):
+ * days since 1970-01-01. 0 or -1.
+ */
 int ts_parse_date(const char *s, size_t len, int64_t *out_days);
-/* A time of day alone, "HH:MM[:SS[.fff]]" or "HHMMSS": ms since midnight. */
+/*
+ * A time of day alone, "H[H]:MM[:SS[.fff]]" or "HHMMSS": ms since midnight.
+ * 0 or -1.
+ */
 int ts_parse_time(const char *s, size_t len, int64_t *out_ms);
 
 /*
- * A duration: seconds ("93", "93.5"), "HH:MM:SS", "MM:SS" or "H:MM:SS" with
- * hours of any size. Negative values fail. Returns 0 and sets '*out_ms'.
+ * A duration: seconds ("93", "93.5"), "MM:SS" ("2:03", "90:00") or
+ * "H:MM:SS" ("01:02:03", "100:00:00"). The leading unit takes any number of
+ * digits; the others exactly two and below 60. A '.' fraction of 1-9 digits
+ * is truncated to ms. Negative, empty and overflowing values fail. Returns
+ * 0 and sets '*out_ms', or -1.
  */
 int dur_parse(const char *s, size_t len, int64_t *out_ms);
 
 /*
- * Write 'ms' as ISO 8601 in zone 'tz' into 'out' (at least 32 bytes):
- * "2025-01-03T08:00:00Z" for UTC, "2025-01-03T16:00:00+08:00" otherwise,
- * with ".fff" only when the milliseconds are not zero. Returns the length.
+ * Write 'ms' as ISO 8601 in zone 'tz' into 'out' (32 bytes are enough for
+ * years 0-9999): "2025-01-03T08:00:00Z" for the UTC zone (NULL or named
+ * "UTC"), "2025-01-03T16:00:00+08:00" otherwise ("+00:00" for an IANA zone
+ * at offset 0; "+hh:mm:ss" for historical offsets with seconds), with ".fff"
+ * only when the milliseconds are not zero. Years outside 0-9999 get a sign
+ * ("-0001", "+10000"). The output is cut to 'outlen' - 1 bytes and always
+ * NUL-terminated (when 'outlen' > 0). Returns the length written.
  */
 size_t ts_format(int64_t ms, const struct tz *tz, char *out, size_t outlen);
 
 /* Civil fields of instant 'ms' seen in 'tz'. dow: 1=Monday .. 7=Sunday. */
 struct civil {
-	int64_t year;
-	int month, day, hour, minute, second, msec, dow;
-	int32_t offset; /* seconds east of UTC */
+	int64_t year;   /* proleptic Gregorian; 0 is 1 BC */
+	int month;      /* 1..12 */
+	int day;        /* 1..31 */
+	int hour;       /* 0..23 */
+	int minute;     /* 0..59 */
+	int second;     /* 0..59 */
+	int msec;       /* 0..999 */
+	int dow;        /* 1 = Monday .. 7 = Sunday (ISO 8601) */
+	int32_t offset; /* seconds east of UTC in force at the instant */
 };
 void ts_civil(int64_t ms, const struct tz *tz, struct civil *out);
 
