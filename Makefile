@@ -22,7 +22,7 @@ BUILD   = build
 endif
 
 # Debian packages the build and the tests need (installed by `make deps`).
-BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev pkg-config
+BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip python3 valgrind
 BENCH_PKGS = time
 

@@ -199,6 +199,7 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 	rd->end += got;
 	if (rc != INPUT_OK) {
 		rd->in_eof = 1;
+		r->io_error = rc == INPUT_IOERR;
 		rd->damage_pending = 1;
 		diag_clear(&rd->damage);
 		buf_add(&rd->damage.msg, buf_cstr(&d->msg), d->msg.len);

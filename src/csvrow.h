@@ -56,6 +56,7 @@ struct csvrow {
 	int crlf;             /* 1 when the first line ended in CRLF */
 	uint64_t lines;       /* physical lines seen so far */
 	uint64_t blank_lines; /* empty lines skipped (not rows) */
+	int io_error;         /* 1 when reading failed (not damage) */
 	const char *reason;   /* static text of the last reject */
 	/* private */
 	void *priv;

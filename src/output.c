@@ -219,6 +219,17 @@ static size_t display_width(const char *s, size_t len)
 	return n;
 }
 
+/* The number in a cell of 'len' bytes (cells need not be NUL-terminated). */
+static double cell_number(const char *s, size_t len)
+{
+	char tmp[64];
+	if (!s || !len || len >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return strtod(tmp, NULL);
+}
+
 static void table_line(struct writer *w, const char *const *cells,
 		       const size_t *lens)
 {
@@ -227,13 +238,17 @@ static void table_line(struct writer *w, const char *const *cells,
 		if (i)
 			buf_add(&w->line, "  ", 2);
 		if (w->cols[i].type == OT_BAR) {
-			double v = i > 0 && cells[i - 1] ? strtod(cells[i - 1], NULL) : 0;
+			double v = i > 0 ? cell_number(cells[i - 1], lens[i - 1]) : 0;
 			size_t n = w->bar_max > 0 ?
 				   (size_t)(v / w->bar_max * BAR_WIDTH + 0.5) : 0;
 			if (v > 0 && n == 0)
 				n = 1;
+			if (n > BAR_WIDTH)
+				n = BAR_WIDTH;
 			for (size_t k = 0; k < n; k++)
 				buf_adds(&w->line, "\xe2\x96\x88"); /* full block */
+			for (size_t k = n; k < BAR_WIDTH && i + 1 < w->ncols; k++)
+				buf_addch(&w->line, ' ');
 			continue;
 		}
 		buf_reset(&cell);
@@ -307,7 +322,7 @@ static void measure(struct writer *w, const char *const *cells,
 		if (cw > w->colw[i])
 			w->colw[i] = cw;
 		if (i + 1 < w->ncols && w->cols[i + 1].type == OT_BAR) {
-			double v = strtod(cells[i], NULL);
+			double v = cell_number(cells[i], lens[i]);
 			if (v > w->bar_max)
 				w->bar_max = v;
 		}

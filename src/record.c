@@ -123,6 +123,16 @@ void record_derive(struct record *r, uint64_t need)
 			r->present |= FIELD_BIT(F_PEER);
 		}
 	}
+	if (r->kind == KIND_IP && (need & FIELD_BIT(F_PEER)) &&
+	    record_has(r, F_DST_IP) && r->scratch) {
+		/* an IP log's peer is the far end: the destination address */
+		char tmp[64];
+		size_t n = ip_format(&r->v[F_DST_IP].ip, tmp, sizeof(tmp));
+		if (r->scratch_len + n + 1 <= r->scratch_alloc) {
+			r->v[F_PEER].s = record_keep(r, tmp, n);
+			r->present |= FIELD_BIT(F_PEER);
+		}
+	}
 	if ((need & (FIELD_BIT(F_HOUR) | FIELD_BIT(F_DOW) | FIELD_BIT(F_DATE))) &&
 	    record_has(r, F_START)) {
 		struct civil c;

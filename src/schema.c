@@ -156,7 +156,7 @@ static const struct {
 	{ "smo", TYPE_SMS, DIR_MO },  { "smt", TYPE_SMS, DIR_MT },
 	{ "data", TYPE_DATA, 0 },     { "gprs", TYPE_DATA, 0 },
 	{ "internet", TYPE_DATA, 0 }, { "ps", TYPE_DATA, 0 },
-	{ "other", TYPE_OTHER, 0 },
+	{ "other", TYPE_OTHER, 0 },    { "ussd", TYPE_OTHER, 0 },
 };
 
 static const struct {
@@ -415,9 +415,20 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		if (opts->no_header)
 			diag_error(d, "no column is mapped: with --no-header, "
 				   "give --map FIELD=N,...");
-		else
+		else {
+			struct buf names = BUF_INIT;
+			for (size_t i = 0; i < s->ncolumns && i < 12; i++) {
+				if (i)
+					buf_adds(&names, ", ");
+				buf_add_escaped(&names, s->columns[i].name,
+						strlen(s->columns[i].name), 40);
+			}
 			diag_error(d, "header not understood: no column matches "
-				   "a known field (see 'cdrsift schema'; use --map)");
+				   "a known field (columns: %s%s); map them with "
+				   "--map FIELD=COLUMN", buf_cstr(&names),
+				   s->ncolumns > 12 ? ", ..." : "");
+			buf_release(&names);
+		}
 		goto fail;
 	}
 	*out = s;
@@ -581,11 +592,13 @@ static int set_value(struct schema *s, struct record *rec, int f,
 	case FT_TYPE: {
 		int t, dir;
 		value_type(v, len, &t, &dir);
-		out->i = t;
 		if (dir && !record_has(rec, F_DIRECTION)) {
 			rec->v[F_DIRECTION].i = dir;
 			rec->present |= FIELD_BIT(F_DIRECTION);
 		}
+		if (!t)
+			return 0; /* "MO" in a type column: a direction only */
+		out->i = t;
 		break;
 	}
 	case FT_DIR:
@@ -630,9 +643,21 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 	return need;
 }
 
+/* "column 'NAME': 'VALUE'" for a reject's detail. */
+static void detail_value(const struct schema *s, struct buf *detail, int col,
+			 const char *v, size_t len)
+{
+	if (!detail)
+		return;
+	buf_addf(detail, "column '%s': '", s->columns[col].name);
+	buf_add_escaped(detail, v, len, 64);
+	buf_addch(detail, '\'');
+}
+
 /* A CDR's start from date + time columns. */
 static int split_start(struct schema *s, const struct csvrow_row *row,
-		       struct record *rec, const char **reason)
+		       struct record *rec, const char **reason,
+		       struct buf *detail)
 {
 	const char *dv = row->field[s->column_of[F_START_DATE]];
 	size_t dl = row->len[s->column_of[F_START_DATE]];
@@ -645,10 +670,12 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 		return 0;
 	if (ts_parse_date(dv, dl, &days) < 0) {
 		*reason = "unparsable start date";
+		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}
 	if (ts_parse_time(tv, tl, &ms) < 0) {
 		*reason = "unparsable start time";
+		detail_value(s, detail, s->column_of[F_START_TIME], tv, tl);
 		return -1;
 	}
 	rec->v[F_START].i = tz_local_to_utc(s->opts->tz, days * 86400000 + ms);
@@ -742,24 +769,23 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	need = expand_need(s, need);
 	for (int f = 0; f < F_COUNT; f++) {
 		int col = s->column_of[f];
-		if (col < 0 || !(need & FIELD_BIT(f)))
+		/*
+		 * Every mapped column is parsed whatever the command reads, so
+		 * that every command accepts and rejects the same rows.
+		 */
+		if (col < 0)
 			continue;
 		if (s->time_split && (f == F_START_DATE || f == F_START_TIME))
 			continue;
 		if (set_value(s, rec, f, row->field[col], row->len[col],
 			      reason) < 0) {
-			if (detail) {
-				buf_addf(detail, "column '%s': '",
-					 s->columns[col].name);
-				buf_add_escaped(detail, row->field[col],
-						row->len[col], 64);
-				buf_addch(detail, '\'');
-			}
+			detail_value(s, detail, col, row->field[col],
+				     row->len[col]);
 			return -1;
 		}
 	}
 	if (s->time_split && (need & FIELD_BIT(F_START)) &&
-	    split_start(s, row, rec, reason) < 0)
+	    split_start(s, row, rec, reason, detail) < 0)
 		return -1;
 	if (s->kind == KIND_CDR && (need & FIELD_BIT(F_DIRECTION)) &&
 	    !record_has(rec, F_DIRECTION)) {

@@ -94,7 +94,8 @@ int source_open(struct source *src, const char *path,
 	src->in.name = src->name;
 	if (csvrow_open(&src->rd, &src->in, co, &d) < 0) {
 		src->unusable = 1;
-		if (src->in.damaged)
+		src->open_failed = src->rd.io_error;
+		if (src->in.damaged && !src->rd.io_error)
 			note_damage(src, &d);
 		else
 			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
@@ -109,7 +110,8 @@ int source_open(struct source *src, const char *path,
 	}
 	if (rc != CSVROW_ROW) {
 		src->unusable = 1;
-		if (src->in.damaged)
+		src->open_failed = src->rd.io_error;
+		if (src->in.damaged && !src->rd.io_error)
 			note_damage(src, &d);
 		else if (d.set)
 			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
@@ -163,8 +165,13 @@ int source_next(struct source *src, struct record *rec)
 		if (rc == CSVROW_EOF || rc == CSVROW_FATAL) {
 			src->eof = 1;
 			src->acct.blank_lines = src->rd.blank_lines;
-			if (src->in.damaged || rc == CSVROW_FATAL)
+			if (src->rd.io_error) {
+				src->read_failed = 1;
+				buf_reset(&src->problem);
+				buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+			} else if (src->in.damaged || rc == CSVROW_FATAL) {
 				note_damage(src, &d);
+			}
 			diag_release(&d);
 			return SRC_EOF;
 		}

@@ -59,6 +59,7 @@ struct source {
 	int open_failed;          /* could not be opened or read at all */
 	int unusable;             /* empty, header not understood, UTF-16 */
 	int damaged;              /* gzip damage found */
+	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */
 	struct buf header_raw;    /* the header line's bytes as read */
 	/* last reject */

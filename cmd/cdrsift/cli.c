@@ -185,7 +185,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 	optind = 1;
 	opterr = 0;
 	for (;;) {
-		int c = getopt_long(argc, argv, ":w:f:o:j:hc", opts, NULL);
+		int c = getopt_long(argc, argv, ":w:f:o:j:h", opts, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -484,9 +484,14 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		int stop = 0;
 		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
 			drain(&src);
-			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			/* open errors name the file themselves */
+			if (src.open_failed &&
+			    !strncmp(buf_cstr(&src.problem), "cannot open", 11))
+				cli_error("%s", buf_cstr(&src.problem));
+			else
+				cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, src.open_failed ? EXIT_INPUT : EXIT_REJECTS);
-			if (!src.open_failed && h->on_end)
+			if (h->on_end)
 				h->on_end(h->ctx, &src);
 			remember_input(cli, &src);
 			acct_merge(&cli->total, &src.acct);
@@ -541,10 +546,13 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				  src.name,
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
-		if (src.damaged) {
+		if (src.read_failed) {
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			cli_status(cli, EXIT_INPUT);
+		} else if (src.damaged) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_REJECTS);
-		} else if (src.in.zero_padding && cli->verbose) {
+		} else if (src.in.zero_padding) {
 			cli_error("%s: note: %llu zero bytes of padding after the "
 				  "last gzip member", src.name,
 				  (unsigned long long)src.in.zero_padding);

@@ -129,5 +129,6 @@ int fmt_field(const struct cli *cli, const struct record *r, int f,
 int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_volume(int argc, char **argv);
 
 #endif

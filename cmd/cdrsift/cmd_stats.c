@@ -22,6 +22,9 @@ struct stats_entry {
 	enum record_kind kind;
 	char delimiter;
 	int header, crlf, bom;
+	uint64_t cell_filled;   /* positions filled from --cells */
+	uint64_t cell_disagree; /* own lat/lon far from the table's */
+	uint64_t cell_unknown;  /* cell ids not in the table */
 	struct acct acct;
 	struct stats st;
 };
@@ -75,8 +78,13 @@ static int on_end(void *ctx, struct source *src)
 	if (src->problem.len)
 		snprintf(e->problem, sizeof(e->problem), "%s",
 			 buf_cstr(&src->problem));
-	if (src->in.eof)
+	if (src->in.eof && !src->open_failed && !src->read_failed)
 		input_sha256_hex(&src->in, e->sha256);
+	if (src->schema) {
+		e->cell_filled = src->schema->cell_pos_filled;
+		e->cell_disagree = src->schema->cell_pos_disagree;
+		e->cell_unknown = src->schema->cell_unknown;
+	}
 	acct_merge(&e->acct, &src->acct);
 	return 0;
 }
@@ -103,7 +111,8 @@ enum {
 	C_READ, C_ACCEPTED, C_REJECTED, C_FILTERED, C_MATCHED, C_REPEATED,
 	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
 	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
-	C_OOO, C_REASONS, C_NCOLS
+	C_OOO, C_REASONS, C_CELL_FILLED, C_CELL_DISAGREE, C_CELL_UNKNOWN,
+	C_PROBLEM, C_NCOLS
 };
 
 static const struct out_col columns[C_NCOLS] = {
@@ -118,6 +127,8 @@ static const struct out_col columns[C_NCOLS] = {
 	{ "direction_unknown", OT_NUM }, { "gaps", OT_NUM },
 	{ "gap_hours", OT_NUM }, { "gap_list", OT_STR },
 	{ "out_of_order", OT_NUM }, { "rejected_by_reason", OT_STR },
+	{ "cell_positions_filled", OT_NUM }, { "cell_positions_disagree", OT_NUM },
+	{ "cell_ids_unknown", OT_NUM }, { "problem", OT_STR },
 };
 
 /* All figures of one entry as text cells. */
@@ -173,6 +184,10 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 		buf_addf(&cell[C_REASONS], "%s%s=%llu", r ? "; " : "",
 			 e->acct.reasons[r].reason,
 			 (unsigned long long)e->acct.reasons[r].n);
+	NUM(C_CELL_FILLED, e->cell_filled);
+	NUM(C_CELL_DISAGREE, e->cell_disagree);
+	NUM(C_CELL_UNKNOWN, e->cell_unknown);
+	buf_adds(&cell[C_PROBLEM], e->problem);
 #undef NUM
 }
 
@@ -223,6 +238,10 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 		S(C_GAP_HOURS), cell[C_GAP_LIST].len ? ": " : "",
 		S(C_GAP_LIST));
 	fprintf(fp, "  out of order %s rows\n", S(C_OOO));
+	if (cli->cells)
+		fprintf(fp, "  cell table   %s positions filled, %s records "
+			"disagree with it, %s cell ids not in it\n",
+			S(C_CELL_FILLED), S(C_CELL_DISAGREE), S(C_CELL_UNKNOWN));
 #undef S
 }
 
@@ -257,6 +276,9 @@ int cmd_stats(int argc, char **argv)
 		total.bytes += c.e[i].bytes;
 		total.bytes_out += c.e[i].bytes_out;
 		total.damaged |= c.e[i].damaged;
+		total.cell_filled += c.e[i].cell_filled;
+		total.cell_disagree += c.e[i].cell_disagree;
+		total.cell_unknown += c.e[i].cell_unknown;
 		if (i == 0 || total.kind == c.e[i].kind)
 			total.kind = c.e[i].kind;
 		else

@@ -32,7 +32,7 @@ test_expect_success '--help and --version go to stdout, exit 0' '
 '
 test_expect_success 'missing file: exit 3, message names it' '
 	test_exit 3 cdrsift stats nosuch.csv 2>err >/dev/null &&
-	grep -q "^cdrsift: nosuch.csv: cannot open .nosuch.csv.: No such file" err
+	grep -q "^cdrsift: cannot open .nosuch.csv.: No such file" err
 '
 test_expect_success 'a rejected row: exit 1, FILE:LINE: reason on stderr only' '
 	test_exit 1 cdrsift filter -f csv bad.csv >out 2>err &&
