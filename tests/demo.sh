@@ -12,5 +12,7 @@ run() {
 	return 0
 }
 run schema -f table $demo/cdr-opa.csv.gz
-run stats -f table --country 60 --max-reject-messages 3 $demo/*.csv.gz
-run filter -f table --country 60 --max-reject-messages 0 $demo/cdr-canonical.csv.gz | head -12
+run stats -f table --country 60 --tz Asia/Kuala_Lumpur --max-reject-messages 3 $demo/*.csv.gz
+run volume -f table --country 60 --tz Asia/Kuala_Lumpur --by date $demo/cdr-opa.csv.gz
+run volume -f table --country 60 --tz Asia/Kuala_Lumpur --by subscriber --top 5 $demo/cdr-opa.csv.gz
+run filter -f table --country 60 --tz Asia/Kuala_Lumpur --max-reject-messages 0 $demo/cdr-canonical.csv.gz | head -12
