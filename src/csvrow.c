@@ -70,6 +70,7 @@ struct reader {
 	unsigned members_seen;   /* value of in->members at the last refill */
 	int damage_pending;      /* input reported damage; diag is saved */
 	struct diag damage;      /* the saved damage message */
+	int parser_ready;        /* csv_init has been called */
 };
 
 static int is_lf(unsigned char c)
@@ -142,6 +143,7 @@ static void parser_setup(struct reader *rd, char delim)
 	if (rd->term == '\n')
 		csv_set_space_func(&rd->p, is_space_or_cr);
 	csv_set_blk_size(&rd->p, 16u << 10);
+	rd->parser_ready = 1;
 }
 
 static void parser_reset(struct reader *rd, char delim)
@@ -341,8 +343,10 @@ int csvrow_open(struct csvrow *r, struct input *in,
 	rd->slice_max = opts && opts->slice_max && opts->slice_max < SLICE_MAX ?
 			opts->slice_max : SLICE_MAX;
 	rd->chunk = xmalloc(CHUNK_SIZE + 1);
-	if (sniff(r, rd, opts ? opts->delimiter : 0, d) < 0)
+	if (sniff(r, rd, opts ? opts->delimiter : 0, d) < 0) {
+		csvrow_close(r);
 		return -1;
+	}
 	parser_setup(rd, r->delimiter);
 	return 0;
 }
@@ -515,7 +519,8 @@ void csvrow_close(struct csvrow *r)
 	struct reader *rd = r->priv;
 	if (!rd)
 		return;
-	csv_free(&rd->p);
+	if (rd->parser_ready)
+		csv_free(&rd->p);
 	free(rd->chunk);
 	buf_release(&rd->replay);
 	buf_release(&rd->fields);
