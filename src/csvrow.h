@@ -46,6 +46,7 @@ struct csvrow_opts {
 	size_t read_size;   /* bytes asked of the input per read; 0: 1 MiB
 			       (tests sweep it: every size gives the same rows) */
 	size_t slice_max;   /* most bytes fed to libcsv per call; 0: 64 KiB */
+	int no_fast_path;   /* 1: every line through libcsv (differential tests) */
 };
 
 struct csvrow {

@@ -40,12 +40,12 @@ uint32_t intern_hash(const char *s, size_t len)
 static void grow_slots(struct intern *t)
 {
 	size_t n = t->slot ? (t->mask + 1) * 2 : 1024;
-	uint32_t *slot = xcalloc(n, sizeof(*slot));
+	uint64_t *slot = xcalloc(n, sizeof(*slot));
 	for (size_t id = 0; id < t->n; id++) {
 		size_t i = t->hash[id] & (n - 1);
 		while (slot[i])
 			i = (i + 1) & (n - 1);
-		slot[i] = (uint32_t)id + 1;
+		slot[i] = (uint64_t)t->hash[id] << 32 | ((uint64_t)id + 1);
 	}
 	free(t->slot);
 	t->slot = slot;
@@ -55,7 +55,14 @@ static void grow_slots(struct intern *t)
 static int same(const struct intern *t, uint32_t id, const char *s, size_t len)
 {
 	uint64_t sp = t->span[id];
-	return (sp & 0xffffff) == len && !memcmp(t->bytes + (sp >> 24), s, len);
+	const char *b = t->bytes + (sp >> 24);
+	if ((sp & 0xffffff) != len)
+		return 0;
+	/* short keys (numbers, ids) compare faster inline than through memcmp */
+	for (size_t i = 0; i < len; i++)
+		if (b[i] != s[i])
+			return 0;
+	return 1;
 }
 
 int64_t intern_get(const struct intern *t, const char *s, size_t len)
@@ -64,11 +71,12 @@ int64_t intern_get(const struct intern *t, const char *s, size_t len)
 		return -1;
 	uint32_t h = intern_hash(s, len);
 	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-		uint32_t v = t->slot[i];
+		uint64_t v = t->slot[i];
 		if (!v)
 			return -1;
-		if (t->hash[v - 1] == h && same(t, v - 1, s, len))
-			return v - 1;
+		uint32_t id = (uint32_t)v - 1;
+		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
+			return id;
 	}
 }
 
@@ -83,9 +91,10 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 	uint32_t h = intern_hash(s, len);
 	size_t i;
 	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		uint32_t v = t->slot[i];
-		if (t->hash[v - 1] == h && same(t, v - 1, s, len))
-			return v - 1;
+		uint64_t v = t->slot[i];
+		uint32_t id = (uint32_t)v - 1;
+		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
+			return id;
 	}
 	if (t->n >= UINT32_MAX - 1)
 		return UINT32_MAX;
@@ -108,7 +117,7 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 	t->span[t->n] = ((uint64_t)t->bytes_len << 24) | len;
 	t->hash[t->n] = h;
 	t->bytes_len += len + 1;
-	t->slot[i] = (uint32_t)t->n + 1;
+	t->slot[i] = (uint64_t)h << 32 | ((uint64_t)t->n + 1);
 	if (added)
 		*added = 1;
 	return (uint32_t)t->n++;

@@ -4,8 +4,9 @@
  * ids, so a subscriber seen ten million times is stored once. Exact, never
  * approximate: distinct counts built on it are exact.
  *
- * Memory per distinct string: its bytes + 1, 8 bytes of offset and length,
- * 4-8 bytes of hash slot (load factor at most 0.7).
+ * Memory per distinct string: its bytes + 1, 12 bytes of span and hash,
+ * 8-16 bytes of hash slot (load factor at most 0.7). A slot holds the hash
+ * beside the id, so a probe touches one cache line until the hash matches.
  * Ownership: the pool owns its strings; intern_str() views are borrowed and
  * valid until the next intern_put() (the byte store may move).
  */
@@ -16,8 +17,8 @@
 #include <stdint.h>
 
 struct intern {
-	uint32_t *slot;   /* hash slots: id + 1, or 0 when empty */
-	uint32_t *hash;   /* hash of each id, for cheap rehash and compare */
+	uint64_t *slot;   /* hash slots: hash << 32 | (id + 1); 0 when empty */
+	uint32_t *hash;   /* hash of each id, for rehashing */
 	size_t mask;      /* slots - 1 (slots a power of two) */
 	char *bytes;      /* all strings, each NUL-terminated */
 	size_t bytes_len, bytes_alloc;

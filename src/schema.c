@@ -489,6 +489,8 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
+static int parse_real_slow(const char *s, size_t len, double *out);
+
 static int parse_int(const char *s, size_t len, int64_t *out)
 {
 	int64_t v = 0;
@@ -511,7 +513,48 @@ static int parse_int(const char *s, size_t len, int64_t *out)
 	return 0;
 }
 
+/* Exact powers of ten: a double holds 10^0 .. 10^22 exactly. */
+static const double pow10_exact[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+/*
+ * A decimal number. The common form ([-]digits[.digits], at most 15
+ * significant digits) is parsed exactly: the digits as an integer below
+ * 2^53, divided by an exact power of ten, which IEEE division rounds
+ * correctly (Clinger's fast path). Anything else goes to strtod.
+ */
 static int parse_real(const char *s, size_t len, double *out)
+{
+	size_t i = 0, digits = 0, frac = 0;
+	int neg = 0, dot = 0;
+	uint64_t m = 0;
+	if (len && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		i = 1;
+	}
+	for (; i < len; i++) {
+		char c = s[i];
+		if (c >= '0' && c <= '9') {
+			m = m * 10 + (uint64_t)(c - '0');
+			digits++;
+			frac += dot;
+		} else if ((c == '.' || c == ',') && !dot) {
+			dot = 1;
+		} else {
+			break;
+		}
+	}
+	if (i == len && digits > 0 && digits <= 15) {
+		double v = (double)m / pow10_exact[frac];
+		*out = neg ? -v : v;
+		return 0;
+	}
+	return parse_real_slow(s, len, out);
+}
+
+static int parse_real_slow(const char *s, size_t len, double *out)
 {
 	char tmp[64], *end;
 	if (!len || len >= sizeof(tmp))

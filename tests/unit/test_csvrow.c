@@ -127,9 +127,9 @@ TEST_SUITE(csvrow)
 		struct buf first = BUF_INIT;
 		static const size_t slices[] = { 1, 2, 3, 5, 64 << 10 };
 		for (size_t rs = 1; rs <= len + 1; rs++) {
-			for (size_t s = 0; s < sizeof(slices) / sizeof(slices[0]); s++) {
+			for (size_t s = 0; s < 2 * sizeof(slices) / sizeof(slices[0]); s++) {
 				struct csvrow_opts o = { 0, cases[c].field_cap, 0,
-							 rs, slices[s] };
+							 rs, slices[s % 5], s >= 5 };
 				events(path, &o, &got);
 				if (strcmp(buf_cstr(&got), cases[c].want)) {
 					if (all_same) {
@@ -146,6 +146,48 @@ TEST_SUITE(csvrow)
 			     bad_read, bad_slice, buf_cstr(&first));
 		buf_release(&first);
 	}
+	/*
+	 * Differential test of the fast path: random inputs over an alphabet
+	 * rich in delimiters, spaces, CRs, quotes and line ends give the same
+	 * events with the fast path on and off (libcsv alone).
+	 */
+	{
+		static const char alpha[] = "ab,, ;\t\r\n\n\"x\0";
+		uint64_t seed = 88172645463325252ull;
+		int same = 1;
+		struct buf fast = BUF_INIT, slow = BUF_INIT;
+		char text[96];
+		for (int iter = 0; iter < 3000 && same; iter++) {
+			seed ^= seed << 13;
+			seed ^= seed >> 7;
+			seed ^= seed << 17;
+			size_t len = 4 + seed % 60;
+			memcpy(text, "h1,h2\n", 6);
+			for (size_t i = 6; i < len; i++) {
+				seed ^= seed << 13;
+				seed ^= seed >> 7;
+				seed ^= seed << 17;
+				text[i] = alpha[seed % (sizeof(alpha) - 1)];
+			}
+			write_file(path, text, len);
+			struct csvrow_opts on = { ',', 0, 0, 0, 0, 0 };
+			struct csvrow_opts off = { ',', 0, 0, 0, 0, 1 };
+			events(path, &on, &fast);
+			events(path, &off, &slow);
+			if (strcmp(buf_cstr(&fast), buf_cstr(&slow))) {
+				same = 0;
+				check_report(0, __FILE__, __LINE__, "fast path == libcsv",
+					     "input %d: fast \"%s\" libcsv \"%s\"", iter,
+					     buf_cstr(&fast), buf_cstr(&slow));
+			}
+		}
+		if (same)
+			check_report(1, __FILE__, __LINE__,
+				     "fast path == libcsv on 3000 random inputs", "%s", "");
+		buf_release(&fast);
+		buf_release(&slow);
+	}
+
 	/* UTF-16 is refused with a hint */
 	write_file(path, "\xff\xfe" "a\0,\0b\0\n\0", 10);
 	events(path, NULL, &got);
