@@ -65,37 +65,54 @@ static int same(const struct intern *t, uint32_t id, const char *s, size_t len)
 	return 1;
 }
 
-int64_t intern_get(const struct intern *t, const char *s, size_t len)
+/* The numeric key of a string of 1..17 digits ("0123" != "123"), or 0. */
+static uint64_t numeric_key(const char *s, size_t len)
 {
-	if (!t->slot)
-		return -1;
-	uint32_t h = intern_hash(s, len);
-	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
-		uint64_t v = t->slot[i];
-		if (!v)
-			return -1;
-		uint32_t id = (uint32_t)v - 1;
-		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
-			return id;
+	uint64_t v = 0;
+	if (len == 0 || len > 17)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return 0;
+		v = v * 10 + d;
 	}
+	return v * 32 + len + 1; /* never 0 */
 }
 
-uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
+static size_t num_hash(uint64_t k)
 {
-	if (added)
-		*added = 0;
-	if (len > INTERN_MAX_LEN)
-		return UINT32_MAX;
-	if (!t->slot || (t->n + 1) * 10 > (t->mask + 1) * 7)
-		grow_slots(t);
-	uint32_t h = intern_hash(s, len);
-	size_t i;
-	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
-		uint64_t v = t->slot[i];
-		uint32_t id = (uint32_t)v - 1;
-		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
-			return id;
+	k ^= k >> 31;
+	k *= 0x7fb5d329728ea185ull;
+	k ^= k >> 27;
+	return (size_t)k;
+}
+
+static void grow_numeric(struct intern *t)
+{
+	size_t n = t->nslot ? (t->nmask + 1) * 2 : 1024;
+	uint64_t *slot = xcalloc(n, sizeof(*slot));
+	uint32_t *nid = xcalloc(n, sizeof(*nid));
+	for (size_t i = 0; t->nslot && i <= t->nmask; i++) {
+		if (!t->nslot[i])
+			continue;
+		size_t j = num_hash(t->nslot[i]) & (n - 1);
+		while (slot[j])
+			j = (j + 1) & (n - 1);
+		slot[j] = t->nslot[i];
+		nid[j] = t->nid[i];
 	}
+	free(t->nslot);
+	free(t->nid);
+	t->nslot = slot;
+	t->nid = nid;
+	t->nmask = n - 1;
+}
+
+/* Append the text of a new string and return its id (UINT32_MAX: full). */
+static uint32_t add_text(struct intern *t, const char *s, size_t len,
+			 uint32_t h)
+{
 	if (t->n >= UINT32_MAX - 1)
 		return UINT32_MAX;
 	if (t->n + 1 > t->alloc) {
@@ -117,10 +134,77 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 	t->span[t->n] = ((uint64_t)t->bytes_len << 24) | len;
 	t->hash[t->n] = h;
 	t->bytes_len += len + 1;
-	t->slot[i] = (uint64_t)h << 32 | ((uint64_t)t->n + 1);
+	return (uint32_t)t->n++;
+}
+
+int64_t intern_get(const struct intern *t, const char *s, size_t len)
+{
+	uint64_t nk = numeric_key(s, len);
+	if (nk) {
+		if (!t->nslot)
+			return -1;
+		for (size_t i = num_hash(nk) & t->nmask;; i = (i + 1) & t->nmask) {
+			if (!t->nslot[i])
+				return -1;
+			if (t->nslot[i] == nk)
+				return t->nid[i];
+		}
+	}
+	if (!t->slot)
+		return -1;
+	uint32_t h = intern_hash(s, len);
+	for (size_t i = h & t->mask;; i = (i + 1) & t->mask) {
+		uint64_t v = t->slot[i];
+		if (!v)
+			return -1;
+		uint32_t id = (uint32_t)v - 1;
+		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
+			return id;
+	}
+}
+
+uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
+{
+	if (added)
+		*added = 0;
+	if (len > INTERN_MAX_LEN)
+		return UINT32_MAX;
+	uint64_t nk = numeric_key(s, len);
+	if (nk) {
+		if (!t->nslot || (t->nn + 1) * 10 > (t->nmask + 1) * 7)
+			grow_numeric(t);
+		size_t i;
+		for (i = num_hash(nk) & t->nmask; t->nslot[i];
+		     i = (i + 1) & t->nmask)
+			if (t->nslot[i] == nk)
+				return t->nid[i];
+		uint32_t id = add_text(t, s, len, 0);
+		if (id == UINT32_MAX)
+			return id;
+		t->nslot[i] = nk;
+		t->nid[i] = id;
+		t->nn++;
+		if (added)
+			*added = 1;
+		return id;
+	}
+	if (!t->slot || (t->n + 1) * 10 > (t->mask + 1) * 7)
+		grow_slots(t);
+	uint32_t h = intern_hash(s, len);
+	size_t i;
+	for (i = h & t->mask; t->slot[i]; i = (i + 1) & t->mask) {
+		uint64_t v = t->slot[i];
+		uint32_t id = (uint32_t)v - 1;
+		if ((uint32_t)(v >> 32) == h && same(t, id, s, len))
+			return id;
+	}
+	uint32_t id = add_text(t, s, len, h);
+	if (id == UINT32_MAX)
+		return id;
+	t->slot[i] = (uint64_t)h << 32 | ((uint64_t)id + 1);
 	if (added)
 		*added = 1;
-	return (uint32_t)t->n++;
+	return id;
 }
 
 const char *intern_str(const struct intern *t, uint32_t id, size_t *len)
@@ -133,7 +217,8 @@ const char *intern_str(const struct intern *t, uint32_t id, size_t *len)
 
 size_t intern_memory(const struct intern *t)
 {
-	return (t->slot ? (t->mask + 1) * sizeof(*t->slot) : 0) +
+	return (t->nslot ? (t->nmask + 1) * (sizeof(*t->nslot) + sizeof(*t->nid)) : 0) +
+	       (t->slot ? (t->mask + 1) * sizeof(*t->slot) : 0) +
 	       t->alloc * (sizeof(*t->span) + sizeof(*t->hash)) + t->bytes_alloc;
 }
 
@@ -143,5 +228,7 @@ void intern_release(struct intern *t)
 	free(t->hash);
 	free(t->bytes);
 	free(t->span);
+	free(t->nslot);
+	free(t->nid);
 	memset(t, 0, sizeof(*t));
 }

@@ -7,6 +7,9 @@
  * Memory per distinct string: its bytes + 1, 12 bytes of span and hash,
  * 8-16 bytes of hash slot (load factor at most 0.7). A slot holds the hash
  * beside the id, so a probe touches one cache line until the hash matches.
+ * Short digit strings (phone numbers, IMSIs, IMEIs, cell ids: the keys of
+ * nearly every analysis) are looked up by their numeric value in a table of
+ * their own, one cache miss per lookup instead of three.
  * Ownership: the pool owns its strings; intern_str() views are borrowed and
  * valid until the next intern_put() (the byte store may move).
  */
@@ -24,9 +27,13 @@ struct intern {
 	size_t bytes_len, bytes_alloc;
 	uint64_t *span;   /* id -> (offset << 24 | length) */
 	size_t n, alloc;  /* strings interned; 'span' slots */
+	/* digit strings of 1..17 digits: one probe in a numeric table */
+	uint64_t *nslot;  /* (digits value * 32 + length) + 1, or 0 */
+	uint32_t *nid;    /* id of the string in each numeric slot */
+	size_t nmask, nn; /* numeric slots - 1; numeric strings held */
 };
 
-#define INTERN_INIT { NULL, NULL, 0, NULL, 0, 0, NULL, 0, 0 }
+#define INTERN_INIT { 0 }
 
 /* Strings longer than this are refused by intern_put (returns UINT32_MAX). */
 #define INTERN_MAX_LEN ((1u << 24) - 1)

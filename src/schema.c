@@ -680,7 +680,8 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 	if (need & FIELD_BIT(F_START))
 		need |= FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME);
 	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
-		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC);
+		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC) | FIELD_BIT(F_LAT) |
+			FIELD_BIT(F_LON); /* a position is a pair */
 	if (need & FIELD_BIT(F_CELL))
 		need |= FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) | FIELD_BIT(F_LAC);
 	return need;

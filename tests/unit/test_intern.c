@@ -1,0 +1,70 @@
+/*
+ * test_intern.c - interning against a naive oracle: ids are dense and
+ * stable, equal strings get equal ids, and digit strings (which take the
+ * numeric table) keep leading zeros and lengths apart ("0123" != "123").
+ */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intern.h"
+
+TEST_SUITE(intern)
+{
+	struct intern t = INTERN_INIT;
+	static char keys[20000][24];
+	uint32_t ids[20000];
+	uint64_t seed = 12345;
+	int ok = 1, added;
+	size_t distinct = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		unsigned kind = (unsigned)(seed >> 60) % 4;
+		unsigned v = (unsigned)(seed >> 33) % 3000;
+		if (kind == 0)
+			snprintf(keys[i], sizeof(keys[i]), "%u", v);
+		else if (kind == 1)
+			snprintf(keys[i], sizeof(keys[i]), "0%u", v);
+		else if (kind == 2)
+			snprintf(keys[i], sizeof(keys[i]), "60123%012u", v);
+		else
+			snprintf(keys[i], sizeof(keys[i]), "cell-%u", v % 50);
+		ids[i] = intern_put(&t, keys[i], strlen(keys[i]), &added);
+		/* naive oracle: the first earlier equal key */
+		int first = -1;
+		for (int j = 0; j < i && first < 0; j++)
+			if (!strcmp(keys[j], keys[i]))
+				first = j;
+		if (first < 0) {
+			if (!added || ids[i] != distinct)
+				ok = 0;
+			distinct++;
+		} else if (added || ids[i] != ids[first]) {
+			ok = 0;
+		}
+	}
+	CHECK(ok);
+	CHECK_EQ_INT(intern_count(&t), distinct);
+	for (int i = 0; i < 20000; i += 97) {
+		size_t len;
+		const char *s = intern_str(&t, ids[i], &len);
+		CHECK_EQ_MEM(s, len, keys[i], strlen(keys[i]));
+		CHECK_EQ_INT(intern_get(&t, keys[i], strlen(keys[i])), ids[i]);
+	}
+	CHECK(intern_get(&t, "0", 1) != intern_get(&t, "00", 2) ||
+	      intern_get(&t, "0", 1) < 0);
+	CHECK_EQ_INT(intern_get(&t, "99999999999999999999", 20), -1);
+	CHECK_EQ_INT(intern_get(&t, "", 0), -1);
+	uint32_t e = intern_put(&t, "", 0, &added);
+	CHECK(added);
+	CHECK_EQ_INT(intern_get(&t, "", 0), e);
+	/* 18+ digits go through the string table */
+	uint32_t l1 = intern_put(&t, "123456789012345678", 18, &added);
+	CHECK(added);
+	CHECK_EQ_INT(intern_put(&t, "123456789012345678", 18, &added), l1);
+	CHECK(!added);
+	intern_release(&t);
+}
