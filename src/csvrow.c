@@ -77,6 +77,8 @@ struct reader {
 	int damage_pending;      /* input reported damage; diag is saved */
 	struct diag damage;      /* the saved damage message */
 	int parser_ready;        /* csv_init has been called */
+	int chunk_borrowed;      /* block mode: 'chunk' is the caller's block */
+	int cut_short;           /* block mode: damage follows the block */
 	int fast;                /* fast path allowed */
 	const char *fast_raw;    /* raw bytes of a fast-path row, in the chunk */
 	size_t fast_raw_len;
@@ -195,7 +197,7 @@ static void note_member(struct reader *rd, struct input *in, uint64_t lines)
 static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 {
 	size_t got = 0;
-	if (rd->in_eof)
+	if (rd->in_eof || !r->in)
 		return 0;
 	if (rd->pos > 0) {
 		memmove(rd->chunk, rd->chunk + rd->pos, rd->end - rd->pos);
@@ -415,7 +417,7 @@ static void resume_after_bad_row(struct csvrow *r, struct reader *rd)
 		if (keep) {
 			struct buf tail = BUF_INIT;
 			buf_add(&tail, nl + 1, keep);
-			buf_add(&tail, rd->replay.data + rd->replay_pos,
+			buf_add(&tail, buf_cstr(&rd->replay) + rd->replay_pos,
 				rd->replay.len - rd->replay_pos);
 			buf_release(&rd->replay);
 			rd->replay = tail;
@@ -438,7 +440,7 @@ static void fill_row(struct csvrow *r, struct reader *rd,
 	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
 	row->raw = rd->fast_raw ? rd->fast_raw : buf_cstr(&rd->raw);
 	row->raw_len = rd->fast_raw ? rd->fast_raw_len : rd->raw.len;
-	row->member = r->in->members;
+	row->member = r->in ? r->in->members : 0;
 }
 
 /* Reject the current row with 'why' and set up to resume. */
@@ -455,7 +457,7 @@ static int reject_row(struct csvrow *r, struct reader *rd,
 	resume_after_bad_row(r, rd);
 	row->raw = buf_cstr(&rd->raw);
 	row->raw_len = nl ? (size_t)(nl + 1 - rd->raw.data) : rd->raw.len;
-	row->member = r->in->members;
+	row->member = r->in ? r->in->members : 0;
 	rd->row_started = 0;
 	rd->nfield = 0;
 	rd->bad = NULL;
@@ -479,6 +481,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			/* end of input */
 			if (rd->row_started) {
 				int rc = csv_fini(&rd->p, cb_field, cb_row, rd);
+				if (rd->cut_short)
+					rd->damage_pending = 1;
 				if (rc < 0 || rd->damage_pending)
 					return reject_row(r, rd, row,
 						rd->damage_pending ?
@@ -492,7 +496,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 					return CSVROW_ROW;
 				}
 			}
-			if (rd->damage_pending) {
+			if (rd->damage_pending && !rd->cut_short) {
 				rd->damage_pending = 0;
 				buf_reset(&d->msg);
 				buf_add(&d->msg, buf_cstr(&rd->damage.msg),
@@ -528,7 +532,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 					row->nlines = 1;
 					row->raw = s;
 					row->raw_len = n;
-					row->member = r->in->members;
+					row->member = r->in ? r->in->members : 0;
 					return CSVROW_REJECT;
 				}
 				fill_row(r, rd, row);
@@ -566,13 +570,68 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 				row->nlines = r->lines - rd->row_line + 1;
 				row->raw = buf_cstr(&rd->raw);
 				row->raw_len = rd->raw.len;
-				row->member = r->in->members;
+				row->member = r->in ? r->in->members : 0;
 				return CSVROW_REJECT;
 			}
 			fill_row(r, rd, row);
 			return CSVROW_ROW;
 		}
 	}
+}
+
+int csvrow_open_block(struct csvrow *r, char *data, size_t len,
+		      const struct csvrow_opts *opts, char delimiter, char term,
+		      int cut_short)
+{
+	struct reader *rd = xcalloc(1, sizeof(*rd));
+	memset(r, 0, sizeof(*r));
+	r->priv = rd;
+	r->delimiter = delimiter;
+	rd->term = (unsigned char)term;
+	rd->field_cap = opts && opts->field_cap ? opts->field_cap : (1u << 20);
+	rd->max_fields = opts && opts->max_fields ? opts->max_fields : 65536;
+	rd->row_cap = rd->field_cap < (1u << 20) ? (4u << 20) : rd->field_cap * 4;
+	rd->read_size = CHUNK_SIZE;
+	rd->slice_max = opts && opts->slice_max && opts->slice_max < SLICE_MAX ?
+			opts->slice_max : SLICE_MAX;
+	rd->fast = !(opts && opts->no_fast_path);
+	rd->chunk = data;
+	rd->chunk_borrowed = 1;
+	rd->end = len;
+	rd->in_eof = 1;
+	rd->cut_short = cut_short;
+	parser_setup(rd, delimiter);
+	return 0;
+}
+
+char csvrow_term(const struct csvrow *r)
+{
+	const struct reader *rd = r->priv;
+	return (char)rd->term;
+}
+
+int csvrow_take_rest(struct csvrow *r, const char **data, size_t *len,
+		     int *at_eof, struct diag *d)
+{
+	struct reader *rd = r->priv;
+	*at_eof = rd->in_eof;
+	/* replayed lines come first: append the chunk's rest to them */
+	if (rd->replay_pos < rd->replay.len) {
+		buf_add(&rd->replay, rd->chunk + rd->pos, rd->end - rd->pos);
+		*data = rd->replay.data + rd->replay_pos;
+		*len = rd->replay.len - rd->replay_pos;
+	} else {
+		*data = rd->chunk + rd->pos;
+		*len = rd->end - rd->pos;
+	}
+	rd->pos = rd->end;
+	if (!rd->damage_pending)
+		return 0;
+	rd->damage_pending = 0;
+	buf_reset(&d->msg);
+	buf_add(&d->msg, buf_cstr(&rd->damage.msg), rd->damage.msg.len);
+	d->set = 1;
+	return 1;
 }
 
 uint64_t csvrow_member_first_line(const struct csvrow *r, unsigned m)
@@ -590,7 +649,8 @@ void csvrow_close(struct csvrow *r)
 		return;
 	if (rd->parser_ready)
 		csv_free(&rd->p);
-	free(rd->chunk);
+	if (!rd->chunk_borrowed)
+		free(rd->chunk);
 	buf_release(&rd->replay);
 	buf_release(&rd->fields);
 	buf_release(&rd->raw);

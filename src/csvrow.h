@@ -74,6 +74,30 @@ int csvrow_open(struct csvrow *r, struct input *in,
  */
 int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d);
 /*
+ * A reader over one block of bytes in memory ('data', 'len', not copied;
+ * the block must outlive the reader and may be modified by it), with the
+ * dialect already known (no sniffing): the worker side of the thread
+ * pipeline. 'cut_short' says damage follows the block, so a partial last
+ * row is rejected as cut short. Line numbers count from 1 at the block
+ * start. 0, or -1.
+ */
+int csvrow_open_block(struct csvrow *r, char *data, size_t len,
+		      const struct csvrow_opts *opts, char delimiter, char term,
+		      int cut_short);
+/* The line-end byte in use: '\n', or '\r' for CR-only files. */
+char csvrow_term(const struct csvrow *r);
+/*
+ * Hand over the bytes read from the input but not consumed (after the last
+ * row returned), so that a caller can go on reading the input itself. The
+ * view is valid until csvrow_close(). The reader must not be used after.
+ * Returns 1 (and the message in 'd') when the input already reported
+ * damage or a read error while the reader buffered ahead; 0 otherwise.
+ * '*at_eof' is set when the input has nothing more to give.
+ */
+int csvrow_take_rest(struct csvrow *r, const char **data, size_t *len,
+		     int *at_eof, struct diag *d);
+
+/*
  * The first physical line of gzip member 'm' (1-based), or 0 when unknown;
  * used to name the rows of a member whose CRC check failed.
  */

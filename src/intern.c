@@ -37,11 +37,17 @@ uint32_t intern_hash(const char *s, size_t len)
 	return (uint32_t)h;
 }
 
+/* span bit marking an id held by the numeric table, not the string table */
+#define NUMERIC_BIT ((uint64_t)1 << 63)
+#define SPAN_OFF(sp) (((sp) & ~NUMERIC_BIT) >> 24)
+
 static void grow_slots(struct intern *t)
 {
 	size_t n = t->slot ? (t->mask + 1) * 2 : 1024;
 	uint64_t *slot = xcalloc(n, sizeof(*slot));
 	for (size_t id = 0; id < t->n; id++) {
+		if (t->span[id] & NUMERIC_BIT)
+			continue; /* lives in the numeric table */
 		size_t i = t->hash[id] & (n - 1);
 		while (slot[i])
 			i = (i + 1) & (n - 1);
@@ -55,7 +61,7 @@ static void grow_slots(struct intern *t)
 static int same(const struct intern *t, uint32_t id, const char *s, size_t len)
 {
 	uint64_t sp = t->span[id];
-	const char *b = t->bytes + (sp >> 24);
+	const char *b = t->bytes + SPAN_OFF(sp);
 	if ((sp & 0xffffff) != len)
 		return 0;
 	/* short keys (numbers, ids) compare faster inline than through memcmp */
@@ -181,6 +187,7 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 		uint32_t id = add_text(t, s, len, 0);
 		if (id == UINT32_MAX)
 			return id;
+		t->span[id] |= NUMERIC_BIT;
 		t->nslot[i] = nk;
 		t->nid[i] = id;
 		t->nn++;
@@ -188,7 +195,7 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 			*added = 1;
 		return id;
 	}
-	if (!t->slot || (t->n + 1) * 10 > (t->mask + 1) * 7)
+	if (!t->slot || (t->n - t->nn + 1) * 10 > (t->mask + 1) * 7)
 		grow_slots(t);
 	uint32_t h = intern_hash(s, len);
 	size_t i;
@@ -212,7 +219,7 @@ const char *intern_str(const struct intern *t, uint32_t id, size_t *len)
 	uint64_t sp = t->span[id];
 	if (len)
 		*len = sp & 0xffffff;
-	return t->bytes + (sp >> 24);
+	return t->bytes + SPAN_OFF(sp);
 }
 
 size_t intern_memory(const struct intern *t)

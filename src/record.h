@@ -95,6 +95,11 @@ struct record {
 	char *scratch;                /* owned: normalised strings of this row */
 	size_t scratch_len;           /* bytes used in 'scratch' */
 	size_t scratch_alloc;         /* bytes allocated */
+	/* running counters kept by schema_map_row for this reader (one
+	 * record per thread, so no locking); callers read and reset them */
+	uint64_t cell_filled;         /* positions filled from the cell table */
+	uint64_t cell_disagree;       /* own lat/lon far from the table's */
+	uint64_t cell_unknown;        /* cell ids not in the table */
 };
 
 #define FIELD_BIT(f) ((uint64_t)1 << (f))

@@ -727,7 +727,7 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 	return 0;
 }
 
-static void fill_cell(struct schema *s, struct record *rec)
+static void fill_cell(const struct schema *s, struct record *rec)
 {
 	char tmp[160];
 	/* MCC/MNC/LAC/CI parts make a CGI */
@@ -767,7 +767,7 @@ static void fill_cell(struct schema *s, struct record *rec)
 	if (!cells_lookup(s->opts->cells, rec->v[F_CELL].s.s,
 			  rec->v[F_CELL].s.len, lac ? lac->s : NULL,
 			  lac ? lac->len : 0, &lat, &lon, &range)) {
-		s->cell_unknown++;
+		rec->cell_unknown++;
 		return;
 	}
 	if (record_has(rec, F_LAT) && record_has(rec, F_LON)) {
@@ -777,13 +777,13 @@ static void fill_cell(struct schema *s, struct record *rec)
 			      cos(lat * M_PI / 180.0);
 		double limit = range > 1000.0 ? range : 1000.0;
 		if (dlat * dlat + dlon * dlon > limit * limit)
-			s->cell_pos_disagree++;
+			rec->cell_disagree++;
 		return;
 	}
 	rec->v[F_LAT].d = lat;
 	rec->v[F_LON].d = lon;
 	rec->present |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
-	s->cell_pos_filled++;
+	rec->cell_filled++;
 }
 
 int schema_map_row(struct schema *s, const struct csvrow_row *row,
@@ -810,7 +810,13 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		rec->scratch = xmalloc(want);
 		rec->scratch_alloc = want;
 	}
-	need = expand_need(s, need);
+	/*
+	 * Composite values (date + time, end - start, the served party) are
+	 * built and checked whatever the caller reads, so that every command
+	 * accepts and rejects the same rows.
+	 */
+	need = expand_need(s, need | FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
+				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE));
 	for (int f = 0; f < F_COUNT; f++) {
 		int col = s->column_of[f];
 		/*

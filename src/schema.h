@@ -61,11 +61,12 @@ struct schema {
 	int dur_derived;              /* 1: duration = end - start */
 	int served_mode;              /* 1: CDR as served party + other party */
 	const struct schema_opts *opts; /* borrowed, must outlive the schema */
-	/* counters kept while mapping rows */
-	uint64_t cell_pos_filled;     /* positions filled from the cell table */
-	uint64_t cell_pos_disagree;   /* own lat/lon far from the table's */
-	uint64_t cell_unknown;        /* cell ids not in the table */
 };
+
+/*
+ * A schema is read-only once built: threads share it. Counters of cell
+ * table use are kept in the record (record.h), one per thread.
+ */
 
 /*
  * Build the schema from the first row 'hdr' of a file. When the options say

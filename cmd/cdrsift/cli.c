@@ -581,6 +581,142 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 	}
 }
 
+/* ---- the thread pipeline ---- */
+
+struct pipe_wrap {
+	struct cli *cli;
+	const struct pipe_hooks *cmd; /* the command's hooks */
+	uint64_t shown;               /* reject messages shown for this input */
+};
+
+static void *wrap_worker_new(void *ctx)
+{
+	struct pipe_wrap *pw = ctx;
+	return pw->cmd->worker_new ? pw->cmd->worker_new(pw->cmd->ctx) : NULL;
+}
+
+static void wrap_input_start(void *ctx, struct pipe_input *pin)
+{
+	struct pipe_wrap *pw = ctx;
+	pw->shown = 0;
+	if (pin->usable && pw->cli->expr) {
+		/* say once, here, when a col() column is missing from this input */
+		struct expr_state *st = expr_state_new(pw->cli->expr);
+		struct diag d = DIAG_INIT;
+		if (expr_state_bind(st, pin->src.schema, &d) != 0 && d.set)
+			cli_error("%s: %s", pin->name, buf_cstr(&d.msg));
+		diag_release(&d);
+		expr_state_free(st);
+	}
+	if (pw->cmd->input_start)
+		pw->cmd->input_start(pw->cmd->ctx, pin);
+}
+
+static void wrap_block_out(void *ctx, struct pipe_input *pin, struct buf *out)
+{
+	struct pipe_wrap *pw = ctx;
+	if (pw->cmd->block_out)
+		pw->cmd->block_out(pw->cmd->ctx, pin, out);
+}
+
+static void wrap_reject(void *ctx, struct pipe_input *pin,
+			const struct pipe_reject *rj)
+{
+	struct pipe_wrap *pw = ctx;
+	struct source tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.name = pin->name;
+	tmp.last_line = rj->line;
+	tmp.last_reason = rj->reason;
+	tmp.last_raw = rj->raw;
+	tmp.last_raw_len = rj->raw_len;
+	buf_add(&tmp.last_detail, rj->detail, rj->detail_len);
+	report_reject(pw->cli, &tmp, &pw->shown);
+	buf_release(&tmp.last_detail);
+}
+
+static void wrap_input_end(void *ctx, struct pipe_input *pin)
+{
+	struct pipe_wrap *pw = ctx;
+	struct cli *cli = pw->cli;
+	struct source *src = &pin->src;
+	if (!pin->usable) {
+		if (src->open_failed &&
+		    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
+			cli_error("%s", buf_cstr(&src->problem));
+		else
+			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
+		cli_status(cli, src->open_failed ? EXIT_INPUT : EXIT_REJECTS);
+	} else {
+		if (pw->shown > (uint64_t)cli->max_reject_messages)
+			cli_error("%s: %llu more rejected rows not shown%s",
+				  pin->name,
+				  (unsigned long long)(pw->shown -
+					(uint64_t)cli->max_reject_messages),
+				  cli->rejects ? "" : " (see --rejects FILE)");
+		if (pin->read_failed) {
+			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
+			cli_status(cli, EXIT_INPUT);
+		} else if (pin->damaged) {
+			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
+			cli_status(cli, EXIT_REJECTS);
+		} else if (src->in.zero_padding) {
+			cli_error("%s: note: %llu zero bytes of padding after the "
+				  "last gzip member", pin->name,
+				  (unsigned long long)src->in.zero_padding);
+		}
+		if (pin->acct.rejected)
+			cli_status(cli, EXIT_REJECTS);
+	}
+	src->damaged = pin->damaged;
+	src->read_failed = pin->read_failed;
+	remember_input(cli, src);
+	acct_merge(&cli->total, &pin->acct);
+	if (pw->cmd->input_end)
+		pw->cmd->input_end(pw->cmd->ctx, pin);
+}
+
+static void wrap_worker_done(void *ctx, void *wctx)
+{
+	struct pipe_wrap *pw = ctx;
+	if (pw->cmd->worker_done)
+		pw->cmd->worker_done(pw->cmd->ctx, wctx);
+}
+
+void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
+{
+	static const char *const stdin_only[] = { "-" };
+	struct pipe_wrap pw = { cli, h, 0 };
+	struct pipe_hooks wh = {
+		&pw, h->need, wrap_worker_new, h->record, wrap_input_start,
+		wrap_block_out, wrap_reject, wrap_input_end, wrap_worker_done,
+	};
+	struct pipe_opts o;
+	memset(&o, 0, sizeof(o));
+	o.so = &cli->so;
+	o.co = &cli->co;
+	o.expr = cli->expr;
+	/* test knob: small blocks make many blocks out of small test files */
+	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
+	if (bs && *bs)
+		o.block_size = (size_t)strtoul(bs, NULL, 10);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	o.threads = cli->threads ? (unsigned)cli->threads :
+		    ncpu > 0 ? (unsigned)ncpu : 1;
+	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
+						 stdin_only;
+	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	if (cli->verbose) {
+		struct acct *a = &cli->total;
+		cli_error("read %llu, accepted %llu, rejected %llu, filtered %llu, "
+			  "matched %llu", (unsigned long long)a->read,
+			  (unsigned long long)a->accepted,
+			  (unsigned long long)a->rejected,
+			  (unsigned long long)a->filtered,
+			  (unsigned long long)a->matched);
+	}
+}
+
 void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 		   struct buf *b)
 {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "output.h"
+#include "pipeline.h"
 #include "record.h"
 #include "schema.h"
 #include "source.h"
@@ -109,8 +110,15 @@ struct run_hooks {
 	int (*on_end)(void *ctx, struct source *src);
 };
 
-/* Read every input through the hooks; reports rejects and damage. */
+/* Read every input through the hooks, on one thread, record by record
+ * (schema: a few rows only); reports rejects and damage. */
 void cli_run(struct cli *cli, const struct run_hooks *h);
+/*
+ * Read every input through the thread pipeline (-j); the command's hooks
+ * see records in workers and blocks, inputs and rejects in input order.
+ * Rejects, damage and accounting are reported here as in cli_run.
+ */
+void cli_pipeline(struct cli *cli, const struct pipe_hooks *h);
 
 /* The JSON meta object of DESIGN 6 for 'inputs', into 'b'. */
 void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,

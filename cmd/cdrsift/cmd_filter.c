@@ -30,6 +30,7 @@ struct filter_ctx {
 	struct buf cell[F_COUNT];
 	struct buf last_header;      /* raw header last written (--raw) */
 	int failed;                  /* output could not be written */
+	enum record_kind kind;       /* kind whose columns are printed */
 };
 
 static int handle(void *ctx, int c, const char *arg)
@@ -65,11 +66,12 @@ static void choose_columns(struct filter_ctx *f, enum record_kind kind)
 	}
 }
 
-static int on_start(void *ctx, struct source *src)
+static void on_start(void *ctx, struct pipe_input *pin)
 {
 	struct filter_ctx *f = ctx;
-	if (f->count)
-		return 0;
+	struct source *src = &pin->src;
+	if (f->count || !pin->usable)
+		return;
 	if (f->raw) {
 		const char *h = src->schema->has_header ? src->header_raw.data : NULL;
 		size_t hl = src->schema->has_header ? src->header_raw.len : 0;
@@ -79,42 +81,95 @@ static int on_start(void *ctx, struct source *src)
 			buf_reset(&f->last_header);
 			buf_add(&f->last_header, h, hl);
 		}
-		return 0;
+		return;
 	}
 	if (!f->w) {
 		choose_columns(f, src->schema->kind);
+		f->kind = src->schema->kind;
 		f->w = writer_new(f->cli->out, (enum out_format)f->cli->format,
 				  f->cols, f->ncols, f->cli->out_tty,
 				  cli_term_width());
+	} else if (src->schema->kind != f->kind) {
+		cli_error("%s: warning: %s records printed under the %s columns "
+			  "of the first input; fields of the other kind are left "
+			  "out", pin->name, src->schema->kind == KIND_IP ? "ip log" :
+			  "cdr", f->kind == KIND_IP ? "ip log" : "cdr");
 	}
-	return 0;
 }
 
-static int on_record(void *ctx, struct source *src, struct record *rec)
+/*
+ * In a worker: the record's present fields as text, appended to the
+ * block's output as [field byte][length u32][bytes]..., ended by 0xff.
+ * The main thread turns them into rows of the writer, in input order.
+ */
+static void on_record(void *wctx, const struct pipe_input *pin,
+		      const struct record *rec, struct buf *out)
+{
+	struct filter_ctx *f = wctx;
+	(void)pin;
+	if (f->count)
+		return;
+	if (f->raw) {
+		buf_add(out, rec->row->raw, rec->row->raw_len);
+		return;
+	}
+	for (int i = 0; i < F_COUNT; i++) {
+		unsigned k = field_table[i].kinds;
+		if ((k & (KB_AUX | KB_DERIVED)) || !record_has(rec, (enum field_id)i))
+			continue;
+		unsigned char fid = (unsigned char)i;
+		size_t at = out->len;
+		uint32_t len = 0;
+		buf_add(out, &fid, 1);
+		buf_add(out, &len, sizeof(len));
+		fmt_field(f->cli, rec, i, out);
+		len = (uint32_t)(out->len - at - 1 - sizeof(len));
+		memcpy(out->data + at + 1, &len, sizeof(len));
+	}
+	buf_addch(out, 0xff);
+}
+
+static void block_out(void *ctx, struct pipe_input *pin, struct buf *out)
 {
 	struct filter_ctx *f = ctx;
-	(void)src;
-	f->n++;
-	if (f->count)
-		return 0;
+	(void)pin;
 	if (f->raw) {
-		if (fwrite(rec->row->raw, 1, rec->row->raw_len, f->cli->out) !=
-		    rec->row->raw_len)
-			return f->failed = 1;
-		return 0;
+		if (fwrite(out->data, 1, out->len, f->cli->out) != out->len)
+			f->failed = 1;
+		return;
 	}
 	const char *cells[F_COUNT];
 	size_t lens[F_COUNT];
-	for (size_t i = 0; i < f->ncols; i++) {
-		buf_reset(&f->cell[i]);
-		int have = fmt_field(f->cli, rec, f->fields[i], &f->cell[i]);
-		cells[i] = have ? buf_cstr(&f->cell[i]) : NULL;
-		lens[i] = f->cell[i].len;
+	int col_of[F_COUNT];
+	for (int i = 0; i < F_COUNT; i++)
+		col_of[i] = -1;
+	for (size_t i = 0; i < f->ncols; i++)
+		col_of[f->fields[i]] = (int)i;
+	const char *p = out->data, *end = p + out->len;
+	while (p < end) {
+		for (size_t i = 0; i < f->ncols; i++)
+			cells[i] = NULL, lens[i] = 0;
+		while (p < end && (unsigned char)*p != 0xff) {
+			unsigned fid = (unsigned char)*p;
+			uint32_t len;
+			memcpy(&len, p + 1, sizeof(len));
+			const char *text = p + 1 + sizeof(len);
+			if (fid < F_COUNT && col_of[fid] >= 0) {
+				cells[col_of[fid]] = text;
+				lens[col_of[fid]] = len;
+			}
+			p = text + len;
+		}
+		p++; /* the 0xff */
+		writer_row(f->w, cells, lens);
 	}
-	writer_row(f->w, cells, lens);
 	if (ferror(f->cli->out))
-		return f->failed = 1;
-	return 0;
+		f->failed = 1;
+}
+
+static void *worker_new(void *ctx)
+{
+	return ctx; /* workers only read the context (formats, zone) */
 }
 
 static const char filter_usage[] =
@@ -136,8 +191,10 @@ int cmd_filter(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	f.cli = &cli;
 	uint64_t need = f.raw || f.count ? 0 : ~(uint64_t)0;
-	struct run_hooks h = { &f, need, on_start, on_record, NULL };
-	cli_run(&cli, &h);
+	struct pipe_hooks h = { &f, need, worker_new, on_record, on_start,
+				block_out, NULL, NULL, NULL };
+	cli_pipeline(&cli, &h);
+	f.n = cli.total.matched;
 	if (f.count) {
 		static const struct out_col ccol[] = { { "count", OT_NUM } };
 		struct writer *w = writer_new(cli.out, (enum out_format)cli.format,

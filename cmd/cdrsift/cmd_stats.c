@@ -25,68 +25,101 @@ struct stats_entry {
 	uint64_t cell_filled;   /* positions filled from --cells */
 	uint64_t cell_disagree; /* own lat/lon far from the table's */
 	uint64_t cell_unknown;  /* cell ids not in the table */
+	uint64_t ooo;           /* records out of time order */
 	struct acct acct;
 	struct stats st;
 };
 
 struct stats_ctx {
 	struct cli *cli;
-	struct stats_entry *e;
+	struct stats_entry *e;    /* one per input, by index */
 	size_t n, alloc;
 };
 
-static struct stats_entry *current(struct stats_ctx *c)
+/* A worker's states, one per input index. */
+struct stats_worker {
+	struct stats_ctx *c;
+	struct stats *st;
+	size_t n, alloc;
+};
+
+static struct stats_entry *entry(struct stats_ctx *c, size_t index)
 {
-	return &c->e[c->n - 1];
+	if (index >= c->n) {
+		VEC_GROW(c->e, index + 1, c->alloc);
+		memset(c->e + c->n, 0, (index + 1 - c->n) * sizeof(*c->e));
+		for (size_t i = c->n; i <= index; i++)
+			stats_init(&c->e[i].st, c->cli->tz);
+		c->n = index + 1;
+	}
+	return &c->e[index];
 }
 
-static int on_start(void *ctx, struct source *src)
+static void *worker_new(void *ctx)
 {
-	struct stats_ctx *c = ctx;
-	VEC_GROW(c->e, c->n + 1, c->alloc);
-	struct stats_entry *e = &c->e[c->n++];
-	memset(e, 0, sizeof(*e));
-	stats_init(&e->st, c->cli->tz);
-	e->path = src->name;
+	struct stats_worker *w = xcalloc(1, sizeof(*w));
+	w->c = ctx;
+	return w;
+}
+
+static void on_record(void *wctx, const struct pipe_input *pin,
+		      const struct record *rec, struct buf *out)
+{
+	struct stats_worker *w = wctx;
+	(void)out;
+	if (pin->index >= w->n) {
+		VEC_GROW(w->st, pin->index + 1, w->alloc);
+		for (size_t i = w->n; i <= pin->index; i++)
+			stats_init(&w->st[i], w->c->cli->tz);
+		w->n = pin->index + 1;
+	}
+	stats_add(&w->st[pin->index], rec);
+}
+
+static void worker_done(void *ctx, void *wctx)
+{
+	struct stats_worker *w = wctx;
+	for (size_t i = 0; i < w->n; i++) {
+		stats_merge(&entry(ctx, i)->st, &w->st[i]);
+		stats_release(&w->st[i]);
+	}
+	free(w->st);
+	free(w);
+}
+
+static void on_start(void *ctx, struct pipe_input *pin)
+{
+	struct stats_entry *e = entry(ctx, pin->index);
+	struct source *src = &pin->src;
+	e->path = pin->name;
 	if (src->schema) {
 		e->kind = src->schema->kind;
 		e->header = src->schema->has_header;
 	}
-	e->delimiter = src->rd.delimiter;
+	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
 	e->crlf = src->rd.crlf;
 	e->bom = src->rd.bom;
-	return 0;
 }
 
-static int on_record(void *ctx, struct source *src, struct record *rec)
+static void on_end(void *ctx, struct pipe_input *pin)
 {
-	(void)src;
-	stats_add(&current(ctx)->st, rec);
-	return 0;
-}
-
-static int on_end(void *ctx, struct source *src)
-{
-	struct stats_ctx *c = ctx;
-	if (!src->schema)
-		on_start(ctx, src); /* an unusable input still gets its row */
-	struct stats_entry *e = current(c);
+	struct stats_entry *e = entry(ctx, pin->index);
+	struct source *src = &pin->src;
+	e->path = pin->name;
 	e->bytes = src->in.bytes_in;
 	e->bytes_out = src->in.bytes_out;
-	e->damaged = src->damaged;
-	e->unusable = src->unusable;
+	e->damaged = pin->damaged;
+	e->unusable = !pin->usable;
+	e->ooo = pin->out_of_order;
 	if (src->problem.len)
 		snprintf(e->problem, sizeof(e->problem), "%s",
 			 buf_cstr(&src->problem));
-	if (src->in.eof && !src->open_failed && !src->read_failed)
+	if (src->in.eof && !src->open_failed && !pin->read_failed)
 		input_sha256_hex(&src->in, e->sha256);
-	if (src->schema) {
-		e->cell_filled = src->schema->cell_pos_filled;
-		e->cell_disagree = src->schema->cell_pos_disagree;
-		e->cell_unknown = src->schema->cell_unknown;
-	}
-	acct_merge(&e->acct, &src->acct);
-	return 0;
+	e->cell_filled = pin->cell_filled;
+	e->cell_disagree = pin->cell_disagree;
+	e->cell_unknown = pin->cell_unknown;
+	acct_merge(&e->acct, &pin->acct);
 }
 
 static const char *delim_name(char d)
@@ -178,7 +211,7 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 		fmt_time(cli, gaps[g].end, &cell[C_GAP_LIST]);
 	}
 	free(gaps);
-	NUM(C_OOO, e->st.out_of_order);
+	NUM(C_OOO, e->ooo);
 	acct_sort_reasons(&e->acct);
 	for (size_t r = 0; r < e->acct.nreasons; r++)
 		buf_addf(&cell[C_REASONS], "%s%s=%llu", r ? "; " : "",
@@ -264,8 +297,9 @@ int cmd_stats(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	memset(&c, 0, sizeof(c));
 	c.cli = &cli;
-	struct run_hooks h = { &c, stats_needs(), on_start, on_record, on_end };
-	cli_run(&cli, &h);
+	struct pipe_hooks h = { &c, stats_needs(), worker_new, on_record,
+				on_start, NULL, NULL, on_end, worker_done };
+	cli_pipeline(&cli, &h);
 
 	struct stats_entry total;
 	memset(&total, 0, sizeof(total));
@@ -279,6 +313,7 @@ int cmd_stats(int argc, char **argv)
 		total.cell_filled += c.e[i].cell_filled;
 		total.cell_disagree += c.e[i].cell_disagree;
 		total.cell_unknown += c.e[i].cell_unknown;
+		total.ooo += c.e[i].ooo;
 		if (i == 0 || total.kind == c.e[i].kind)
 			total.kind = c.e[i].kind;
 		else

@@ -107,14 +107,41 @@ static int handle(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-static int on_record(void *ctx, struct source *src, struct record *rec)
+/* A worker's own grouping state, merged into the context at the end. */
+struct volume_worker {
+	struct volume *v;
+	unsigned kinds;
+	uint64_t records;
+};
+
+static void *worker_new(void *ctx)
 {
 	struct volume_ctx *x = ctx;
-	(void)src;
-	x->kinds |= rec->kind == KIND_IP ? KB_IP : KB_CDR;
-	x->records++;
-	volume_add(x->v, rec);
-	return 0;
+	struct volume_worker *w = xcalloc(1, sizeof(*w));
+	w->v = volume_new(&x->o);
+	return w;
+}
+
+static void on_record(void *wctx, const struct pipe_input *pin,
+		      const struct record *rec, struct buf *out)
+{
+	struct volume_worker *w = wctx;
+	(void)pin;
+	(void)out;
+	w->kinds |= rec->kind == KIND_IP ? KB_IP : KB_CDR;
+	w->records++;
+	volume_add(w->v, rec);
+}
+
+static void worker_done(void *ctx, void *wctx)
+{
+	struct volume_ctx *x = ctx;
+	struct volume_worker *w = wctx;
+	volume_merge(x->v, w->v);
+	x->kinds |= w->kinds;
+	x->records += w->records;
+	volume_free(w->v);
+	free(w);
 }
 
 static const char volume_usage[] =
@@ -154,8 +181,9 @@ int cmd_volume(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	x.o.tz = cli.tz;
 	x.v = volume_new(&x.o);
-	struct run_hooks h = { &x, volume_needs(&x.o), NULL, on_record, NULL };
-	cli_run(&cli, &h);
+	struct pipe_hooks h = { &x, volume_needs(&x.o), worker_new, on_record,
+				NULL, NULL, NULL, NULL, worker_done };
+	cli_pipeline(&cli, &h);
 
 	/* columns */
 	struct out_col cols[MAXCOLS];

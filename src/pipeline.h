@@ -1,0 +1,122 @@
+/*
+ * pipeline.h - reading inputs on all cores, with output identical for
+ * every thread count.
+ *
+ *   main thread                       worker threads (-j N)
+ *   -----------                       ---------------------
+ *   open input, read header
+ *   inflate, cut blocks at record  -->  parse block (csvrow), map rows
+ *   boundaries (quote-aware)            (schema), filter (expr), add to
+ *                                       the worker's analysis state
+ *   finish blocks in input order   <--  block results: accounting,
+ *   (rejects, output, accounting)       rejects, output bytes
+ *   merge worker states at the end
+ *
+ * Blocks are cut the same way whatever the thread count, and each block
+ * is parsed on its own, so -j1 and -j8 see exactly the same rows; results
+ * that depend on order (output, rejects, rows out of time order) are put
+ * together in block order by the main thread, and analysis states merge
+ * exactly (counts, sums, min/max, set unions), so every report is
+ * byte-identical for every -j.
+ */
+#ifndef CDRSIFT_PIPELINE_H
+#define CDRSIFT_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "csvrow.h"
+#include "record.h"
+#include "schema.h"
+#include "source.h"
+
+struct expr;
+
+/* One input as the pipeline reads it. Read-only for hooks. */
+struct pipe_input {
+	size_t index;            /* position among the inputs, from 0 */
+	const char *name;        /* display name */
+	struct source src;       /* input, header, schema, problem text */
+	int usable;              /* 1 when the header was understood */
+	char delimiter, term;    /* dialect, for the workers */
+	/* filled as blocks finish, in order (main thread) */
+	struct acct acct;        /* rows of the whole input */
+	uint64_t lines;          /* physical lines so far */
+	uint64_t out_of_order;   /* records starting before the previous one */
+	int64_t last_start;      /* start of the last timed record so far */
+	int timed;               /* a timed record was seen */
+	uint64_t cell_filled, cell_disagree, cell_unknown; /* cell table use */
+	int damaged;             /* gzip damage: problem holds the message */
+	int read_failed;         /* I/O error part-way */
+	/* private */
+	uint64_t member_off;     /* uncompressed offset where the last member began */
+	unsigned member_no;      /* that member's number */
+	uint64_t member_line;    /* its first line, once known (0: unknown) */
+	uint64_t block_off;      /* uncompressed offset of the next block to finish */
+	size_t tasks_left;       /* tasks not finished yet (main thread) */
+	int reading_done;        /* no more tasks will be made */
+};
+
+/* One block of rows and, once a worker is done, its results. */
+struct pipe_task {
+	struct pipe_input *pin;  /* the input it belongs to */
+	uint64_t seq;            /* block number within the input */
+	char *data;              /* owned block bytes, whole records */
+	size_t len;              /* bytes */
+	int cut_short;           /* damage follows: a partial last row is bad */
+	int last;                /* the input's last task */
+	/* results, written by the worker */
+	struct acct acct;        /* rows of this block */
+	uint64_t lines;          /* physical lines in the block */
+	struct buf out;          /* command output of this block */
+	struct buf rejects;      /* rejected rows, see pipe_task_reject() */
+	int64_t first_start, last_start; /* first and last timed record */
+	uint64_t out_of_order;   /* order breaks inside the block */
+	int timed;               /* a timed record was seen */
+	uint64_t cell_filled, cell_disagree, cell_unknown;
+	int done;                /* 0 queued, 1 taken, 2 done */
+};
+
+struct pipe_reject {
+	uint64_t line;           /* physical line in the input */
+	const char *reason;      /* static text */
+	const char *detail;      /* borrowed, may be "" */
+	size_t detail_len;
+	const char *raw;         /* the row's bytes, borrowed */
+	size_t raw_len;
+};
+
+struct pipe_hooks {
+	void *ctx;               /* the command's context */
+	uint64_t need;           /* fields the command reads */
+	/* a per-worker analysis state (may return NULL) */
+	void *(*worker_new)(void *ctx);
+	/* a record that passed the filter, in a worker; 'out' is the block's
+	 * output buffer (written out in order by the main thread) */
+	void (*record)(void *wctx, const struct pipe_input *pin,
+		       const struct record *r, struct buf *out);
+	/* main thread, in input order: an input begins (its header is known,
+	 * or it is unusable); a block's output; an input is finished */
+	void (*input_start)(void *ctx, struct pipe_input *pin);
+	void (*block_out)(void *ctx, struct pipe_input *pin, struct buf *out);
+	void (*reject)(void *ctx, struct pipe_input *pin,
+		       const struct pipe_reject *rj);
+	void (*input_end)(void *ctx, struct pipe_input *pin);
+	/* main thread, at the end, in worker order: merge and free */
+	void (*worker_done)(void *ctx, void *wctx);
+};
+
+struct pipe_opts {
+	const struct schema_opts *so;
+	const struct csvrow_opts *co;
+	const struct expr *expr;  /* filter, or NULL */
+	unsigned threads;         /* workers; 0 or 1: parse on the main thread */
+	size_t block_size;        /* bytes per block; 0: 2 MiB */
+};
+
+/* Read 'paths' (n of them; "-" is standard input) through 'h'. */
+void pipeline_run(const char *const *paths, size_t n,
+		  const struct pipe_opts *o, const struct pipe_hooks *h);
+
+#endif
