@@ -581,7 +581,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 
 int csvrow_open_block(struct csvrow *r, char *data, size_t len,
 		      const struct csvrow_opts *opts, char delimiter, char term,
-		      int cut_short)
+		      int cut_short, int skip_first_line)
 {
 	struct reader *rd = xcalloc(1, sizeof(*rd));
 	memset(r, 0, sizeof(*r));
@@ -600,6 +600,7 @@ int csvrow_open_block(struct csvrow *r, char *data, size_t len,
 	rd->end = len;
 	rd->in_eof = 1;
 	rd->cut_short = cut_short;
+	rd->skip_line = skip_first_line;
 	parser_setup(rd, delimiter);
 	return 0;
 }

@@ -78,12 +78,14 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d);
  * the block must outlive the reader and may be modified by it), with the
  * dialect already known (no sniffing): the worker side of the thread
  * pipeline. 'cut_short' says damage follows the block, so a partial last
- * row is rejected as cut short. Line numbers count from 1 at the block
- * start. 0, or -1.
+ * row is rejected as cut short. 'skip_first_line' drops the bytes up to
+ * the first line end: the block continues an overlong line that the
+ * previous block rejected. Line numbers count from 1 at the block start.
+ * 0, or -1.
  */
 int csvrow_open_block(struct csvrow *r, char *data, size_t len,
 		      const struct csvrow_opts *opts, char delimiter, char term,
-		      int cut_short);
+		      int cut_short, int skip_first_line);
 /* The line-end byte in use: '\n', or '\r' for CR-only files. */
 char csvrow_term(const struct csvrow *r);
 /*

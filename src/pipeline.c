@@ -27,7 +27,7 @@
 #include "banned.h"
 
 #define BLOCK_DEFAULT (2u << 20)
-#define BLOCK_MAX (64u << 20)
+#define ROW_SLACK (2u << 20) /* beyond the row cap before a forced cut */
 #define READ_STEP (1u << 20)
 
 /* ---- rejects, serialised into a task's buffer ---- */
@@ -99,7 +99,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 	}
 	uint64_t need = h->need | (o->expr ? expr_needs(o->expr) : 0);
 	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter, pin->term,
-			  t->cut_short);
+			  t->cut_short, t->skip_first_line);
 	w->rec.cell_filled = w->rec.cell_disagree = w->rec.cell_unknown = 0;
 	while ((rc = csvrow_next(&r, &row, &d)) != CSVROW_EOF) {
 		if (rc == CSVROW_FATAL)
@@ -353,6 +353,7 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	pin->index = index;
 	if (source_open(&pin->src, path, o->so, o->co, need) < 0) {
 		pin->name = pin->src.name;
+		pin->damaged = pin->src.in.damaged;
 		/* read the rest so that size and hash cover the whole file */
 		char tmp[65536];
 		size_t got;
@@ -395,6 +396,14 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	}
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
 	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
+	/*
+	 * A block grows to hold a long record, but only to what a row may
+	 * be (4 field caps) plus slack: past that the row is rejected anyway,
+	 * and the block is cut mid-line, the next one skipping the line's rest.
+	 */
+	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
+	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
+	int skip_next = 0;
 	char *blk = xmalloc(alloc + 1);
 	memcpy(blk, rest, rest_len);
 	len = rest_len;
@@ -425,17 +434,21 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 			}
 		}
 		size_t cut = eof ? len : cut_point(blk, len, pin->term);
+		int forced = 0;
 		if (!eof && cut == 0) {
-			if (alloc < BLOCK_MAX) {
+			if (alloc < grow_max) {
 				/* a record longer than the block: grow it */
-				alloc = alloc * 2;
+				alloc = alloc * 2 < grow_max ? alloc * 2 : grow_max;
 				blk = xrealloc(blk, alloc + 1);
 				bsize = alloc;
 				continue;
 			}
-			cut = len; /* hopeless quoting: cut anyway */
+			cut = len; /* an overlong line: cut it */
+			forced = 1;
 		}
 		struct pipe_task *t = new_task(pin, seq++);
+		t->skip_first_line = skip_next;
+		skip_next = forced;
 		t->data = xmalloc(cut ? cut : 1);
 		memcpy(t->data, blk, cut);
 		t->len = cut;

@@ -65,6 +65,7 @@ struct pipe_task {
 	char *data;              /* owned block bytes, whole records */
 	size_t len;              /* bytes */
 	int cut_short;           /* damage follows: a partial last row is bad */
+	int skip_first_line;     /* starts inside an overlong line: skip it */
 	int last;                /* the input's last task */
 	/* results, written by the worker */
 	struct acct acct;        /* rows of this block */
