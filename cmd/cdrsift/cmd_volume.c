@@ -137,10 +137,17 @@ static void worker_done(void *ctx, void *wctx)
 {
 	struct volume_ctx *x = ctx;
 	struct volume_worker *w = wctx;
-	volume_merge(x->v, w->v);
+	if (volume_ngroups(x->v) == 0) {
+		/* adopt the first worker's state rather than copy it: peak
+		 * memory is then the workers' states, not one more */
+		volume_free(x->v);
+		x->v = w->v;
+	} else {
+		volume_merge(x->v, w->v);
+		volume_free(w->v);
+	}
 	x->kinds |= w->kinds;
 	x->records += w->records;
-	volume_free(w->v);
 	free(w);
 }
 

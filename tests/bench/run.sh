@@ -28,24 +28,43 @@ time_cmd() {
 	echo "$name $(cat /tmp/bench.time.$$)" >>"$results"
 	rm -f /tmp/bench.time.$$
 }
+EXPR='type == voice and duration > 30s and hour between 8 and 20 and callee ~ "^601[0-9]" and not (cell in {"6553659", "119"})'
+MAWK_TOP='mawk -F, "NR > 1 { n[\$4]++ } END { for (k in n) print n[k] \",\" k }" | sort -t, -k1,1nr -k2,2 | head -10'
 i=0
 while [ "$i" -lt "$runs" ]; do
 	time_cmd floor "$FLOOR $data"
 	time_cmd zcat "zcat $data"
 	time_cmd stats "$CDRSIFT stats -f csv $data"
+	time_cmd stats_j1 "$CDRSIFT stats -j1 -f csv $data"
+	time_cmd volume_top10 "$CDRSIFT volume --by caller --top 10 -f csv $data"
 	time_cmd filter_count "$CDRSIFT filter --count -f csv $data"
+	time_cmd filter_5clause "$CDRSIFT filter --count -f csv -w '$EXPR' $data"
+	time_cmd mawk_top10 "zcat $data | $MAWK_TOP"
 	i=$((i + 1))
 done
+# the peer must give the same answer: top 10 callers and their counts
+"$CDRSIFT" volume --by caller --top 10 -f csv "$data" | tail -n +2 | cut -d, -f1,2 >/tmp/bench.ours.$$
+zcat "$data" | sh -c "$MAWK_TOP" | mawk -F, '{ print $2 "," $1 }' >/tmp/bench.mawk.$$
+if cmp -s /tmp/bench.ours.$$ /tmp/bench.mawk.$$; then
+	echo "volume --by caller --top 10 agrees with mawk"
+else
+	echo "volume --by caller --top 10 DISAGREES with mawk:"; diff /tmp/bench.ours.$$ /tmp/bench.mawk.$$ | head
+fi
+rm -f /tmp/bench.ours.$$ /tmp/bench.mawk.$$
+echo "threads: $(nproc) cores; default -j = all cores; median of $runs runs"
 # median per name, then ratios to the floor and to zcat
-sort -k1,1 -k2,2n "$results" | mawk -v runs="$runs" '
+sort -k1,1 -k2,2n "$results" | mawk '
 { t[$1, ++n[$1]] = $2; if ($3 > rss[$1]) rss[$1] = $3; names[$1] = 1 }
 END {
 	for (k in names) med[k] = t[k, int((n[k] + 1) / 2)]
-	printf "%-14s %9s %8s %8s %10s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
-	split("floor zcat stats filter_count", order, " ")
-	for (i = 1; i <= 4; i++) {
+	printf "%-15s %9s %8s %8s %12s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
+	split("floor zcat stats stats_j1 volume_top10 filter_count filter_5clause mawk_top10", order, " ")
+	for (i = 1; i <= 8; i++) {
 		k = order[i]; if (!(k in med)) continue
-		printf "%-14s %9.2f %8.2f %8.2f %10.1f\n", k, med[k], med[k] / med["floor"],
+		printf "%-15s %9.2f %8.2f %8.2f %12.1f\n", k, med[k], med[k] / med["floor"],
 			med[k] / med["zcat"], rss[k] / 1024
 	}
+	if (("filter_5clause" in med) && ("filter_count" in med))
+		printf "filter cost: %+.1f%% (5 clauses with a regex vs no -w)\n",
+			(med["filter_5clause"] / med["filter_count"] - 1) * 100
 }'
