@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "csvrow.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -169,4 +170,58 @@ size_t ip_format(const struct ipaddr *ip, char *out, size_t outlen)
 		return 0;
 	}
 	return strlen(out);
+}
+
+void format_duration(int64_t ms, struct buf *b)
+{
+	if (ms % 1000 == 0)
+		buf_addf(b, "%lld", (long long)(ms / 1000));
+	else
+		buf_addf(b, "%s%lld.%03lld", ms < 0 ? "-" : "",
+			 (long long)(ms < 0 ? -ms : ms) / 1000,
+			 (long long)(ms < 0 ? -ms : ms) % 1000);
+}
+
+int record_format(const struct record *r, int f, const struct tz *tz,
+		  struct buf *b)
+{
+	char tmp[64];
+	if (!record_has(r, (enum field_id)f))
+		return 0;
+	const union rvalue *v = &r->v[f];
+	switch (field_table[f].type) {
+	case FT_STR:
+	case FT_PHONE:
+		buf_add(b, v->s.s, v->s.len);
+		break;
+	case FT_INT:
+		buf_addf(b, "%lld", (long long)v->i);
+		break;
+	case FT_REAL:
+		buf_addf(b, "%.6f", v->d);
+		break;
+	case FT_TIME:
+		buf_add(b, tmp, ts_format(v->i, tz, tmp, sizeof(tmp)));
+		break;
+	case FT_DUR:
+		format_duration(v->i, b);
+		break;
+	case FT_TYPE:
+		buf_adds(b, rec_type_name((int)v->i));
+		break;
+	case FT_DIR:
+		buf_adds(b, rec_dir_name((int)v->i));
+		break;
+	case FT_IP:
+		buf_add(b, tmp, ip_format(&v->ip, tmp, sizeof(tmp)));
+		break;
+	case FT_DATE: {
+		int64_t y;
+		int m, d;
+		civil_from_days(v->i, &y, &m, &d);
+		buf_addf(b, "%04lld-%02d-%02d", (long long)y, m, d);
+		break;
+	}
+	}
+	return 1;
 }

@@ -129,6 +129,19 @@ int record_raw(const struct record *r, size_t col, struct strv *out);
  */
 void record_derive(struct record *r, uint64_t need);
 
+struct buf;
+/*
+ * Field 'f' of 'r' as text, appended to 'b': timestamps in ISO 8601 in
+ * zone 'tz', durations in seconds (".fff" when not whole), positions with
+ * six decimals, enum words, addresses, dates YYYY-MM-DD. Returns 1, or 0
+ * (nothing appended) when the value is missing. The one formatter behind
+ * every command's output, so a value reads the same everywhere.
+ */
+int record_format(const struct record *r, int f, const struct tz *tz,
+		  struct buf *b);
+/* Milliseconds as seconds: "93", "93.500". */
+void format_duration(int64_t ms, struct buf *b);
+
 /* Parse an IPv4 or IPv6 address ("10.1.2.3", "2001:db8::1"). 0 or -1. */
 int ip_parse(const char *s, size_t len, struct ipaddr *out);
 /* Text form of an address, at least 46 bytes. Returns the length. */

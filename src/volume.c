@@ -150,40 +150,12 @@ static void time_text(int key, int64_t val, struct buf *b)
 static void key_text(const struct volume *v, int key, const struct record *r,
 		     struct buf *b)
 {
-	char tmp[64];
 	if (key >= F_COUNT || key == F_HOUR || key == F_DOW || key == F_DATE) {
 		if (record_has(r, F_START))
 			time_text(key, time_value(v, key, r), b);
 		return;
 	}
-	if (!record_has(r, (enum field_id)key))
-		return;
-	const union rvalue *val = &r->v[key];
-	switch (field_table[key].type) {
-	case FT_STR:
-	case FT_PHONE:
-		buf_add(b, val->s.s, val->s.len);
-		break;
-	case FT_INT:
-	case FT_TIME:
-	case FT_DUR:
-		buf_addf(b, "%lld", (long long)val->i);
-		break;
-	case FT_REAL:
-		buf_addf(b, "%.6f", val->d);
-		break;
-	case FT_TYPE:
-		buf_adds(b, rec_type_name((int)val->i));
-		break;
-	case FT_DIR:
-		buf_adds(b, rec_dir_name((int)val->i));
-		break;
-	case FT_IP:
-		buf_add(b, tmp, ip_format(&val->ip, tmp, sizeof(tmp)));
-		break;
-	case FT_DATE:
-		break;
-	}
+	record_format(r, key, v->o.tz, b);
 }
 
 /* ---- pair sets ---- */

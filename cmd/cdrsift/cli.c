@@ -394,6 +394,20 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 
 /* ---- the input loop ---- */
 
+/* DESIGN 3: with --verbose, every command accounts for every row. */
+static void print_accounting(const struct cli *cli)
+{
+	const struct acct *a = &cli->total;
+	if (!cli->verbose)
+		return;
+	cli_error("read %llu, accepted %llu, rejected %llu, filtered %llu, "
+		  "matched %llu", (unsigned long long)a->read,
+		  (unsigned long long)a->accepted,
+		  (unsigned long long)a->rejected,
+		  (unsigned long long)a->filtered,
+		  (unsigned long long)a->matched);
+}
+
 const struct input_summary *cli_inputs(const struct cli *cli, size_t *n)
 {
 	*n = cli->ninputs;
@@ -570,15 +584,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			break;
 	}
 	record_release(&rec);
-	if (cli->verbose) {
-		struct acct *a = &cli->total;
-		cli_error("read %llu, accepted %llu, rejected %llu, filtered %llu, "
-			  "matched %llu", (unsigned long long)a->read,
-			  (unsigned long long)a->accepted,
-			  (unsigned long long)a->rejected,
-			  (unsigned long long)a->filtered,
-			  (unsigned long long)a->matched);
-	}
+	print_accounting(cli);
 }
 
 /* ---- the thread pipeline ---- */
@@ -706,15 +712,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
-	if (cli->verbose) {
-		struct acct *a = &cli->total;
-		cli_error("read %llu, accepted %llu, rejected %llu, filtered %llu, "
-			  "matched %llu", (unsigned long long)a->read,
-			  (unsigned long long)a->accepted,
-			  (unsigned long long)a->rejected,
-			  (unsigned long long)a->filtered,
-			  (unsigned long long)a->matched);
-	}
+	print_accounting(cli);
 }
 
 void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
@@ -800,53 +798,11 @@ void fmt_time(const struct cli *cli, int64_t ms, struct buf *b)
 
 void fmt_duration(int64_t ms, struct buf *b)
 {
-	if (ms % 1000 == 0)
-		buf_addf(b, "%lld", (long long)(ms / 1000));
-	else
-		buf_addf(b, "%lld.%03lld", (long long)(ms / 1000),
-			 (long long)(ms % 1000));
+	format_duration(ms, b);
 }
 
 int fmt_field(const struct cli *cli, const struct record *r, int f,
 	      struct buf *b)
 {
-	char tmp[64];
-	if (!record_has(r, (enum field_id)f))
-		return 0;
-	const union rvalue *v = &r->v[f];
-	switch (field_table[f].type) {
-	case FT_STR:
-	case FT_PHONE:
-		buf_add(b, v->s.s, v->s.len);
-		break;
-	case FT_INT:
-		buf_addf(b, "%lld", (long long)v->i);
-		break;
-	case FT_REAL:
-		buf_addf(b, "%.6f", v->d);
-		break;
-	case FT_TIME:
-		fmt_time(cli, v->i, b);
-		break;
-	case FT_DUR:
-		fmt_duration(v->i, b);
-		break;
-	case FT_TYPE:
-		buf_adds(b, rec_type_name((int)v->i));
-		break;
-	case FT_DIR:
-		buf_adds(b, rec_dir_name((int)v->i));
-		break;
-	case FT_IP:
-		buf_add(b, tmp, ip_format(&v->ip, tmp, sizeof(tmp)));
-		break;
-	case FT_DATE: {
-		int64_t y;
-		int m, d;
-		civil_from_days(v->i, &y, &m, &d);
-		buf_addf(b, "%04lld-%02d-%02d", (long long)y, m, d);
-		break;
-	}
-	}
-	return 1;
+	return record_format(r, f, cli->tz, b);
 }
