@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "expr.h"
 #include "input.h"
@@ -77,7 +78,28 @@ struct pipeline {
 	int stop;
 	struct worker *w;
 	size_t nw;
+	uint64_t rows_done;             /* rows of finished blocks, all inputs */
+	double t0, last_progress;       /* seconds (monotonic clock) */
 };
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Report progress at most once a second (main thread). */
+static void maybe_progress(struct pipeline *pl, const struct pipe_input *pin)
+{
+	if (!pl->h->progress)
+		return;
+	double t = now_seconds();
+	if (t - pl->last_progress < 1.0)
+		return;
+	pl->last_progress = t;
+	pl->h->progress(pl->h->ctx, pin, pl->rows_done, t - pl->t0);
+}
 
 static void parse_block(struct worker *w, struct pipe_task *t)
 {
@@ -233,6 +255,7 @@ static void finish_task(struct pipeline *pl, struct pipe_task *t)
 		pin->last_start = t->last_start;
 		pin->timed = 1;
 	}
+	pl->rows_done += t->acct.read;
 	pin->cell_filled += t->cell_filled;
 	pin->cell_disagree += t->cell_disagree;
 	pin->cell_unknown += t->cell_unknown;
@@ -472,6 +495,7 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 		submit(pl, t);
 		if (eof && len == 0)
 			break;
+		maybe_progress(pl, pin);
 		bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
 	}
 	free(blk);
@@ -485,6 +509,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	memset(&pl, 0, sizeof(pl));
 	pl.o = o;
 	pl.h = h;
+	pl.t0 = pl.last_progress = now_seconds();
 	pl.nw = o->threads > 1 ? o->threads : 0;
 	pl.cap = pl.nw ? 2 * pl.nw + 2 : 1;
 	pl.ring = xcalloc(pl.cap, sizeof(*pl.ring));

@@ -106,6 +106,10 @@ struct pipe_hooks {
 	void (*input_end)(void *ctx, struct pipe_input *pin);
 	/* main thread, at the end, in worker order: merge and free */
 	void (*worker_done)(void *ctx, void *wctx);
+	/* main thread, about once a second while reading (may be NULL):
+	 * 'pin' is the input being read, 'seconds' the time since the start */
+	void (*progress)(void *ctx, const struct pipe_input *pin,
+			 uint64_t rows, double seconds);
 };
 
 struct pipe_opts {

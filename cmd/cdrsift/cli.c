@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cells.h"
@@ -593,6 +594,7 @@ struct pipe_wrap {
 	struct cli *cli;
 	const struct pipe_hooks *cmd; /* the command's hooks */
 	uint64_t shown;               /* reject messages shown for this input */
+	int progress_shown;           /* a progress line needs clearing */
 };
 
 static void *wrap_worker_new(void *ctx)
@@ -689,13 +691,44 @@ static void wrap_worker_done(void *ctx, void *wctx)
 		pw->cmd->worker_done(pw->cmd->ctx, wctx);
 }
 
+/*
+ * Progress on standard error, for long runs on a terminal only (never in
+ * a pipeline unless --progress): input, share read, rows, rate, ETA.
+ */
+static void wrap_progress(void *ctx, const struct pipe_input *pin,
+			  uint64_t rows, double seconds)
+{
+	struct pipe_wrap *pw = ctx;
+	struct stat st;
+	uint64_t done = pin->src.in.bytes_in, size = 0;
+	if (pin->src.path && strcmp(pin->src.path, "-") &&
+	    stat(pin->src.path, &st) == 0 && S_ISREG(st.st_mode))
+		size = (uint64_t)st.st_size;
+	double rate = seconds > 0 ? (double)done / 1e6 / seconds : 0;
+	fprintf(stderr, "\rcdrsift: %s: %.1f", pin->name, (double)done / 1e6);
+	if (size) {
+		double left = rate > 0 ? ((double)(size - (done < size ? done : size)) /
+					  1e6) / rate : 0;
+		fprintf(stderr, "/%.1f MB (%.0f%%), ", (double)size / 1e6,
+			100.0 * (double)done / (double)size);
+		fprintf(stderr, "%.2fM rows, %.1f MB/s, ETA %d:%02d  ",
+			(double)rows / 1e6, rate, (int)left / 60, (int)left % 60);
+	} else {
+		fprintf(stderr, " MB, %.2fM rows, %.1f MB/s  ", (double)rows / 1e6,
+			rate);
+	}
+	pw->progress_shown = 1;
+}
+
 void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 {
 	static const char *const stdin_only[] = { "-" };
-	struct pipe_wrap pw = { cli, h, 0 };
+	struct pipe_wrap pw = { cli, h, 0, 0 };
+	int progress = cli->progress < 0 ? isatty(2) : cli->progress;
 	struct pipe_hooks wh = {
 		&pw, h->need, wrap_worker_new, h->record, wrap_input_start,
 		wrap_block_out, wrap_reject, wrap_input_end, wrap_worker_done,
+		progress ? wrap_progress : NULL,
 	};
 	struct pipe_opts o;
 	memset(&o, 0, sizeof(o));
@@ -712,6 +745,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	if (pw.progress_shown)
+		fprintf(stderr, "\r%60s\r", "");
 	print_accounting(cli);
 }
 

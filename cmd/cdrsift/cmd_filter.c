@@ -192,7 +192,7 @@ int cmd_filter(int argc, char **argv)
 	f.cli = &cli;
 	uint64_t need = f.raw || f.count ? 0 : ~(uint64_t)0;
 	struct pipe_hooks h = { &f, need, worker_new, on_record, on_start,
-				block_out, NULL, NULL, NULL };
+				block_out, NULL, NULL, NULL, NULL };
 	cli_pipeline(&cli, &h);
 	f.n = cli.total.matched;
 	if (f.count) {

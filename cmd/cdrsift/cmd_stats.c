@@ -298,7 +298,7 @@ int cmd_stats(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.cli = &cli;
 	struct pipe_hooks h = { &c, stats_needs(), worker_new, on_record,
-				on_start, NULL, NULL, on_end, worker_done };
+				on_start, NULL, NULL, on_end, worker_done, NULL };
 	cli_pipeline(&cli, &h);
 
 	struct stats_entry total;

@@ -189,7 +189,7 @@ int cmd_volume(int argc, char **argv)
 	x.o.tz = cli.tz;
 	x.v = volume_new(&x.o);
 	struct pipe_hooks h = { &x, volume_needs(&x.o), worker_new, on_record,
-				NULL, NULL, NULL, NULL, worker_done };
+				NULL, NULL, NULL, NULL, worker_done, NULL };
 	cli_pipeline(&cli, &h);
 
 	/* columns */
