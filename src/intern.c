@@ -143,6 +143,17 @@ static uint32_t add_text(struct intern *t, const char *s, size_t len,
 	return (uint32_t)t->n++;
 }
 
+void intern_prefetch(const struct intern *t, const char *s, size_t len)
+{
+	uint64_t nk = numeric_key(s, len);
+	if (nk) {
+		if (t->nslot)
+			__builtin_prefetch(&t->nslot[num_hash(nk) & t->nmask]);
+	} else if (t->slot) {
+		__builtin_prefetch(&t->slot[intern_hash(s, len) & t->mask]);
+	}
+}
+
 int64_t intern_get(const struct intern *t, const char *s, size_t len)
 {
 	uint64_t nk = numeric_key(s, len);

@@ -41,6 +41,11 @@ struct intern {
 uint32_t intern_hash(const char *s, size_t len);
 /* The id of 's', adding it when new ('*added' set to 1 then). */
 uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added);
+/*
+ * Start loading the slot where 's' would be: callers that look up several
+ * keys per record prefetch them all first, so the cache misses overlap.
+ */
+void intern_prefetch(const struct intern *t, const char *s, size_t len);
 /* The id of 's', or -1 when it was never interned. */
 int64_t intern_get(const struct intern *t, const char *s, size_t len);
 /* The string of 'id' (NUL-terminated); '*len' gets its length. Borrowed. */

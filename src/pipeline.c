@@ -79,6 +79,10 @@ struct pipeline {
 	struct worker *w;
 	size_t nw;
 	uint64_t rows_done;             /* rows of finished blocks, all inputs */
+	/* finished blocks' buffers, kept for reuse: no page faults per block */
+	char *spare[8];
+	size_t spare_cap[8];
+	size_t nspare;
 	double t0, last_progress;       /* seconds (monotonic clock) */
 };
 
@@ -274,7 +278,12 @@ static void finish_task(struct pipeline *pl, struct pipe_task *t)
 		source_release(&pin->src);
 		free(pin);
 	}
-	free(t->data);
+	if (t->data && pl->nspare < 8) {
+		pl->spare[pl->nspare] = t->data;
+		pl->spare_cap[pl->nspare++] = t->cap;
+	} else {
+		free(t->data);
+	}
 	acct_release(&t->acct);
 	buf_release(&t->out);
 	buf_release(&t->rejects);
@@ -321,6 +330,8 @@ static void submit(struct pipeline *pl, struct pipe_task *t)
 	pthread_cond_signal(&pl->work);
 	pthread_mutex_unlock(&pl->mu);
 }
+
+static char *take_buffer(struct pipeline *pl, size_t *cap);
 
 static struct pipe_task *new_task(struct pipe_input *pin, uint64_t seq)
 {
@@ -419,6 +430,7 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	}
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
 	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
+	char *blk = take_buffer(pl, &alloc);
 	/*
 	 * A block grows to hold a long record, but only to what a row may
 	 * be (4 field caps) plus slack: past that the row is rejected anyway,
@@ -427,7 +439,6 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
 	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
 	int skip_next = 0;
-	char *blk = xmalloc(alloc + 1);
 	memcpy(blk, rest, rest_len);
 	len = rest_len;
 	int eof = at_eof || damage;
@@ -472,10 +483,15 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 		struct pipe_task *t = new_task(pin, seq++);
 		t->skip_first_line = skip_next;
 		skip_next = forced;
-		t->data = xmalloc(cut ? cut : 1);
-		memcpy(t->data, blk, cut);
+		/* the block buffer goes to the task; the carry to a new buffer */
+		size_t want = bsize > len - cut ? bsize : len - cut;
+		char *next = take_buffer(pl, &want);
+		memcpy(next, blk + cut, len - cut);
+		t->data = blk;
+		t->cap = alloc;
 		t->len = cut;
-		memmove(blk, blk + cut, len - cut);
+		blk = next;
+		alloc = want;
 		len -= cut;
 		if (eof && len == 0) {
 			t->last = 1;
@@ -500,6 +516,20 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	}
 	free(blk);
 	diag_release(&d);
+}
+
+/* A buffer of at least '*cap' bytes (+1): a spare one, or a new one. */
+static char *take_buffer(struct pipeline *pl, size_t *cap)
+{
+	for (size_t i = 0; i < pl->nspare; i++)
+		if (pl->spare_cap[i] >= *cap) {
+			char *b = pl->spare[i];
+			*cap = pl->spare_cap[i];
+			pl->spare[i] = pl->spare[--pl->nspare];
+			pl->spare_cap[i] = pl->spare_cap[pl->nspare];
+			return b;
+		}
+	return xmalloc(*cap + 1);
 }
 
 void pipeline_run(const char *const *paths, size_t n,
@@ -550,6 +580,8 @@ void pipeline_run(const char *const *paths, size_t n,
 		record_release(&w->rec);
 		buf_release(&w->detail);
 	}
+	for (size_t i = 0; i < pl.nspare; i++)
+		free(pl.spare[i]);
 	pthread_mutex_destroy(&pl.mu);
 	pthread_cond_destroy(&pl.work);
 	pthread_cond_destroy(&pl.done);

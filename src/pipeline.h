@@ -64,6 +64,7 @@ struct pipe_task {
 	uint64_t seq;            /* block number within the input */
 	char *data;              /* owned block bytes, whole records */
 	size_t len;              /* bytes */
+	size_t cap;              /* bytes allocated (+1), for reuse */
 	int cut_short;           /* damage follows: a partial last row is bad */
 	int skip_first_line;     /* starts inside an overlong line: skip it */
 	int last;                /* the input's last task */

@@ -170,6 +170,12 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
+static void pairset_prefetch(const struct pairset *s, uint64_t key)
+{
+	if (s->slot)
+		__builtin_prefetch(&s->slot[mix64(key) & s->mask]);
+}
+
 /* Insert 'key'; 1 when it was new. */
 static int pairset_add(struct pairset *s, uint64_t key)
 {
@@ -269,10 +275,37 @@ void volume_add(struct volume *v, const struct record *r)
 			key_text(v, v->o.keys[i], r, b);
 		}
 	}
+	/* the group, the peer and the cell are random lookups: overlap them */
+	intern_prefetch(&v->keys, b->data ? b->data : "", b->len);
+	if (record_has(r, F_PEER))
+		intern_prefetch(&v->items, r->v[F_PEER].s.s, r->v[F_PEER].s.len);
+	if (record_has(r, F_CELL))
+		intern_prefetch(&v->items, r->v[F_CELL].s.s, r->v[F_CELL].s.len);
 	struct volume_group *g = group_for(v, b->data ? b->data : "", b->len);
 	if (!g)
 		return;
 	g->records++;
+	/*
+	 * The ids of the peer (the other party of a CDR, the destination of
+	 * an IP log) and the cell, then a prefetch of their (group, item)
+	 * slots: the aggregates below are updated while those lines load.
+	 */
+	uint32_t pid = UINT32_MAX, cid = UINT32_MAX;
+	char ipbuf[64];
+	if (record_has(r, F_PEER)) {
+		pid = intern_put(&v->items, r->v[F_PEER].s.s, r->v[F_PEER].s.len,
+				 NULL);
+	} else if (r->kind == KIND_IP && record_has(r, F_DST_IP)) {
+		size_t pl = ip_format(&r->v[F_DST_IP].ip, ipbuf, sizeof(ipbuf));
+		pid = intern_put(&v->items, ipbuf, pl, NULL);
+	}
+	if (record_has(r, F_CELL))
+		cid = intern_put(&v->items, r->v[F_CELL].s.s, r->v[F_CELL].s.len,
+				 NULL);
+	if (pid != UINT32_MAX)
+		pairset_prefetch(&v->peers, (uint64_t)g->key << 32 | pid);
+	if (cid != UINT32_MAX)
+		pairset_prefetch(&v->cells, (uint64_t)g->key << 32 | cid);
 	if (v->o.nkeys == 1 && volume_key_is_time(v->o.keys[0]) &&
 	    record_has(r, F_START))
 		g->tkey = time_value(v, v->o.keys[0], r);
@@ -300,30 +333,12 @@ void volume_add(struct volume *v, const struct record *r)
 			g->last = t;
 		g->timed++;
 	}
-	/* the peer: the other party of a CDR, the destination of an IP log */
-	const char *ps = NULL;
-	size_t pl = 0;
-	char ipbuf[64];
-	if (record_has(r, F_PEER)) {
-		ps = r->v[F_PEER].s.s;
-		pl = r->v[F_PEER].s.len;
-	} else if (r->kind == KIND_IP && record_has(r, F_DST_IP)) {
-		pl = ip_format(&r->v[F_DST_IP].ip, ipbuf, sizeof(ipbuf));
-		ps = ipbuf;
-	}
-	if (ps) {
-		uint32_t pid = intern_put(&v->items, ps, pl, NULL);
-		if (pid != UINT32_MAX &&
-		    pairset_add(&v->peers, (uint64_t)g->key << 32 | pid))
-			g->peers++;
-	}
-	if (record_has(r, F_CELL)) {
-		uint32_t cid = intern_put(&v->items, r->v[F_CELL].s.s,
-					  r->v[F_CELL].s.len, NULL);
-		if (cid != UINT32_MAX &&
-		    pairset_add(&v->cells, (uint64_t)g->key << 32 | cid))
-			g->cells++;
-	}
+	if (pid != UINT32_MAX &&
+	    pairset_add(&v->peers, (uint64_t)g->key << 32 | pid))
+		g->peers++;
+	if (cid != UINT32_MAX &&
+	    pairset_add(&v->cells, (uint64_t)g->key << 32 | cid))
+		g->cells++;
 	if (v->o.split >= 0) {
 		struct buf sv = BUF_INIT;
 		key_text(v, v->o.split, r, &sv);
