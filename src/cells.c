@@ -152,8 +152,10 @@ int cells_load(struct cells **out, const char *path, struct diag *d)
 		}
 		add_key(c, f[C_CELL], strlen(f[C_CELL]), &p);
 	}
-	if (in.damaged) {
-		diag_error(d, "cell table '%s': %s", path, buf_cstr(&d->msg));
+	if (in.damaged || rd.io_error) {
+		char *why = xstrdup(buf_cstr(&d->msg));
+		diag_error(d, "cell table '%s': %s", path, why);
+		free(why);
 		goto fail;
 	}
 	csvrow_close(&rd);

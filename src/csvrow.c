@@ -78,6 +78,7 @@ struct reader {
 	struct diag damage;      /* the saved damage message */
 	int parser_ready;        /* csv_init has been called */
 	int chunk_borrowed;      /* block mode: 'chunk' is the caller's block */
+	const char *pending_why; /* a bad row whose line is still being read */
 	int cut_short;           /* block mode: damage follows the block */
 	int fast;                /* fast path allowed */
 	const char *fast_raw;    /* raw bytes of a fast-path row, in the chunk */
@@ -479,6 +480,12 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 	for (;;) {
 		if (!next_slice(r, rd, &s, &n, &eol, &from_replay, d)) {
 			/* end of input */
+			if (rd->pending_why) {
+				const char *why = rd->pending_why;
+				rd->pending_why = NULL;
+				rd->skip_line = 0;
+				return reject_row(r, rd, row, why);
+			}
 			if (rd->row_started) {
 				int rc = csv_fini(&rd->p, cb_field, cb_row, rd);
 				if (rd->cut_short)
@@ -508,8 +515,17 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 		if (eol)
 			r->lines++;
 		if (rd->skip_line) {
-			if (eol)
+			if (rd->pending_why &&
+			    rd->raw.len + n <= rd->row_cap + rd->slice_max)
+				buf_add(&rd->raw, s, n);
+			if (eol) {
 				rd->skip_line = 0;
+				if (rd->pending_why) {
+					const char *why = rd->pending_why;
+					rd->pending_why = NULL;
+					return reject_row(r, rd, row, why);
+				}
+			}
 			continue;
 		}
 		if (!rd->row_started) {
@@ -549,6 +565,17 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			why = "field longer than the cap";
 		else if (rd->raw.len > rd->row_cap && !rd->row_done)
 			why = "row longer than the cap";
+		if (why && !eol && rd->replay_pos >= rd->replay.len &&
+		    !memchr(buf_cstr(&rd->raw), rd->term, rd->raw.len)) {
+			/*
+			 * A one-line bad row not read to its end yet: read the
+			 * rest of the line into the raw row (up to the row cap)
+			 * so that --rejects gets it whole, then reject it.
+			 */
+			rd->pending_why = why;
+			rd->skip_line = 1;
+			continue;
+		}
 		if (why) {
 			int rc = reject_row(r, rd, row, why);
 			/*

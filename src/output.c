@@ -62,12 +62,47 @@ struct writer *writer_new(FILE *fp, enum out_format fmt,
 	return w;
 }
 
+/* Bytes in a valid UTF-8 sequence starting at s[i], or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t i, size_t len)
+{
+	unsigned char c = s[i];
+	size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+	if (!n || c >= 0xf5 || i + n > len)
+		return 0;
+	for (size_t k = 1; k < n; k++)
+		if ((s[i + k] & 0xc0) != 0x80)
+			return 0;
+	/* overlongs, surrogates and code points above U+10FFFF */
+	if ((c == 0xe0 && s[i + 1] < 0xa0) || (c == 0xed && s[i + 1] >= 0xa0) ||
+	    (c == 0xf0 && s[i + 1] < 0x90) || (c == 0xf4 && s[i + 1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/*
+ * JSON must be UTF-8; evidence need not be. Valid sequences pass through,
+ * and a byte that is not part of one is written as the code point of the
+ * same number (\u00XX, its Latin-1 reading), so nothing is dropped.
+ */
 void json_add_str(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
 	buf_addch(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			size_t n = utf8_seq(u, i, len);
+			if (n) {
+				buf_add(b, s + i, n);
+				i += n - 1;
+			} else {
+				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+					      hex[c & 15] };
+				buf_add(b, e, 6);
+			}
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			buf_addch(b, '\\');
 			buf_addch(b, c);
@@ -91,7 +126,9 @@ void json_add_str(struct buf *b, const char *s, size_t len)
 static void add_cell_text(struct writer *w, struct buf *b, const char *s,
 			  size_t len)
 {
-	if (!w->tty) {
+	/* tables are for people: escaped wherever they go; data formats
+	 * keep their bytes unless they go to a terminal */
+	if (!w->tty && w->fmt != OUT_TABLE) {
 		buf_add(b, s, len);
 		return;
 	}

@@ -693,7 +693,10 @@ static void detail_value(const struct schema *s, struct buf *detail, int col,
 {
 	if (!detail)
 		return;
-	buf_addf(detail, "column '%s': '", s->columns[col].name);
+	buf_adds(detail, "column '");
+	buf_add_escaped(detail, s->columns[col].name,
+			strlen(s->columns[col].name), 64);
+	buf_adds(detail, "': '");
 	buf_add_escaped(detail, v, len, 64);
 	buf_addch(detail, '\'');
 }

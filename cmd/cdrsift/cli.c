@@ -68,14 +68,28 @@ static const char common_usage[] =
 "      --max-reject-messages N  rejects reported per input on stderr (10)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
 
+/*
+ * Every message goes through here: formatted first, then written with its
+ * control bytes escaped (\x1b), since file names and values in messages
+ * come from the evidence and must never drive the terminal.
+ */
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("cdrsift: ", stderr);
+	struct buf msg = BUF_INIT, out = BUF_INIT;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	for (size_t i = 0; i < msg.len; i++) {
+		unsigned char c = (unsigned char)msg.data[i];
+		if ((c < 0x20 && c != '\n') || c == 0x7f)
+			buf_addf(&out, "\\x%02x", c);
+		else
+			buf_addch(&out, c);
+	}
+	fprintf(stderr, "cdrsift: %s\n", buf_cstr(&out));
+	buf_release(&msg);
+	buf_release(&out);
 }
 
 void cli_status(struct cli *cli, enum exit_status s)
