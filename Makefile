@@ -21,6 +21,24 @@ else
 BUILD   = build
 endif
 
+# Fuzzing (make fuzz): libFuzzer targets built with clang into build-fuzz/,
+# each run FUZZ_SECONDS on its corpus (testdata/fuzz/<target> seeds, new
+# inputs kept in build-fuzz/corpus/<target>); FUZZ_MAXLEN_<target> bounds
+# an input. `make test` replays the seeds with $(BUILD)/fuzz-replay.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= input csvrow time expr cells
+FUZZ_DIR     = build-fuzz
+FUZZ_SAN     = address,undefined
+FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+          -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+          -MMD -MP -pthread
+FUZZ_MAXLEN_input  = 65536
+FUZZ_MAXLEN_csvrow = 16384
+FUZZ_MAXLEN_time   = 4096
+FUZZ_MAXLEN_expr   = 4096
+FUZZ_MAXLEN_cells  = 16384
+
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip python3 valgrind
@@ -42,6 +60,10 @@ UNIT     = $(BUILD)/run-unit
 GEN      = $(BUILD)/cdrgen
 FLOOR    = $(BUILD)/floor
 EXPRT    = $(BUILD)/run-expr
+FUZZ_SRC = $(wildcard tests/fuzz/*.c)
+REPLAY_OBJ = $(FUZZ_SRC:%.c=$(BUILD)/replay/%.o)
+REPLAY   = $(BUILD)/fuzz-replay
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_DIR)/%.o)
 
 .PHONY: all test demo bench fuzz install clean deps deps-test
 all: $(BIN) $(GEN) cdrsift
@@ -72,6 +94,31 @@ $(FLOOR): tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $< -lz
 
+# The fuzz targets as one plain program (tests/fuzz/replay.c) for make test.
+$(BUILD)/replay/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DFUZZ_REPLAY -Isrc -c $< -o $@
+
+$(REPLAY): $(REPLAY_OBJ) $(LIBA)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(REPLAY_OBJ) $(LIBA) $(LIBS)
+
+# libFuzzer builds: the library with sanitizer coverage, one binary a target.
+.PRECIOUS: $(FUZZ_DIR)/%.o
+$(FUZZ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -Isrc \
+	 -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $^ $(LIBS)
+
+# Build every target, then run each in turn (never two at once) and print
+# executions per second and coverage; crashes land in build-fuzz/artifacts/.
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+	@$(foreach t,$(FUZZ_TARGETS),FUZZ_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh \
+	 $(t) $(FUZZ_SECONDS) $(FUZZ_MAXLEN_$(t)) &&) cat $(FUZZ_DIR)/summary.txt
+
 # Install missing Debian packages when root; otherwise say what to run.
 deps:
 	@sh tests/deps.sh $(BUILD_PKGS)
@@ -79,8 +126,10 @@ deps-test:
 	@sh tests/deps.sh $(BUILD_PKGS) $(TEST_PKGS)
 
 test: deps-test
-	@$(MAKE) --no-print-directory all $(UNIT) $(if $(EXPR_SRC),$(EXPRT))
+	@$(MAKE) --no-print-directory all $(UNIT) $(if $(EXPR_SRC),$(EXPRT)) \
+	 $(REPLAY)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_UNIT=$(CURDIR)/$(UNIT) \
+	 CDRSIFT_REPLAY=$(CURDIR)/$(REPLAY) \
 	 CDRSIFT_EXPR=$(if $(EXPR_SRC),$(CURDIR)/$(EXPRT)) \
 	 CDRSIFT_GEN=$(CURDIR)/$(GEN) sh tests/run
 
@@ -102,5 +151,6 @@ install: all
 clean:
 	rm -rf build build-san cdrsift
 
+-include $(REPLAY_OBJ:.o=.d) $(FUZZ_DIR)/tests/fuzz/*.d $(FUZZ_DIR)/src/*.d
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(GEN_OBJ:.o=.d) \
          $(EXPR_OBJ:.o=.d)
