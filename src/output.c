@@ -292,6 +292,23 @@ static void table_line(struct writer *w, const char *const *cells,
 		if (cells[i])
 			add_cell_text(w, &cell, cells[i], lens[i]);
 		size_t cw = display_width(buf_cstr(&cell), cell.len);
+		if (cw > w->colw[i] && w->cols[i].type != OT_NUM && w->colw[i] > 1) {
+			/* cut to the column, on a character boundary, with "…" */
+			size_t keep = 0, chars = 0;
+			while (keep < cell.len) {
+				size_t n = 1;
+				while (keep + n < cell.len &&
+				       ((unsigned char)cell.data[keep + n] & 0xc0) == 0x80)
+					n++;
+				if (chars + 1 > w->colw[i] - 1)
+					break;
+				keep += n;
+				chars++;
+			}
+			cell.len = keep;
+			buf_adds(&cell, "\xe2\x80\xa6");
+			cw = chars + 1;
+		}
 		size_t pad = w->colw[i] > cw ? w->colw[i] - cw : 0;
 		if (w->cols[i].type == OT_NUM)
 			for (size_t k = 0; k < pad; k++)
@@ -366,10 +383,49 @@ static void measure(struct writer *w, const char *const *cells,
 	}
 }
 
+/*
+ * Fit the table to the terminal when it can be helped (DESIGN 6): while
+ * the line is too wide, narrow the widest text column (never below 8
+ * characters); cells cut short end in "…". Numbers are never cut, and
+ * when even the narrowest layout is too wide nothing is cut.
+ */
+static void fit_width(struct writer *w)
+{
+	if (w->width <= 0)
+		return;
+	/* if even the narrowest layout does not fit, cut nothing: a wrapped
+	 * table still shows whole identifiers, a mangled one does not */
+	size_t least = 0;
+	for (size_t i = 0; i < w->ncols; i++) {
+		size_t cw = w->cols[i].type == OT_BAR ? BAR_WIDTH : w->colw[i];
+		if (w->cols[i].type == OT_STR && cw > 8)
+			cw = 8;
+		least += cw + (i ? 2 : 0);
+	}
+	if (least > (size_t)w->width)
+		return;
+	for (;;) {
+		size_t total = 0, widest = SIZE_MAX;
+		for (size_t i = 0; i < w->ncols; i++) {
+			size_t cw = w->cols[i].type == OT_BAR ? BAR_WIDTH : w->colw[i];
+			total += cw + (i ? 2 : 0);
+			if (w->cols[i].type == OT_STR && w->colw[i] > 8 &&
+			    (widest == SIZE_MAX || w->colw[i] > w->colw[widest]))
+				widest = i;
+		}
+		if (total <= (size_t)w->width || widest == SIZE_MAX)
+			return;
+		size_t over = total - (size_t)w->width;
+		size_t room = w->colw[widest] - 8;
+		w->colw[widest] -= over < room ? over : room;
+	}
+}
+
 static void flush_held(struct writer *w)
 {
 	const char **cells = xcalloc(w->ncols ? w->ncols : 1, sizeof(*cells));
 	size_t *lens = xcalloc(w->ncols ? w->ncols : 1, sizeof(*lens));
+	fit_width(w);
 	table_header(w);
 	for (size_t r = 0; r < w->nheld; r++) {
 		const char *p = w->held[r].data;
