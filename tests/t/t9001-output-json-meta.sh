@@ -60,4 +60,16 @@ test_expect_success '--raw prints the matching rows byte for byte with the heade
 	printf "caller,callee,start\r\n601,602,2025-01-03 08:00:00\r\n" >crlf.csv &&
 	cdrsift filter --raw crlf.csv >out.raw && cmp crlf.csv out.raw
 '
+test_expect_success 'tables fit the terminal width when they can, numbers whole' '
+	mawk "BEGIN { print \"caller,callee,start,duration,status\"; for (i = 0; i < 50; i++) printf \"60%09d,60%09d,2025-01-03 08:00:00,%d,%s\n\", i, i, i * 1000, \"a long free-text status that would make the table very wide indeed\" }" >wide.csv &&
+	COLUMNS=120 cdrsift filter -f table wide.csv >t.out &&
+	/usr/bin/python3 -c "
+lines = open(\"t.out\", encoding=\"utf-8\").read().splitlines()
+assert max(len(l) for l in lines[:-1]) <= 120, max(len(l) for l in lines)
+assert any(\"\u2026\" in l for l in lines), \"nothing was cut\"
+assert \"49000\" in lines[-2], lines[-2]
+" &&
+	COLUMNS=40 cdrsift filter -f table wide.csv >t2.out &&
+	grep -q "a long free-text status that would make the table very wide indeed" t2.out
+'
 test_done
