@@ -34,6 +34,12 @@ static const struct target targets[] = {
 };
 
 static int npass, nfail;
+/*
+ * The file names of the target being replayed: static, so that the leak
+ * check of a child (LeakSanitizer, valgrind) sees them as reachable.
+ */
+static char **names;
+static size_t nnames, names_alloc;
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -114,8 +120,6 @@ static int run_one(const struct target *t, const char *path, char *why,
 static void replay_target(const struct target *t, const char *dir)
 {
 	char path[4096];
-	char **names = NULL;
-	size_t n = 0, alloc = 0;
 	DIR *dp;
 	struct dirent *de;
 
@@ -130,21 +134,21 @@ static void replay_target(const struct target *t, const char *dir)
 	while ((de = readdir(dp))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (n == alloc) {
-			alloc = alloc ? alloc * 2 : 64;
-			names = realloc(names, alloc * sizeof(*names));
+		if (nnames == names_alloc) {
+			names_alloc = names_alloc ? names_alloc * 2 : 64;
+			names = realloc(names, names_alloc * sizeof(*names));
 			if (!names)
 				abort();
 		}
-		names[n] = strdup(de->d_name);
-		if (!names[n])
+		names[nnames] = strdup(de->d_name);
+		if (!names[nnames])
 			abort();
-		n++;
+		nnames++;
 	}
 	closedir(dp);
-	if (n)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < n; i++) {
+	if (nnames)
+		qsort(names, nnames, sizeof(*names), cmp_names);
+	for (size_t i = 0; i < nnames; i++) {
 		char why[128] = "";
 		struct stat st;
 		snprintf(path, sizeof(path), "%s/%s/%s", dir, t->name, names[i]);
@@ -159,10 +163,10 @@ static void replay_target(const struct target *t, const char *dir)
 				       t->name, names[i], why);
 			}
 		}
-		free(names[i]);
 	}
-	free(names);
-	if (n == 0) {
+	for (size_t i = 0; i < nnames; i++)
+		free(names[i]);
+	if (nnames == 0) {
 		nfail++;
 		printf("not ok %d - %s: empty corpus %s/%s\n", npass + nfail,
 		       t->name, dir, t->name);
@@ -175,12 +179,14 @@ int main(int argc, char **argv)
 	size_t nt = sizeof(targets) / sizeof(targets[0]);
 
 	for (size_t i = 0; i < nt; i++) {
+		nnames = 0;
 		int wanted = argc <= 2;
 		for (int a = 2; a < argc; a++)
 			wanted |= !strcmp(argv[a], targets[i].name);
 		if (wanted)
 			replay_target(&targets[i], dir);
 	}
+	free(names);
 	printf("%d passed, %d failed\n", npass, nfail);
 	return nfail ? 1 : 0;
 }

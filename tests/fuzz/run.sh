@@ -25,7 +25,7 @@ rc=$?
 # the last status line: "#123 DONE cov: 456 ft: 789 corp: 12/3Kb ..."
 last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
 field() {
-	echo "$last" | sed -n "s/.* $1 \\([^ ]*\\).*/\\1/p"
+	echo "$last" | sed -n "s/.* $1 \\([0-9]*\\).*/\\1/p"
 }
 stat() {
 	sed -n "s/^stat::$1: *//p" "$log" | tail -1
