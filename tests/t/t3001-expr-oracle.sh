@@ -104,7 +104,7 @@ src_re|ip|src_ip ~ "^10\\."
 apn_lower|ip|lower(apn) == "internet" and dst_port != 443
 EOF
 
-python3 - "$tmp/cdr.csv" "$tmp/ip.csv" >"$tmp/expected" <<'PY' || {
+/usr/bin/python3 - "$tmp/cdr.csv" "$tmp/ip.csv" >"$tmp/expected" <<'PY' || {
 import csv, math, os, re, sys
 from datetime import datetime, timezone
 
