@@ -37,6 +37,9 @@
 
 #include <csv.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "xalloc.h"
 #include "banned.h"
@@ -83,6 +86,10 @@ struct reader {
 	int fast;                /* fast path allowed */
 	const char *fast_raw;    /* raw bytes of a fast-path row, in the chunk */
 	size_t fast_raw_len;
+	uint32_t *dpos;          /* fast line scan: delimiter offsets */
+	size_t dpos_alloc;
+	unsigned char trimtab[256]; /* fast path: 1 for is_trim() bytes */
+	int trim_delim;          /* the delimiter trimtab is for, -1: none */
 };
 
 static int is_lf(unsigned char c)
@@ -329,6 +336,166 @@ static void fast_split(struct reader *rd, const char *s, size_t n, char delim)
 	rd->row_done = 1;
 }
 
+static void fill_row(struct csvrow *r, struct reader *rd,
+		     struct csvrow_row *row);
+
+/*
+ * One pass over the bytes at s[0..lim) for the line that starts there:
+ * returns the line's length with its line end, with the offsets of its
+ * delimiters in rd->dpos[0..*nd). Returns 0 when the general path must take
+ * the line: no line end within 'lim', a quote or NUL byte before it, or
+ * more delimiters than a row may have fields.
+ */
+static size_t scan_line(struct reader *rd, const char *s, size_t lim,
+			char delim, size_t *nd)
+{
+	size_t cap = rd->max_fields < rd->dpos_alloc ? rd->max_fields :
+		     rd->dpos_alloc;
+	uint32_t *pos = rd->dpos;
+	size_t n = 0, i = 0;
+	if (lim > UINT32_MAX)
+		lim = UINT32_MAX;
+#if defined(__SSE2__)
+	const __m128i vt = _mm_set1_epi8((char)rd->term);
+	const __m128i vd = _mm_set1_epi8(delim);
+	const __m128i vq = _mm_set1_epi8('"');
+	const __m128i vz = _mm_setzero_si128();
+	for (; i + 16 <= lim; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vt));
+		unsigned mb = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vz)));
+		unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd));
+		unsigned keep = mt ? (mt & (0u - mt)) - 1 : 0xffffu;
+		if (mb & keep)
+			return 0;
+		for (md &= keep; md; md &= md - 1) {
+			if (n == cap)
+				return 0;
+			pos[n++] = (uint32_t)(i + (size_t)__builtin_ctz(md));
+		}
+		if (mt) {
+			*nd = n;
+			return i + (size_t)__builtin_ctz(mt) + 1;
+		}
+	}
+#endif
+	for (; i < lim; i++) {
+		char c = s[i];
+		if (c == (char)rd->term) {
+			*nd = n;
+			return i + 1;
+		}
+		if (c == '"' || c == '\0')
+			return 0;
+		if (c == delim) {
+			if (n == cap)
+				return 0;
+			pos[n++] = (uint32_t)i;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The fast path at the start of a row: a whole line in the chunk with no
+ * quote and no NUL byte, split at the delimiters found by scan_line, each
+ * field trimmed and checked the way cb_field checks libcsv's fields, the
+ * first failing check giving the reason. The line is copied once and its
+ * delimiters become the fields' NUL ends. Returns CSVROW_ROW or
+ * CSVROW_REJECT, 2 for a blank line (consumed), or 0 when the general
+ * path must take the line (nothing consumed).
+ */
+static int fast_row(struct csvrow *r, struct reader *rd, struct csvrow_row *row)
+{
+	const char *s = rd->chunk + rd->pos;
+	size_t avail = rd->end - rd->pos;
+	size_t lim = avail < rd->slice_max ? avail : rd->slice_max;
+	char delim = r->delimiter;
+	size_t nd = 0;
+	if (!rd->dpos) {
+		rd->dpos_alloc = 256;
+		rd->dpos = xreallocarray(NULL, rd->dpos_alloc, sizeof(*rd->dpos));
+		rd->trim_delim = -1;
+	}
+	if (rd->trim_delim != (unsigned char)delim) {
+		for (int c = 0; c < 256; c++)
+			rd->trimtab[c] = (unsigned char)is_trim(rd, (char)c, delim);
+		rd->trim_delim = (unsigned char)delim;
+	}
+	size_t n = scan_line(rd, s, lim, delim, &nd);
+	if (!n)
+		return 0;
+	rd->pos += n;
+	r->lines++;
+	if (is_blank_line(rd, s, n, delim)) {
+		r->blank_lines++;
+		return 2;
+	}
+	rd->row_line = r->lines;
+	rd->fast_raw = s;
+	rd->fast_raw_len = n;
+	size_t body = n - 1, nf = nd + 1;
+	if (nf > rd->alloc) {
+		size_t want = rd->alloc ? rd->alloc : 64;
+		while (want < nf)
+			want *= 2;
+		rd->off = xreallocarray(rd->off, want, sizeof(*rd->off));
+		rd->len = xreallocarray(rd->len, want, sizeof(*rd->len));
+		rd->ptr = xreallocarray(rd->ptr, want, sizeof(*rd->ptr));
+		rd->alloc = want;
+	}
+	if (body + 2 > rd->fields.alloc)
+		buf_grow(&rd->fields, body + 2);
+	char *f = rd->fields.data;
+	memcpy(f, s, body);
+	f[body] = '\0';
+	/* the checks can only fire on a long line or one with many fields */
+	int check = body > rd->field_cap || nf > rd->max_fields ||
+		    body + nf > rd->row_cap;
+	const unsigned char *tt = rd->trimtab;
+	size_t acc = 0, a = 0;
+	for (size_t j = 0; j < nf; j++) {
+		size_t b = j < nd ? rd->dpos[j] : body;
+		size_t x = a, y = b;
+		while (x < y && tt[(unsigned char)f[x]])
+			x++;
+		while (y > x && tt[(unsigned char)f[y - 1]])
+			y--;
+		size_t len = y - x;
+		if (check) {
+			if (j >= rd->max_fields)
+				rd->bad = "too many fields in row";
+			else if (len > rd->field_cap)
+				rd->bad = "field longer than the cap";
+			else if (acc + len + 1 > UINT32_MAX ||
+				 acc + len > rd->row_cap)
+				rd->bad = "row longer than the cap";
+			if (rd->bad)
+				break;
+			acc += len + 1;
+		}
+		f[y] = '\0';
+		rd->off[j] = (uint32_t)x;
+		rd->len[j] = (uint32_t)len;
+		a = b + 1;
+	}
+	rd->nfield = nf;
+	rd->fields.len = body + 1;
+	if (rd->bad) {
+		r->reason = rd->bad;
+		memset(row, 0, sizeof(*row));
+		row->line = rd->row_line;
+		row->nlines = 1;
+		row->raw = s;
+		row->raw_len = n;
+		row->member = r->in ? r->in->members : 0;
+		return CSVROW_REJECT;
+	}
+	fill_row(r, rd, row);
+	return CSVROW_ROW;
+}
+
 /* Sniff BOMs, line ends and the delimiter from the first bytes. */
 static int sniff(struct csvrow *r, struct reader *rd, char delim,
 		 struct diag *d)
@@ -478,6 +645,14 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 	if (!rd->row_started)
 		row_reset(rd);
 	for (;;) {
+		if (rd->fast && !rd->row_started && !rd->skip_line &&
+		    rd->replay_pos >= rd->replay.len) {
+			int rc = fast_row(r, rd, row);
+			if (rc == 2)
+				continue;
+			if (rc)
+				return rc;
+		}
 		if (!next_slice(r, rd, &s, &n, &eol, &from_replay, d)) {
 			/* end of input */
 			if (rd->pending_why) {
@@ -686,6 +861,7 @@ void csvrow_close(struct csvrow *r)
 	free(rd->off);
 	free(rd->len);
 	free(rd->ptr);
+	free(rd->dpos);
 	free(rd->member_line);
 	free(rd);
 	r->priv = NULL;
