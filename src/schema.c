@@ -179,8 +179,9 @@ static void value_type(const char *s, size_t len, int *type, int *dir)
 	*type = TYPE_OTHER;
 	*dir = 0;
 	for (size_t i = 0; i < sizeof(type_words) / sizeof(type_words[0]); i++)
-		if (strlen(type_words[i].word) == l &&
-		    !memcmp(type_words[i].word, n, l)) {
+		if (type_words[i].word[0] == n[0] &&
+		    !strncmp(type_words[i].word, n, l) &&
+		    type_words[i].word[l] == '\0') {
 			*type = type_words[i].type;
 			*dir = type_words[i].dir;
 			return;
@@ -192,8 +193,9 @@ static int value_dir(const char *s, size_t len)
 	char n[32];
 	size_t l = schema_normalise_name(s, len, n, sizeof(n));
 	for (size_t i = 0; i < sizeof(dir_words) / sizeof(dir_words[0]); i++)
-		if (strlen(dir_words[i].word) == l &&
-		    !memcmp(dir_words[i].word, n, l))
+		if (dir_words[i].word[0] == n[0] &&
+		    !strncmp(dir_words[i].word, n, l) &&
+		    dir_words[i].word[l] == '\0')
 			return dir_words[i].dir;
 	return DIR_UNKNOWN;
 }
@@ -431,6 +433,13 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		}
 		goto fail;
 	}
+	for (int f = 0; f < F_COUNT; f++) {
+		if (s->column_of[f] < 0 || (s->time_split &&
+		    (f == F_START_DATE || f == F_START_TIME)))
+			continue;
+		s->parse_field[s->nparse] = (unsigned char)f;
+		s->parse_col[s->nparse++] = s->column_of[f];
+	}
 	*out = s;
 	return 0;
 fail:
@@ -479,8 +488,11 @@ int schema_is_header_row(const struct schema *s, const struct csvrow_row *row)
 
 /* ---- values ---- */
 
-static void trim(const char **s, size_t *len)
+static inline void trim(const char **s, size_t *len)
 {
+	if (!*len || (**s != ' ' && **s != '\t' && (*s)[*len - 1] != ' ' &&
+		      (*s)[*len - 1] != '\t'))
+		return; /* the common case: nothing to trim */
 	while (*len && (**s == ' ' || **s == '\t')) {
 		(*s)++;
 		(*len)--;
@@ -490,6 +502,14 @@ static void trim(const char **s, size_t *len)
 }
 
 static int parse_real_slow(const char *s, size_t len, double *out);
+
+static int all_digits(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
 
 static int parse_int(const char *s, size_t len, int64_t *out)
 {
@@ -589,6 +609,15 @@ static int set_value(struct schema *s, struct record *rec, int f,
 		out->s.len = (uint32_t)len;
 		break;
 	case FT_PHONE: {
+		/*
+		 * Digits alone, not starting with 0: already normal (and over
+		 * 62 digits kept as written), the same text either way.
+		 */
+		if (v[0] != '0' && all_digits(v, len)) {
+			out->s.s = v;
+			out->s.len = (uint32_t)len;
+			break;
+		}
 		char tmp[80];
 		int n = phone_normalise(v, len, s->opts->country, tmp, sizeof(tmp));
 		if (n < 0) {
@@ -820,16 +849,12 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	 */
 	need = expand_need(s, need | FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
 				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE));
-	for (int f = 0; f < F_COUNT; f++) {
-		int col = s->column_of[f];
-		/*
-		 * Every mapped column is parsed whatever the command reads, so
-		 * that every command accepts and rejects the same rows.
-		 */
-		if (col < 0)
-			continue;
-		if (s->time_split && (f == F_START_DATE || f == F_START_TIME))
-			continue;
+	/*
+	 * Every mapped column is parsed whatever the command reads, so that
+	 * every command accepts and rejects the same rows.
+	 */
+	for (size_t i = 0; i < s->nparse; i++) {
+		int f = s->parse_field[i], col = s->parse_col[i];
 		if (set_value(s, rec, f, row->field[col], row->len[col],
 			      reason) < 0) {
 			detail_value(s, detail, col, row->field[col],

@@ -61,6 +61,11 @@ struct schema {
 	int dur_derived;              /* 1: duration = end - start */
 	int served_mode;              /* 1: CDR as served party + other party */
 	const struct schema_opts *opts; /* borrowed, must outlive the schema */
+	/* the columns schema_map_row parses, in field order (set by
+	   schema_build from column_of) */
+	unsigned char parse_field[F_COUNT];
+	int parse_col[F_COUNT];
+	size_t nparse;
 };
 
 /*
