@@ -290,14 +290,30 @@ static void finish_task(struct pipeline *pl, struct pipe_task *t)
 	free(t);
 }
 
-/* Finish the oldest task, waiting for its worker if need be. */
+/*
+ * Finish the oldest task. While it is not done, the main thread parses the
+ * oldest task no worker has taken yet (with its own worker state, w[nw]),
+ * and only waits when every task is taken: with N threads, N-1 workers and
+ * the reader share the cores without oversubscribing them.
+ */
 static void finish_oldest(struct pipeline *pl)
 {
 	struct pipe_task *t = pl->ring[pl->head];
 	if (pl->nw) {
 		pthread_mutex_lock(&pl->mu);
-		while (t->done != 2)
+		while (t->done != 2) {
+			if (pl->next_take < pl->made) {
+				struct pipe_task *u = pl->ring[pl->next_take % pl->cap];
+				pl->next_take++;
+				u->done = 1;
+				pthread_mutex_unlock(&pl->mu);
+				parse_block(&pl->w[pl->nw], u);
+				pthread_mutex_lock(&pl->mu);
+				u->done = 2;
+				continue;
+			}
 			pthread_cond_wait(&pl->done, &pl->mu);
+		}
 		pthread_mutex_unlock(&pl->mu);
 	}
 	pl->ring[pl->head] = NULL;
@@ -540,10 +556,11 @@ void pipeline_run(const char *const *paths, size_t n,
 	pl.o = o;
 	pl.h = h;
 	pl.t0 = pl.last_progress = now_seconds();
-	pl.nw = o->threads > 1 ? o->threads : 0;
-	pl.cap = pl.nw ? 2 * pl.nw + 2 : 1;
+	/* N threads: N-1 workers, and the main thread reads and helps */
+	pl.nw = o->threads > 1 ? o->threads - 1 : 0;
+	pl.cap = pl.nw ? 2 * pl.nw + 4 : 1;
 	pl.ring = xcalloc(pl.cap, sizeof(*pl.ring));
-	size_t nwork = pl.nw ? pl.nw : 1;
+	size_t nwork = pl.nw + 1;
 	pl.w = xcalloc(nwork, sizeof(*pl.w));
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.work, NULL);
@@ -556,7 +573,8 @@ void pipeline_run(const char *const *paths, size_t n,
 		if (o->expr)
 			w->est = expr_state_new(o->expr);
 		w->wctx = h->worker_new ? h->worker_new(h->ctx) : NULL;
-		if (pl.nw && pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		if (i < pl.nw &&
+		    pthread_create(&w->thread, NULL, worker_main, w) != 0)
 			BUG("cannot start a worker thread");
 	}
 	for (size_t i = 0; i < n; i++)
