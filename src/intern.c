@@ -97,21 +97,17 @@ static size_t num_hash(uint64_t k)
 static void grow_numeric(struct intern *t)
 {
 	size_t n = t->nslot ? (t->nmask + 1) * 2 : 1024;
-	uint64_t *slot = xcalloc(n, sizeof(*slot));
-	uint32_t *nid = xcalloc(n, sizeof(*nid));
+	struct intern_nslot *slot = xcalloc(n, sizeof(*slot));
 	for (size_t i = 0; t->nslot && i <= t->nmask; i++) {
-		if (!t->nslot[i])
+		if (!t->nslot[i].key)
 			continue;
-		size_t j = num_hash(t->nslot[i]) & (n - 1);
-		while (slot[j])
+		size_t j = num_hash(t->nslot[i].key) & (n - 1);
+		while (slot[j].key)
 			j = (j + 1) & (n - 1);
 		slot[j] = t->nslot[i];
-		nid[j] = t->nid[i];
 	}
 	free(t->nslot);
-	free(t->nid);
 	t->nslot = slot;
-	t->nid = nid;
 	t->nmask = n - 1;
 }
 
@@ -161,10 +157,10 @@ int64_t intern_get(const struct intern *t, const char *s, size_t len)
 		if (!t->nslot)
 			return -1;
 		for (size_t i = num_hash(nk) & t->nmask;; i = (i + 1) & t->nmask) {
-			if (!t->nslot[i])
+			if (!t->nslot[i].key)
 				return -1;
-			if (t->nslot[i] == nk)
-				return t->nid[i];
+			if (t->nslot[i].key == nk)
+				return (int64_t)t->nslot[i].id;
 		}
 	}
 	if (!t->slot)
@@ -191,16 +187,16 @@ uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added)
 		if (!t->nslot || (t->nn + 1) * 10 > (t->nmask + 1) * 7)
 			grow_numeric(t);
 		size_t i;
-		for (i = num_hash(nk) & t->nmask; t->nslot[i];
+		for (i = num_hash(nk) & t->nmask; t->nslot[i].key;
 		     i = (i + 1) & t->nmask)
-			if (t->nslot[i] == nk)
-				return t->nid[i];
+			if (t->nslot[i].key == nk)
+				return (uint32_t)t->nslot[i].id;
 		uint32_t id = add_text(t, s, len, 0);
 		if (id == UINT32_MAX)
 			return id;
 		t->span[id] |= NUMERIC_BIT;
-		t->nslot[i] = nk;
-		t->nid[i] = id;
+		t->nslot[i].key = nk;
+		t->nslot[i].id = id;
 		t->nn++;
 		if (added)
 			*added = 1;
@@ -235,7 +231,7 @@ const char *intern_str(const struct intern *t, uint32_t id, size_t *len)
 
 size_t intern_memory(const struct intern *t)
 {
-	return (t->nslot ? (t->nmask + 1) * (sizeof(*t->nslot) + sizeof(*t->nid)) : 0) +
+	return (t->nslot ? (t->nmask + 1) * sizeof(*t->nslot) : 0) +
 	       (t->slot ? (t->mask + 1) * sizeof(*t->slot) : 0) +
 	       t->alloc * (sizeof(*t->span) + sizeof(*t->hash)) + t->bytes_alloc;
 }
@@ -247,6 +243,5 @@ void intern_release(struct intern *t)
 	free(t->bytes);
 	free(t->span);
 	free(t->nslot);
-	free(t->nid);
 	memset(t, 0, sizeof(*t));
 }

@@ -28,8 +28,10 @@ struct intern {
 	uint64_t *span;   /* id -> (offset << 24 | length) */
 	size_t n, alloc;  /* strings interned; 'span' slots */
 	/* digit strings of 1..17 digits: one probe in a numeric table */
-	uint64_t *nslot;  /* (digits value * 32 + length) + 1, or 0 */
-	uint32_t *nid;    /* id of the string in each numeric slot */
+	struct intern_nslot {
+		uint64_t key; /* (digits value * 32 + length) + 1, or 0 */
+		uint64_t id;  /* id of the string (in the same cache line) */
+	} *nslot;
 	size_t nmask, nn; /* numeric slots - 1; numeric strings held */
 };
 

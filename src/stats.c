@@ -50,16 +50,51 @@ static void mark_hour(struct stats *st, int64_t key)
 	intern_put(&st->hours, (const char *)&key, sizeof(key), NULL);
 }
 
+static struct intern *lag_set(struct stats *st, int k)
+{
+	return k == 0 ? &st->subscribers : k == 1 ? &st->cells : &st->imeis;
+}
+
+/* Look up the keys of lag slot 'slot', and empty it. */
+static void lag_put(struct stats *st, struct stats_lag *slot)
+{
+	for (int k = 0; k < 3; k++)
+		if (slot->len[k]) {
+			intern_put(lag_set(st, k), slot->key[k],
+				   (size_t)slot->len[k] - 1, NULL);
+			slot->len[k] = 0;
+		}
+}
+
+void stats_flush(struct stats *st)
+{
+	for (unsigned i = 0; i < STATS_LAG; i++)
+		lag_put(st, &st->lag[(st->lag_pos + i) % STATS_LAG]);
+}
+
 void stats_add(struct stats *st, const struct record *r)
 {
-	/* three random lookups per record: let their cache misses overlap */
-	if (record_has(r, F_SUBSCRIBER))
-		intern_prefetch(&st->subscribers, r->v[F_SUBSCRIBER].s.s,
-				r->v[F_SUBSCRIBER].s.len);
-	if (record_has(r, F_CELL))
-		intern_prefetch(&st->cells, r->v[F_CELL].s.s, r->v[F_CELL].s.len);
-	if (record_has(r, F_IMEI))
-		intern_prefetch(&st->imeis, r->v[F_IMEI].s.s, r->v[F_IMEI].s.len);
+	/*
+	 * Subscriber, cell and IMEI are random lookups in large sets: their
+	 * lines are prefetched now and looked up STATS_LAG records later
+	 * (keys too long for the ring are looked up at once).
+	 */
+	static const enum field_id keys[3] = { F_SUBSCRIBER, F_CELL, F_IMEI };
+	struct stats_lag *slot = &st->lag[st->lag_pos];
+	st->lag_pos = (st->lag_pos + 1) % STATS_LAG;
+	lag_put(st, slot);
+	for (int k = 0; k < 3; k++) {
+		if (!record_has(r, keys[k]))
+			continue;
+		struct strv v = r->v[keys[k]].s;
+		if (v.len < STATS_KEY_MAX) {
+			intern_prefetch(lag_set(st, k), v.s, v.len);
+			memcpy(slot->key[k], v.s, v.len);
+			slot->len[k] = (uint8_t)(v.len + 1);
+		} else {
+			intern_put(lag_set(st, k), v.s, v.len, NULL);
+		}
+	}
 	st->records++;
 	if (record_has(r, F_START)) {
 		int64_t t = r->v[F_START].i;
@@ -88,15 +123,6 @@ void stats_add(struct stats *st, const struct record *r)
 		else
 			st->by_dir[0]++;
 	}
-	if (record_has(r, F_SUBSCRIBER))
-		intern_put(&st->subscribers, r->v[F_SUBSCRIBER].s.s,
-			   r->v[F_SUBSCRIBER].s.len, NULL);
-	if (record_has(r, F_CELL))
-		intern_put(&st->cells, r->v[F_CELL].s.s, r->v[F_CELL].s.len,
-			   NULL);
-	if (record_has(r, F_IMEI))
-		intern_put(&st->imeis, r->v[F_IMEI].s.s, r->v[F_IMEI].s.len,
-			   NULL);
 }
 
 static void merge_set(struct intern *into, const struct intern *from)
@@ -108,8 +134,10 @@ static void merge_set(struct intern *into, const struct intern *from)
 	}
 }
 
-void stats_merge(struct stats *into, const struct stats *from)
+void stats_merge(struct stats *into, struct stats *from)
 {
+	stats_flush(into);
+	stats_flush(from);
 	if (from->timed) {
 		if (!into->timed || from->tmin < into->tmin)
 			into->tmin = from->tmin;

@@ -17,6 +17,9 @@
 
 struct tz;
 
+#define STATS_LAG 8
+#define STATS_KEY_MAX 32
+
 struct stats {
 	uint64_t records;          /* records added */
 	uint64_t timed;            /* records with a start time */
@@ -31,14 +34,27 @@ struct stats {
 	struct intern hours;       /* local hours (int64 keys) with records */
 	int64_t last_hour;         /* cache: hour key of the previous record */
 	const struct tz *tz;       /* zone of the hours */
+	/*
+	 * Keys wait STATS_LAG records between their prefetch and their
+	 * lookup, so that the cache misses of the three sets overlap with
+	 * the work of the records in between. stats_flush() empties it.
+	 */
+	struct stats_lag {
+		uint8_t len[3];    /* key lengths + 1; 0: no key */
+		char key[3][STATS_KEY_MAX];
+	} lag[STATS_LAG];
+	unsigned lag_pos;
 };
 
 /* The fields stats_add reads (for schema_map_row's 'need'). */
 uint64_t stats_needs(void);
 void stats_init(struct stats *st, const struct tz *tz);
 void stats_add(struct stats *st, const struct record *r);
-/* Add 'from' into 'into'; out-of-order counts add up (per file). */
-void stats_merge(struct stats *into, const struct stats *from);
+/* Look up the keys still waiting in the lag ring. */
+void stats_flush(struct stats *st);
+/* Add 'from' into 'into' (flushing both); out-of-order counts add up (per
+   file). */
+void stats_merge(struct stats *into, struct stats *from);
 
 /* One coverage gap: hours [start, end) (ms, UTC) with no record. */
 struct gap {

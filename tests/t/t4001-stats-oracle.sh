@@ -48,6 +48,16 @@ test_expect_success 'damaged copy: the same figures as mawk, rejects counted' '
 	mawk -F, "NR == 2 $fields" out.csv >got &&
 	test_cmp want got
 '
+# IMEIs and cells of 31 to 40 characters (some past the 32-byte lag slots,
+# looked up at once, others waiting in the ring) give the same counts
+mawk -F, 'BEGIN { OFS = "," } NR > 1 && NR % 3 == 0 { $10 = $10 "-" substr("abcdefghijklmnopqrstuvwxyz", 1, 15 + NR % 10); $11 = "cell-" $11 "-" substr("0123456789012345678901234567", 1, 20 + NR % 7) } { print }' can.csv >long.csv
+test_expect_success 'long keys (ring and direct lookups mixed) count like mawk, for -j1 and -j4' '
+	oracle long.csv >want &&
+	cdrsift stats -j1 -f csv long.csv | mawk -F, "NR == 2 $fields" >got &&
+	test_cmp want got &&
+	CDRSIFT_BLOCK_SIZE=16384 cdrsift stats -j4 -f csv long.csv | mawk -F, "NR == 2 $fields" >got4 &&
+	test_cmp want got4
+'
 test_expect_success 'the planted gap is the one in the ground truth' '
 	mawk -F, "\$1 == \"gap\" { print \$3 \"Z/\" \$4 \"Z\" }" truth.csv >want &&
 	cdrsift stats -f csv can.csv | mawk -F, "NR == 2 { print \$28 }" >got &&
