@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf {
 	char *data;   /* owned; NULL until the first append */
@@ -20,6 +21,8 @@ struct buf {
 
 void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t len);
+/* The decimal text of 'v', as "%lld" writes it, without printf. */
+void buf_add_i64(struct buf *b, int64_t v);
 void buf_addch(struct buf *b, int c);
 void buf_adds(struct buf *b, const char *s);
 void buf_addf(struct buf *b, const char *fmt, ...)

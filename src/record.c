@@ -5,6 +5,7 @@
 #include "record.h"
 
 #include <arpa/inet.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -172,10 +173,40 @@ size_t ip_format(const struct ipaddr *ip, char *out, size_t outlen)
 	return strlen(out);
 }
 
+/*
+ * "%.6f" of 'd' without printf where the result is certain: d * 1e6 is
+ * within 2^-52 relative of the exact product, so unless it lies within
+ * 1e-6 of a half, rounding it to the nearest integer gives the digits
+ * printf (exact decimal rounding) gives. Other values go to printf.
+ */
+static void format_fixed6(double d, struct buf *b)
+{
+	double x = d * 1e6;
+	if (isfinite(d) && fabs(x) < 1e15) {
+		double ax = fabs(x), fl = floor(ax), frac = ax - fl;
+		if (fabs(frac - 0.5) > 1e-6) {
+			uint64_t r = (uint64_t)fl + (frac > 0.5);
+			char tmp[32], *p = tmp + sizeof(tmp);
+			for (int i = 0; i < 6; i++, r /= 10)
+				*--p = (char)('0' + r % 10);
+			*--p = '.';
+			do {
+				*--p = (char)('0' + r % 10);
+				r /= 10;
+			} while (r);
+			if (signbit(d))
+				*--p = '-';
+			buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+			return;
+		}
+	}
+	buf_addf(b, "%.6f", d);
+}
+
 void format_duration(int64_t ms, struct buf *b)
 {
 	if (ms % 1000 == 0)
-		buf_addf(b, "%lld", (long long)(ms / 1000));
+		buf_add_i64(b, ms / 1000);
 	else
 		buf_addf(b, "%s%lld.%03lld", ms < 0 ? "-" : "",
 			 (long long)(ms < 0 ? -ms : ms) / 1000,
@@ -195,10 +226,10 @@ int record_format(const struct record *r, int f, const struct tz *tz,
 		buf_add(b, v->s.s, v->s.len);
 		break;
 	case FT_INT:
-		buf_addf(b, "%lld", (long long)v->i);
+		buf_add_i64(b, v->i);
 		break;
 	case FT_REAL:
-		buf_addf(b, "%.6f", v->d);
+		format_fixed6(v->d, b);
 		break;
 	case FT_TIME:
 		buf_add(b, tmp, ts_format(v->i, tz, tmp, sizeof(tmp)));
