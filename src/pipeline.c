@@ -1,5 +1,13 @@
 /*
- * pipeline.c - blocks, workers and in-order completion (see pipeline.h).
+ * pipeline.c - readers, workers and in-order completion (see pipeline.h).
+ *
+ * Threads, for -j N (N >= 2): R = min(inputs, N/2) reader threads, each
+ * taking the next unread input and cutting it into blocks; N-1-R worker
+ * threads parsing blocks; and the main thread, which completes blocks and
+ * parses too whenever it has nothing to complete. A reader whose input has
+ * as many blocks in flight as allowed parses blocks instead of waiting.
+ * With N = 1 the main thread does it all, block by block: the same blocks,
+ * so the same results.
  *
  * Cutting a block: the block ends just after the last line end that lies
  * outside quotes, counting quote characters from the block start (every
@@ -9,11 +17,15 @@
  * longer than a block makes the block grow, up to BLOCK_MAX; past that the
  * block is cut at its last line end whatever the quotes.
  *
- * Queue: tasks are made in input order into a ring of MAX_INFLIGHT slots.
- * Workers take the oldest queued task; the main thread finishes tasks
- * strictly in ring order, so everything order-dependent comes out in input
- * order. With one thread the main thread parses each block as soon as it
- * is cut: the same code, the same blocks.
+ * Completing a block has two halves. Absorbing it (its input's line count,
+ * accounting, order checks) happens in block order within its input, as
+ * soon as it is parsed, for any input. Emitting it (the command's
+ * input_start, rejects and output hooks, input_end after the last block)
+ * happens in input order: blocks of inputs after the lowest unfinished one
+ * keep their output and rejects until their input's turn, up to
+ * DEFER_MAX bytes per input, past which that input waits. So output is in
+ * input order and byte-identical for every -j, and inputs are read in
+ * parallel.
  */
 #include "pipeline.h"
 
@@ -30,6 +42,7 @@
 #define BLOCK_DEFAULT (2u << 20)
 #define ROW_SLACK (2u << 20) /* beyond the row cap before a forced cut */
 #define READ_STEP (1u << 20)
+#define DEFER_MAX (64u << 20) /* output kept for a later input, bytes */
 
 /* ---- rejects, serialised into a task's buffer ---- */
 
@@ -64,24 +77,31 @@ struct worker {
 					   is bound to (SIZE_MAX: none) */
 	void *wctx;                     /* the command's state */
 	struct buf detail;
+	int is_reader;                  /* reads inputs before it parses */
 };
 
 struct pipeline {
 	const struct pipe_opts *o;
 	const struct pipe_hooks *h;
-	struct pipe_task **ring;        /* MAX_INFLIGHT slots */
-	size_t cap, head, count;        /* oldest slot; tasks in the ring */
-	size_t next_take;               /* tasks handed to workers so far */
-	size_t made;                    /* tasks made so far */
+	const char *const *paths;
+	size_t n;                       /* inputs */
+	struct pipe_input **pins;       /* n slots, made when read starts */
+	size_t next_input;              /* inputs taken by readers */
+	size_t head;                    /* lowest input not yet emitted whole */
+	size_t quota;                   /* blocks in flight per input */
+	size_t defer_max;               /* output kept per later input */
 	pthread_mutex_t mu;
-	pthread_cond_t work, done;
+	pthread_cond_t work, done, room;
 	int stop;
+	int threaded;                   /* 0: the main thread does it all */
+	struct pipe_task *q_head, *q_tail; /* blocks not taken by a parser */
 	struct worker *w;
-	size_t nw;
-	uint64_t rows_done;             /* rows of finished blocks, all inputs */
+	size_t nw;                      /* worker slots: threads + main */
+	size_t nthreads;                /* of which running as threads */
+	uint64_t rows_done;             /* rows of absorbed blocks */
 	/* finished blocks' buffers, kept for reuse: no page faults per block */
-	char *spare[8];
-	size_t spare_cap[8];
+	char *spare[16];
+	size_t spare_cap[16];
 	size_t nspare;
 	double t0, last_progress;       /* seconds (monotonic clock) */
 };
@@ -94,15 +114,18 @@ static double now_seconds(void)
 }
 
 /* Report progress at most once a second (main thread). */
-static void maybe_progress(struct pipeline *pl, const struct pipe_input *pin)
+static void maybe_progress(struct pipeline *pl)
 {
-	if (!pl->h->progress)
+	if (!pl->h->progress || pl->head >= pl->n || !pl->pins[pl->head])
 		return;
 	double t = now_seconds();
 	if (t - pl->last_progress < 1.0)
 		return;
 	pl->last_progress = t;
-	pl->h->progress(pl->h->ctx, pin, pl->rows_done, t - pl->t0);
+	const struct pipe_input *pin = pl->pins[pl->head];
+	pl->h->progress(pl->h->ctx, pl->paths[pl->head],
+			__atomic_load_n(&pin->bytes_read, __ATOMIC_RELAXED),
+			pl->rows_done, t - pl->t0);
 }
 
 static void parse_block(struct worker *w, struct pipe_task *t)
@@ -186,30 +209,66 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 	diag_release(&d);
 }
 
-static void *worker_main(void *arg)
+/* ---- queues (callers hold pl->mu) ---- */
+
+/* The oldest block no parser has taken, or NULL. */
+static struct pipe_task *take_untaken(struct pipeline *pl)
 {
-	struct worker *w = arg;
-	struct pipeline *pl = w->pl;
-	pthread_mutex_lock(&pl->mu);
-	for (;;) {
-		while (!pl->stop && pl->next_take == pl->made)
-			pthread_cond_wait(&pl->work, &pl->mu);
-		if (pl->next_take == pl->made && pl->stop)
-			break;
-		struct pipe_task *t = pl->ring[pl->next_take % pl->cap];
-		pl->next_take++;
+	struct pipe_task *t = pl->q_head;
+	if (t) {
+		pl->q_head = t->next_q;
+		if (!pl->q_head)
+			pl->q_tail = NULL;
 		t->done = 1;
-		pthread_mutex_unlock(&pl->mu);
-		parse_block(w, t);
-		pthread_mutex_lock(&pl->mu);
-		t->done = 2;
-		pthread_cond_broadcast(&pl->done);
 	}
-	pthread_mutex_unlock(&pl->mu);
-	return NULL;
+	return t;
 }
 
-/* ---- the main thread: finish tasks in order ---- */
+/* Parse 't' (taken under the lock) with 'w', unlocked, and say so. */
+static void parse_taken(struct pipeline *pl, struct worker *w,
+			struct pipe_task *t)
+{
+	pthread_mutex_unlock(&pl->mu);
+	parse_block(w, t);
+	pthread_mutex_lock(&pl->mu);
+	t->done = 2;
+	pthread_cond_broadcast(&pl->done);
+}
+
+static void *worker_main(void *arg);
+
+/* A buffer of at least '*cap' bytes (+1): a spare one, or a new one. */
+static char *take_buffer(struct pipeline *pl, size_t *cap)
+{
+	if (pl->threaded)
+		pthread_mutex_lock(&pl->mu);
+	for (size_t i = 0; i < pl->nspare; i++)
+		if (pl->spare_cap[i] >= *cap) {
+			char *b = pl->spare[i];
+			*cap = pl->spare_cap[i];
+			pl->spare[i] = pl->spare[--pl->nspare];
+			pl->spare_cap[i] = pl->spare_cap[pl->nspare];
+			if (pl->threaded)
+				pthread_mutex_unlock(&pl->mu);
+			return b;
+		}
+	if (pl->threaded)
+		pthread_mutex_unlock(&pl->mu);
+	return xmalloc(*cap + 1);
+}
+
+/* Keep a block buffer for reuse, or free it (caller holds the lock). */
+static void give_buffer(struct pipeline *pl, char *data, size_t cap)
+{
+	if (data && pl->nspare < sizeof(pl->spare) / sizeof(pl->spare[0])) {
+		pl->spare[pl->nspare] = data;
+		pl->spare_cap[pl->nspare++] = cap;
+	} else {
+		free(data);
+	}
+}
+
+/* ---- completing blocks (main thread) ---- */
 
 /* Lines in data[0..len) ended by 'term'. */
 static uint64_t count_lines(const char *data, size_t len, char term)
@@ -223,34 +282,13 @@ static uint64_t count_lines(const char *data, size_t len, char term)
 	return n;
 }
 
-static void finish_task(struct pipeline *pl, struct pipe_task *t)
+/* The input-order half of completing a block: its input's counters. */
+static void absorb_task(struct pipeline *pl, struct pipe_task *t)
 {
-	const struct pipe_hooks *h = pl->h;
 	struct pipe_input *pin = t->pin;
-
-	if (t->seq == 0 && h->input_start)
-		h->input_start(h->ctx, pin);
-	/* the line where the latest gzip member began, for CRC reports */
-	if (pin->member_no && !pin->member_line && pin->member_off >= pin->block_off &&
-	    pin->member_off <= pin->block_off + t->len)
-		pin->member_line = pin->lines + 1 +
-			count_lines(t->data, (size_t)(pin->member_off - pin->block_off),
-				    pin->term);
-	/* rejects, with lines made absolute */
-	const char *p = t->rejects.data, *end = p + t->rejects.len;
-	while (p && p < end) {
-		struct reject_head rh;
-		memcpy(&rh, p, sizeof(rh));
-		p += sizeof(rh);
-		struct pipe_reject rj = { pin->lines + rh.line, rh.reason, p,
-					  rh.detail_len, p + rh.detail_len,
-					  rh.raw_len };
-		p += rh.detail_len + rh.raw_len;
-		if (h->reject)
-			h->reject(h->ctx, pin, &rj);
-	}
-	if (h->block_out && t->out.len)
-		h->block_out(h->ctx, pin, &t->out);
+	if (t->member_rel)
+		pin->member_line = pin->lines + t->member_rel;
+	t->line_base = pin->lines;
 	acct_merge(&pin->acct, &t->acct);
 	if (t->timed) {
 		if (pin->timed && t->first_start < pin->last_start)
@@ -264,8 +302,32 @@ static void finish_task(struct pipeline *pl, struct pipe_task *t)
 	pin->cell_disagree += t->cell_disagree;
 	pin->cell_unknown += t->cell_unknown;
 	pin->lines += t->lines;
-	pin->block_off += t->len;
-	pin->tasks_left--;
+	acct_release(&t->acct);
+}
+
+/* The output-order half: the command's hooks; frees the task. */
+static void emit_task(struct pipeline *pl, struct pipe_task *t)
+{
+	const struct pipe_hooks *h = pl->h;
+	struct pipe_input *pin = t->pin;
+
+	if (t->seq == 0 && h->input_start)
+		h->input_start(h->ctx, pin);
+	/* rejects, with lines made absolute */
+	const char *p = t->rejects.data, *end = p + t->rejects.len;
+	while (p && p < end) {
+		struct reject_head rh;
+		memcpy(&rh, p, sizeof(rh));
+		p += sizeof(rh);
+		struct pipe_reject rj = { t->line_base + rh.line, rh.reason, p,
+					  rh.detail_len, p + rh.detail_len,
+					  rh.raw_len };
+		p += rh.detail_len + rh.raw_len;
+		if (h->reject)
+			h->reject(h->ctx, pin, &rj);
+	}
+	if (h->block_out && t->out.len)
+		h->block_out(h->ctx, pin, &t->out);
 	if (t->last) {
 		if (pin->damaged && pin->member_line && strstr(buf_cstr(&pin->src.problem), "check"))
 			buf_addf(&pin->src.problem, " (lines %llu to %llu of that "
@@ -276,78 +338,135 @@ static void finish_task(struct pipeline *pl, struct pipe_task *t)
 			h->input_end(h->ctx, pin);
 		acct_release(&pin->acct);
 		source_release(&pin->src);
+		pl->pins[pin->index] = NULL;
 		free(pin);
 	}
-	if (t->data && pl->nspare < 8) {
-		pl->spare[pl->nspare] = t->data;
-		pl->spare_cap[pl->nspare++] = t->cap;
-	} else {
-		free(t->data);
-	}
-	acct_release(&t->acct);
 	buf_release(&t->out);
 	buf_release(&t->rejects);
 	free(t);
 }
 
 /*
- * Finish the oldest task. While it is not done, the main thread parses the
- * oldest task no worker has taken yet (with its own worker state, w[nw]),
- * and only waits when every task is taken: with N threads, N-1 workers and
- * the reader share the cores without oversubscribing them.
+ * The next block the main thread can complete (caller holds the lock):
+ * the oldest parsed block of the head input, else of a later input whose
+ * kept output is under DEFER_MAX. Sets '*is_head'.
  */
-static void finish_oldest(struct pipeline *pl)
+static struct pipe_task *next_absorbable(struct pipeline *pl, int *is_head)
 {
-	struct pipe_task *t = pl->ring[pl->head];
-	if (pl->nw) {
-		pthread_mutex_lock(&pl->mu);
-		while (t->done != 2) {
-			if (pl->next_take < pl->made) {
-				struct pipe_task *u = pl->ring[pl->next_take % pl->cap];
-				pl->next_take++;
-				u->done = 1;
-				pthread_mutex_unlock(&pl->mu);
-				parse_block(&pl->w[pl->nw], u);
-				pthread_mutex_lock(&pl->mu);
-				u->done = 2;
-				continue;
-			}
-			pthread_cond_wait(&pl->done, &pl->mu);
-		}
-		pthread_mutex_unlock(&pl->mu);
+	for (size_t i = pl->head; i < pl->next_input && i < pl->n; i++) {
+		struct pipe_input *pin = pl->pins[i];
+		if (!pin || !pin->q_first || pin->q_first->done != 2)
+			continue;
+		if (i != pl->head && pin->deferred_bytes >= pl->defer_max)
+			continue;
+		struct pipe_task *t = pin->q_first;
+		pin->q_first = t->next_in;
+		if (!pin->q_first)
+			pin->q_last = NULL;
+		pin->inflight--;
+		give_buffer(pl, t->data, t->cap);
+		t->data = NULL;
+		pthread_cond_broadcast(&pl->room);
+		*is_head = i == pl->head;
+		return t;
 	}
-	pl->ring[pl->head] = NULL;
-	pl->head = (pl->head + 1) % pl->cap;
-	pl->count--;
-	finish_task(pl, t);
+	return NULL;
 }
 
-static void submit(struct pipeline *pl, struct pipe_task *t)
+/*
+ * Complete what can be completed (main thread, lock held on entry and
+ * exit). Returns 1 when something was done, 0 when nothing could be.
+ */
+static int complete_some(struct pipeline *pl)
 {
-	if (pl->count == pl->cap)
-		finish_oldest(pl);
-	t->pin->tasks_left++;
-	if (!pl->nw) {
-		/* one thread: parse now, finish in order */
-		parse_block(&pl->w[0], t);
-		t->done = 2;
-		pl->ring[(pl->head + pl->count) % pl->cap] = t;
-		pl->count++;
-		pl->made++;
-		pl->next_take++;
-		while (pl->count)
-			finish_oldest(pl);
+	/* first the head input: emit what it kept while it waited; move on */
+	if (pl->head < pl->n && pl->head < pl->next_input) {
+		struct pipe_input *pin = pl->pins[pl->head];
+		if (!pin) {
+			/* emitted whole (its last block freed it) */
+			pl->head++;
+			return 1;
+		}
+		if (pin->d_first) {
+			struct pipe_task *d = pin->d_first;
+			pin->d_first = NULL;
+			pin->d_last = NULL;
+			pin->deferred_bytes = 0;
+			pthread_mutex_unlock(&pl->mu);
+			while (d) {
+				struct pipe_task *next = d->next_in;
+				emit_task(pl, d); /* may free pin with the last */
+				d = next;
+			}
+			pthread_mutex_lock(&pl->mu);
+			return 1;
+		}
+	}
+	int is_head;
+	struct pipe_task *t = next_absorbable(pl, &is_head);
+	if (!t)
+		return 0;
+	pthread_mutex_unlock(&pl->mu);
+	absorb_task(pl, t);
+	if (is_head)
+		emit_task(pl, t);
+	pthread_mutex_lock(&pl->mu);
+	if (!is_head) {
+		struct pipe_input *pin = t->pin;
+		t->next_in = NULL;
+		if (pin->d_last)
+			pin->d_last->next_in = t;
+		else
+			pin->d_first = t;
+		pin->d_last = t;
+		pin->deferred_bytes += t->out.len + t->rejects.len + sizeof(*t);
+	}
+	return 1;
+}
+
+/* ---- making blocks (readers) ---- */
+
+/*
+ * Hand block 't' over. Threaded: queue it for the parsers, once its input
+ * has room, parsing other blocks while it has none. One thread: parse it,
+ * complete it, now.
+ */
+static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t)
+{
+	struct pipe_input *pin = t->pin;
+	if (!pl->threaded) {
+		parse_block(self, t);
+		give_buffer(pl, t->data, t->cap);
+		t->data = NULL;
+		absorb_task(pl, t);
+		emit_task(pl, t);
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
-	pl->ring[(pl->head + pl->count) % pl->cap] = t;
-	pl->count++;
-	pl->made++;
+	while (pin->inflight >= pl->quota) {
+		struct pipe_task *u = take_untaken(pl);
+		if (u)
+			parse_taken(pl, self, u);
+		else
+			pthread_cond_wait(&pl->room, &pl->mu);
+	}
+	pin->inflight++;
+	t->next_in = NULL;
+	if (pin->q_last)
+		pin->q_last->next_in = t;
+	else
+		pin->q_first = t;
+	pin->q_last = t;
+	t->next_q = NULL;
+	if (pl->q_tail)
+		pl->q_tail->next_q = t;
+	else
+		pl->q_head = t;
+	pl->q_tail = t;
 	pthread_cond_signal(&pl->work);
+	pthread_cond_broadcast(&pl->done); /* the main thread may parse it */
 	pthread_mutex_unlock(&pl->mu);
 }
-
-static char *take_buffer(struct pipeline *pl, size_t *cap);
 
 static struct pipe_task *new_task(struct pipe_input *pin, uint64_t seq)
 {
@@ -391,16 +510,22 @@ static size_t cut_point(const char *b, size_t len, char term)
 	return 0;
 }
 
-/* Read one input: header on the main thread, then blocks. */
-static void read_input(struct pipeline *pl, const char *path, size_t index)
+/* Reading progress for the progress line (any thread may read it). */
+static void note_bytes(struct pipe_input *pin)
+{
+	__atomic_store_n(&pin->bytes_read, pin->src.in.bytes_in, __ATOMIC_RELAXED);
+}
+
+/* Read input 'index' with worker slot 'self': header, then blocks. */
+static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 {
 	const struct pipe_opts *o = pl->o;
-	struct pipe_input *pin = xcalloc(1, sizeof(*pin));
+	const char *path = pl->paths[index];
+	struct pipe_input *pin = pl->pins[index];
 	uint64_t need = pl->h->need | (o->expr ? expr_needs(o->expr) : 0);
 	struct diag d = DIAG_INIT;
 	uint64_t seq = 0;
 
-	pin->index = index;
 	if (source_open(&pin->src, path, o->so, o->co, need) < 0) {
 		pin->name = pin->src.name;
 		pin->damaged = pin->src.in.damaged;
@@ -411,10 +536,11 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 		       input_read(&pin->src.in, tmp, sizeof(tmp), &got, &d) == INPUT_OK &&
 		       got)
 			;
+		note_bytes(pin);
 		acct_merge(&pin->acct, &pin->src.acct);
 		struct pipe_task *t = new_task(pin, seq);
 		t->last = 1;
-		submit(pl, t);
+		submit(pl, self, t);
 		diag_release(&d);
 		return;
 	}
@@ -437,13 +563,17 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 		buf_reset(&pin->src.problem);
 		buf_add(&pin->src.problem, buf_cstr(&d.msg), d.msg.len);
 	}
-	pin->block_off = pin->src.in.bytes_out - rest_len;
-	pin->member_no = pin->src.in.members;
-	pin->member_off = pin->src.in.member_start;
-	if (pin->member_no <= 1) {
+	/*
+	 * Where the latest gzip member began (uncompressed offset), for the
+	 * line numbers of a CRC report: found in the block that holds it.
+	 */
+	uint64_t blk_off = pin->src.in.bytes_out - rest_len;
+	uint64_t member_off = pin->src.in.member_start;
+	int member_open = 0;
+	if (pin->src.in.members <= 1)
 		pin->member_line = 1;
-		pin->member_no = pin->src.in.members;
-	}
+	else
+		member_open = 1;
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
 	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
 	char *blk = take_buffer(pl, &alloc);
@@ -458,6 +588,7 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 	memcpy(blk, rest, rest_len);
 	len = rest_len;
 	int eof = at_eof || damage;
+	note_bytes(pin);
 	for (;;) {
 		/* fill to the block size, or to the end of the input */
 		while (!eof && len < bsize) {
@@ -466,11 +597,11 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 			unsigned before = pin->src.in.members;
 			int rc = input_read(&pin->src.in, blk + len, ask, &got, &d);
 			if (pin->src.in.members != before) {
-				pin->member_no = pin->src.in.members;
-				pin->member_off = pin->src.in.member_start;
-				pin->member_line = 0;
+				member_off = pin->src.in.member_start;
+				member_open = 1;
 			}
 			len += got;
+			note_bytes(pin);
 			if (rc != INPUT_OK) {
 				if (rc == INPUT_IOERR)
 					pin->read_failed = 1;
@@ -499,6 +630,13 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 		struct pipe_task *t = new_task(pin, seq++);
 		t->skip_first_line = skip_next;
 		skip_next = forced;
+		if (member_open && member_off >= blk_off &&
+		    member_off <= blk_off + cut) {
+			t->member_rel = 1 + count_lines(blk, (size_t)(member_off - blk_off),
+							pin->term);
+			member_open = 0;
+		}
+		blk_off += cut;
 		/* the block buffer goes to the task; the carry to a new buffer */
 		size_t want = bsize > len - cut ? bsize : len - cut;
 		char *next = take_buffer(pl, &want);
@@ -523,29 +661,45 @@ static void read_input(struct pipeline *pl, const char *path, size_t index)
 			       input_read(&pin->src.in, tmp, sizeof(tmp), &got,
 					  &d) == INPUT_OK && got)
 				;
+			note_bytes(pin);
 		}
-		submit(pl, t);
+		submit(pl, self, t);
 		if (eof && len == 0)
 			break;
-		maybe_progress(pl, pin);
+		if (!pl->threaded)
+			maybe_progress(pl);
 		bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
 	}
 	free(blk);
 	diag_release(&d);
 }
 
-/* A buffer of at least '*cap' bytes (+1): a spare one, or a new one. */
-static char *take_buffer(struct pipeline *pl, size_t *cap)
+/* ---- threads ---- */
+
+/* A reader takes inputs until none is left, then parses like a worker. */
+static void *worker_main(void *arg)
 {
-	for (size_t i = 0; i < pl->nspare; i++)
-		if (pl->spare_cap[i] >= *cap) {
-			char *b = pl->spare[i];
-			*cap = pl->spare_cap[i];
-			pl->spare[i] = pl->spare[--pl->nspare];
-			pl->spare_cap[i] = pl->spare_cap[pl->nspare];
-			return b;
+	struct worker *w = arg;
+	struct pipeline *pl = w->pl;
+	pthread_mutex_lock(&pl->mu);
+	while (w->is_reader && pl->next_input < pl->n) {
+		size_t i = pl->next_input++;
+		pthread_mutex_unlock(&pl->mu);
+		read_input(pl, w, i);
+		pthread_mutex_lock(&pl->mu);
+	}
+	for (;;) {
+		struct pipe_task *t = take_untaken(pl);
+		if (t) {
+			parse_taken(pl, w, t);
+			continue;
 		}
-	return xmalloc(*cap + 1);
+		if (pl->stop)
+			break;
+		pthread_cond_wait(&pl->work, &pl->mu);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
 }
 
 void pipeline_run(const char *const *paths, size_t n,
@@ -555,41 +709,81 @@ void pipeline_run(const char *const *paths, size_t n,
 	memset(&pl, 0, sizeof(pl));
 	pl.o = o;
 	pl.h = h;
+	pl.paths = paths;
+	pl.n = n;
 	pl.t0 = pl.last_progress = now_seconds();
-	/* N threads: N-1 workers, and the main thread reads and helps */
-	pl.nw = o->threads > 1 ? o->threads - 1 : 0;
-	pl.cap = pl.nw ? 2 * pl.nw + 4 : 1;
-	pl.ring = xcalloc(pl.cap, sizeof(*pl.ring));
-	size_t nwork = pl.nw + 1;
-	pl.w = xcalloc(nwork, sizeof(*pl.w));
+	pl.pins = xcalloc(n ? n : 1, sizeof(*pl.pins));
+	for (size_t i = 0; i < n; i++) {
+		pl.pins[i] = xcalloc(1, sizeof(*pl.pins[i]));
+		pl.pins[i]->index = i;
+		pl.pins[i]->name = paths[i];
+	}
+	/*
+	 * N threads: R readers (half the threads, at most one an input),
+	 * N-1-R workers, and the main thread completing and parsing.
+	 */
+	size_t nt = o->threads > 1 ? o->threads : 1;
+	size_t readers = nt > 1 ? (nt / 2 < n ? nt / 2 : n) : 0;
+	if (nt > 1 && readers == 0)
+		readers = 1;
+	size_t workers = nt > 1 ? nt - 1 - readers : 0;
+	pl.threaded = nt > 1;
+	pl.nthreads = readers + workers;
+	pl.nw = pl.nthreads + 1;
+	pl.quota = 2 * (workers + 1) + 4;
+	pl.defer_max = o->defer_max ? o->defer_max : DEFER_MAX;
+	pl.w = xcalloc(pl.nw, sizeof(*pl.w));
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.work, NULL);
 	pthread_cond_init(&pl.done, NULL);
-	for (size_t i = 0; i < nwork; i++) {
+	pthread_cond_init(&pl.room, NULL);
+	for (size_t i = 0; i < pl.nw; i++) {
 		struct worker *w = &pl.w[i];
 		w->pl = &pl;
 		w->bound = SIZE_MAX;
+		w->is_reader = i >= workers && i < pl.nthreads;
 		record_init(&w->rec);
 		if (o->expr)
 			w->est = expr_state_new(o->expr);
 		w->wctx = h->worker_new ? h->worker_new(h->ctx) : NULL;
-		if (i < pl.nw &&
-		    pthread_create(&w->thread, NULL, worker_main, w) != 0)
-			BUG("cannot start a worker thread");
 	}
-	for (size_t i = 0; i < n; i++)
-		read_input(&pl, paths[i], i);
-	while (pl.count)
-		finish_oldest(&pl);
-	if (pl.nw) {
+	struct worker *self = &pl.w[pl.nthreads]; /* the main thread's slot */
+	if (!pl.threaded) {
+		for (size_t i = 0; i < n; i++) {
+			pl.next_input = i + 1;
+			read_input(&pl, self, i);
+		}
+	} else {
+		for (size_t i = 0; i < pl.nthreads; i++)
+			if (pthread_create(&pl.w[i].thread, NULL, worker_main,
+					   &pl.w[i]) != 0)
+				BUG("cannot start a thread");
 		pthread_mutex_lock(&pl.mu);
+		while (pl.head < n) {
+			if (complete_some(&pl))
+				continue;
+			struct pipe_task *t = take_untaken(&pl);
+			if (t) {
+				parse_taken(&pl, self, t);
+				continue;
+			}
+			pthread_mutex_unlock(&pl.mu);
+			maybe_progress(&pl);
+			pthread_mutex_lock(&pl.mu);
+			if (!complete_some(&pl) && !pl.q_head) {
+				struct timespec ts;
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_sec += 1; /* wake for the progress line */
+				pthread_cond_timedwait(&pl.done, &pl.mu, &ts);
+			}
+		}
 		pl.stop = 1;
 		pthread_cond_broadcast(&pl.work);
 		pthread_mutex_unlock(&pl.mu);
-		for (size_t i = 0; i < pl.nw; i++)
+		for (size_t i = 0; i < pl.nthreads; i++)
 			pthread_join(pl.w[i].thread, NULL);
 	}
-	for (size_t i = 0; i < nwork; i++) {
+	for (size_t i = 0; i < pl.nw; i++) {
 		struct worker *w = &pl.w[i];
 		if (h->worker_done)
 			h->worker_done(h->ctx, w->wctx);
@@ -603,6 +797,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	pthread_mutex_destroy(&pl.mu);
 	pthread_cond_destroy(&pl.work);
 	pthread_cond_destroy(&pl.done);
+	pthread_cond_destroy(&pl.room);
+	free(pl.pins);
 	free(pl.w);
-	free(pl.ring);
 }

@@ -2,15 +2,17 @@
  * pipeline.h - reading inputs on all cores, with output identical for
  * every thread count.
  *
- *   main thread                       worker threads (-j N)
- *   -----------                       ---------------------
+ *   reader threads (inputs in        worker threads and the main thread
+ *   parallel)                        ----------------------------------
+ *   --------------
  *   open input, read header
  *   inflate, cut blocks at record  -->  parse block (csvrow), map rows
  *   boundaries (quote-aware)            (schema), filter (expr), add to
  *                                       the worker's analysis state
- *   finish blocks in input order   <--  block results: accounting,
- *   (rejects, output, accounting)       rejects, output bytes
- *   merge worker states at the end
+ *   main thread: complete blocks   <--  block results: accounting,
+ *   in input order (rejects,            rejects, output bytes
+ *   output, accounting); merge
+ *   worker states at the end
  *
  * Blocks are cut the same way whatever the thread count, and each block
  * is parsed on its own, so -j1 and -j8 see exactly the same rows; results
@@ -49,13 +51,14 @@ struct pipe_input {
 	uint64_t cell_filled, cell_disagree, cell_unknown; /* cell table use */
 	int damaged;             /* gzip damage: problem holds the message */
 	int read_failed;         /* I/O error part-way */
+	uint64_t bytes_read;     /* compressed bytes read so far (atomic:
+				    for the progress line) */
 	/* private */
-	uint64_t member_off;     /* uncompressed offset where the last member began */
-	unsigned member_no;      /* that member's number */
-	uint64_t member_line;    /* its first line, once known (0: unknown) */
-	uint64_t block_off;      /* uncompressed offset of the next block to finish */
-	size_t tasks_left;       /* tasks not finished yet (main thread) */
-	int reading_done;        /* no more tasks will be made */
+	uint64_t member_line;    /* first line of the last gzip member (0: unknown) */
+	struct pipe_task *q_first, *q_last; /* made, not absorbed (block order) */
+	struct pipe_task *d_first, *d_last; /* absorbed, output kept */
+	size_t inflight;         /* blocks made and not absorbed */
+	size_t deferred_bytes;   /* output kept for this input's turn */
 };
 
 /* One block of rows and, once a worker is done, its results. */
@@ -78,6 +81,11 @@ struct pipe_task {
 	int timed;               /* a timed record was seen */
 	uint64_t cell_filled, cell_disagree, cell_unknown;
 	int done;                /* 0 queued, 1 taken, 2 done */
+	/* private */
+	uint64_t member_rel;     /* a gzip member begins on this line of the
+				    block (from 1), or 0 */
+	uint64_t line_base;      /* lines of the input before the block */
+	struct pipe_task *next_in, *next_q; /* input list; parse queue */
 };
 
 struct pipe_reject {
@@ -108,8 +116,9 @@ struct pipe_hooks {
 	/* main thread, at the end, in worker order: merge and free */
 	void (*worker_done)(void *ctx, void *wctx);
 	/* main thread, about once a second while reading (may be NULL):
-	 * 'pin' is the input being read, 'seconds' the time since the start */
-	void (*progress)(void *ctx, const struct pipe_input *pin,
+	 * 'path' is the input being completed and 'bytes' how much of it
+	 * has been read, 'seconds' the time since the start */
+	void (*progress)(void *ctx, const char *path, uint64_t bytes,
 			 uint64_t rows, double seconds);
 };
 
@@ -117,8 +126,9 @@ struct pipe_opts {
 	const struct schema_opts *so;
 	const struct csvrow_opts *co;
 	const struct expr *expr;  /* filter, or NULL */
-	unsigned threads;         /* workers; 0 or 1: parse on the main thread */
+	unsigned threads;         /* threads in all; 0 or 1: the main thread alone */
 	size_t block_size;        /* bytes per block; 0: 2 MiB */
+	size_t defer_max;         /* output kept per later input; 0: 64 MiB */
 };
 
 /* Read 'paths' (n of them; "-" is standard input) through 'h'. */

@@ -709,17 +709,20 @@ static void wrap_worker_done(void *ctx, void *wctx)
  * Progress on standard error, for long runs on a terminal only (never in
  * a pipeline unless --progress): input, share read, rows, rate, ETA.
  */
-static void wrap_progress(void *ctx, const struct pipe_input *pin,
+static void wrap_progress(void *ctx, const char *path, uint64_t done,
 			  uint64_t rows, double seconds)
 {
 	struct pipe_wrap *pw = ctx;
 	struct stat st;
-	uint64_t done = pin->src.in.bytes_in, size = 0;
-	if (pin->src.path && strcmp(pin->src.path, "-") &&
-	    stat(pin->src.path, &st) == 0 && S_ISREG(st.st_mode))
+	uint64_t size = 0;
+	int is_stdin = !strcmp(path, "-");
+	if (!is_stdin && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		size = (uint64_t)st.st_size;
 	double rate = seconds > 0 ? (double)done / 1e6 / seconds : 0;
-	fprintf(stderr, "\rcdrsift: %s: %.1f", pin->name, (double)done / 1e6);
+	struct buf name = BUF_INIT;
+	buf_add_escaped(&name, path, strlen(path), 80);
+	fprintf(stderr, "\rcdrsift: %s: %.1f", buf_cstr(&name), (double)done / 1e6);
+	buf_release(&name);
 	if (size) {
 		double left = rate > 0 ? ((double)(size - (done < size ? done : size)) /
 					  1e6) / rate : 0;
@@ -753,6 +756,10 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)
 		o.block_size = (size_t)strtoul(bs, NULL, 10);
+	/* test knob: a small budget makes later inputs wait for their turn */
+	const char *dm = getenv("CDRSIFT_DEFER_MAX");
+	if (dm && *dm)
+		o.defer_max = (size_t)strtoul(dm, NULL, 10);
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	o.threads = cli->threads ? (unsigned)cli->threads :
 		    ncpu > 0 ? (unsigned)ncpu : 1;
