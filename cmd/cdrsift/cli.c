@@ -611,6 +611,15 @@ struct pipe_wrap {
 	int progress_shown;           /* a progress line needs clearing */
 };
 
+/* Messages start on a clean line: the progress line goes first. */
+static void clear_progress(struct pipe_wrap *pw)
+{
+	if (pw->progress_shown) {
+		fprintf(stderr, "\r%60s\r", "");
+		pw->progress_shown = 0;
+	}
+}
+
 static void *wrap_worker_new(void *ctx)
 {
 	struct pipe_wrap *pw = ctx;
@@ -620,6 +629,7 @@ static void *wrap_worker_new(void *ctx)
 static void wrap_input_start(void *ctx, struct pipe_input *pin)
 {
 	struct pipe_wrap *pw = ctx;
+	clear_progress(pw);
 	pw->shown = 0;
 	if (pin->usable && pw->cli->expr) {
 		/* say once, here, when a col() column is missing from this input */
@@ -646,6 +656,7 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 {
 	struct pipe_wrap *pw = ctx;
 	struct source tmp;
+	clear_progress(pw);
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.name = pin->name;
 	tmp.last_line = rj->line;
@@ -662,6 +673,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct pipe_wrap *pw = ctx;
 	struct cli *cli = pw->cli;
 	struct source *src = &pin->src;
+	clear_progress(pw);
 	if (!pin->usable) {
 		if (src->open_failed &&
 		    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
@@ -766,8 +778,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
-	if (pw.progress_shown)
-		fprintf(stderr, "\r%60s\r", "");
+	clear_progress(&pw);
 	print_accounting(cli);
 }
 
