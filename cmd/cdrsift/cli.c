@@ -63,7 +63,7 @@ static const char common_usage[] =
 "      --field-cap N      longest field in bytes (default 1048576)\n"
 "  -f, --format F         table, csv, tsv, json, ndjson\n"
 "  -o, --output FILE      write there instead of standard output\n"
-"  -j, --threads N        worker threads (default: all cores)\n"
+"  -j, --threads N        threads: readers, parsers (default: all cores)\n"
 "      --rejects FILE     write every rejected row there (CSV)\n"
 "      --max-reject-messages N  rejects reported per input on stderr (10)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
