@@ -94,6 +94,31 @@ $(FLOOR): tests/bench/floor.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $< -lz
 
+# ISA-L (issue #5): inflate with ISA-L when <isa-l/igzip_lib.h> and -lisal
+# work (libisal-dev, optional: `make deps` installs it when it can); zlib
+# stays the reference (src/input.c). `make ISAL=0` builds without it. The
+# stamp rebuilds input.o when the choice changes; floor_isal joins bench.
+ISAL ?= 1
+ifneq ($(ISAL),0)
+BUILD_PKGS += opt:libisal-dev
+HAVE_ISAL := $(shell echo 'int main(void) { return 0; }' | $(CC) -include \
+          isa-l/igzip_lib.h -x c - -o /dev/null -lisal 2>/dev/null && echo 1)
+endif
+ifeq ($(HAVE_ISAL),1)
+ALL_CFLAGS  += -DCDRSIFT_ISAL
+FUZZ_CFLAGS += -DCDRSIFT_ISAL
+LIBS        += -lisal
+FLOOR_ISAL   = $(BUILD)/floor_isal
+endif
+ISAL_STAMP = $(BUILD)/.isal-$(HAVE_ISAL)
+$(BUILD)/src/input.o $(FUZZ_DIR)/src/input.o: $(ISAL_STAMP)
+$(ISAL_STAMP):
+	@mkdir -p $(BUILD) && rm -f $(BUILD)/.isal-* && touch $@
+$(BUILD)/floor_isal: tests/bench/floor_isal.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $< -lisal
+bench: $(FLOOR_ISAL)
+
 # The fuzz targets as one plain program (tests/fuzz/replay.c) for make test.
 $(BUILD)/replay/%.o: %.c
 	@mkdir -p $(dir $@)

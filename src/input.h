@@ -2,7 +2,8 @@
  * input.h - one input: a path or standard input, plain or gzip.
  * gzip is recognised by its magic bytes 1f 8b, never by the name. Members are
  * inflated with zlib's inflate() directly (not gzread, which hides
- * truncation and trailing garbage); concatenated members are read whole. The
+ * truncation and trailing garbage), or with ISA-L on a fast path that hands
+ * anything unusual to zlib; concatenated members are read whole. The
  * SHA-256 of the bytes as read (compressed) is computed while streaming.
  * Damage is reported, never hidden: truncation, corrupt data, CRC or length
  * mismatch and trailing garbage each end the stream with a message naming
@@ -34,6 +35,7 @@ struct input {
 	int damaged;              /* 1 once any damage was found */
 	int eof;                  /* 1 once input_read has returned 0 bytes */
 	uint64_t zero_padding;    /* zero bytes accepted after the last member */
+	unsigned isal_members;    /* members ISA-L inflated whole (see below) */
 	unsigned char sha256[32]; /* valid once eof is set (whole file read) */
 	/* private */
 	void *priv;
@@ -62,6 +64,15 @@ int input_open(struct input *in, const char *path, struct diag *d);
  */
 int input_read(struct input *in, char *dst, size_t cap, size_t *got,
 	       struct diag *d);
+
+/*
+ * "isal" when gzip members of regular files are inflated with ISA-L (built
+ * with CDRSIFT_ISAL and CDRSIFT_INFLATE is not "zlib"), else "zlib". ISA-L
+ * is only a fast path: whatever it does not take cleanly goes to zlib,
+ * which stays the reference for every byte, message and offset (input.c
+ * says how, and names the one known difference).
+ */
+const char *input_inflate_backend(void);
 
 /* Lower-case hex of the SHA-256, 65 bytes with the NUL. */
 void input_sha256_hex(const struct input *in, char out[65]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "input.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("cdrsift %s\n", CDRSIFT_VERSION);
+		printf("inflate: %s\n", input_inflate_backend());
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

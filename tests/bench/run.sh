@@ -4,9 +4,13 @@
 # each command against the floor (a bare zlib inflate loop, floor.c) and
 # `zcat FILE >/dev/null`, measured in the same run, alternating, median of
 # BENCH_RUNS (default 3) runs. Prints wall-time ratios and peak RSS.
+# With ISA-L (floor_isal beside floor, issue #5) it also times the ISA-L
+# floor and `stats` with CDRSIFT_INFLATE=zlib, so both inflates show.
 # Never used as a timed assertion: this machine is shared and noisy.
 set -u
 : "${CDRSIFT:?}" "${CDRSIFT_GEN:?}" "${FLOOR:?}"
+FLOOR_ISAL=${FLOOR_ISAL:-$(dirname "$FLOOR")/floor_isal}
+[ -x "$FLOOR_ISAL" ] || FLOOR_ISAL=
 cd "$(dirname "$0")" || exit 2
 rows=${BENCH_ROWS:-10000000}
 runs=${BENCH_RUNS:-3}
@@ -18,6 +22,7 @@ if [ ! -s "$data" ]; then
 		--cells 5000 --days 90 | gzip -6 >"$data.tmp" && mv "$data.tmp" "$data"
 fi
 echo "data: $data, $(wc -c <"$data") bytes gzip, $rows rows"
+echo "cdrsift $("$CDRSIFT" --version | grep '^inflate:')"
 
 # time_cmd NAME CMD... : wall seconds and peak RSS (KiB) -> results file
 results=$(mktemp)
@@ -33,8 +38,11 @@ MAWK_TOP='mawk -F, "NR > 1 { n[\$4]++ } END { for (k in n) print n[k] \",\" k }"
 i=0
 while [ "$i" -lt "$runs" ]; do
 	time_cmd floor "$FLOOR $data"
+	[ -n "$FLOOR_ISAL" ] && time_cmd floor_isal "$FLOOR_ISAL $data"
 	time_cmd zcat "zcat $data"
 	time_cmd stats "$CDRSIFT stats -f csv $data"
+	[ -n "$FLOOR_ISAL" ] &&
+		time_cmd stats_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT stats -f csv $data"
 	time_cmd stats_j1 "$CDRSIFT stats -j1 -f csv $data"
 	time_cmd volume_top10 "$CDRSIFT volume --by caller --top 10 -f csv $data"
 	time_cmd filter_count "$CDRSIFT filter --count -f csv $data"
@@ -58,8 +66,8 @@ sort -k1,1 -k2,2n "$results" | mawk '
 END {
 	for (k in names) med[k] = t[k, int((n[k] + 1) / 2)]
 	printf "%-15s %9s %8s %8s %12s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
-	split("floor zcat stats stats_j1 volume_top10 filter_count filter_5clause mawk_top10", order, " ")
-	for (i = 1; i <= 8; i++) {
+	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 filter_count filter_5clause mawk_top10", order, " ")
+	for (i = 1; i <= norder; i++) {
 		k = order[i]; if (!(k in med)) continue
 		printf "%-15s %9.2f %8.2f %8.2f %12.1f\n", k, med[k], med[k] / med["floor"],
 			med[k] / med["zcat"], rss[k] / 1024

@@ -4,6 +4,9 @@
  * failures, corrupt data, trailing garbage, zero padding, plain and empty
  * files. Every case is read with several caller buffer sizes, and the output,
  * the message, the SHA-256 and the counters must agree with an oracle.
+ * Suite "input" reads with the default inflate (ISA-L when built with it:
+ * then every member of a clean file must be ISA-L's), "input_zlib" the same
+ * cases with CDRSIFT_INFLATE=zlib; test_input_isal.c compares the two.
  */
 #include "check.h"
 
@@ -289,6 +292,15 @@ static void run_case(const struct expect *e, struct buf *out0,
 		CK_INT(ctx, "is_gzip", r.in.is_gzip, e->is_gzip);
 		CK_INT(ctx, "members", r.in.members, e->members);
 		CK_INT(ctx, "zero_padding", r.in.zero_padding, e->zero_padding);
+		if (strcmp(input_inflate_backend(), "isal"))
+			CK_INT(ctx, "no member inflated by ISA-L",
+			       r.in.isal_members, 0);
+		else if (e->status == INPUT_OK)
+			CK_INT(ctx, "every member inflated by ISA-L",
+			       r.in.isal_members, e->members);
+		else
+			CK_INT(ctx, "ISA-L members at most the members",
+			       r.in.isal_members <= r.in.members, 1);
 		CK_INT(ctx, "calls within one member", r.boundary_bad, 0);
 		if (!have0) {
 			buf_add(&first, r.out.data, r.out.len);
@@ -717,7 +729,7 @@ static void test_open(void)
 	diag_release(&d);
 }
 
-TEST_SUITE(input)
+static void input_cases(void)
 {
 	struct buf rows = BUF_INIT;
 	make_rows(&rows, 1500, 1);
@@ -730,4 +742,24 @@ TEST_SUITE(input)
 	test_big();
 	test_open();
 	buf_release(&rows);
+}
+
+TEST_SUITE(input)
+{
+	input_cases();
+}
+
+/* The same cases and oracles with zlib alone (issue #5: the reference). */
+TEST_SUITE(input_zlib)
+{
+	const char *saved = getenv("CDRSIFT_INFLATE");
+	char *keep = saved ? xstrndup(saved, strlen(saved)) : NULL;
+	setenv("CDRSIFT_INFLATE", "zlib", 1);
+	CHECK_EQ_STR(input_inflate_backend(), "zlib");
+	input_cases();
+	if (keep)
+		setenv("CDRSIFT_INFLATE", keep, 1);
+	else
+		unsetenv("CDRSIFT_INFLATE");
+	free(keep);
 }
