@@ -42,7 +42,7 @@ FUZZ_MAXLEN_cells  = 16384
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip python3 valgrind
-BENCH_PKGS = time
+BENCH_PKGS = time miller
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
