@@ -15,6 +15,7 @@
 
 #include "cells.h"
 #include "expr.h"
+#include "input.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -326,6 +327,7 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 			return -1;
 		case O_VERSION:
 			printf("cdrsift %s\n", CDRSIFT_VERSION);
+			printf("inflate: %s\n", input_inflate_backend());
 			return -1;
 		case ':':
 			cli_error("option '%s' needs a value", argv[optind - 1]);
