@@ -1,22 +1,80 @@
 /*
- * volume.c - grouping, exact distinct sets, merge and ordering for
- * `cdrsift volume` (see volume.h).
+ * volume.c - grouping, exact distinct pairs, merge and ordering for
+ * `cdrsift volume` (see volume.h). Does not parse or print anything.
  *
- * Layout: a group's key is the text of its key fields joined by 0x1f,
- * interned in 'keys'; the group id is that key id, and 'groups' is indexed
- * by it. Distinct peers and cells are not a set per group (which explodes
- * with many small groups) but one open-addressing set of 64-bit
- * (group id << 32 | item id) pairs per kind, items interned once. A group
- * costs its aggregate struct (~140 bytes), its key text, and 8-16 bytes per
- * distinct (group, peer) and (group, cell) pair.
+ * Threads. One state is shared by every thread. A thread's feed cuts each
+ * record into a small binary digest and batches it by the shard of its
+ * group key (64 shards); a full batch (4 KiB, ~80 records) goes into the
+ * shard under the shard's lock. Items (peers, cells) are batched the same
+ * way by their stripe (64 stripes). So a lock is taken once per batch,
+ * two threads seldom want the same one, and no state is kept twice:
+ * memory does not grow with -j, and there is nothing to merge at the end.
  *
- *   record --key text--> keys (intern) --id--> groups[id]
- *          --peer text-> peer pool --id--> pairset{(group, peer)}
+ *   feed (one per thread)                 state (shared)
+ *   ---------------------                 --------------
+ *   record -> digest -> batch[shard] ---> shard: index -> group aggregates
+ *                                              | (group id, item)
+ *             batch[stripe] <------------------+
+ *             batch[stripe] ------------> stripe: item -> dense id;
+ *                                          pairs (gid, id, kind) buffer
+ *                                          -> sorted unique run
+ *                                          -> memory, or the spill file
+ *   volume_finish: per stripe, merge its runs; each distinct pair adds 1
+ *
+ * Within a batch, the memory of entry i + 8 (index slot, then group or
+ * item slot) is prefetched while entry i is added, so the cache misses of
+ * a batch overlap.
+ *
+ * Keys. A key is a list of components, each in a canonical form that
+ * stands for its text one to one: a digit string of 1 to 18 digits without
+ * a leading zero as its number (phone numbers, cells, ports), a calendar
+ * key as its value (hour, days, months: the text is made from it), an
+ * empty value as such, other text as its bytes. A lone number, calendar
+ * value or empty key is kept inline in 8 bytes, other keys in the shard's
+ * arena. Texts are made for the report only. Because the forms are one to
+ * one, two records share a group exactly when their key texts are equal.
+ *
+ * Groups. 40 bytes in the common case, in chunks of 1024: counts and
+ * durations in 32 bits, times in 48. A group that outgrows any of them
+ * (or has bytes, or a negative duration) moves to a wide record of 64-bit
+ * fields, so nothing ever wraps. With --pairs, 16 more bytes for the two
+ * directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
+ * the group's id, so a probe rarely touches a group that is not the one.
+ *
+ * Distinct pairs. Every (group, peer) and (group, cell) seen goes to the
+ * stripe of its item, where the item gets a dense id (each item lives in
+ * one stripe only; numbers up to 12 digits pack with their id in 8
+ * bytes), into a buffer; a full buffer is sorted (radix), deduplicated and
+ * delta-encoded into a run, 1 to 3 bytes a pair. Runs stay in memory up to
+ * half the budget (volume_opts.budget; the stripes' buffers take the other
+ * half), then go to one unlinked temporary file. volume_finish merges each
+ * stripe's runs (a heap of cursors) and every distinct pair adds one to
+ * its group's count: exact whatever the budget, the thread count and the
+ * order of the records.
+ *
+ * Run layout: entries sorted by (gid, f), unique, f = item id << 1 | kind
+ * (0 peer, 1 cell), gid = local group id << 6 | shard:
+ *
+ *   +-----------+-------------------------------+-----------+-----
+ *   | varint dg | varint (dg ? f : f - pf - 1)  | varint dg | ...
+ *   +-----------+-------------------------------+-----------+-----
+ *   dg = gid - previous gid (from 0); pf = previous f (from -1)
+ *
+ * Report. Rows are first put in an order that depends on the keys alone
+ * (hash, then bytes), then sorted (stable merge sort) or, for --top N,
+ * selected with a heap of N: key order compares numbers as numbers and
+ * text as bytes, which is not transitive when both mix ("9" < "10" <
+ * "1a" < "9"); starting from a fixed order keeps the result the same for
+ * every -j and every order of the input rows.
  */
 #include "volume.h"
 
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "intern.h"
@@ -24,30 +82,148 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define SEP '\x1f'
+#define SHARD_BITS 6
+#define NSHARD (1u << SHARD_BITS)      /* group shards */
+#define STRIPE_BITS 6
+#define NSTRIPE (1u << STRIPE_BITS)    /* item stripes */
+#define STAGE_BYTES 4096               /* a feed's batch for one shard */
+#define ID_BITS 26                     /* index slot: 6-bit tag, id + 1 */
+#define ID_MASK ((1u << ID_BITS) - 1)
+#define SHARD_MAX (ID_MASK - 1)        /* groups a shard can hold */
+#define CHUNK_BITS 10                  /* groups are kept in chunks */
+#define CHUNK (1u << CHUNK_BITS)
+#define PACK_IDS (1u << 24)              /* packed numeric items: ids below, */
+#define PACK_KEY_END ((uint64_t)1 << 40) /* value + 1 below */
+#define NO_ID UINT32_MAX
+#define WIDE UINT32_MAX                /* ngroup.records of a wide group */
+#define NOT_NUM UINT64_MAX
+#define KEY_ARENA ((uint64_t)1 << 63)  /* group key: offset in the arena */
+#define FILL ((uint64_t)1 << 32)       /* row handle of an empty bucket */
+#define WINDOW (64u << 10)             /* read buffer of a spilled run */
 
-struct pairset {
-	uint64_t *slot;  /* key + 1 (0 = empty) */
-	size_t mask, n;
+/* component tags (inline keys keep them in bits 61-62) */
+enum { KT_NUM = 0, KT_TIME = 1, KT_EMPTY = 2, KT_TEXT = 3 };
+
+/* digest flags */
+enum {
+	D_DUR = 1,     /* a duration that counts (not an SMS) */
+	D_START = 2,
+	D_DIR1 = 4,    /* pairs: from party b to party a */
+	D_UP = 8,
+	D_DOWN = 16,
+	D_PEER = 32,
+	D_CELL = 64,
+	D_SPLIT = 128,
+};
+
+/* A group in its common, narrow form. */
+struct ngroup {
+	uint64_t key;        /* inline key, or KEY_ARENA | arena offset */
+	uint32_t records;    /* WIDE: the group is wide[dur_n] */
+	uint32_t dur_n;      /* records with a counted duration */
+	uint32_t timed;      /* records with a start */
+	uint32_t dur_total;  /* ms */
+	uint32_t dur_max;    /* ms */
+	uint8_t first[6];    /* ms, 48-bit two's complement, little-endian */
+	uint8_t last[6];
+};
+
+/* --pairs: the two directions of a narrow group. */
+struct ndir {
+	uint32_t n[2];       /* records a->b, b->a */
+	uint32_t dur[2];     /* their counted durations, ms */
+};
+
+/* A group's aggregates in full. */
+struct wgroup {
+	uint64_t records, dur_n, timed;
+	int64_t dur_total, dur_max;   /* ms */
+	int64_t first, last;          /* ms, when timed */
+	uint64_t bytes_up, bytes_down;
+	uint64_t dir_n[2];
+	int64_t dir_dur[2];           /* ms */
+};
+
+struct gshard {
+	pthread_mutex_t mu;
+	uint32_t *index;          /* tag << ID_BITS | (local id + 1); 0: empty */
+	size_t isize;             /* index slots */
+	struct ngroup **g;        /* by local id, CHUNK to a chunk */
+	struct ndir **dir;        /* --pairs: parallel to 'g' */
+	size_t n;                 /* groups */
+	size_t nchunk, chunk_alloc; /* chunks of 'g' (and 'dir'); slots */
+	struct wgroup *wide;      /* groups that outgrew the narrow form */
+	size_t nwide, walloc;
+	uint8_t *arena;           /* keys not inline: varint length, bytes */
+	size_t arena_len, arena_alloc;
+	struct intern splits;     /* --split values seen in this shard */
+	struct intern cellkeys;   /* (local << 32 | split id) -> count slot */
+	uint64_t *cellcount;
+	size_t ncell, cellalloc;
+	uint32_t *cnt;            /* after finish: [2 local] peers, [2 local + 1] cells */
+};
+
+struct run {
+	uint8_t *mem;             /* in memory, or NULL: in the spill file */
+	uint64_t off, bytes;      /* file offset; encoded size */
+	uint64_t n;               /* entries */
+};
+
+/* A numeric item too large to pack, or with an id past PACK_IDS. */
+struct widenum {
+	uint64_t key;             /* value + 1; 0: empty slot */
+	uint32_t id;
+};
+
+struct istripe {
+	pthread_mutex_t mu;
+	uint64_t *num;            /* numeric items: (value + 1) << 24 | id; 0 empty */
+	size_t nsize, nn;         /* slots; items in them */
+	struct widenum *wnum;     /* numeric items that do not pack */
+	size_t wsize, wn;
+	struct intern text;       /* other items */
+	uint32_t *text_id;        /* intern id -> item id */
+	size_t text_alloc;
+	uint32_t nitems;          /* ids given */
+	uint64_t *pairs;          /* unsorted gid << 32 | f */
+	size_t npairs, palloc;
+	struct run *runs;
+	size_t nruns, ralloc;
+};
+
+/* A row to order: 'a' the value sorted on, 'h' the group or FILL | bucket. */
+struct rowent {
+	uint64_t a, h;
 };
 
 struct volume {
 	struct volume_opts o;
-	struct intern keys;          /* group key texts */
-	struct volume_group *groups; /* indexed by key id */
-	size_t ngroups, alloc;
-	struct intern items;         /* peers and cells, one pool */
-	struct pairset peers, cells; /* (group, item) pairs seen */
-	struct intern splits;        /* split values (split mode) */
-	struct intern cellkeys;      /* split mode: "group,split" -> count slot */
+	int lone_time;            /* one key, a calendar one */
+	size_t ncomp;             /* key components: nkeys, 2 with pairs */
+	struct gshard shard[NSHARD];
+	struct istripe stripe[NSTRIPE];
+	size_t pair_cap;          /* entries of a stripe's pair buffer */
+	size_t run_budget;        /* bytes of runs kept in memory */
+	pthread_mutex_t spill_mu; /* guards the fields down to spill_problem */
+	size_t mem_runs;          /* bytes of runs in memory */
+	int spill_fd;             /* -1: none yet */
+	int spill_disabled;       /* the file failed: keep runs in memory */
+	uint64_t spill_off;       /* bytes written to the file */
+	struct buf spill_problem; /* why the file could not be used */
+	struct volume_feed *own;  /* volume_add's feed */
+	int finished;
+	/* after finish */
+	size_t ngroups;
+	struct intern splits;     /* all split values */
+	struct intern cellkeys;   /* (gid << 32 | split id) -> count slot */
 	uint64_t *cellcount;
 	size_t ncell, cellalloc;
-	struct buf scratch;          /* key text being built */
 	/* report */
-	struct volume_group **sorted;
-	struct volume_group *filler; /* empty time buckets */
+	struct rowent *rows;
+	size_t nrows;
+	int64_t *filler;          /* time values of the empty buckets */
 	size_t nfiller;
-	struct intern fillkeys;      /* texts of the empty buckets */
+	struct buf text;          /* volume_key_text's result */
 };
 
 /* ---- keys ---- */
@@ -74,6 +250,12 @@ int volume_key_is_time(int key)
 {
 	return key == F_HOUR || key == F_DOW || key == F_DATE ||
 	       key == VK_WEEK || key == VK_MONTH;
+}
+
+/* Keys whose text is made from the start: the calendar ones. */
+static int key_from_start(int key)
+{
+	return key >= F_COUNT || key == F_HOUR || key == F_DOW || key == F_DATE;
 }
 
 uint64_t volume_needs(const struct volume_opts *o)
@@ -122,43 +304,98 @@ static int64_t time_value(const struct volume *v, int key,
 	return 0;
 }
 
-static void time_text(int key, int64_t val, struct buf *b)
+/* The text of time value 'val' of key 'key' in 'out' (64 bytes); its length. */
+static size_t time_text(int key, int64_t val, char *out)
 {
 	int64_t y;
-	int m, d, w;
+	int m, d, w, n = 0;
 	switch (key) {
 	case F_HOUR:
 	case F_DOW:
-		buf_addf(b, "%lld", (long long)val);
+		n = snprintf(out, 64, "%lld", (long long)val);
 		break;
 	case F_DATE:
 		civil_from_days(val, &y, &m, &d);
-		buf_addf(b, "%04lld-%02d-%02d", (long long)y, m, d);
+		n = snprintf(out, 64, "%04lld-%02d-%02d", (long long)y, m, d);
 		break;
 	case VK_WEEK:
 		iso_week(val, &y, &w);
-		buf_addf(b, "%04lld-W%02d", (long long)y, w);
+		n = snprintf(out, 64, "%04lld-W%02d", (long long)y, w);
 		break;
 	case VK_MONTH:
 		y = val >= 0 ? val / 12 : -((-val + 11) / 12);
-		buf_addf(b, "%04lld-%02d", (long long)y, (int)(val - y * 12) + 1);
+		n = snprintf(out, 64, "%04lld-%02d", (long long)y,
+			     (int)(val - y * 12) + 1);
 		break;
 	}
+	return n > 0 ? (size_t)n : 0;
 }
 
-/* Append the text of key 'key' of record 'r' ("" when missing). */
-static void key_text(const struct volume *v, int key, const struct record *r,
-		     struct buf *b)
+/* ---- canonical values, varints, hashes ---- */
+
+/*
+ * The number a digit string stands for: 1 to 18 digits, no leading zero
+ * ("0" itself is fine). Such strings and their numbers correspond one to
+ * one. NOT_NUM for any other string.
+ */
+static uint64_t digits_value(const char *s, size_t len)
 {
-	if (key >= F_COUNT || key == F_HOUR || key == F_DOW || key == F_DATE) {
-		if (record_has(r, F_START))
-			time_text(key, time_value(v, key, r), b);
-		return;
+	if (len == 0 || len > 18 || (s[0] == '0' && len > 1))
+		return NOT_NUM;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return NOT_NUM;
+		v = v * 10 + d;
 	}
-	record_format(r, key, v->o.tz, b);
+	return v;
 }
 
-/* ---- pair sets ---- */
+static unsigned char *put_varint(unsigned char *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (unsigned char)v;
+	return p;
+}
+
+static uint64_t get_varint(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	uint64_t v = 0;
+	for (unsigned shift = 0;; shift += 7) {
+		unsigned char c = *p++;
+		if (shift < 64)
+			v |= (uint64_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			break;
+	}
+	*pp = p;
+	return v;
+}
+
+static size_t varint_len(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 0x80) {
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static uint64_t zigzag(int64_t v)
+{
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t u)
+{
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
 
 static uint64_t mix64(uint64_t x)
 {
@@ -170,88 +407,1164 @@ static uint64_t mix64(uint64_t x)
 	return x;
 }
 
-static void pairset_prefetch(const struct pairset *s, uint64_t key)
+static uint64_t hash_bytes(const void *data, size_t len)
 {
-	if (s->slot)
-		__builtin_prefetch(&s->slot[mix64(key) & s->mask]);
+	const unsigned char *s = data;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)len * 0xff51afd7ed558ccdull);
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
+	}
+	if (len) {
+		uint64_t w = 0;
+		memcpy(&w, s, len);
+		h = (h ^ w) * 0x94d049bb133111ebull;
+		h ^= h >> 29;
+	}
+	return mix64(h);
 }
 
-/* Insert 'key'; 1 when it was new. */
-static int pairset_add(struct pairset *s, uint64_t key)
+/*
+ * Slot of 'hash' in a table of 'size' slots (any size below 2^32: tables
+ * grow by half, not double): the low 32 bits of the hash, scaled.
+ */
+static size_t slot_of(uint64_t hash, size_t size)
 {
-	if (!s->slot || (s->n + 1) * 4 > (s->mask + 1) * 3) {
-		size_t n = s->slot ? (s->mask + 1) * 2 : 1024;
-		uint64_t *slot = xcalloc(n, sizeof(*slot));
-		for (size_t i = 0; s->slot && i <= s->mask; i++) {
-			if (!s->slot[i])
-				continue;
-			size_t j = mix64(s->slot[i] - 1) & (n - 1);
-			while (slot[j])
-				j = (j + 1) & (n - 1);
-			slot[j] = s->slot[i];
-		}
-		free(s->slot);
-		s->slot = slot;
-		s->mask = n - 1;
+	return (size_t)(((uint64_t)(uint32_t)hash * size) >> 32);
+}
+
+static uint64_t key_hash_inline(uint64_t inl)
+{
+	return mix64(inl ^ 0x6a09e667f3bcc909ull);
+}
+
+static uint64_t item_hash_num(uint64_t n)
+{
+	return mix64(n ^ 0xbb67ae8584caa73bull);
+}
+
+#define T48_MIN (-((int64_t)1 << 47))
+#define T48_MAX (((int64_t)1 << 47) - 1)
+
+static void put48(uint8_t *p, int64_t v)
+{
+	uint64_t u = (uint64_t)v;
+	for (int i = 0; i < 6; i++)
+		p[i] = (uint8_t)(u >> (8 * i));
+}
+
+static int64_t get48(const uint8_t *p)
+{
+	uint64_t u = 0;
+	for (int i = 0; i < 6; i++)
+		u |= (uint64_t)p[i] << (8 * i);
+	if (u & ((uint64_t)1 << 47))
+		u |= ~(((uint64_t)1 << 48) - 1);
+	return (int64_t)u;
+}
+
+/* ---- digests: a record as a feed batches it ---- */
+
+/* An item (peer or cell) in canonical form. */
+struct item {
+	int text;                 /* 0: the number 'num'; 1: bytes 's' */
+	uint64_t num;
+	const unsigned char *s;
+	size_t len;
+};
+
+struct digest {
+	unsigned flags;           /* D_* */
+	uint64_t hash;            /* of the key */
+	uint64_t inl;             /* the key, when inline (klen 0) */
+	const unsigned char *kbytes;
+	size_t klen;              /* bytes of an arena key, 0: inline */
+	int64_t dur, start;
+	uint64_t up, down;
+	struct item peer, cell;
+	const unsigned char *split;
+	size_t split_len;
+};
+
+struct volume_feed {
+	struct volume *v;
+	struct buf stage[NSHARD];   /* digests by shard */
+	struct buf istage[NSTRIPE]; /* (gid, item) by stripe */
+	struct buf key;             /* the key being encoded */
+	struct buf tmp;             /* a field formatted as text */
+	uint64_t *scratch;          /* radix sort: pair_cap entries */
+	struct digest *dg;          /* a batch decoded, to look ahead in it */
+	size_t dg_alloc;
+	struct ientry *ie;          /* an item batch decoded */
+	size_t ie_alloc;
+};
+
+/* One (group, item) of an item batch. */
+struct ientry {
+	uint32_t gid;
+	unsigned kind;            /* 0 peer, 1 cell */
+	uint64_t hash;            /* of the item */
+	struct item it;
+};
+
+/* How far ahead of its use a batch entry's memory is prefetched. */
+#define AHEAD 16
+
+static struct item item_of(const char *s, size_t len)
+{
+	struct item it = { 0, 0, (const unsigned char *)s, len };
+	it.num = digits_value(s, len);
+	it.text = it.num == NOT_NUM;
+	return it;
+}
+
+static unsigned char *put_item(unsigned char *p, const struct item *it)
+{
+	if (!it->text) {
+		*p++ = 0;
+		memcpy(p, &it->num, 8);
+		return p + 8;
 	}
-	for (size_t i = mix64(key) & s->mask;; i = (i + 1) & s->mask) {
-		if (!s->slot[i]) {
-			s->slot[i] = key + 1;
-			s->n++;
-			return 1;
-		}
-		if (s->slot[i] == key + 1)
-			return 0;
+	*p++ = 1;
+	p = put_varint(p, it->len);
+	memcpy(p, it->s, it->len);
+	return p + it->len;
+}
+
+static const unsigned char *get_item(const unsigned char *p, struct item *it)
+{
+	it->text = *p++;
+	if (!it->text) {
+		memcpy(&it->num, p, 8);
+		it->s = NULL;
+		it->len = 0;
+		return p + 8;
 	}
+	it->len = get_varint(&p);
+	it->s = p;
+	return p + it->len;
+}
+
+static uint64_t item_hash(const struct item *it)
+{
+	return it->text ? hash_bytes(it->s, it->len) : item_hash_num(it->num);
+}
+
+static const unsigned char *digest_read(const unsigned char *p,
+					struct digest *d)
+{
+	d->flags = *p++;
+	memcpy(&d->hash, p, 8);
+	p += 8;
+	d->klen = get_varint(&p);
+	if (d->klen) {
+		d->kbytes = p;
+		p += d->klen;
+	} else {
+		memcpy(&d->inl, p, 8);
+		p += 8;
+	}
+	if (d->flags & D_DUR) {
+		memcpy(&d->dur, p, 8);
+		p += 8;
+	}
+	if (d->flags & D_START) {
+		memcpy(&d->start, p, 8);
+		p += 8;
+	}
+	if (d->flags & D_UP) {
+		memcpy(&d->up, p, 8);
+		p += 8;
+	}
+	if (d->flags & D_DOWN) {
+		memcpy(&d->down, p, 8);
+		p += 8;
+	}
+	if (d->flags & D_PEER)
+		p = get_item(p, &d->peer);
+	if (d->flags & D_CELL)
+		p = get_item(p, &d->cell);
+	if (d->flags & D_SPLIT) {
+		d->split_len = get_varint(&p);
+		d->split = p;
+		p += d->split_len;
+	}
+	return p;
 }
 
 /* ---- groups ---- */
+
+static struct ngroup *grp(const struct gshard *s, uint32_t local)
+{
+	return &s->g[local >> CHUNK_BITS][local & (CHUNK - 1)];
+}
+
+static struct ndir *gdir(const struct gshard *s, uint32_t local)
+{
+	return s->dir ? &s->dir[local >> CHUNK_BITS][local & (CHUNK - 1)] : NULL;
+}
+
+/* The index's tag of a key hash: bits under the shard's. */
+static uint32_t hash_tag(uint64_t hash)
+{
+	return (uint32_t)(hash >> (64 - 2 * SHARD_BITS)) & (NSHARD - 1);
+}
+
+static void index_put(struct gshard *s, uint64_t hash, uint32_t local)
+{
+	size_t i = slot_of(hash, s->isize);
+	while (s->index[i])
+		i = i + 1 == s->isize ? 0 : i + 1;
+	s->index[i] = hash_tag(hash) << ID_BITS | (local + 1);
+}
+
+/* The hash of a group's key, as the feeds compute it. */
+static uint64_t group_hash(const struct gshard *s, const struct ngroup *g)
+{
+	if (!(g->key & KEY_ARENA))
+		return key_hash_inline(g->key);
+	const unsigned char *p = s->arena + (g->key & ~KEY_ARENA);
+	size_t len = get_varint(&p);
+	return hash_bytes(p, len);
+}
+
+static void index_grow(struct gshard *s)
+{
+	size_t n = s->index ? s->isize + s->isize / 2 : 16;
+	free(s->index);
+	s->index = xcalloc(n, sizeof(*s->index));
+	s->isize = n;
+	for (size_t i = 0; i < s->n; i++)
+		index_put(s, group_hash(s, grp(s, (uint32_t)i)), (uint32_t)i);
+}
+
+static int key_equal(const struct gshard *s, const struct ngroup *g,
+		     const struct digest *d)
+{
+	if (!d->klen)
+		return g->key == d->inl;
+	if (!(g->key & KEY_ARENA))
+		return 0;
+	const unsigned char *p = s->arena + (g->key & ~KEY_ARENA);
+	size_t len = get_varint(&p);
+	return len == d->klen && !memcmp(p, d->kbytes, len);
+}
+
+/*
+ * The local id of the group of 'd's key in shard 's', added when new;
+ * NO_ID when the shard is full (SHARD_MAX groups). Caller holds the lock.
+ */
+static uint32_t shard_put(const struct volume *v, struct gshard *s,
+			  const struct digest *d)
+{
+	/* linear probing to 85% full: slots are 4 bytes, 16 to a line */
+	if (!s->index || (s->n + 1) * 20 > s->isize * 17)
+		index_grow(s);
+	uint32_t tag = hash_tag(d->hash);
+	size_t i;
+	for (i = slot_of(d->hash, s->isize); s->index[i];
+	     i = i + 1 == s->isize ? 0 : i + 1) {
+		uint32_t e = s->index[i];
+		if ((e >> ID_BITS) == tag &&
+		    key_equal(s, grp(s, (e & ID_MASK) - 1), d))
+			return (e & ID_MASK) - 1;
+	}
+	if (s->n >= SHARD_MAX)
+		return NO_ID;
+	uint32_t local = (uint32_t)s->n;
+	if ((local & (CHUNK - 1)) == 0) {
+		/* chunks, not one array: growing copies nothing */
+		if (s->nchunk == s->chunk_alloc) {
+			size_t n = s->chunk_alloc ? s->chunk_alloc * 2 : 4;
+			s->g = xreallocarray(s->g, n, sizeof(*s->g));
+			if (v->o.pairs)
+				s->dir = xreallocarray(s->dir, n, sizeof(*s->dir));
+			s->chunk_alloc = n;
+		}
+		s->g[s->nchunk] = xmalloc(CHUNK * sizeof(**s->g));
+		if (v->o.pairs)
+			s->dir[s->nchunk] = xmalloc(CHUNK * sizeof(**s->dir));
+		s->nchunk++;
+	}
+	struct ngroup *g = grp(s, local);
+	memset(g, 0, sizeof(*g));
+	if (v->o.pairs)
+		memset(gdir(s, local), 0, sizeof(struct ndir));
+	if (d->klen) {
+		size_t need = xsize_add(xsize_add(s->arena_len, d->klen), 10);
+		if (need > s->arena_alloc) {
+			size_t n = s->arena_alloc ? s->arena_alloc : 4096;
+			while (n < need)
+				n = xsize_add(n, n / 2);
+			s->arena = xrealloc(s->arena, n);
+			s->arena_alloc = n;
+		}
+		g->key = KEY_ARENA | s->arena_len;
+		unsigned char *p = put_varint(s->arena + s->arena_len, d->klen);
+		memcpy(p, d->kbytes, d->klen);
+		s->arena_len = (size_t)(p - s->arena) + d->klen;
+	} else {
+		g->key = d->inl;
+	}
+	s->index[i] = tag << ID_BITS | (local + 1);
+	s->n++;
+	return local;
+}
+
+/* The aggregates of group 'local' in full. */
+static void group_get(const struct gshard *s, uint32_t local,
+		      struct wgroup *w)
+{
+	const struct ngroup *g = grp(s, local);
+	if (g->records == WIDE) {
+		*w = s->wide[g->dur_n];
+		return;
+	}
+	memset(w, 0, sizeof(*w));
+	w->records = g->records;
+	w->dur_n = g->dur_n;
+	w->timed = g->timed;
+	w->dur_total = g->dur_total;
+	w->dur_max = g->dur_max;
+	if (g->timed) {
+		w->first = get48(g->first);
+		w->last = get48(g->last);
+	}
+	if (s->dir) {
+		const struct ndir *dir = gdir(s, local);
+		for (int k = 0; k < 2; k++) {
+			w->dir_n[k] = dir->n[k];
+			w->dir_dur[k] = dir->dur[k];
+		}
+	}
+}
+
+/* Move group 'local' to the wide form; returns it. */
+static struct wgroup *promote(struct gshard *s, uint32_t local)
+{
+	struct ngroup *g = grp(s, local);
+	if (g->records == WIDE)
+		return &s->wide[g->dur_n];
+	VEC_GROW(s->wide, s->nwide + 1, s->walloc);
+	group_get(s, local, &s->wide[s->nwide]);
+	g->records = WIDE;
+	g->dur_n = (uint32_t)s->nwide++;
+	return &s->wide[g->dur_n];
+}
+
+static int64_t add_i64(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b); /* wraps, never traps */
+}
+
+/* Add wide aggregates 'x' into wide 'w'. */
+static void wide_merge(struct wgroup *w, const struct wgroup *x)
+{
+	if (x->timed) {
+		if (!w->timed || x->first < w->first)
+			w->first = x->first;
+		if (!w->timed || x->last > w->last)
+			w->last = x->last;
+	}
+	w->timed += x->timed;
+	w->records += x->records;
+	w->dur_n += x->dur_n;
+	w->dur_total = add_i64(w->dur_total, x->dur_total);
+	if (x->dur_max > w->dur_max)
+		w->dur_max = x->dur_max;
+	w->bytes_up += x->bytes_up;
+	w->bytes_down += x->bytes_down;
+	for (int k = 0; k < 2; k++) {
+		w->dir_n[k] += x->dir_n[k];
+		w->dir_dur[k] = add_i64(w->dir_dur[k], x->dir_dur[k]);
+	}
+}
+
+/*
+ * Add 'x' to narrow group 'g' (and 'dir') if every result still fits the
+ * narrow form; 0 (nothing changed) when it does not.
+ */
+static int narrow_merge(struct ngroup *g, struct ndir *dir,
+			const struct wgroup *x)
+{
+	uint64_t rec = (uint64_t)g->records + x->records;
+	uint64_t dn = (uint64_t)g->dur_n + x->dur_n;
+	uint64_t timed = (uint64_t)g->timed + x->timed;
+	if (rec >= WIDE || dn > UINT32_MAX || timed > UINT32_MAX ||
+	    x->bytes_up || x->bytes_down || x->dur_total < 0 ||
+	    x->dur_max < 0 || x->dur_max > UINT32_MAX ||
+	    (uint64_t)g->dur_total + (uint64_t)x->dur_total > UINT32_MAX)
+		return 0;
+	int64_t first = 0, last = 0;
+	if (x->timed) {
+		if (x->first < T48_MIN || x->last > T48_MAX)
+			return 0;
+		first = x->first;
+		last = x->last;
+		if (g->timed) {
+			int64_t f0 = get48(g->first), l0 = get48(g->last);
+			if (f0 < first)
+				first = f0;
+			if (l0 > last)
+				last = l0;
+		}
+	}
+	uint64_t dn2[2], dd2[2];
+	if (dir) {
+		for (int k = 0; k < 2; k++) {
+			dn2[k] = (uint64_t)dir->n[k] + x->dir_n[k];
+			dd2[k] = (uint64_t)dir->dur[k] + (uint64_t)x->dir_dur[k];
+			if (dn2[k] > UINT32_MAX || x->dir_dur[k] < 0 ||
+			    dd2[k] > UINT32_MAX)
+				return 0;
+		}
+	} else if (x->dir_n[0] || x->dir_n[1] || x->dir_dur[0] || x->dir_dur[1]) {
+		return 0;
+	}
+	g->records = (uint32_t)rec;
+	g->dur_n = (uint32_t)dn;
+	g->dur_total += (uint32_t)x->dur_total;
+	if ((uint32_t)x->dur_max > g->dur_max)
+		g->dur_max = (uint32_t)x->dur_max;
+	if (x->timed) {
+		put48(g->first, first);
+		put48(g->last, last);
+	}
+	g->timed = (uint32_t)timed;
+	if (dir) {
+		for (int k = 0; k < 2; k++) {
+			dir->n[k] = (uint32_t)dn2[k];
+			dir->dur[k] = (uint32_t)dd2[k];
+		}
+	}
+	return 1;
+}
+
+/* Add 'x' into group 'local' of 's', widening it when needed. */
+static void group_merge(struct gshard *s, uint32_t local, const struct wgroup *x)
+{
+	struct ngroup *g = grp(s, local);
+	if (g->records != WIDE && narrow_merge(g, gdir(s, local), x))
+		return;
+	wide_merge(promote(s, local), x);
+}
+
+/* Add the record of digest 'd' to group 'local' of 's'. */
+static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
+{
+	struct ngroup *g = grp(s, local);
+	struct ndir *nd = gdir(s, local);
+	int dir = (d->flags & D_DIR1) != 0;
+	if (g->records != WIDE && g->records < WIDE - 1 &&
+	    !(d->flags & (D_UP | D_DOWN))) {
+		/* the common case, in place */
+		uint32_t dv = 0;
+		int ok = 1;
+		if (d->flags & D_DUR) {
+			ok = d->dur >= 0 && d->dur <= UINT32_MAX &&
+			     g->dur_n < UINT32_MAX &&
+			     (uint64_t)g->dur_total + (uint64_t)d->dur <= UINT32_MAX;
+			dv = (uint32_t)d->dur;
+		}
+		if (ok && (d->flags & D_START))
+			ok = d->start >= T48_MIN && d->start <= T48_MAX &&
+			     g->timed < UINT32_MAX;
+		if (ok && nd)
+			ok = nd->n[dir] < UINT32_MAX &&
+			     (uint64_t)nd->dur[dir] + dv <= UINT32_MAX;
+		if (ok) {
+			g->records++;
+			if (d->flags & D_DUR) {
+				g->dur_n++;
+				g->dur_total += dv;
+				if (dv > g->dur_max)
+					g->dur_max = dv;
+			}
+			if (d->flags & D_START) {
+				if (!g->timed || d->start < get48(g->first))
+					put48(g->first, d->start);
+				if (!g->timed || d->start > get48(g->last))
+					put48(g->last, d->start);
+				g->timed++;
+			}
+			if (nd) {
+				nd->n[dir]++;
+				nd->dur[dir] += dv;
+			}
+			return;
+		}
+	}
+	struct wgroup x;
+	memset(&x, 0, sizeof(x));
+	x.records = 1;
+	if (d->flags & D_DUR) {
+		x.dur_n = 1;
+		x.dur_total = d->dur;
+		x.dur_max = d->dur > 0 ? d->dur : 0;
+		if (s->dir)
+			x.dir_dur[dir] = d->dur;
+	}
+	if (s->dir)
+		x.dir_n[dir] = 1;
+	if (d->flags & D_UP)
+		x.bytes_up = d->up;
+	if (d->flags & D_DOWN)
+		x.bytes_down = d->down;
+	if (d->flags & D_START) {
+		x.timed = 1;
+		x.first = x.last = d->start;
+	}
+	wide_merge(promote(s, local), &x);
+}
+
+/* --split: add 'n' records of split value 'sval' to group 'local'. */
+static void split_add(struct gshard *s, uint32_t local, const char *sval,
+		      size_t slen, uint64_t n)
+{
+	uint32_t sid = intern_put(&s->splits, sval, slen, NULL);
+	if (sid == UINT32_MAX)
+		return;
+	uint64_t k = (uint64_t)local << 32 | sid;
+	char tmp[8];
+	int added;
+	memcpy(tmp, &k, 8);
+	uint32_t cid = intern_put(&s->cellkeys, tmp, 8, &added);
+	if (cid == UINT32_MAX)
+		return;
+	if (added) {
+		VEC_GROW(s->cellcount, (size_t)cid + 1, s->cellalloc);
+		s->cellcount[cid] = 0;
+		s->ncell = (size_t)cid + 1;
+	}
+	s->cellcount[cid] += n;
+}
+
+/* ---- items and runs of pairs ---- */
+
+static void num_grow(struct istripe *t)
+{
+	size_t n = t->num ? t->nsize + t->nsize / 2 : 64;
+	uint64_t *num = xcalloc(n, sizeof(*num));
+	for (size_t i = 0; i < t->nsize; i++) {
+		if (!t->num[i])
+			continue;
+		size_t j = slot_of(item_hash_num((t->num[i] >> 24) - 1), n);
+		while (num[j])
+			j = j + 1 == n ? 0 : j + 1;
+		num[j] = t->num[i];
+	}
+	free(t->num);
+	t->num = num;
+	t->nsize = n;
+}
+
+static void wnum_grow(struct istripe *t)
+{
+	size_t n = t->wnum ? t->wsize + t->wsize / 2 : 16;
+	struct widenum *w = xcalloc(n, sizeof(*w));
+	for (size_t i = 0; i < t->wsize; i++) {
+		if (!t->wnum[i].key)
+			continue;
+		size_t j = slot_of(item_hash_num(t->wnum[i].key - 1), n);
+		while (w[j].key)
+			j = j + 1 == n ? 0 : j + 1;
+		w[j] = t->wnum[i];
+	}
+	free(t->wnum);
+	t->wnum = w;
+	t->wsize = n;
+}
+
+/*
+ * The id of numeric item 'value' (hash 'h'), added when new. Most items
+ * (values below 2^40 - 1: phone numbers to 12 digits, cells) pack value
+ * and id into 8 bytes; the others take a 16-byte slot.
+ */
+static uint32_t num_put(struct istripe *t, uint64_t value, uint64_t h)
+{
+	uint64_t k = value + 1;
+	size_t i;
+	if (k < PACK_KEY_END && (t->nitems < PACK_IDS || t->nn)) {
+		/* linear probing to 85% full */
+		if (!t->num || (t->nn + 1) * 20 > t->nsize * 17)
+			num_grow(t);
+		for (i = slot_of(h, t->nsize); t->num[i];
+		     i = i + 1 == t->nsize ? 0 : i + 1)
+			if (t->num[i] >> 24 == k)
+				return (uint32_t)(t->num[i] & (PACK_IDS - 1));
+		if (t->nitems < PACK_IDS) {
+			t->num[i] = k << 24 | t->nitems;
+			t->nn++;
+			return t->nitems++;
+		}
+	}
+	if (!t->wnum || (t->wn + 1) * 20 > t->wsize * 17)
+		wnum_grow(t);
+	for (i = slot_of(h, t->wsize); t->wnum[i].key;
+	     i = i + 1 == t->wsize ? 0 : i + 1)
+		if (t->wnum[i].key == k)
+			return t->wnum[i].id;
+	t->wnum[i].key = k;
+	t->wnum[i].id = t->nitems;
+	t->wn++;
+	return t->nitems++;
+}
+
+/* The id of item 'it' (hash 'h') in stripe 't', added when new; NO_ID when full. */
+static uint32_t item_put(struct istripe *t, const struct item *it, uint64_t h)
+{
+	if (t->nitems >= (UINT32_MAX >> 1))
+		return NO_ID; /* ids must fit 31 bits */
+	if (!it->text)
+		return num_put(t, it->num, h);
+	int added;
+	uint32_t tid = intern_put(&t->text, (const char *)it->s, it->len, &added);
+	if (tid == UINT32_MAX)
+		return NO_ID;
+	if (added) {
+		VEC_GROW(t->text_id, (size_t)tid + 1, t->text_alloc);
+		t->text_id[tid] = t->nitems++;
+	}
+	return t->text_id[tid];
+}
+
+/* Sort 'n' keys of 'a' (LSD radix, bytes that never differ skipped). */
+static void radix_sort(uint64_t *a, size_t n, uint64_t *tmp)
+{
+	size_t count[8][256];
+	memset(count, 0, sizeof(count));
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][(a[i] >> (8 * b)) & 0xff]++;
+	uint64_t *src = a, *dst = tmp;
+	for (int b = 0; b < 8; b++) {
+		if (count[b][(a[0] >> (8 * b)) & 0xff] == n)
+			continue; /* one value at this byte: nothing to do */
+		size_t pos = 0;
+		for (int c = 0; c < 256; c++) {
+			size_t k = count[b][c];
+			count[b][c] = pos;
+			pos += k;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[count[b][(src[i] >> (8 * b)) & 0xff]++] = src[i];
+		uint64_t *t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+static void note_errno(struct volume *v, const char *what, int err)
+{
+	char tmp[128];
+	if (v->spill_problem.len)
+		return;
+	if (strerror_r(err, tmp, sizeof(tmp)) != 0)
+		snprintf(tmp, sizeof(tmp), "error %d", err);
+	buf_addf(&v->spill_problem, "%s: %s", what, tmp);
+}
+
+/* Create the spill file (caller holds spill_mu); 0 or -1. */
+static int spill_open(struct volume *v)
+{
+	const char *dir = v->o.tmpdir && *v->o.tmpdir ? v->o.tmpdir : "/tmp";
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/cdrsift-volume-XXXXXX", dir);
+	int fd = mkstemp(path.data);
+	if (fd < 0) {
+		struct buf what = BUF_INIT;
+		buf_addf(&what, "cannot create a temporary file in '%s'", dir);
+		note_errno(v, buf_cstr(&what), errno);
+		buf_release(&what);
+		buf_release(&path);
+		return -1;
+	}
+	unlink(path.data); /* gone when closed, even after a crash */
+	buf_release(&path);
+	v->spill_fd = fd;
+	return 0;
+}
+
+/* Write 'len' bytes at 'off' of the spill file; 0 or -1 (errno set). */
+static int spill_write(int fd, const uint8_t *p, uint64_t len, uint64_t off)
+{
+	while (len) {
+		size_t step = len > (1u << 30) ? (1u << 30) : (size_t)len;
+		ssize_t w = pwrite(fd, p, step, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		p += w;
+		off += (uint64_t)w;
+		len -= (uint64_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Keep encoded run 'mem' ('bytes', 'n' entries) of stripe 't': in memory
+ * while the budget allows (or the spill file cannot be used), else in the
+ * spill file. Takes spill_mu.
+ */
+static void store_run(struct volume *v, struct istripe *t, uint8_t *mem,
+		      uint64_t bytes, uint64_t n)
+{
+	struct run r = { mem, 0, bytes, n };
+	pthread_mutex_lock(&v->spill_mu);
+	int to_file = v->mem_runs + bytes > v->run_budget &&
+		      !v->spill_disabled;
+	if (to_file && v->spill_fd < 0 && spill_open(v) < 0) {
+		v->spill_disabled = 1;
+		to_file = 0;
+	}
+	if (to_file) {
+		if (spill_write(v->spill_fd, mem, bytes, v->spill_off) == 0) {
+			r.off = v->spill_off;
+			v->spill_off += bytes;
+			r.mem = NULL;
+		} else {
+			note_errno(v, "cannot write the temporary file", errno);
+			v->spill_disabled = 1;
+			to_file = 0;
+		}
+	}
+	if (!to_file)
+		v->mem_runs += bytes;
+	pthread_mutex_unlock(&v->spill_mu);
+	if (!r.mem)
+		free(mem);
+	VEC_GROW(t->runs, t->nruns + 1, t->ralloc);
+	t->runs[t->nruns++] = r;
+}
+
+/* Sort, deduplicate and encode the pair buffer of 't' into a run. */
+static void flush_pairs(struct volume *v, struct istripe *t, uint64_t *scratch)
+{
+	size_t n = t->npairs, m = 0;
+	if (!n)
+		return;
+	uint64_t *a = t->pairs;
+	radix_sort(a, n, scratch);
+	for (size_t i = 0; i < n; i++)
+		if (!m || a[i] != a[m - 1])
+			a[m++] = a[i];
+	uint64_t bytes = 0;
+	uint32_t pg = 0, pf = UINT32_MAX;
+	for (size_t i = 0; i < m; i++) {
+		uint32_t gid = (uint32_t)(a[i] >> 32), f = (uint32_t)a[i];
+		bytes += varint_len(gid - pg);
+		bytes += varint_len(gid != pg ? f : f - pf - 1);
+		pg = gid;
+		pf = f;
+	}
+	uint8_t *mem = xmalloc((size_t)bytes), *p = mem;
+	pg = 0;
+	pf = UINT32_MAX;
+	for (size_t i = 0; i < m; i++) {
+		uint32_t gid = (uint32_t)(a[i] >> 32), f = (uint32_t)a[i];
+		p = put_varint(p, gid - pg);
+		p = put_varint(p, gid != pg ? f : f - pf - 1);
+		pg = gid;
+		pf = f;
+	}
+	t->npairs = 0;
+	store_run(v, t, mem, bytes, m);
+}
+
+/* Add pair 'key' to stripe 't' (lock held); 'scratch' holds pair_cap keys. */
+static void pair_add(struct volume *v, struct istripe *t, uint64_t key,
+		     uint64_t *scratch)
+{
+	if (t->npairs == t->palloc) {
+		if (t->palloc >= v->pair_cap) {
+			flush_pairs(v, t, scratch);
+		} else {
+			size_t n = t->palloc ? t->palloc * 2 : 256;
+			if (n > v->pair_cap)
+				n = v->pair_cap;
+			t->pairs = xreallocarray(t->pairs, n, sizeof(*t->pairs));
+			t->palloc = n;
+		}
+	}
+	t->pairs[t->npairs++] = key;
+}
+
+/* One run being read back. */
+struct cursor {
+	const unsigned char *p, *end; /* bytes at hand */
+	unsigned char *buf;           /* spilled run: the read window */
+	uint64_t off, left;           /* spilled: next file offset, bytes unread */
+	uint64_t n;                   /* entries not decoded yet */
+	uint32_t gid, f;              /* the last entry decoded */
+	uint64_t key;                 /* gid << 32 | f */
+};
+
+/* Decode the next entry into c->key: 1, 0 at the end, -1 on a read error. */
+static int cursor_next(struct cursor *c, int fd)
+{
+	if (!c->n)
+		return 0;
+	if (c->left && c->end - c->p < 20) {
+		size_t keep = (size_t)(c->end - c->p);
+		memmove(c->buf, c->p, keep);
+		size_t want = WINDOW - keep;
+		if (want > c->left)
+			want = (size_t)c->left;
+		size_t got = 0;
+		while (got < want) {
+			ssize_t r = pread(fd, c->buf + keep + got, want - got,
+					  (off_t)(c->off + got));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				if (r == 0)
+					errno = EIO;
+				return -1;
+			}
+			got += (size_t)r;
+		}
+		c->off += got;
+		c->left -= got;
+		c->p = c->buf;
+		c->end = c->buf + keep + got;
+	}
+	uint64_t dg = get_varint(&c->p), fv = get_varint(&c->p);
+	if (c->p > c->end) {
+		errno = EIO;
+		return -1;
+	}
+	if (dg) {
+		c->gid += (uint32_t)dg;
+		c->f = (uint32_t)fv;
+	} else {
+		c->f = c->f + 1 + (uint32_t)fv;
+	}
+	c->key = (uint64_t)c->gid << 32 | c->f;
+	c->n--;
+	return 1;
+}
+
+/* The distinct pairs of a stripe's runs, in order: a heap of cursors. */
+struct runmerge {
+	struct cursor *c;
+	size_t *heap, nheap;
+	size_t ncur;
+	int fd;
+	uint64_t last;
+	int any;
+};
+
+static void heap_down(struct runmerge *m, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < m->nheap && m->c[m->heap[l]].key < m->c[m->heap[s]].key)
+			s = l;
+		if (r < m->nheap && m->c[m->heap[r]].key < m->c[m->heap[s]].key)
+			s = r;
+		if (s == i)
+			return;
+		size_t t = m->heap[i];
+		m->heap[i] = m->heap[s];
+		m->heap[s] = t;
+		i = s;
+	}
+}
+
+/* 0, or -1 on a read error (errno set). */
+static int runmerge_init(struct runmerge *m, const struct istripe *t, int fd)
+{
+	memset(m, 0, sizeof(*m));
+	m->fd = fd;
+	m->ncur = t->nruns;
+	m->c = xcalloc(t->nruns ? t->nruns : 1, sizeof(*m->c));
+	m->heap = xcalloc(t->nruns ? t->nruns : 1, sizeof(*m->heap));
+	for (size_t i = 0; i < t->nruns; i++) {
+		struct cursor *c = &m->c[i];
+		const struct run *r = &t->runs[i];
+		c->n = r->n;
+		c->f = UINT32_MAX;
+		if (r->mem) {
+			c->p = r->mem;
+			c->end = r->mem + r->bytes;
+		} else {
+			c->buf = xmalloc(WINDOW);
+			c->p = c->end = c->buf;
+			c->off = r->off;
+			c->left = r->bytes;
+		}
+		int rc = cursor_next(c, fd);
+		if (rc < 0)
+			return -1;
+		if (rc)
+			m->heap[m->nheap++] = i;
+	}
+	for (size_t i = m->nheap / 2; i-- > 0;)
+		heap_down(m, i);
+	return 0;
+}
+
+/* The next distinct pair: 1, 0 at the end, -1 on a read error. */
+static int runmerge_next(struct runmerge *m, uint64_t *key)
+{
+	while (m->nheap) {
+		struct cursor *c = &m->c[m->heap[0]];
+		uint64_t k = c->key;
+		int rc = cursor_next(c, m->fd);
+		if (rc < 0)
+			return -1;
+		if (!rc)
+			m->heap[0] = m->heap[--m->nheap];
+		heap_down(m, 0);
+		if (m->any && k == m->last)
+			continue;
+		m->any = 1;
+		m->last = k;
+		*key = k;
+		return 1;
+	}
+	return 0;
+}
+
+static void runmerge_release(struct runmerge *m)
+{
+	for (size_t i = 0; i < m->ncur; i++)
+		free(m->c[i].buf);
+	free(m->c);
+	free(m->heap);
+}
+
+static void stripe_release_pairs(struct volume *v, struct istripe *t)
+{
+	for (size_t i = 0; i < t->nruns; i++) {
+		if (t->runs[i].mem)
+			v->mem_runs -= t->runs[i].bytes;
+		free(t->runs[i].mem);
+	}
+	free(t->runs);
+	free(t->pairs);
+	t->runs = NULL;
+	t->pairs = NULL;
+	t->nruns = t->ralloc = t->npairs = t->palloc = 0;
+}
+
+static void stripe_release(struct volume *v, struct istripe *t)
+{
+	stripe_release_pairs(v, t);
+	free(t->num);
+	t->num = NULL;
+	t->nsize = t->nn = 0;
+	free(t->wnum);
+	t->wnum = NULL;
+	t->wsize = t->wn = 0;
+	intern_release(&t->text);
+	free(t->text_id);
+	t->text_id = NULL;
+	t->text_alloc = 0;
+}
+
+/* ---- the state ---- */
 
 struct volume *volume_new(const struct volume_opts *o)
 {
 	struct volume *v = xcalloc(1, sizeof(*v));
 	v->o = *o;
+	v->lone_time = o->nkeys == 1 && volume_key_is_time(o->keys[0]) &&
+		       !o->pairs;
+	v->ncomp = o->pairs ? 2 : o->nkeys;
+	size_t budget = o->budget ? o->budget : VOLUME_BUDGET_DEFAULT;
+	/* half for the stripes' buffers, half for runs kept in memory */
+	v->pair_cap = budget / 2 / NSTRIPE / sizeof(uint64_t);
+	if (v->pair_cap < 16)
+		v->pair_cap = 16;
+	if (v->pair_cap > ((size_t)1 << 20))
+		v->pair_cap = (size_t)1 << 20;
+	v->run_budget = budget / 2;
+	v->spill_fd = -1;
+	pthread_mutex_init(&v->spill_mu, NULL);
+	for (size_t i = 0; i < NSHARD; i++)
+		pthread_mutex_init(&v->shard[i].mu, NULL);
+	for (size_t i = 0; i < NSTRIPE; i++)
+		pthread_mutex_init(&v->stripe[i].mu, NULL);
 	return v;
 }
 
-static struct volume_group *group_for(struct volume *v, const char *key,
-				      size_t len)
+struct volume_feed *volume_feed_new(struct volume *v)
 {
-	int added;
-	uint32_t id = intern_put(&v->keys, key, len, &added);
-	if (id == UINT32_MAX)
-		return NULL;
-	if (added) {
-		VEC_GROW(v->groups, (size_t)id + 1, v->alloc);
-		memset(&v->groups[id], 0, sizeof(v->groups[id]));
-		v->groups[id].key = id;
-		v->ngroups = (size_t)id + 1;
-	}
-	return &v->groups[id];
+	struct volume_feed *f = xcalloc(1, sizeof(*f));
+	f->v = v;
+	return f;
 }
 
-static void add_split(struct volume *v, uint32_t gid, const char *sval,
-		      size_t slen, uint64_t n)
+static uint64_t *feed_scratch(struct volume_feed *f)
 {
-	char tmp[32];
-	uint32_t sid = intern_put(&v->splits, sval, slen, NULL);
-	int added;
-	uint64_t k = (uint64_t)gid << 32 | sid;
-	memcpy(tmp, &k, 8);
-	uint32_t cid = intern_put(&v->cellkeys, tmp, 8, &added);
-	if (added) {
-		VEC_GROW(v->cellcount, (size_t)cid + 1, v->cellalloc);
-		v->cellcount[cid] = 0;
-		v->ncell = (size_t)cid + 1;
-	}
-	v->cellcount[cid] += n;
+	if (!f->scratch)
+		f->scratch = xcalloc(f->v->pair_cap, sizeof(*f->scratch));
+	return f->scratch;
 }
 
-void volume_add(struct volume *v, const struct record *r)
+/* Start loading the slot where numeric item 'e' would be. */
+static void item_prefetch(const struct istripe *t, const struct ientry *e)
 {
-	struct buf *b = &v->scratch;
-	int dir = 0;
-	buf_reset(b);
+	if (!e->it.text && t->num)
+		__builtin_prefetch(&t->num[slot_of(e->hash, t->nsize)]);
+}
+
+/* Put the feed's (gid, item) batch for stripe 'ti' into the state. */
+static void apply_stripe(struct volume_feed *f, unsigned ti)
+{
+	struct volume *v = f->v;
+	struct istripe *t = &v->stripe[ti];
+	struct buf *st = &f->istage[ti];
+	const unsigned char *p = (const unsigned char *)st->data;
+	const unsigned char *end = p + st->len;
+	uint64_t *scratch = feed_scratch(f);
+	size_t n = 0;
+	while (p < end) {
+		VEC_GROW(f->ie, n + 1, f->ie_alloc);
+		struct ientry *e = &f->ie[n++];
+		memcpy(&e->gid, p, 4);
+		e->kind = p[4];
+		memcpy(&e->hash, p + 5, 8);
+		p = get_item(p + 13, &e->it);
+	}
+	pthread_mutex_lock(&t->mu);
+	for (size_t i = 0; i < n && i < AHEAD; i++)
+		item_prefetch(t, &f->ie[i]);
+	for (size_t i = 0; i < n; i++) {
+		const struct ientry *e = &f->ie[i];
+		if (i + AHEAD < n)
+			item_prefetch(t, &f->ie[i + AHEAD]);
+		uint32_t id = item_put(t, &e->it, e->hash);
+		if (id != NO_ID)
+			pair_add(v, t, (uint64_t)e->gid << 32 | (uint64_t)id << 1 |
+				 e->kind, scratch);
+	}
+	pthread_mutex_unlock(&t->mu);
+	buf_reset(st);
+}
+
+/* Batch (group 'gid', item 'it' of 'kind') for the item's stripe. */
+static void stage_item(struct volume_feed *f, uint32_t gid, unsigned kind,
+		       const struct item *it)
+{
+	uint64_t h = item_hash(it);
+	struct buf *b = &f->istage[h >> (64 - STRIPE_BITS)];
+	buf_grow(b, 24 + it->len);
+	unsigned char *p0 = (unsigned char *)b->data + b->len, *p = p0;
+	memcpy(p, &gid, 4);
+	p[4] = (unsigned char)kind;
+	memcpy(p + 5, &h, 8);
+	p = put_item(p + 13, it);
+	b->len += (size_t)(p - p0);
+}
+
+/*
+ * Prefetch for digest 'd' of shard 's': at 'stage' 0 its index slot; at
+ * stage 1 (the slot loaded by then) the group its tag points to.
+ */
+static void shard_prefetch(const struct gshard *s, const struct digest *d,
+			   int stage)
+{
+	if (!s->index)
+		return;
+	size_t i = slot_of(d->hash, s->isize);
+	if (!stage) {
+		__builtin_prefetch(&s->index[i]);
+		return;
+	}
+	uint32_t tag = hash_tag(d->hash);
+	for (; s->index[i]; i = i + 1 == s->isize ? 0 : i + 1)
+		if ((s->index[i] >> ID_BITS) == tag) {
+			__builtin_prefetch(grp(s, (s->index[i] & ID_MASK) - 1));
+			return;
+		}
+}
+
+/* Put the feed's digest batch for shard 'si' into the state. */
+static void apply_shard(struct volume_feed *f, unsigned si)
+{
+	struct volume *v = f->v;
+	struct gshard *s = &v->shard[si];
+	struct buf *st = &f->stage[si];
+	const unsigned char *p = (const unsigned char *)st->data;
+	const unsigned char *end = p + st->len;
+	size_t n = 0;
+	while (p < end) {
+		VEC_GROW(f->dg, n + 1, f->dg_alloc);
+		p = digest_read(p, &f->dg[n++]);
+	}
+	/*
+	 * A software pipeline: the index slot of digest i + 2 AHEAD and the
+	 * group of i + AHEAD load while digest i is added.
+	 */
+	pthread_mutex_lock(&s->mu);
+	for (size_t i = 0; i < n + 2 * AHEAD; i++) {
+		if (i < n)
+			shard_prefetch(s, &f->dg[i], 0);
+		if (i >= AHEAD && i - AHEAD < n)
+			shard_prefetch(s, &f->dg[i - AHEAD], 1);
+		if (i < 2 * AHEAD || i - 2 * AHEAD >= n)
+			continue;
+		const struct digest *d = &f->dg[i - 2 * AHEAD];
+		uint32_t local = shard_put(v, s, d);
+		if (local == NO_ID)
+			continue;
+		group_add(s, local, d);
+		if (d->flags & D_SPLIT)
+			split_add(s, local, (const char *)d->split, d->split_len, 1);
+		uint32_t gid = local << SHARD_BITS | si;
+		if (d->flags & D_PEER)
+			stage_item(f, gid, 0, &d->peer);
+		if (d->flags & D_CELL)
+			stage_item(f, gid, 1, &d->cell);
+	}
+	pthread_mutex_unlock(&s->mu);
+	buf_reset(st);
+	for (unsigned i = 0; i < NSTRIPE; i++)
+		if (f->istage[i].len >= STAGE_BYTES)
+			apply_stripe(f, i);
+}
+
+/* Append the canonical form of component text 's' to key buffer 'k'. */
+static void comp_add(struct buf *k, const char *s, size_t len)
+{
+	unsigned char tmp[16], *p = tmp;
+	uint64_t n = digits_value(s, len);
+	if (!len) {
+		*p++ = KT_EMPTY;
+	} else if (n != NOT_NUM) {
+		*p++ = KT_NUM;
+		p = put_varint(p, n);
+	} else {
+		*p++ = KT_TEXT;
+		p = put_varint(p, len);
+	}
+	buf_add(k, tmp, (size_t)(p - tmp));
+	if (n == NOT_NUM && len)
+		buf_add(k, s, len);
+}
+
+/*
+ * The canonical key of 'r': returns 1 with '*inl' set when it is inline,
+ * else 0 with the encoded components in f->key.
+ */
+static int encode_key(struct volume_feed *f, const struct record *r,
+		      uint64_t *inl)
+{
+	const struct volume *v = f->v;
+	struct buf *k = &f->key;
+	buf_reset(k);
 	if (v->o.pairs) {
 		struct strv a = record_has(r, F_CALLER) ? r->v[F_CALLER].s :
 			(struct strv){ "", 0 };
@@ -263,157 +1576,539 @@ void volume_add(struct volume *v, const struct record *r)
 			struct strv t = a;
 			a = c;
 			c = t;
-			dir = 1;
 		}
-		buf_add(b, a.s, a.len);
-		buf_addch(b, SEP);
-		buf_add(b, c.s, c.len);
-	} else {
-		for (size_t i = 0; i < v->o.nkeys; i++) {
-			if (i)
-				buf_addch(b, SEP);
-			key_text(v, v->o.keys[i], r, b);
-		}
+		comp_add(k, a.s, a.len);
+		comp_add(k, c.s, c.len);
+		return 0;
 	}
-	/* the group, the peer and the cell are random lookups: overlap them */
-	intern_prefetch(&v->keys, b->data ? b->data : "", b->len);
-	if (record_has(r, F_PEER))
-		intern_prefetch(&v->items, r->v[F_PEER].s.s, r->v[F_PEER].s.len);
-	if (record_has(r, F_CELL))
-		intern_prefetch(&v->items, r->v[F_CELL].s.s, r->v[F_CELL].s.len);
-	struct volume_group *g = group_for(v, b->data ? b->data : "", b->len);
-	if (!g)
-		return;
-	g->records++;
-	/*
-	 * The ids of the peer (the other party of a CDR, the destination of
-	 * an IP log) and the cell, then a prefetch of their (group, item)
-	 * slots: the aggregates below are updated while those lines load.
-	 */
-	uint32_t pid = UINT32_MAX, cid = UINT32_MAX;
+	if (v->o.nkeys == 0) {
+		*inl = (uint64_t)KT_EMPTY << 61;
+		return 1;
+	}
+	for (size_t i = 0; i < v->o.nkeys; i++) {
+		int key = v->o.keys[i];
+		uint64_t val = 0;
+		int tag = KT_EMPTY;
+		const char *s = NULL;
+		size_t len = 0;
+		if (key_from_start(key)) {
+			if (record_has(r, F_START)) {
+				tag = KT_TIME;
+				val = zigzag(time_value(v, key, r));
+			}
+		} else if (record_has(r, (enum field_id)key)) {
+			if (field_table[key].type == FT_STR ||
+			    field_table[key].type == FT_PHONE) {
+				s = r->v[key].s.s;
+				len = r->v[key].s.len;
+			} else {
+				buf_reset(&f->tmp);
+				record_format(r, key, v->o.tz, &f->tmp);
+				s = f->tmp.data;
+				len = f->tmp.len;
+			}
+			if (len) {
+				val = digits_value(s, len);
+				tag = val == NOT_NUM ? KT_TEXT : KT_NUM;
+			}
+		}
+		if (v->o.nkeys == 1 && tag != KT_TEXT) {
+			*inl = (uint64_t)tag << 61 | val;
+			return 1;
+		}
+		unsigned char tmp[16], *p = tmp;
+		*p++ = (unsigned char)tag;
+		if (tag == KT_NUM || tag == KT_TIME)
+			p = put_varint(p, val);
+		else if (tag == KT_TEXT)
+			p = put_varint(p, len);
+		buf_add(k, tmp, (size_t)(p - tmp));
+		if (tag == KT_TEXT)
+			buf_add(k, s, len);
+	}
+	return 0;
+}
+
+void volume_feed_add(struct volume_feed *f, const struct record *r)
+{
+	struct volume *v = f->v;
+	uint64_t inl = 0;
+	int is_inline = encode_key(f, r, &inl);
+	uint64_t h = is_inline ? key_hash_inline(inl) :
+		     hash_bytes(f->key.data, f->key.len);
+	unsigned flags = 0;
+	struct item peer = { 0, 0, NULL, 0 }, cell = { 0, 0, NULL, 0 };
 	char ipbuf[64];
 	if (record_has(r, F_PEER)) {
-		pid = intern_put(&v->items, r->v[F_PEER].s.s, r->v[F_PEER].s.len,
-				 NULL);
+		peer = item_of(r->v[F_PEER].s.s, r->v[F_PEER].s.len);
+		flags |= D_PEER;
 	} else if (r->kind == KIND_IP && record_has(r, F_DST_IP)) {
 		size_t pl = ip_format(&r->v[F_DST_IP].ip, ipbuf, sizeof(ipbuf));
-		pid = intern_put(&v->items, ipbuf, pl, NULL);
+		peer = item_of(ipbuf, pl);
+		flags |= D_PEER;
 	}
-	if (record_has(r, F_CELL))
-		cid = intern_put(&v->items, r->v[F_CELL].s.s, r->v[F_CELL].s.len,
-				 NULL);
-	if (pid != UINT32_MAX)
-		pairset_prefetch(&v->peers, (uint64_t)g->key << 32 | pid);
-	if (cid != UINT32_MAX)
-		pairset_prefetch(&v->cells, (uint64_t)g->key << 32 | cid);
-	if (v->o.nkeys == 1 && volume_key_is_time(v->o.keys[0]) &&
-	    record_has(r, F_START))
-		g->tkey = time_value(v, v->o.keys[0], r);
+	if (record_has(r, F_CELL)) {
+		cell = item_of(r->v[F_CELL].s.s, r->v[F_CELL].s.len);
+		flags |= D_CELL;
+	}
 	if (record_has(r, F_DURATION) &&
-	    !(record_has(r, F_TYPE) && r->v[F_TYPE].i == TYPE_SMS)) {
-		int64_t d = r->v[F_DURATION].i;
-		g->dur_n++;
-		g->dur_total += d;
-		if (d > g->dur_max)
-			g->dur_max = d;
-		if (v->o.pairs)
-			g->dir_dur[dir] += d;
-	}
-	if (v->o.pairs)
-		g->dir_n[dir]++;
+	    !(record_has(r, F_TYPE) && r->v[F_TYPE].i == TYPE_SMS))
+		flags |= D_DUR;
+	if (record_has(r, F_START))
+		flags |= D_START;
 	if (record_has(r, F_BYTES_UP))
-		g->bytes_up += (uint64_t)r->v[F_BYTES_UP].i;
+		flags |= D_UP;
 	if (record_has(r, F_BYTES_DOWN))
-		g->bytes_down += (uint64_t)r->v[F_BYTES_DOWN].i;
-	if (record_has(r, F_START)) {
-		int64_t t = r->v[F_START].i;
-		if (!g->timed || t < g->first)
-			g->first = t;
-		if (!g->timed || t > g->last)
-			g->last = t;
-		g->timed++;
+		flags |= D_DOWN;
+	if (v->o.pairs) {
+		struct strv a = record_has(r, F_CALLER) ? r->v[F_CALLER].s :
+			(struct strv){ "", 0 };
+		struct strv c = record_has(r, F_CALLEE) ? r->v[F_CALLEE].s :
+			(struct strv){ "", 0 };
+		size_t m = a.len < c.len ? a.len : c.len;
+		int cmp = memcmp(a.s, c.s, m);
+		if (cmp > 0 || (cmp == 0 && a.len > c.len))
+			flags |= D_DIR1;
 	}
-	if (pid != UINT32_MAX &&
-	    pairset_add(&v->peers, (uint64_t)g->key << 32 | pid))
-		g->peers++;
-	if (cid != UINT32_MAX &&
-	    pairset_add(&v->cells, (uint64_t)g->key << 32 | cid))
-		g->cells++;
+	const char *sval = NULL;
+	size_t slen = 0;
 	if (v->o.split >= 0) {
-		struct buf sv = BUF_INIT;
-		key_text(v, v->o.split, r, &sv);
-		add_split(v, g->key, buf_cstr(&sv), sv.len, 1);
-		buf_release(&sv);
+		flags |= D_SPLIT;
+		buf_reset(&f->tmp);
+		if (key_from_start(v->o.split)) {
+			char t[64];
+			if (record_has(r, F_START))
+				buf_add(&f->tmp, t, time_text(v->o.split,
+					time_value(v, v->o.split, r), t));
+		} else {
+			record_format(r, v->o.split, v->o.tz, &f->tmp);
+		}
+		sval = f->tmp.data ? f->tmp.data : "";
+		slen = f->tmp.len;
+	}
+	unsigned si = (unsigned)(h >> (64 - SHARD_BITS));
+	struct buf *b = &f->stage[si];
+	size_t need = 64 + f->key.len + 2 * 20 + peer.len + cell.len + slen;
+	buf_grow(b, need);
+	unsigned char *p0 = (unsigned char *)b->data + b->len, *p = p0;
+	*p++ = (unsigned char)flags;
+	memcpy(p, &h, 8);
+	p += 8;
+	if (is_inline) {
+		*p++ = 0;
+		memcpy(p, &inl, 8);
+		p += 8;
+	} else {
+		p = put_varint(p, f->key.len);
+		memcpy(p, f->key.data, f->key.len);
+		p += f->key.len;
+	}
+	if (flags & D_DUR) {
+		memcpy(p, &r->v[F_DURATION].i, 8);
+		p += 8;
+	}
+	if (flags & D_START) {
+		memcpy(p, &r->v[F_START].i, 8);
+		p += 8;
+	}
+	if (flags & D_UP) {
+		memcpy(p, &r->v[F_BYTES_UP].i, 8);
+		p += 8;
+	}
+	if (flags & D_DOWN) {
+		memcpy(p, &r->v[F_BYTES_DOWN].i, 8);
+		p += 8;
+	}
+	if (flags & D_PEER)
+		p = put_item(p, &peer);
+	if (flags & D_CELL)
+		p = put_item(p, &cell);
+	if (flags & D_SPLIT) {
+		p = put_varint(p, slen);
+		memcpy(p, sval, slen);
+		p += slen;
+	}
+	b->len += (size_t)(p - p0);
+	if (b->len >= STAGE_BYTES)
+		apply_shard(f, si);
+}
+
+/* Put everything the feed holds into the state. */
+static void feed_flush(struct volume_feed *f)
+{
+	for (unsigned i = 0; i < NSHARD; i++)
+		if (f->stage[i].len)
+			apply_shard(f, i);
+	for (unsigned i = 0; i < NSTRIPE; i++)
+		if (f->istage[i].len)
+			apply_stripe(f, i);
+}
+
+void volume_feed_free(struct volume_feed *f)
+{
+	if (!f)
+		return;
+	feed_flush(f);
+	for (unsigned i = 0; i < NSHARD; i++)
+		buf_release(&f->stage[i]);
+	for (unsigned i = 0; i < NSTRIPE; i++)
+		buf_release(&f->istage[i]);
+	buf_release(&f->key);
+	buf_release(&f->tmp);
+	free(f->scratch);
+	free(f->dg);
+	free(f->ie);
+	free(f);
+}
+
+void volume_add(struct volume *v, const struct record *r)
+{
+	if (!v->own)
+		v->own = volume_feed_new(v);
+	volume_feed_add(v->own, r);
+}
+
+/* ---- merge ---- */
+
+/* The canonical key of group 'g' of 's', as a digest for shard_put. */
+static void digest_of_group(const struct gshard *s, const struct ngroup *g,
+			    struct digest *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (g->key & KEY_ARENA) {
+		const unsigned char *p = s->arena + (g->key & ~KEY_ARENA);
+		d->klen = get_varint(&p);
+		d->kbytes = p;
+		d->hash = hash_bytes(p, d->klen);
+	} else {
+		d->inl = g->key;
+		d->hash = key_hash_inline(g->key);
 	}
 }
 
-/*
- * Merge: groups are matched by key text, distinct items by their text, so
- * states built from any split of the input give the same result.
- */
-void volume_merge(struct volume *into, const struct volume *from)
+/* Item id -> canonical item of stripe 't': value, or 1 << 63 | text id. */
+static uint64_t *stripe_items(const struct istripe *t)
 {
-	uint32_t *gmap = xcalloc(from->ngroups ? from->ngroups : 1, sizeof(*gmap));
-	for (size_t i = 0; i < from->ngroups; i++) {
-		size_t len;
-		const char *k = intern_str(&from->keys, (uint32_t)i, &len);
-		const struct volume_group *src = &from->groups[i];
-		struct volume_group *g = group_for(into, k, len);
-		gmap[i] = g->key;
-		if (src->timed) {
-			if (!g->timed || src->first < g->first)
-				g->first = src->first;
-			if (!g->timed || src->last > g->last)
-				g->last = src->last;
-		}
-		if (src->records)
-			g->tkey = src->tkey;
-		g->timed += src->timed;
-		g->records += src->records;
-		g->dur_n += src->dur_n;
-		g->dur_total += src->dur_total;
-		if (src->dur_max > g->dur_max)
-			g->dur_max = src->dur_max;
-		g->bytes_up += src->bytes_up;
-		g->bytes_down += src->bytes_down;
-		for (int d = 0; d < 2; d++) {
-			g->dir_n[d] += src->dir_n[d];
-			g->dir_dur[d] += src->dir_dur[d];
-		}
+	uint64_t *rev = xcalloc(t->nitems ? t->nitems : 1, sizeof(*rev));
+	for (size_t i = 0; i < t->nsize; i++)
+		if (t->num[i])
+			rev[t->num[i] & (PACK_IDS - 1)] = (t->num[i] >> 24) - 1;
+	for (size_t i = 0; i < t->wsize; i++)
+		if (t->wnum[i].key)
+			rev[t->wnum[i].id] = t->wnum[i].key - 1;
+	for (size_t i = 0; i < intern_count(&t->text); i++)
+		rev[t->text_id[i]] = (uint64_t)1 << 63 | i;
+	return rev;
+}
+
+int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
+{
+	uint32_t *map[NSHARD];
+	int rc = 0;
+	if (into->own) {
+		volume_feed_free(into->own);
+		into->own = NULL;
 	}
-	const struct pairset *sets[2] = { &from->peers, &from->cells };
-	for (int s = 0; s < 2; s++) {
-		for (size_t i = 0; sets[s]->slot && i <= sets[s]->mask; i++) {
-			uint64_t k = sets[s]->slot[i];
-			if (!k)
+	if (from->own) {
+		volume_feed_free(from->own);
+		from->own = NULL;
+	}
+	for (unsigned si = 0; si < NSHARD; si++) {
+		struct gshard *s = &from->shard[si], *S = &into->shard[si];
+		map[si] = xcalloc(s->n ? s->n : 1, sizeof(*map[si]));
+		for (size_t i = 0; i < s->n; i++) {
+			struct digest d;
+			struct wgroup w;
+			digest_of_group(s, grp(s, (uint32_t)i), &d);
+			uint32_t local = shard_put(into, S, &d);
+			map[si][i] = local;
+			if (local == NO_ID)
 				continue;
-			k--;
+			group_get(s, (uint32_t)i, &w);
+			group_merge(S, local, &w);
+		}
+		for (size_t c = 0; c < s->ncell; c++) {
+			uint64_t k;
 			size_t len;
-			const char *item = intern_str(&from->items,
-						      (uint32_t)(k & 0xffffffff), &len);
-			uint32_t id = intern_put(&into->items, item, len, NULL);
-			uint32_t gid = gmap[k >> 32];
-			if (pairset_add(s ? &into->cells : &into->peers,
-					(uint64_t)gid << 32 | id)) {
-				if (s)
-					into->groups[gid].cells++;
-				else
-					into->groups[gid].peers++;
-			}
+			memcpy(&k, intern_str(&s->cellkeys, (uint32_t)c, NULL), 8);
+			const char *sv = intern_str(&s->splits, (uint32_t)k, &len);
+			uint32_t local = map[si][k >> 32];
+			if (local != NO_ID)
+				split_add(S, local, sv, len, s->cellcount[c]);
 		}
 	}
-	for (size_t c = 0; c < from->ncell; c++) {
-		uint64_t k;
-		memcpy(&k, intern_str(&from->cellkeys, (uint32_t)c, NULL), 8);
-		size_t len;
-		const char *sv = intern_str(&from->splits, (uint32_t)(k & 0xffffffff),
-					    &len);
-		add_split(into, gmap[k >> 32], sv, len, from->cellcount[c]);
+	uint64_t *scratch = xcalloc(into->pair_cap, sizeof(*scratch));
+	uint64_t *fscratch = xcalloc(from->pair_cap, sizeof(*fscratch));
+	for (unsigned ti = 0; ti < NSTRIPE && !rc; ti++) {
+		struct istripe *t = &from->stripe[ti], *T = &into->stripe[ti];
+		flush_pairs(from, t, fscratch);
+		uint64_t *rev = stripe_items(t);
+		struct runmerge m;
+		uint64_t key;
+		int r = runmerge_init(&m, t, from->spill_fd);
+		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+			uint32_t gid = (uint32_t)(key >> 32), f = (uint32_t)key;
+			uint32_t local = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
+			if (local == NO_ID)
+				continue;
+			uint64_t ref = rev[f >> 1];
+			struct item it;
+			if (ref >> 63) {
+				size_t len;
+				const char *s = intern_str(&t->text,
+							   (uint32_t)ref, &len);
+				it = (struct item){ 1, 0, (const unsigned char *)s, len };
+			} else {
+				it = (struct item){ 0, ref, NULL, 0 };
+			}
+			uint32_t id = item_put(T, &it, item_hash(&it));
+			if (id != NO_ID)
+				pair_add(into, T, (uint64_t)(local << SHARD_BITS |
+					 (gid & (NSHARD - 1))) << 32 |
+					 (uint64_t)id << 1 | (f & 1), scratch);
+		}
+		if (r < 0) {
+			char tmp[128];
+			if (strerror_r(errno, tmp, sizeof(tmp)) != 0)
+				snprintf(tmp, sizeof(tmp), "error %d", errno);
+			rc = diag_error(dg, "cannot read the temporary file: %s", tmp);
+		}
+		runmerge_release(&m);
+		free(rev);
+		stripe_release(from, t);
 	}
-	free(gmap);
+	free(scratch);
+	free(fscratch);
+	for (unsigned si = 0; si < NSHARD; si++)
+		free(map[si]);
+	return rc;
+}
+
+/* ---- finish: count the distinct pairs ---- */
+
+struct finish_job {
+	struct volume *v;
+	pthread_mutex_t mu;
+	unsigned next;            /* next stripe to take */
+	int err;                  /* errno of a read failure, or 0 */
+};
+
+static void *finish_main(void *arg)
+{
+	struct finish_job *j = arg;
+	struct volume *v = j->v;
+	for (;;) {
+		pthread_mutex_lock(&j->mu);
+		unsigned ti = j->next++;
+		int stop = j->err != 0;
+		pthread_mutex_unlock(&j->mu);
+		if (ti >= NSTRIPE || stop)
+			return NULL;
+		struct istripe *t = &v->stripe[ti];
+		struct runmerge m;
+		uint64_t key;
+		int r = runmerge_init(&m, t, v->spill_fd);
+		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+			uint32_t gid = (uint32_t)(key >> 32);
+			struct gshard *s = &v->shard[gid & (NSHARD - 1)];
+			size_t at = (size_t)(gid >> SHARD_BITS) * 2 + (key & 1);
+			__atomic_fetch_add(&s->cnt[at], 1, __ATOMIC_RELAXED);
+		}
+		if (r < 0) {
+			int e = errno ? errno : EIO;
+			pthread_mutex_lock(&j->mu);
+			j->err = e;
+			pthread_mutex_unlock(&j->mu);
+		}
+		runmerge_release(&m);
+	}
+}
+
+/* Collect the shards' split values and counts into the state's. */
+static void finish_splits(struct volume *v)
+{
+	for (unsigned si = 0; si < NSHARD; si++) {
+		struct gshard *s = &v->shard[si];
+		for (size_t c = 0; c < s->ncell; c++) {
+			uint64_t k;
+			size_t len;
+			memcpy(&k, intern_str(&s->cellkeys, (uint32_t)c, NULL), 8);
+			const char *sv = intern_str(&s->splits, (uint32_t)k, &len);
+			uint32_t sid = intern_put(&v->splits, sv, len, NULL);
+			uint64_t gk = (uint64_t)((uint32_t)(k >> 32) << SHARD_BITS |
+						 si) << 32 | sid;
+			char tmp[8];
+			int added;
+			memcpy(tmp, &gk, 8);
+			uint32_t cid = intern_put(&v->cellkeys, tmp, 8, &added);
+			if (added) {
+				VEC_GROW(v->cellcount, (size_t)cid + 1, v->cellalloc);
+				v->cellcount[cid] = 0;
+				v->ncell = (size_t)cid + 1;
+			}
+			v->cellcount[cid] += s->cellcount[c];
+		}
+		intern_release(&s->splits);
+		intern_release(&s->cellkeys);
+		free(s->cellcount);
+		s->cellcount = NULL;
+		s->ncell = s->cellalloc = 0;
+	}
+}
+
+int volume_finish(struct volume *v, unsigned threads, struct diag *d)
+{
+	if (v->finished)
+		BUG("volume_finish called twice");
+	if (v->own) {
+		volume_feed_free(v->own);
+		v->own = NULL;
+	}
+	uint64_t *scratch = xcalloc(v->pair_cap, sizeof(*scratch));
+	for (unsigned ti = 0; ti < NSTRIPE; ti++) {
+		flush_pairs(v, &v->stripe[ti], scratch);
+		free(v->stripe[ti].pairs);
+		v->stripe[ti].pairs = NULL;
+		v->stripe[ti].palloc = 0;
+		/* the dictionaries are not needed to count */
+		free(v->stripe[ti].num);
+		v->stripe[ti].num = NULL;
+		v->stripe[ti].nsize = v->stripe[ti].nn = 0;
+		free(v->stripe[ti].wnum);
+		v->stripe[ti].wnum = NULL;
+		v->stripe[ti].wsize = v->stripe[ti].wn = 0;
+		intern_release(&v->stripe[ti].text);
+		free(v->stripe[ti].text_id);
+		v->stripe[ti].text_id = NULL;
+	}
+	free(scratch);
+	v->ngroups = 0;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		struct gshard *s = &v->shard[si];
+		free(s->index); /* no lookups from now on */
+		s->index = NULL;
+		s->isize = 0;
+		s->cnt = xcalloc(s->n ? s->n * 2 : 1, sizeof(*s->cnt));
+		v->ngroups += s->n;
+	}
+	struct finish_job j;
+	memset(&j, 0, sizeof(j));
+	j.v = v;
+	pthread_mutex_init(&j.mu, NULL);
+	if (threads > NSTRIPE)
+		threads = NSTRIPE;
+	pthread_t tid[NSTRIPE];
+	unsigned started = 0;
+	for (unsigned i = 1; i < threads; i++) {
+		if (pthread_create(&tid[started], NULL, finish_main, &j) != 0)
+			break;
+		started++;
+	}
+	finish_main(&j);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	pthread_mutex_destroy(&j.mu);
+	for (unsigned ti = 0; ti < NSTRIPE; ti++)
+		stripe_release(v, &v->stripe[ti]);
+	if (v->spill_fd >= 0) {
+		close(v->spill_fd);
+		v->spill_fd = -1;
+	}
+	finish_splits(v);
+	v->finished = 1;
+	if (j.err) {
+		char tmp[128];
+		if (strerror_r(j.err, tmp, sizeof(tmp)) != 0)
+			snprintf(tmp, sizeof(tmp), "error %d", j.err);
+		return diag_error(d, "cannot read the temporary file: %s", tmp);
+	}
+	return 0;
 }
 
 /* ---- report ---- */
+
+/* A key component as stored. */
+struct comp {
+	int tag;                  /* KT_* */
+	uint64_t val;             /* KT_NUM, KT_TIME (zigzag) */
+	const char *s;            /* KT_TEXT */
+	size_t len;
+};
+
+/* A key as stored: inline, or 'len' encoded bytes at 'p'. */
+struct keyref {
+	int is_inline;
+	uint64_t inl;
+	const unsigned char *p;
+	size_t len;
+};
+
+static void key_of(const struct volume *v, uint64_t h, struct keyref *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (h & FILL) {
+		k->is_inline = 1;
+		k->inl = (uint64_t)KT_TIME << 61 |
+			 zigzag(v->filler[h & 0xffffffffu]);
+		return;
+	}
+	const struct gshard *s = &v->shard[h & (NSHARD - 1)];
+	uint64_t key = grp(s, (uint32_t)(h & 0xffffffffu) >> SHARD_BITS)->key;
+	if (key & KEY_ARENA) {
+		k->p = s->arena + (key & ~KEY_ARENA);
+		k->len = get_varint(&k->p);
+	} else {
+		k->is_inline = 1;
+		k->inl = key;
+	}
+}
+
+/* The next component of 'k' (advances an encoded key). */
+static void comp_next(struct keyref *k, struct comp *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (k->is_inline) {
+		c->tag = (int)((k->inl >> 61) & 3);
+		c->val = k->inl & (((uint64_t)1 << 61) - 1);
+		return;
+	}
+	if (!k->len) {
+		c->tag = KT_EMPTY;
+		return;
+	}
+	const unsigned char *p = k->p, *start = p;
+	c->tag = *p++;
+	if (c->tag == KT_NUM || c->tag == KT_TIME) {
+		c->val = get_varint(&p);
+	} else if (c->tag == KT_TEXT) {
+		c->len = get_varint(&p);
+		c->s = (const char *)p;
+		p += c->len;
+	}
+	k->len -= (size_t)(p - start);
+	k->p = p;
+}
+
+/* The text of component 'c' of key position 'i': in 'tmp' (64 bytes) or stored. */
+static const char *comp_text(const struct volume *v, size_t i,
+			     const struct comp *c, char *tmp, size_t *len)
+{
+	int n;
+	switch (c->tag) {
+	case KT_NUM:
+		n = snprintf(tmp, 64, "%llu", (unsigned long long)c->val);
+		*len = n > 0 ? (size_t)n : 0;
+		return tmp;
+	case KT_TIME:
+		*len = time_text(v->o.keys[i], unzigzag(c->val), tmp);
+		return tmp;
+	case KT_TEXT:
+		*len = c->len;
+		return c->s;
+	}
+	*len = 0;
+	return "";
+}
 
 /* Compare key texts component by component, numbers as numbers. */
 static int cmp_component(const char *a, size_t al, const char *b, size_t bl)
@@ -434,209 +2129,405 @@ static int cmp_component(const char *a, size_t al, const char *b, size_t bl)
 	return c ? c : (al < bl ? -1 : al > bl);
 }
 
-/* One entry to sort: qsort has no context pointer, so each carries it. */
-struct sort_item {
-	const struct volume *v;
-	struct volume_group *g;
-	uint64_t primary; /* sort value, larger first; 0 for key order */
-};
-
-static const char *group_text(const struct volume *v,
-			      const struct volume_group *g, size_t *len)
+static int cmp_comp(const struct volume *v, size_t i, const struct comp *a,
+		    const struct comp *b)
 {
-	if (g->key & 0x80000000u)
-		return intern_str(&v->fillkeys, g->key & 0x7fffffffu, len);
-	return intern_str(&v->keys, g->key, len);
+	char ta[64], tb[64];
+	size_t al, bl;
+	if (a->tag == KT_NUM && b->tag == KT_NUM) {
+		/* what cmp_component gives for their texts, without them */
+		if (a->val == b->val)
+			return 0;
+		double x = (double)a->val, y = (double)b->val;
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	const char *x = comp_text(v, i, a, ta, &al);
+	const char *y = comp_text(v, i, b, tb, &bl);
+	return cmp_component(x, al, y, bl);
 }
 
-static int cmp_key(const struct volume *v, const struct volume_group *a,
-		   const struct volume_group *b)
+static int key_empty(const struct keyref *k)
 {
-	size_t al, bl;
-	const char *x = group_text(v, a, &al), *y = group_text(v, b, &bl);
-	if (v->o.nkeys == 1 && volume_key_is_time(v->o.keys[0]) && al && bl &&
-	    a->tkey != b->tkey)
-		return a->tkey < b->tkey ? -1 : 1;
-	const char *xe = x + al, *ye = y + bl;
-	for (;;) {
-		const char *xs = memchr(x, SEP, (size_t)(xe - x));
-		const char *ys = memchr(y, SEP, (size_t)(ye - y));
-		size_t xl = xs ? (size_t)(xs - x) : (size_t)(xe - x);
-		size_t yl = ys ? (size_t)(ys - y) : (size_t)(ye - y);
-		int c = cmp_component(x, xl, y, yl);
+	return k->is_inline && ((k->inl >> 61) & 3) == KT_EMPTY;
+}
+
+static int64_t key_tkey(const struct keyref *k)
+{
+	if (k->is_inline && ((k->inl >> 61) & 3) == KT_TIME)
+		return unzigzag(k->inl & (((uint64_t)1 << 61) - 1));
+	return 0;
+}
+
+/* Key order (volume.h): time order for a lone time key, else by component. */
+static int cmp_key(const struct volume *v, uint64_t ha, uint64_t hb)
+{
+	struct keyref a, b;
+	key_of(v, ha, &a);
+	key_of(v, hb, &b);
+	if (v->lone_time && !key_empty(&a) && !key_empty(&b) &&
+	    key_tkey(&a) != key_tkey(&b))
+		return key_tkey(&a) < key_tkey(&b) ? -1 : 1;
+	size_t n = v->ncomp ? v->ncomp : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct comp ca, cb;
+		comp_next(&a, &ca);
+		comp_next(&b, &cb);
+		int c = cmp_comp(v, i, &ca, &cb);
 		if (c)
 			return c;
-		if (!xs || !ys)
-			return xs ? 1 : ys ? -1 : 0;
-		x = xs + 1;
-		y = ys + 1;
+	}
+	return 0;
+}
+
+/* Canonical order of the stored keys: hash, then bytes (total, fixed). */
+static int cmp_canon(const struct volume *v, const struct rowent *x,
+		     const struct rowent *y)
+{
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	struct keyref a, b;
+	key_of(v, x->h, &a);
+	key_of(v, y->h, &b);
+	if (a.is_inline != b.is_inline)
+		return a.is_inline ? -1 : 1;
+	if (a.is_inline)
+		return a.inl < b.inl ? -1 : a.inl > b.inl;
+	size_t m = a.len < b.len ? a.len : b.len;
+	int c = memcmp(a.p, b.p, m);
+	return c ? c : (a.len < b.len ? -1 : a.len > b.len);
+}
+
+/* Report order: larger sort value first, then key order. */
+static int cmp_rows(const struct volume *v, const struct rowent *x,
+		    const struct rowent *y)
+{
+	if (x->a != y->a)
+		return x->a > y->a ? -1 : 1;
+	return cmp_key(v, x->h, y->h);
+}
+
+typedef int (*row_cmp)(const struct volume *v, const struct rowent *x,
+		       const struct rowent *y);
+
+/* Stable merge sort of 'n' rows ('tmp' holds n). */
+static void sort_rows(const struct volume *v, struct rowent *a, size_t n,
+		      struct rowent *tmp, row_cmp cmp)
+{
+	if (n < 2)
+		return;
+	if (n <= 12) {
+		for (size_t i = 1; i < n; i++) {
+			struct rowent x = a[i];
+			size_t j = i;
+			for (; j > 0 && cmp(v, &a[j - 1], &x) > 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_rows(v, a, h, tmp, cmp);
+	sort_rows(v, a + h, n - h, tmp, cmp);
+	if (cmp(v, &a[h - 1], &a[h]) <= 0)
+		return; /* already in order */
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		tmp[k++] = cmp(v, &a[j], &a[i]) < 0 ? a[j++] : a[i++];
+	while (i < h)
+		tmp[k++] = a[i++];
+	memcpy(a, tmp, k * sizeof(*a)); /* the rest of a[j..n) is in place */
+}
+
+/* The group of handle 'h' in full ('w'), with its distinct counts. */
+static void row_group(const struct volume *v, uint64_t h, struct wgroup *w,
+		      uint64_t *peers, uint64_t *cells)
+{
+	*peers = *cells = 0;
+	if (h & FILL) {
+		memset(w, 0, sizeof(*w));
+		return;
+	}
+	const struct gshard *s = &v->shard[h & (NSHARD - 1)];
+	uint32_t local = (uint32_t)(h & 0xffffffffu) >> SHARD_BITS;
+	group_get(s, local, w);
+	if (s->cnt) {
+		*peers = s->cnt[2 * (size_t)local];
+		*cells = s->cnt[2 * (size_t)local + 1];
 	}
 }
 
-static int cmp_items(const void *pa, const void *pb)
+static uint64_t primary_of(const struct volume *v, uint64_t h,
+			   enum volume_sort sort)
 {
-	const struct sort_item *a = pa, *b = pb;
-	if (a->primary != b->primary)
-		return a->primary > b->primary ? -1 : 1;
-	return cmp_key(a->v, a->g, b->g);
-}
-
-static uint64_t primary_of(const struct volume_group *g, enum volume_sort sort)
-{
+	struct wgroup w;
+	uint64_t peers, cells;
+	if (sort == VS_DEFAULT || sort == VS_KEY)
+		return 0;
+	row_group(v, h, &w, &peers, &cells);
 	switch (sort) {
-	case VS_COUNT: return g->records;
-	case VS_DURATION: return (uint64_t)g->dur_total;
-	case VS_BYTES: return g->bytes_up + g->bytes_down;
-	case VS_DISTINCT: return g->peers;
+	case VS_COUNT: return w.records;
+	case VS_DURATION: return (uint64_t)w.dur_total;
+	case VS_BYTES: return w.bytes_up + w.bytes_down;
+	case VS_DISTINCT: return peers;
 	case VS_DEFAULT:
 	case VS_KEY: return 0;
 	}
 	return 0;
 }
 
-size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
-		     uint64_t min_count, const struct volume_group ***out,
-		     uint64_t *hidden)
+/* The empty buckets between the first and the last time key. */
+static void make_fillers(struct volume *v)
 {
-	int lone_time = v->o.nkeys == 1 && volume_key_is_time(v->o.keys[0]);
-	if (sort == VS_DEFAULT && !lone_time)
-		sort = VS_COUNT;
-	free(v->sorted);
-	free(v->filler);
-	intern_release(&v->fillkeys);
-	v->filler = NULL;
-	v->nfiller = 0;
-	/* empty buckets between the first and last time key */
-	if (lone_time && (sort == VS_DEFAULT || sort == VS_KEY) && v->ngroups) {
-		int key = v->o.keys[0];
-		int64_t lo = INT64_MAX, hi = INT64_MIN;
-		uint8_t *seen;
-		for (size_t i = 0; i < v->ngroups; i++) {
-			size_t len;
-			intern_str(&v->keys, (uint32_t)i, &len);
-			if (!len)
+	int key = v->o.keys[0];
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		for (size_t i = 0; i < s->n; i++) {
+			struct keyref k = { 1, grp(s, (uint32_t)i)->key, NULL, 0 };
+			if (key_empty(&k))
 				continue;
-			if (v->groups[i].tkey < lo)
-				lo = v->groups[i].tkey;
-			if (v->groups[i].tkey > hi)
-				hi = v->groups[i].tkey;
-		}
-		if (key == F_HOUR)
-			lo = 0, hi = 23;
-		if (key == F_DOW)
-			lo = 1, hi = 7;
-		int64_t step = key == VK_WEEK ? 7 : 1;
-		if (lo <= hi && (hi - lo) / step < 10000000) {
-			size_t span = (size_t)((hi - lo) / step) + 1;
-			seen = xcalloc(span, 1);
-			for (size_t i = 0; i < v->ngroups; i++) {
-				size_t len;
-				intern_str(&v->keys, (uint32_t)i, &len);
-				if (len)
-					seen[(v->groups[i].tkey - lo) / step] = 1;
-			}
-			size_t alloc = 0;
-			struct buf t = BUF_INIT;
-			for (size_t k = 0; k < span; k++) {
-				if (seen[k])
-					continue;
-				buf_reset(&t);
-				time_text(key, lo + (int64_t)k * step, &t);
-				VEC_GROW(v->filler, v->nfiller + 1, alloc);
-				struct volume_group *g = &v->filler[v->nfiller++];
-				memset(g, 0, sizeof(*g));
-				g->key = 0x80000000u |
-					 intern_put(&v->fillkeys, buf_cstr(&t), t.len, NULL);
-				g->tkey = lo + (int64_t)k * step;
-			}
-			buf_release(&t);
-			free(seen);
+			int64_t t = key_tkey(&k);
+			if (t < lo)
+				lo = t;
+			if (t > hi)
+				hi = t;
 		}
 	}
-	size_t n = 0;
-	v->sorted = xcalloc(v->ngroups + v->nfiller + 1, sizeof(*v->sorted));
-	*hidden = 0;
-	for (size_t i = 0; i < v->ngroups; i++) {
-		if (v->groups[i].records < min_count) {
-			(*hidden)++;
+	if (key == F_HOUR)
+		lo = 0, hi = 23;
+	if (key == F_DOW)
+		lo = 1, hi = 7;
+	int64_t step = key == VK_WEEK ? 7 : 1;
+	if (!(lo <= hi && (hi - lo) / step < 10000000))
+		return;
+	size_t span = (size_t)((hi - lo) / step) + 1, alloc = 0;
+	uint8_t *seen = xcalloc(span, 1);
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		for (size_t i = 0; i < s->n; i++) {
+			struct keyref k = { 1, grp(s, (uint32_t)i)->key, NULL, 0 };
+			if (!key_empty(&k))
+				seen[(key_tkey(&k) - lo) / step] = 1;
+		}
+	}
+	for (size_t k = 0; k < span; k++) {
+		if (seen[k])
 			continue;
-		}
-		v->sorted[n++] = &v->groups[i];
+		VEC_GROW(v->filler, v->nfiller + 1, alloc);
+		v->filler[v->nfiller++] = lo + (int64_t)k * step;
 	}
-	if (min_count == 0 || min_count <= 1)
+	free(seen);
+}
+
+static uint64_t row_hash(const struct volume *v, uint64_t h)
+{
+	struct keyref k;
+	key_of(v, h, &k);
+	return k.is_inline ? key_hash_inline(k.inl) : hash_bytes(k.p, k.len);
+}
+
+/* Sift row 'i' of max-heap 'a' (worst row on top) down. */
+static void row_heap_down(const struct volume *v, struct rowent *a, size_t n,
+			  size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < n && cmp_rows(v, &a[l], &a[s]) > 0)
+			s = l;
+		if (r < n && cmp_rows(v, &a[r], &a[s]) > 0)
+			s = r;
+		if (s == i)
+			return;
+		struct rowent t = a[i];
+		a[i] = a[s];
+		a[s] = t;
+		i = s;
+	}
+}
+
+size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
+		     uint64_t min_count, uint64_t *hidden)
+{
+	if (!v->finished)
+		BUG("volume_report before volume_finish");
+	if (sort == VS_DEFAULT && !v->lone_time)
+		sort = VS_COUNT;
+	free(v->rows);
+	free(v->filler);
+	v->rows = NULL;
+	v->filler = NULL;
+	v->nrows = v->nfiller = 0;
+	if (v->lone_time && (sort == VS_DEFAULT || sort == VS_KEY) && v->ngroups)
+		make_fillers(v);
+	size_t n = 0;
+	struct rowent *rows = xcalloc(v->ngroups + v->nfiller + 1, sizeof(*rows));
+	*hidden = 0;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		for (size_t i = 0; i < s->n; i++) {
+			const struct ngroup *g = grp(s, (uint32_t)i);
+			uint64_t rec = g->records == WIDE ?
+				s->wide[g->dur_n].records : g->records;
+			if (rec < min_count) {
+				(*hidden)++;
+				continue;
+			}
+			uint64_t h = (uint64_t)((uint32_t)i << SHARD_BITS | si);
+			rows[n++] = (struct rowent){ row_hash(v, h), h };
+		}
+	}
+	if (min_count <= 1)
 		for (size_t i = 0; i < v->nfiller; i++)
-			v->sorted[n++] = &v->filler[i];
-	struct sort_item *items = xcalloc(n ? n : 1, sizeof(*items));
+			rows[n++] = (struct rowent){ row_hash(v, FILL | i), FILL | i };
+	/*
+	 * Start from an order that depends on the keys alone (not on which
+	 * thread added a group first), so that the result is the same for
+	 * every -j even where key order is not transitive (numbers mixed
+	 * with text that sorts between them).
+	 */
+	struct rowent *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
+	sort_rows(v, rows, n, tmp, cmp_canon);
 	for (size_t i = 0; i < n; i++)
-		items[i] = (struct sort_item){ v, v->sorted[i],
-					       primary_of(v->sorted[i], sort) };
-	qsort(items, n, sizeof(*items), cmp_items);
-	for (size_t i = 0; i < n; i++)
-		v->sorted[i] = items[i].g;
-	free(items);
-	if (top && n > top)
+		rows[i].a = primary_of(v, rows[i].h, sort);
+	if (top && n > top) {
+		/* the best 'top' rows: a heap with the worst of them on top */
+		for (size_t k = top / 2; k-- > 0;)
+			row_heap_down(v, rows, top, k);
+		for (size_t i = top; i < n; i++) {
+			if (cmp_rows(v, &rows[i], &rows[0]) < 0) {
+				rows[0] = rows[i];
+				row_heap_down(v, rows, top, 0);
+			}
+		}
 		n = top;
-	*out = (const struct volume_group **)v->sorted;
+	}
+	sort_rows(v, rows, n, tmp, cmp_rows);
+	free(tmp);
+	v->rows = rows;
+	v->nrows = n;
 	return n;
 }
 
-const char *volume_key_text(const struct volume *v,
-			    const struct volume_group *g, size_t i, size_t *len)
+void volume_row(const struct volume *v, size_t i, struct volume_group *g)
 {
-	size_t tl;
-	const char *t = group_text(v, g, &tl), *end = t + tl;
-	for (; i > 0; i--) {
-		const char *s = memchr(t, SEP, (size_t)(end - t));
-		if (!s) {
-			*len = 0;
-			return "";
-		}
-		t = s + 1;
+	struct wgroup w;
+	uint64_t h = v->rows[i].h;
+	memset(g, 0, sizeof(*g));
+	row_group(v, h, &w, &g->peers, &g->cells);
+	g->id = h;
+	g->records = w.records;
+	g->dur_n = w.dur_n;
+	g->dur_total = w.dur_total;
+	g->dur_max = w.dur_max;
+	g->bytes_up = w.bytes_up;
+	g->bytes_down = w.bytes_down;
+	g->first = w.first;
+	g->last = w.last;
+	g->timed = w.timed;
+	for (int k = 0; k < 2; k++) {
+		g->dir_n[k] = w.dir_n[k];
+		g->dir_dur[k] = w.dir_dur[k];
 	}
-	const char *s = memchr(t, SEP, (size_t)(end - t));
-	*len = s ? (size_t)(s - t) : (size_t)(end - t);
-	return t;
+	struct keyref k;
+	key_of(v, h, &k);
+	g->tkey = key_tkey(&k);
+}
+
+const char *volume_key_text(struct volume *v, const struct volume_group *g,
+			    size_t i, size_t *len)
+{
+	struct keyref k;
+	struct comp c;
+	char tmp[64];
+	key_of(v, g->id, &k);
+	for (size_t j = 0; j <= i; j++)
+		comp_next(&k, &c);
+	const char *t = comp_text(v, i, &c, tmp, len);
+	if (t != tmp)
+		return t;
+	buf_reset(&v->text);
+	buf_add(&v->text, tmp, *len);
+	return buf_cstr(&v->text);
 }
 
 size_t volume_ngroups(const struct volume *v)
 {
-	return v->ngroups;
+	size_t n = 0;
+	for (unsigned si = 0; si < NSHARD; si++)
+		n += v->shard[si].n;
+	return n;
 }
 
 size_t volume_memory(const struct volume *v)
 {
-	return intern_memory(&v->keys) + intern_memory(&v->items) +
-	       v->alloc * sizeof(*v->groups) +
-	       (v->peers.slot ? (v->peers.mask + 1) * 8 : 0) +
-	       (v->cells.slot ? (v->cells.mask + 1) * 8 : 0) +
-	       intern_memory(&v->cellkeys) + v->cellalloc * 8;
+	size_t m = 0;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		m += s->nchunk * CHUNK * (sizeof(**s->g) +
+					  (s->dir ? sizeof(**s->dir) : 0)) +
+		     s->isize * sizeof(*s->index) +
+		     s->walloc * sizeof(*s->wide) + s->arena_alloc +
+		     (s->cnt ? s->n * 2 * sizeof(*s->cnt) : 0) +
+		     intern_memory(&s->splits) + intern_memory(&s->cellkeys) +
+		     s->cellalloc * sizeof(*s->cellcount);
+	}
+	for (unsigned ti = 0; ti < NSTRIPE; ti++) {
+		const struct istripe *t = &v->stripe[ti];
+		m += t->nsize * sizeof(*t->num) + t->wsize * sizeof(*t->wnum) +
+		     intern_memory(&t->text) + t->text_alloc * sizeof(*t->text_id) +
+		     t->palloc * sizeof(*t->pairs);
+	}
+	return m + v->mem_runs + intern_memory(&v->cellkeys) +
+	       v->cellalloc * sizeof(*v->cellcount);
 }
 
-struct split_item {
-	const struct volume *v;
-	uint32_t id;
-};
-
-static int cmp_split(const void *a, const void *b)
+uint64_t volume_spilled(const struct volume *v)
 {
-	const struct split_item *x = a, *y = b;
+	return v->spill_off;
+}
+
+const char *volume_spill_problem(const struct volume *v)
+{
+	return v->spill_problem.len ? buf_cstr(&v->spill_problem) : NULL;
+}
+
+/* Split values: 'h' is the id; bytes order first, then key order. */
+static int cmp_split_bytes(const struct volume *v, const struct rowent *x,
+			   const struct rowent *y)
+{
 	size_t al, bl;
-	const char *s1 = intern_str(&x->v->splits, x->id, &al);
-	const char *s2 = intern_str(&y->v->splits, y->id, &bl);
-	return cmp_component(s1, al, s2, bl);
+	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
+	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
+	size_t m = al < bl ? al : bl;
+	int c = memcmp(a, b, m);
+	return c ? c : (al < bl ? -1 : al > bl);
+}
+
+static int cmp_split(const struct volume *v, const struct rowent *x,
+		     const struct rowent *y)
+{
+	size_t al, bl;
+	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
+	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
+	return cmp_component(a, al, b, bl);
 }
 
 size_t volume_split_values(const struct volume *v, uint32_t **ids)
 {
 	size_t n = intern_count(&v->splits);
-	struct split_item *items = xcalloc(n ? n : 1, sizeof(*items));
+	struct rowent *items = xcalloc(n ? n : 1, sizeof(*items));
+	struct rowent *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
 	for (size_t i = 0; i < n; i++)
-		items[i] = (struct split_item){ v, (uint32_t)i };
-	qsort(items, n, sizeof(*items), cmp_split);
+		items[i] = (struct rowent){ 0, i };
+	/* a fixed start, as for the rows (see the top of this file) */
+	sort_rows(v, items, n, tmp, cmp_split_bytes);
+	sort_rows(v, items, n, tmp, cmp_split);
 	*ids = xcalloc(n ? n : 1, sizeof(**ids));
 	for (size_t i = 0; i < n; i++)
-		(*ids)[i] = items[i].id;
+		(*ids)[i] = (uint32_t)items[i].h;
 	free(items);
+	free(tmp);
 	return n;
 }
 
@@ -648,9 +2539,9 @@ const char *volume_split_text(const struct volume *v, uint32_t id)
 uint64_t volume_split_count(const struct volume *v,
 			    const struct volume_group *g, uint32_t split_id)
 {
-	if (g->key & 0x80000000u)
+	if (g->id & FILL)
 		return 0;
-	uint64_t k = (uint64_t)g->key << 32 | split_id;
+	uint64_t k = (g->id & 0xffffffffu) << 32 | split_id;
 	int64_t cid = intern_get(&v->cellkeys, (const char *)&k, 8);
 	return cid < 0 ? 0 : v->cellcount[cid];
 }
@@ -659,17 +2550,38 @@ void volume_free(struct volume *v)
 {
 	if (!v)
 		return;
-	intern_release(&v->keys);
-	intern_release(&v->items);
+	volume_feed_free(v->own);
+	for (unsigned si = 0; si < NSHARD; si++) {
+		struct gshard *s = &v->shard[si];
+		free(s->index);
+		for (size_t c = 0; c < s->nchunk; c++) {
+			free(s->g[c]);
+			if (s->dir)
+				free(s->dir[c]);
+		}
+		free(s->g);
+		free(s->dir);
+		free(s->wide);
+		free(s->arena);
+		intern_release(&s->splits);
+		intern_release(&s->cellkeys);
+		free(s->cellcount);
+		free(s->cnt);
+		pthread_mutex_destroy(&s->mu);
+	}
+	for (unsigned ti = 0; ti < NSTRIPE; ti++) {
+		stripe_release(v, &v->stripe[ti]);
+		pthread_mutex_destroy(&v->stripe[ti].mu);
+	}
+	if (v->spill_fd >= 0)
+		close(v->spill_fd);
+	pthread_mutex_destroy(&v->spill_mu);
+	buf_release(&v->spill_problem);
 	intern_release(&v->splits);
 	intern_release(&v->cellkeys);
-	intern_release(&v->fillkeys);
-	free(v->groups);
-	free(v->peers.slot);
-	free(v->cells.slot);
 	free(v->cellcount);
-	free(v->sorted);
+	free(v->rows);
 	free(v->filler);
-	buf_release(&v->scratch);
+	buf_release(&v->text);
 	free(v);
 }

@@ -1,14 +1,18 @@
 /*
  * volume.h - call volumes by any key (DESIGN section 5, `cdrsift volume`).
- * Records are grouped by the text of one or more key fields; per group it
+ * Records are grouped by the values of one or more key fields; per group it
  * keeps records, total/mean/max duration, bytes up and down, exact distinct
  * peers and cells, first and last seen. With 'pairs' the key is the
  * unordered pair {caller, callee}, with counts and durations kept for each
  * direction: the edges of the call graph.
  *
- * Same shape as every analysis: new, add, merge, report, free. Merging is
- * exact and order-independent, so per-thread states combine into the same
- * report.
+ * One state is shared by all threads: each thread adds records through its
+ * own feed (volume_feed_*), and the feeds' batches go into the state under
+ * fine-grained locks. Memory is the groups plus a bounded budget for the
+ * distinct (group, peer) and (group, cell) pairs; beyond the budget sorted
+ * runs of pairs go to a temporary file. Distinct counts are exact.
+ * Merging (volume_merge) is exact and order-independent, so states built
+ * from any split of the input combine into the same report.
  */
 #ifndef CDRSIFT_VOLUME_H
 #define CDRSIFT_VOLUME_H
@@ -16,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "record.h"
 
 struct tz;
@@ -30,24 +35,31 @@ const char *volume_key_name(int key);
 /* 1 for hour, dow, date, week and month: listed in time order, gaps shown. */
 int volume_key_is_time(int key);
 
+/* Default bytes of distinct-pair data held in memory (volume_opts.budget). */
+#define VOLUME_BUDGET_DEFAULT ((size_t)4 << 20)
+
 struct volume_opts {
 	int keys[VOLUME_MAX_KEYS]; /* key ids (F_* or VK_*) */
 	size_t nkeys;              /* 0: one total row */
 	int split;                 /* key whose values become columns, or -1 */
 	int pairs;                 /* group by unordered {caller, callee} */
 	const struct tz *tz;       /* zone of the calendar keys */
+	size_t budget;             /* bytes of pair data kept in memory before
+				      spilling (0: VOLUME_BUDGET_DEFAULT) */
+	const char *tmpdir;        /* directory of the spill file (borrowed;
+				      NULL: /tmp) */
 };
 
+/* One reported row, filled by volume_row(). */
 struct volume_group {
-	uint32_t key;          /* id of the group's key text in the key pool */
-	uint32_t split;        /* id of the split value (split mode), else 0 */
+	uint64_t id;           /* handle for volume_key_text/volume_split_count */
 	uint64_t records;      /* records in the group */
 	uint64_t dur_n;        /* records with a duration (not SMS) */
 	int64_t dur_total;     /* ms */
 	int64_t dur_max;       /* ms */
 	uint64_t bytes_up, bytes_down;
-	uint32_t peers;        /* exact distinct peers */
-	uint32_t cells;        /* exact distinct cells */
+	uint64_t peers;        /* exact distinct peers */
+	uint64_t cells;        /* exact distinct cells */
 	int64_t first, last;   /* first and last start, ms (when timed) */
 	uint64_t timed;        /* records with a start */
 	uint64_t dir_n[2];     /* pairs: a->b and b->a records */
@@ -56,41 +68,75 @@ struct volume_group {
 };
 
 struct volume;
+struct volume_feed;
 
+/* Owned; free with volume_free(). 'o' is copied ('o->tz', 'o->tmpdir' are
+ * borrowed and must outlive the state). */
 struct volume *volume_new(const struct volume_opts *o);
-/* The fields volume_add reads. */
+/* The fields volume_feed_add reads. */
 uint64_t volume_needs(const struct volume_opts *o);
+
+/*
+ * A feed adds records to 'v' from one thread. Any number of feeds of one
+ * state may run at once, each in its own thread; a feed itself is not
+ * shared. Records are batched: they are in the state once the feed is
+ * freed (volume_feed_free flushes it). Owned; free before volume_finish.
+ */
+struct volume_feed *volume_feed_new(struct volume *v);
+void volume_feed_add(struct volume_feed *f, const struct record *r);
+void volume_feed_free(struct volume_feed *f);
+/* Single-threaded shortcut: add through the state's own feed. */
 void volume_add(struct volume *v, const struct record *r);
-/* Add every group of 'from' into 'into'. Both must use the same options. */
-void volume_merge(struct volume *into, const struct volume *from);
+
+/*
+ * Add every group of 'from' into 'into' (same options; no live feeds on
+ * either; neither finished). 'from' is emptied of its pairs and can only
+ * be freed afterwards. Returns 0, or -1 with a message in 'd' when a
+ * spilled run of 'from' could not be read back.
+ */
+int volume_merge(struct volume *into, struct volume *from, struct diag *d);
+
+/*
+ * Count the distinct pairs (merging the sorted runs, using up to 'threads'
+ * threads) once every feed is freed. Call once, before volume_report.
+ * Returns 0, or -1 with a message in 'd' when the spill file could not be
+ * read back (the counts would be wrong).
+ */
+int volume_finish(struct volume *v, unsigned threads, struct diag *d);
 void volume_free(struct volume *v);
 
 enum volume_sort { VS_DEFAULT, VS_COUNT, VS_DURATION, VS_BYTES, VS_DISTINCT, VS_KEY };
 
 /*
- * The groups to report, sorted ('sort'; ties broken by key, so output is
- * deterministic), those under 'min_count' records left out (their number in
- * '*hidden'), at most 'top' (0: all). With a lone time key and VS_DEFAULT or
- * VS_KEY, every bucket between the first and last is listed, empty ones as
- * groups with zero records. Returns the number of groups; '*out' is owned by
- * the caller (free), its entries are valid until the next call on 'v'.
- * In split mode the groups are the (key, split) cells: see volume_split_*.
+ * Order the groups to report ('sort'; ties broken by key, so output is
+ * deterministic), those under 'min_count' records left out (their number
+ * in '*hidden'), at most 'top' (0: all). With a lone time key and
+ * VS_DEFAULT or VS_KEY, every bucket between the first and last is
+ * listed, empty ones as groups with zero records. Returns the number of
+ * rows; volume_row() fills row 'i' (0 <= i < that number).
  */
 size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
-		     uint64_t min_count, const struct volume_group ***out,
-		     uint64_t *hidden);
-/* Text of a group's key component 'i' (borrowed; "" when missing). */
-const char *volume_key_text(const struct volume *v,
-			    const struct volume_group *g, size_t i,
-			    size_t *len);
+		     uint64_t min_count, uint64_t *hidden);
+void volume_row(const struct volume *v, size_t i, struct volume_group *g);
+/*
+ * Text of a group's key component 'i' ("" when missing). Borrowed, valid
+ * until the next call on 'v'.
+ */
+const char *volume_key_text(struct volume *v, const struct volume_group *g,
+			    size_t i, size_t *len);
 /* Number of groups held, and bytes used, for memory reports. */
 size_t volume_ngroups(const struct volume *v);
 size_t volume_memory(const struct volume *v);
+/* Bytes of pair runs written to the spill file so far. */
+uint64_t volume_spilled(const struct volume *v);
+/* Why the spill file could not be used (pairs were kept in memory), or NULL. */
+const char *volume_spill_problem(const struct volume *v);
 
-/* Split mode: the distinct split values, sorted; their text. */
+/* Split mode (after volume_finish): the distinct split values, sorted
+ * ('*ids' owned by the caller: free); their text; the records of group
+ * 'g' for split value 'split_id'. */
 size_t volume_split_values(const struct volume *v, uint32_t **ids);
 const char *volume_split_text(const struct volume *v, uint32_t id);
-/* Records of key group 'g' for split value 'split_id'. */
 uint64_t volume_split_count(const struct volume *v,
 			    const struct volume_group *g, uint32_t split_id);
 

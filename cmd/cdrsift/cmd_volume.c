@@ -2,8 +2,10 @@
  * cmd_volume.c - `cdrsift volume`: call volumes by any key (see volume.h).
  * Options, wiring and printing only; the grouping lives in src/volume.c.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "volume.h"
@@ -107,9 +109,9 @@ static int handle(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-/* A worker's own grouping state, merged into the context at the end. */
+/* A worker's feed into the shared state, and what it saw. */
 struct volume_worker {
-	struct volume *v;
+	struct volume_feed *feed;
 	unsigned kinds;
 	uint64_t records;
 };
@@ -118,7 +120,7 @@ static void *worker_new(void *ctx)
 {
 	struct volume_ctx *x = ctx;
 	struct volume_worker *w = xcalloc(1, sizeof(*w));
-	w->v = volume_new(&x->o);
+	w->feed = volume_feed_new(x->v);
 	return w;
 }
 
@@ -130,25 +132,41 @@ static void on_record(void *wctx, const struct pipe_input *pin,
 	(void)out;
 	w->kinds |= rec->kind == KIND_IP ? KB_IP : KB_CDR;
 	w->records++;
-	volume_add(w->v, rec);
+	volume_feed_add(w->feed, rec);
 }
 
 static void worker_done(void *ctx, void *wctx)
 {
 	struct volume_ctx *x = ctx;
 	struct volume_worker *w = wctx;
-	if (volume_ngroups(x->v) == 0) {
-		/* adopt the first worker's state rather than copy it: peak
-		 * memory is then the workers' states, not one more */
-		volume_free(x->v);
-		x->v = w->v;
-	} else {
-		volume_merge(x->v, w->v);
-		volume_free(w->v);
-	}
+	volume_feed_free(w->feed); /* its last batches go into the state */
 	x->kinds |= w->kinds;
 	x->records += w->records;
 	free(w);
+}
+
+/*
+ * CDRSIFT_VOLUME_BUDGET: bytes of distinct-pair data kept in memory
+ * (a number, optionally with K, M or G); 0 when unset or unreadable.
+ */
+static size_t budget_from_env(void)
+{
+	const char *s = getenv("CDRSIFT_VOLUME_BUDGET");
+	char *end;
+	if (!s || !*s)
+		return 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	int shift = *end == 'K' || *end == 'k' ? 10 :
+		    *end == 'M' || *end == 'm' ? 20 :
+		    *end == 'G' || *end == 'g' ? 30 : 0;
+	if (shift)
+		end++;
+	if (*end || s[0] == '-' || n == 0 || n > (SIZE_MAX >> shift)) {
+		cli_error("CDRSIFT_VOLUME_BUDGET: expected a number of bytes, "
+			  "found '%s' (ignored)", s);
+		return 0;
+	}
+	return (size_t)n << shift;
 }
 
 static const char volume_usage[] =
@@ -187,10 +205,27 @@ int cmd_volume(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	x.o.tz = cli.tz;
+	x.o.budget = budget_from_env();
+	x.o.tmpdir = getenv("TMPDIR");
 	x.v = volume_new(&x.o);
 	struct pipe_hooks h = { &x, volume_needs(&x.o), worker_new, on_record,
 				NULL, NULL, NULL, NULL, worker_done, NULL };
 	cli_pipeline(&cli, &h);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = cli.threads ? (unsigned)cli.threads :
+			   ncpu > 0 ? (unsigned)ncpu : 1;
+	struct diag d = DIAG_INIT;
+	if (volume_finish(x.v, threads, &d) < 0) {
+		cli_error("volume: %s", buf_cstr(&d.msg));
+		diag_release(&d);
+		volume_free(x.v);
+		cli_status(&cli, EXIT_INTERNAL);
+		return cli_finish(&cli);
+	}
+	diag_release(&d);
+	if (volume_spill_problem(x.v))
+		cli_error("note: volume: %s (the pairs were kept in memory)",
+			  volume_spill_problem(x.v));
 
 	/* columns */
 	struct out_col cols[MAXCOLS];
@@ -251,10 +286,8 @@ int cmd_volume(int argc, char **argv)
 	cols[nc++] = (struct out_col){ "first_seen", OT_STR };
 	cols[nc++] = (struct out_col){ "last_seen", OT_STR };
 
-	const struct volume_group **groups;
 	uint64_t hidden;
-	size_t ng = volume_report(x.v, x.sort, x.top, x.min_count, &groups,
-				  &hidden);
+	size_t ng = volume_report(x.v, x.sort, x.top, x.min_count, &hidden);
 	struct writer *w = writer_new(cli.out, (enum out_format)cli.format,
 				      cols, nc, cli.out_tty, cli_term_width());
 	struct buf cell[MAXCOLS];
@@ -262,7 +295,9 @@ int cmd_volume(int argc, char **argv)
 	size_t lens[MAXCOLS];
 	memset(cell, 0, sizeof(cell));
 	for (size_t gi = 0; gi < ng; gi++) {
-		const struct volume_group *g = groups[gi];
+		struct volume_group row;
+		const struct volume_group *g = &row;
+		volume_row(x.v, gi, &row);
 		for (size_t i = 0; i < nc; i++) {
 			buf_reset(&cell[i]);
 			cells[i] = NULL;
@@ -327,8 +362,10 @@ int cmd_volume(int argc, char **argv)
 	writer_finish(w);
 	writer_free(w);
 	if (cli.verbose)
-		cli_error("volume: %zu groups, %zu bytes of group state",
-			  volume_ngroups(x.v), volume_memory(x.v));
+		cli_error("volume: %zu groups, %zu bytes of group state, %llu "
+			  "bytes of pairs spilled", volume_ngroups(x.v),
+			  volume_memory(x.v),
+			  (unsigned long long)volume_spilled(x.v));
 	buf_release(&meta);
 	buf_release(&foot);
 	for (size_t i = 0; i < MAXCOLS; i++)
