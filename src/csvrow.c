@@ -339,6 +339,20 @@ static void fast_split(struct reader *rd, const char *s, size_t n, char delim)
 static void fill_row(struct csvrow *r, struct reader *rd,
 		     struct csvrow_row *row);
 
+/* Reject a one-line row split by a fast path, for rd->bad. */
+static int reject_line(struct csvrow *r, struct reader *rd,
+		       struct csvrow_row *row, const char *s, size_t n)
+{
+	r->reason = rd->bad;
+	memset(row, 0, sizeof(*row));
+	row->line = rd->row_line;
+	row->nlines = 1;
+	row->raw = s;
+	row->raw_len = n;
+	row->member = r->in ? r->in->members : 0;
+	return CSVROW_REJECT;
+}
+
 /*
  * One pass over the bytes at s[0..lim) for the line that starts there:
  * returns the line's length with its line end, with the offsets of its
@@ -482,16 +496,8 @@ static int fast_row(struct csvrow *r, struct reader *rd, struct csvrow_row *row)
 	}
 	rd->nfield = nf;
 	rd->fields.len = body + 1;
-	if (rd->bad) {
-		r->reason = rd->bad;
-		memset(row, 0, sizeof(*row));
-		row->line = rd->row_line;
-		row->nlines = 1;
-		row->raw = s;
-		row->raw_len = n;
-		row->member = r->in ? r->in->members : 0;
-		return CSVROW_REJECT;
-	}
+	if (rd->bad)
+		return reject_line(r, rd, row, s, n);
 	fill_row(r, rd, row);
 	return CSVROW_ROW;
 }
@@ -716,16 +722,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 				rd->fast_raw = s;
 				rd->fast_raw_len = n;
 				rd->row_started = 0;
-				if (rd->bad) {
-					r->reason = rd->bad;
-					memset(row, 0, sizeof(*row));
-					row->line = rd->row_line;
-					row->nlines = 1;
-					row->raw = s;
-					row->raw_len = n;
-					row->member = r->in ? r->in->members : 0;
-					return CSVROW_REJECT;
-				}
+				if (rd->bad)
+					return reject_line(r, rd, row, s, n);
 				fill_row(r, rd, row);
 				return CSVROW_ROW;
 			}

@@ -15,8 +15,9 @@
  * A small, fast hash for short keys (phone numbers, IMEIs, cell ids): 8
  * bytes at a time through a 64-bit multiply-xorshift mix.
  */
-uint32_t intern_hash(const char *s, size_t len)
+uint64_t intern_hash_raw(const void *data, size_t len)
 {
+	const char *s = data;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull);
 	while (len >= 8) {
 		uint64_t w;
@@ -32,6 +33,12 @@ uint32_t intern_hash(const char *s, size_t len)
 		h = (h ^ w) * 0x94d049bb133111ebull;
 		h ^= h >> 29;
 	}
+	return h;
+}
+
+uint32_t intern_hash(const char *s, size_t len)
+{
+	uint64_t h = intern_hash_raw(s, len);
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return (uint32_t)h;

@@ -41,6 +41,9 @@ struct intern {
 #define INTERN_MAX_LEN ((1u << 24) - 1)
 
 uint32_t intern_hash(const char *s, size_t len);
+/* The 64-bit state intern_hash finishes: callers that want 64 bits mix it
+   their own way. */
+uint64_t intern_hash_raw(const void *data, size_t len);
 /* The id of 's', adding it when new ('*added' set to 1 then). */
 uint32_t intern_put(struct intern *t, const char *s, size_t len, int *added);
 /*

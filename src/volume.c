@@ -409,23 +409,7 @@ static uint64_t mix64(uint64_t x)
 
 static uint64_t hash_bytes(const void *data, size_t len)
 {
-	const unsigned char *s = data;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ ((uint64_t)len * 0xff51afd7ed558ccdull);
-	while (len >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
-		h ^= h >> 31;
-		s += 8;
-		len -= 8;
-	}
-	if (len) {
-		uint64_t w = 0;
-		memcpy(&w, s, len);
-		h = (h ^ w) * 0x94d049bb133111ebull;
-		h ^= h >> 29;
-	}
-	return mix64(h);
+	return mix64(intern_hash_raw(data, len));
 }
 
 /*
