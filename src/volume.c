@@ -377,6 +377,19 @@ static uint64_t get_varint(const unsigned char **pp)
 	return v;
 }
 
+/* 8 bytes of a digest field, written or read, and the pointer past them. */
+static unsigned char *put8(unsigned char *p, const void *v)
+{
+	memcpy(p, v, 8);
+	return p + 8;
+}
+
+static const unsigned char *get8(const unsigned char *p, void *v)
+{
+	memcpy(v, p, 8);
+	return p + 8;
+}
+
 static size_t varint_len(uint64_t v)
 {
 	size_t n = 1;
@@ -510,8 +523,7 @@ static unsigned char *put_item(unsigned char *p, const struct item *it)
 {
 	if (!it->text) {
 		*p++ = 0;
-		memcpy(p, &it->num, 8);
-		return p + 8;
+		return put8(p, &it->num);
 	}
 	*p++ = 1;
 	p = put_varint(p, it->len);
@@ -523,10 +535,9 @@ static const unsigned char *get_item(const unsigned char *p, struct item *it)
 {
 	it->text = *p++;
 	if (!it->text) {
-		memcpy(&it->num, p, 8);
 		it->s = NULL;
 		it->len = 0;
-		return p + 8;
+		return get8(p, &it->num);
 	}
 	it->len = get_varint(&p);
 	it->s = p;
@@ -542,32 +553,22 @@ static const unsigned char *digest_read(const unsigned char *p,
 					struct digest *d)
 {
 	d->flags = *p++;
-	memcpy(&d->hash, p, 8);
-	p += 8;
+	p = get8(p, &d->hash);
 	d->klen = get_varint(&p);
 	if (d->klen) {
 		d->kbytes = p;
 		p += d->klen;
 	} else {
-		memcpy(&d->inl, p, 8);
-		p += 8;
+		p = get8(p, &d->inl);
 	}
-	if (d->flags & D_DUR) {
-		memcpy(&d->dur, p, 8);
-		p += 8;
-	}
-	if (d->flags & D_START) {
-		memcpy(&d->start, p, 8);
-		p += 8;
-	}
-	if (d->flags & D_UP) {
-		memcpy(&d->up, p, 8);
-		p += 8;
-	}
-	if (d->flags & D_DOWN) {
-		memcpy(&d->down, p, 8);
-		p += 8;
-	}
+	if (d->flags & D_DUR)
+		p = get8(p, &d->dur);
+	if (d->flags & D_START)
+		p = get8(p, &d->start);
+	if (d->flags & D_UP)
+		p = get8(p, &d->up);
+	if (d->flags & D_DOWN)
+		p = get8(p, &d->down);
 	if (d->flags & D_PEER)
 		p = get_item(p, &d->peer);
 	if (d->flags & D_CELL)
@@ -1676,33 +1677,23 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 	buf_grow(b, need);
 	unsigned char *p0 = (unsigned char *)b->data + b->len, *p = p0;
 	*p++ = (unsigned char)flags;
-	memcpy(p, &h, 8);
-	p += 8;
+	p = put8(p, &h);
 	if (is_inline) {
 		*p++ = 0;
-		memcpy(p, &inl, 8);
-		p += 8;
+		p = put8(p, &inl);
 	} else {
 		p = put_varint(p, f->key.len);
 		memcpy(p, f->key.data, f->key.len);
 		p += f->key.len;
 	}
-	if (flags & D_DUR) {
-		memcpy(p, &r->v[F_DURATION].i, 8);
-		p += 8;
-	}
-	if (flags & D_START) {
-		memcpy(p, &r->v[F_START].i, 8);
-		p += 8;
-	}
-	if (flags & D_UP) {
-		memcpy(p, &r->v[F_BYTES_UP].i, 8);
-		p += 8;
-	}
-	if (flags & D_DOWN) {
-		memcpy(p, &r->v[F_BYTES_DOWN].i, 8);
-		p += 8;
-	}
+	if (flags & D_DUR)
+		p = put8(p, &r->v[F_DURATION].i);
+	if (flags & D_START)
+		p = put8(p, &r->v[F_START].i);
+	if (flags & D_UP)
+		p = put8(p, &r->v[F_BYTES_UP].i);
+	if (flags & D_DOWN)
+		p = put8(p, &r->v[F_BYTES_DOWN].i);
 	if (flags & D_PEER)
 		p = put_item(p, &peer);
 	if (flags & D_CELL)
