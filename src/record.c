@@ -186,17 +186,14 @@ static void format_fixed6(double d, struct buf *b)
 		double ax = fabs(x), fl = floor(ax), frac = ax - fl;
 		if (fabs(frac - 0.5) > 1e-6) {
 			uint64_t r = (uint64_t)fl + (frac > 0.5);
-			char tmp[32], *p = tmp + sizeof(tmp);
-			for (int i = 0; i < 6; i++, r /= 10)
-				*--p = (char)('0' + r % 10);
-			*--p = '.';
-			do {
-				*--p = (char)('0' + r % 10);
-				r /= 10;
-			} while (r);
+			char tmp[8];
+			for (int i = 6; i > 0; i--, r /= 10)
+				tmp[i] = (char)('0' + r % 10);
+			tmp[0] = '.';
 			if (signbit(d))
-				*--p = '-';
-			buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+				buf_addch(b, '-');
+			buf_add_i64(b, (int64_t)r);
+			buf_add(b, tmp, 7);
 			return;
 		}
 	}
