@@ -270,6 +270,18 @@ static void give_buffer(struct pipeline *pl, char *data, size_t cap)
 
 /* ---- completing blocks (main thread) ---- */
 
+/* Append 't' to one of its input's lists (linked through next_in). */
+static void append_in(struct pipe_task **first, struct pipe_task **last,
+		      struct pipe_task *t)
+{
+	t->next_in = NULL;
+	if (*last)
+		(*last)->next_in = t;
+	else
+		*first = t;
+	*last = t;
+}
+
 /* Lines in data[0..len) ended by 'term'. */
 static uint64_t count_lines(const char *data, size_t len, char term)
 {
@@ -413,12 +425,7 @@ static int complete_some(struct pipeline *pl)
 	pthread_mutex_lock(&pl->mu);
 	if (!is_head) {
 		struct pipe_input *pin = t->pin;
-		t->next_in = NULL;
-		if (pin->d_last)
-			pin->d_last->next_in = t;
-		else
-			pin->d_first = t;
-		pin->d_last = t;
+		append_in(&pin->d_first, &pin->d_last, t);
 		pin->deferred_bytes += t->out.len + t->rejects.len + sizeof(*t);
 	}
 	return 1;
@@ -451,12 +458,7 @@ static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t
 			pthread_cond_wait(&pl->room, &pl->mu);
 	}
 	pin->inflight++;
-	t->next_in = NULL;
-	if (pin->q_last)
-		pin->q_last->next_in = t;
-	else
-		pin->q_first = t;
-	pin->q_last = t;
+	append_in(&pin->q_first, &pin->q_last, t);
 	t->next_q = NULL;
 	if (pl->q_tail)
 		pl->q_tail->next_q = t;
