@@ -15,6 +15,11 @@ void check_report(int ok, const char *file, int line, const char *what,
 		  const char *detail_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
+struct buf;
+/* 'nrows' CDR rows (caller, callee, start, duration) after a header, the
+   same for the same seed: data for the input suites. */
+void test_make_rows(struct buf *b, int nrows, uint32_t seed);
+
 typedef void (*test_suite_fn)(void);
 void test_register(const char *name, test_suite_fn fn);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "../../src/banned.h"
 
 struct suite {
@@ -22,6 +23,18 @@ static int nsuites;
 static int npass, nfail;
 static const char *current;
 static char tmpdir[256];
+
+void test_make_rows(struct buf *b, int nrows, uint32_t seed)
+{
+	buf_adds(b, "caller,callee,start,duration\n");
+	for (int i = 0; i < nrows; i++) {
+		seed = seed * 1103515245u + 12345u;
+		buf_addf(b, "6012%07u,6019%07u,2025-01-03 %02u:%02u:%02u,%u\n",
+			 (seed >> 8) % 10000000u, (seed >> 4) % 9999991u,
+			 (seed >> 16) % 24u, (seed >> 10) % 60u,
+			 (seed >> 20) % 60u, (seed >> 3) % 3600u);
+	}
+}
 
 void test_register(const char *name, test_suite_fn fn)
 {

@@ -175,18 +175,6 @@ static size_t oracle_inflate(const struct buf *gz, size_t len,
 	return cap - zs.avail_out;
 }
 
-static void make_rows(struct buf *b, int nrows, uint32_t seed)
-{
-	buf_adds(b, "caller,callee,start,duration\n");
-	for (int i = 0; i < nrows; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf_addf(b, "6012%07u,6019%07u,2025-01-03 %02u:%02u:%02u,%u\n",
-			 (seed >> 8) % 10000000u, (seed >> 4) % 9999991u,
-			 (seed >> 16) % 24u, (seed >> 10) % 60u,
-			 (seed >> 20) % 60u, (seed >> 3) % 3600u);
-	}
-}
-
 static void write_file(const char *path, const struct buf *b)
 {
 	FILE *f = fopen(path, "wb");
@@ -643,7 +631,7 @@ static void test_big(void)
 		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
 		buf_addch(&data, (int)(x & 0xff));
 	}
-	make_rows(&data, 20000, 7);
+	test_make_rows(&data, 20000, 7);
 	starts[0] = 0, starts[1] = 1u << 20;
 	gz_member(&gz, data.data, (size_t)starts[1], NULL);
 	gz_member(&gz, data.data + starts[1], data.len - starts[1], NULL);
@@ -732,7 +720,7 @@ static void test_open(void)
 static void input_cases(void)
 {
 	struct buf rows = BUF_INIT;
-	make_rows(&rows, 1500, 1);
+	test_make_rows(&rows, 1500, 1);
 	test_members(&rows);
 	test_truncated(&rows);
 	test_checks(&rows);

@@ -269,18 +269,6 @@ static void gz_member(struct buf *out, const void *data, size_t len)
 	gz_member_hdr(out, data, len, 0, 8, 0, 0);
 }
 
-static void make_rows(struct buf *b, int nrows, uint32_t seed)
-{
-	buf_adds(b, "caller,callee,start,duration\n");
-	for (int i = 0; i < nrows; i++) {
-		seed = seed * 1103515245u + 12345u;
-		buf_addf(b, "6012%07u,6019%07u,2025-01-03 %02u:%02u:%02u,%u\n",
-			 (seed >> 8) % 10000000u, (seed >> 4) % 9999991u,
-			 (seed >> 16) % 24u, (seed >> 10) % 60u,
-			 (seed >> 20) % 60u, (seed >> 3) % 3600u);
-	}
-}
-
 static const size_t all_caps[] = { 1, 7, 4096, (size_t)1 << 20 };
 static const size_t few_caps[] = { 7, (size_t)1 << 20 };
 
@@ -434,7 +422,7 @@ static void test_far_damage(void)
 		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
 		buf_addch(&data, (int)(x & 0xff));
 	}
-	make_rows(&data, 60000, 11);
+	test_make_rows(&data, 60000, 11);
 	gz_member(&f, data.data, data.len);
 	group_case(&g, "clean", f.data, f.len);
 	{
@@ -542,7 +530,7 @@ TEST_SUITE(input_isal)
 	const char *saved = getenv("CDRSIFT_INFLATE");
 	char *keep = saved ? xstrndup(saved, strlen(saved)) : NULL;
 
-	make_rows(&rows, 400, 3);
+	test_make_rows(&rows, 400, 3);
 	test_backend_choice();
 	test_clean_and_headers(&rows);
 	test_truncation(&rows);
