@@ -17,7 +17,7 @@
 #include "schema.h"
 #include "source.h"
 
-#define CDRSIFT_VERSION "0.1.0"
+#define CDRSIFT_VERSION "0.2.0"
 
 enum exit_status {
 	EXIT_OK = 0,       /* success */
