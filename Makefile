@@ -42,7 +42,7 @@ FUZZ_MAXLEN_partial = 16384
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
-TEST_PKGS  = mawk gzip python3 valgrind
+TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn
 BENCH_PKGS = time miller
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -90,6 +90,11 @@ $(EXPRT): $(EXPR_OBJ) $(LIBA)
 
 $(GEN): $(GEN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(GEN_OBJ) -lm
+
+# The DBSCAN core on points from stdin, for t5001 (scikit-learn) and bench.
+DBSCAN_RUN = $(BUILD)/dbscan-run
+$(DBSCAN_RUN): $(BUILD)/tests/geo/dbscan-run.o $(LIBA)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 $(FLOOR): tests/bench/floor.c
 	@mkdir -p $(dir $@)
@@ -153,9 +158,10 @@ deps-test:
 
 test: deps-test
 	@$(MAKE) --no-print-directory all $(UNIT) $(if $(EXPR_SRC),$(EXPRT)) \
-	 $(REPLAY)
+	 $(REPLAY) $(DBSCAN_RUN)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_UNIT=$(CURDIR)/$(UNIT) \
 	 CDRSIFT_REPLAY=$(CURDIR)/$(REPLAY) \
+	 CDRSIFT_DBSCAN=$(CURDIR)/$(DBSCAN_RUN) \
 	 CDRSIFT_EXPR=$(if $(EXPR_SRC),$(CURDIR)/$(EXPRT)) \
 	 CDRSIFT_GEN=$(CURDIR)/$(GEN) sh tests/run
 
