@@ -63,6 +63,7 @@
 
 struct gp {
 	double phi, lam;    /* radians */
+	double cphi;        /* cos(phi), as scikit-learn computes it */
 	double lat, lon;    /* degrees, as given (for ties and numbering) */
 	uint64_t w;         /* weight */
 	uint32_t idx;       /* index in the caller's array */
@@ -89,7 +90,7 @@ struct grid {
 	struct gcell *c;    /* non-empty cells, in (band, cell) order */
 	size_t nc;
 	size_t *cell_of;    /* per sorted point: its cell */
-	uint64_t tests;     /* distance tests made */
+	uint64_t tests;     /* exact distance tests made (sin() calls) */
 };
 
 double dbscan_rdist(double lat1, double lon1, double lat2, double lon2)
@@ -241,10 +242,37 @@ static void candidates(const struct grid *g, const struct gp *p,
 	}
 }
 
+/* The exact rdist of two grid points (their cosines kept). */
+static double rdist_gp(const struct gp *a, const struct gp *b)
+{
+	double s0 = sin(0.5 * (a->phi - b->phi));
+	double s1 = sin(0.5 * (a->lam - b->lam));
+	return s0 * s0 + a->cphi * b->cphi * s1 * s1;
+}
+
+/*
+ * Whether 'a' and 'b' are neighbours: rdist <= thr, decided without sin()
+ * where the answer is certain. For 0 <= x < 0.01, x - x^3/6 <= sin x <= x,
+ * which bounds rdist between L and U; a decision is taken from the bounds
+ * only with a margin (1e-9 relative) far above their rounding errors, and
+ * everything closer is computed exactly, so the answer is always the
+ * exact formula's.
+ */
 static int near_pts(struct grid *g, const struct gp *a, const struct gp *b)
 {
+	double x0 = fabs(0.5 * (a->phi - b->phi));
+	double x1 = fabs(0.5 * (a->lam - b->lam));
+	double c = a->cphi * b->cphi;
+	if (x0 < 0.01 && x1 < 0.01) {
+		double u = x0 * x0 + c * x1 * x1;
+		if (u <= g->thr * (1 - 1e-9))
+			return 1;
+		double l0 = x0 - x0 * x0 * x0 / 6, l1 = x1 - x1 * x1 * x1 / 6;
+		if (l0 * l0 + c * l1 * l1 > g->thr * (1 + 1e-9))
+			return 0;
+	}
 	g->tests++;
-	return dbscan_rdist(a->phi, a->lam, b->phi, b->lam) <= g->thr;
+	return rdist_gp(a, b) <= g->thr;
 }
 
 /* union-find over sorted point indices */
@@ -325,6 +353,7 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 		p->lon = pts[i].lon;
 		p->phi = pts[i].lat * (M_PI / 180.0);
 		p->lam = pts[i].lon * (M_PI / 180.0);
+		p->cphi = cos(p->phi);
 		p->w = pts[i].weight;
 		p->idx = (uint32_t)i;
 		p->band = band_of(&g, p->phi);
@@ -449,10 +478,7 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 					if (!core[j])
 						continue;
 					g.tests++;
-					double rd = dbscan_rdist(g.p[i].phi,
-								 g.p[i].lam,
-								 g.p[j].phi,
-								 g.p[j].lam);
+					double rd = rdist_gp(&g.p[i], &g.p[j]);
 					if (rd > g.thr)
 						continue;
 					if (best == SIZE_MAX || rd < bestd ||
