@@ -43,7 +43,7 @@ FUZZ_MAXLEN_partial = 16384
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn
-BENCH_PKGS = time miller
+BENCH_PKGS = time miller python3-sklearn
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
@@ -174,6 +174,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(FLOOR)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
+	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
