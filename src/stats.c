@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "partial.h"
+#include "pipeline.h"
+#include "runfacts.h"
+#include "table.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -195,3 +199,428 @@ void stats_release(struct stats *st)
 	intern_release(&st->imeis);
 	intern_release(&st->hours);
 }
+
+/* ---- the analysis: per-input states, report, partial section ---- */
+
+const struct table_col stats_columns[SC_NCOLS] = {
+	{ "input", COL_KEY }, { "bytes", COL_BYTES },
+	{ "bytes_uncompressed", COL_BYTES }, { "sha256", COL_TEXT },
+	{ "kind", COL_TEXT }, { "delimiter", COL_TEXT },
+	{ "damaged", COL_TEXT }, { "read", COL_COUNT },
+	{ "accepted", COL_COUNT }, { "rejected", COL_COUNT },
+	{ "filtered", COL_COUNT }, { "matched", COL_COUNT },
+	{ "repeated_headers", COL_COUNT }, { "first", COL_TIMESTAMP },
+	{ "last", COL_TIMESTAMP }, { "subscribers", COL_COUNT },
+	{ "cells", COL_COUNT }, { "imeis", COL_COUNT },
+	{ "voice", COL_COUNT }, { "sms", COL_COUNT }, { "data", COL_COUNT },
+	{ "other", COL_COUNT }, { "mo", COL_COUNT }, { "mt", COL_COUNT },
+	{ "direction_unknown", COL_COUNT }, { "gaps", COL_COUNT },
+	{ "gap_hours", COL_COUNT }, { "gap_list", COL_TEXT },
+	{ "out_of_order", COL_COUNT }, { "rejected_by_reason", COL_TEXT },
+	{ "cell_positions_filled", COL_COUNT },
+	{ "cell_positions_disagree", COL_COUNT },
+	{ "cell_ids_unknown", COL_COUNT }, { "problem", COL_TEXT },
+};
+
+static void run_grow(struct stats_run *sr, size_t n)
+{
+	if (n <= sr->n)
+		return;
+	VEC_GROW(sr->in, n, sr->alloc);
+	for (size_t i = sr->n; i < n; i++)
+		stats_init(&sr->in[i], sr->tz);
+	sr->n = n;
+}
+
+const struct stats *stats_run_input(const struct stats_run *sr, size_t i)
+{
+	if (i == sr->n && sr->has_total)
+		return &sr->total;
+	if (i >= sr->n)
+		BUG("stats input %zu of %zu", i, sr->n);
+	return &sr->in[i];
+}
+
+static uint64_t op_needs(const struct analysis_opts *o)
+{
+	(void)o;
+	return stats_needs();
+}
+
+static void op_options_key(const struct analysis_opts *o, struct buf *b)
+{
+	/* stats has no options of its own: the common ones are the driver's */
+	(void)o;
+	(void)b;
+}
+
+static void *op_create(const struct analysis_opts *o)
+{
+	struct stats_run *sr = xcalloc(1, sizeof(*sr));
+	sr->tz = o ? o->tz : NULL;
+	return sr;
+}
+
+static void op_destroy(void *state)
+{
+	struct stats_run *sr = state;
+	if (!sr)
+		return;
+	for (size_t i = 0; i < sr->n; i++)
+		stats_release(&sr->in[i]);
+	free(sr->in);
+	if (sr->has_total)
+		stats_release(&sr->total);
+	free(sr);
+}
+
+static void *op_feed_new(void *state)
+{
+	struct stats_run *sr = state;
+	struct analysis_opts o = { sr->tz, NULL };
+	return op_create(&o);
+}
+
+static void op_add(void *feed, const struct pipe_input *pin,
+		   const struct record *r)
+{
+	struct stats_run *f = feed;
+	size_t i = pin->index;
+	run_grow(f, i + 1);
+	stats_add(&f->in[i], r);
+}
+
+static int op_merge(void *into, void *from, const size_t *map,
+		    struct diag *d)
+{
+	struct stats_run *a = into, *b = from;
+	(void)d;
+	for (size_t i = 0; i < b->n; i++) {
+		size_t j = map ? map[i] : i;
+		run_grow(a, j + 1);
+		stats_merge(&a->in[j], &b->in[i]);
+	}
+	return 0;
+}
+
+static void op_feed_free(void *state, void *feed)
+{
+	op_merge(state, feed, NULL, NULL);
+	op_destroy(feed);
+}
+
+static void op_order(void *state, const size_t *perm, size_t n)
+{
+	struct stats_run *sr = state;
+	run_grow(sr, n);
+	struct stats *in = xcalloc(sr->n ? sr->n : 1, sizeof(*in));
+	for (size_t i = 0; i < n; i++)
+		in[i] = sr->in[perm[i]];
+	for (size_t i = n; i < sr->n; i++)
+		in[i] = sr->in[i];
+	free(sr->in);
+	sr->in = in;
+	sr->alloc = sr->n ? sr->n : 1;
+}
+
+static void set_str(struct table *t, size_t row, int col, const char *s)
+{
+	table_set_text(t, row, (size_t)col, s, strlen(s));
+}
+
+/* One row: the facts 'e' of an input (or the total: path NULL), its
+   figures 'st'. */
+static void report_row(struct table *t, const struct tz *tz,
+		       struct rf_input *e, struct stats *st)
+{
+	size_t row = table_add_row(t);
+	struct buf b = BUF_INIT;
+	set_str(t, row, SC_INPUT, e->path ? e->path : "(total)");
+	table_set_u64(t, row, SC_BYTES, e->bytes);
+	table_set_u64(t, row, SC_BYTES_OUT, e->bytes_out);
+	set_str(t, row, SC_SHA, e->sha256);
+	set_str(t, row, SC_KIND, kind_name(e->kind));
+	set_str(t, row, SC_DELIM, e->path ? delimiter_name(e->delimiter) : "");
+	set_str(t, row, SC_DAMAGED, e->damaged ? "yes" : "no");
+	table_set_u64(t, row, SC_READ, e->acct.read);
+	table_set_u64(t, row, SC_ACCEPTED, e->acct.accepted);
+	table_set_u64(t, row, SC_REJECTED, e->acct.rejected);
+	table_set_u64(t, row, SC_FILTERED, e->acct.filtered);
+	table_set_u64(t, row, SC_MATCHED, e->acct.matched);
+	table_set_u64(t, row, SC_REPEATED, e->acct.repeated_headers);
+	/* an input without a timed record: blank, as stats always wrote */
+	if (st->timed) {
+		table_set_i64(t, row, SC_FIRST, st->tmin);
+		table_set_i64(t, row, SC_LAST, st->tmax);
+	} else {
+		table_set_blank(t, row, SC_FIRST);
+		table_set_blank(t, row, SC_LAST);
+	}
+	table_set_u64(t, row, SC_SUBS, intern_count(&st->subscribers));
+	table_set_u64(t, row, SC_CELLS, intern_count(&st->cells));
+	table_set_u64(t, row, SC_IMEIS, intern_count(&st->imeis));
+	table_set_u64(t, row, SC_VOICE, st->by_type[TYPE_VOICE]);
+	table_set_u64(t, row, SC_SMS, st->by_type[TYPE_SMS]);
+	table_set_u64(t, row, SC_DATA, st->by_type[TYPE_DATA]);
+	table_set_u64(t, row, SC_OTHER, st->by_type[TYPE_OTHER]);
+	table_set_u64(t, row, SC_MO, st->by_dir[DIR_MO]);
+	table_set_u64(t, row, SC_MT, st->by_dir[DIR_MT]);
+	table_set_u64(t, row, SC_UNKNOWN_DIR, st->by_dir[DIR_UNKNOWN]);
+	struct gap *gaps;
+	uint64_t hours;
+	size_t ngap = stats_gaps(st, &gaps, &hours);
+	table_set_u64(t, row, SC_GAPS, ngap);
+	table_set_u64(t, row, SC_GAP_HOURS, hours);
+	for (size_t g = 0; g < ngap; g++) {
+		char tmp[48];
+		if (g)
+			buf_addch(&b, ' ');
+		buf_add(&b, tmp, ts_format(gaps[g].start, tz, tmp, sizeof(tmp)));
+		buf_addch(&b, '/');
+		buf_add(&b, tmp, ts_format(gaps[g].end, tz, tmp, sizeof(tmp)));
+	}
+	free(gaps);
+	table_set_text(t, row, SC_GAP_LIST, b.data ? b.data : "", b.len);
+	table_set_u64(t, row, SC_OOO, e->ooo);
+	buf_reset(&b);
+	acct_sort_reasons(&e->acct);
+	for (size_t r = 0; r < e->acct.nreasons; r++)
+		buf_addf(&b, "%s%s=%llu", r ? "; " : "",
+			 e->acct.reasons[r].reason,
+			 (unsigned long long)e->acct.reasons[r].n);
+	table_set_text(t, row, SC_REASONS, b.data ? b.data : "", b.len);
+	table_set_u64(t, row, SC_CELL_FILLED, e->cell_filled);
+	table_set_u64(t, row, SC_CELL_DISAGREE, e->cell_disagree);
+	table_set_u64(t, row, SC_CELL_UNKNOWN, e->cell_unknown);
+	set_str(t, row, SC_PROBLEM, e->problem ? e->problem : "");
+	buf_release(&b);
+}
+
+static int op_report(void *state, struct runfacts *rf, struct table *t,
+		     struct diag *d)
+{
+	struct stats_run *sr = state;
+	struct rf_input total;
+	(void)d;
+	run_grow(sr, rf->n);
+	table_init(t, stats_columns, SC_NCOLS);
+	if (sr->has_total)
+		stats_release(&sr->total);
+	stats_init(&sr->total, sr->tz);
+	sr->has_total = 1;
+	for (size_t i = 0; i < rf->n; i++) {
+		report_row(t, sr->tz, &rf->in[i], &sr->in[i]);
+		stats_merge(&sr->total, &sr->in[i]);
+	}
+	runfacts_total(rf, &total);
+	report_row(t, sr->tz, &total, &sr->total);
+	acct_release(&total.acct);
+	return 0;
+}
+
+/*
+ * The STAT section:
+ *   uvarint number of inputs (as in FACT), then for each:
+ *     uvarint records, timed; svarint first, last (0 when not timed);
+ *     uvarint out_of_order; uvarint by_type[0..4], by_dir[0..3]
+ *     three sets (subscribers, cells, IMEIs), each: uvarint count, then
+ *       the keys in ascending byte order, front-coded: uvarint bytes
+ *       shared with the previous key, then the rest as a byte string
+ *     hours: uvarint count, svarint the first local hour key, uvarint
+ *       each following key's distance from the one before (>= 1)
+ * Sorted keys make the bytes a function of the state alone.
+ */
+struct key_view {
+	const char *s;
+	size_t len;
+};
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct key_view *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static void save_set(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	struct key_view *k = xcalloc(n ? n : 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++)
+		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
+	qsort(k, n, sizeof(*k), cmp_key);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t shared = 0;
+		if (i) {
+			size_t m = k[i - 1].len < k[i].len ? k[i - 1].len :
+							     k[i].len;
+			while (shared < m && k[i - 1].s[shared] == k[i].s[shared])
+				shared++;
+		}
+		partial_put_uvarint(w, shared);
+		partial_put_bytes(w, k[i].s + shared, k[i].len - shared);
+	}
+	free(k);
+}
+
+static void save_hours(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	int64_t *keys = xcalloc(n ? n : 1, sizeof(*keys));
+	for (size_t i = 0; i < n; i++)
+		memcpy(&keys[i], intern_str(set, (uint32_t)i, NULL),
+		       sizeof(int64_t));
+	qsort(keys, n, sizeof(*keys), cmp_i64);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0)
+			partial_put_svarint(w, keys[0]);
+		else
+			partial_put_uvarint(w, (uint64_t)keys[i] -
+					       (uint64_t)keys[i - 1]);
+	}
+	free(keys);
+}
+
+static void op_save(void *state, struct partial_writer *w)
+{
+	struct stats_run *sr = state;
+	partial_section_begin(w, STATS_TAG);
+	partial_put_uvarint(w, sr->n);
+	for (size_t i = 0; i < sr->n; i++) {
+		struct stats *st = &sr->in[i];
+		stats_flush(st);
+		partial_put_uvarint(w, st->records);
+		partial_put_uvarint(w, st->timed);
+		partial_put_svarint(w, st->timed ? st->tmin : 0);
+		partial_put_svarint(w, st->timed ? st->tmax : 0);
+		partial_put_uvarint(w, st->out_of_order);
+		for (int k = 0; k < 5; k++)
+			partial_put_uvarint(w, st->by_type[k]);
+		for (int k = 0; k < 4; k++)
+			partial_put_uvarint(w, st->by_dir[k]);
+		save_set(w, &st->subscribers);
+		save_set(w, &st->cells);
+		save_set(w, &st->imeis);
+		save_hours(w, &st->hours);
+	}
+	partial_section_end(w);
+}
+
+/* Hour keys a loaded state may hold: far beyond any clock, small enough
+   that key * HOUR_MS and key differences never overflow. */
+#define HOUR_KEY_MAX (INT64_MAX / HOUR_MS / 4)
+
+static void load_set(struct partial_reader *r, struct intern *set,
+		     uint64_t records)
+{
+	struct buf prev = BUF_INIT, cur = BUF_INIT;
+	uint64_t n = partial_get_count(r, 2);
+	if (n > records)
+		r->failed = 1;
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		uint64_t shared = partial_get_uvarint(r);
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		if (!p || shared > prev.len ||
+		    len > INTERN_MAX_LEN - shared) {
+			r->failed = 1;
+			break;
+		}
+		buf_reset(&cur);
+		buf_add(&cur, prev.data, (size_t)shared);
+		buf_add(&cur, p, len);
+		struct key_view a = { prev.data, prev.len };
+		struct key_view b = { cur.data ? cur.data : "", cur.len };
+		if (i && cmp_key(&a, &b) >= 0) {
+			r->failed = 1; /* not ascending: not what save writes */
+			break;
+		}
+		intern_put(set, b.s, b.len, NULL);
+		struct buf t = prev;
+		prev = cur;
+		cur = t;
+	}
+	buf_release(&prev);
+	buf_release(&cur);
+}
+
+static void load_hours(struct partial_reader *r, struct intern *set,
+		       uint64_t timed)
+{
+	uint64_t n = partial_get_count(r, 1);
+	int64_t key = 0;
+	if (n > timed || (timed && !n))
+		r->failed = 1;
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		if (i == 0) {
+			key = partial_get_svarint(r);
+		} else {
+			uint64_t step = partial_get_uvarint(r);
+			if (step == 0 || step > (uint64_t)2 * HOUR_KEY_MAX) {
+				r->failed = 1;
+				break;
+			}
+			key = (int64_t)((uint64_t)key + step);
+		}
+		if (key > HOUR_KEY_MAX || key < -HOUR_KEY_MAX) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)&key, sizeof(key), NULL);
+	}
+}
+
+static int op_load(void *state, const struct partial_file *pf,
+		   size_t ninputs, struct diag *d)
+{
+	struct stats_run *sr = state;
+	struct partial_reader r;
+	if (partial_section(pf, STATS_TAG, &r) < 0)
+		return diag_error(d, "'%s' is not a usable partial file: no "
+				  "STAT section", pf->path ? pf->path : "-");
+	uint64_t n = partial_get_count(&r, 20);
+	if (!r.failed && n != ninputs)
+		r.failed = 1;
+	for (uint64_t i = 0; i < n && !r.failed; i++) {
+		run_grow(sr, (size_t)i + 1);
+		struct stats *st = &sr->in[i];
+		uint64_t sum = 0, dsum = 0;
+		st->records = partial_get_uvarint(&r);
+		st->timed = partial_get_uvarint(&r);
+		st->tmin = partial_get_svarint(&r);
+		st->tmax = partial_get_svarint(&r);
+		st->out_of_order = partial_get_uvarint(&r);
+		for (int k = 0; k < 5; k++) {
+			st->by_type[k] = partial_get_uvarint(&r);
+			if (__builtin_add_overflow(sum, st->by_type[k], &sum))
+				r.failed = 1;
+		}
+		for (int k = 0; k < 4; k++) {
+			st->by_dir[k] = partial_get_uvarint(&r);
+			if (__builtin_add_overflow(dsum, st->by_dir[k], &dsum))
+				r.failed = 1;
+		}
+		if (sum != st->records || dsum > st->records ||
+		    st->timed > st->records || st->tmin > st->tmax ||
+		    (!st->timed && (st->tmin || st->tmax)))
+			r.failed = 1;
+		load_set(&r, &st->subscribers, st->records);
+		load_set(&r, &st->cells, st->records);
+		load_set(&r, &st->imeis, st->records);
+		load_hours(&r, &st->hours, st->timed);
+	}
+	if (!r.failed && sr->n < ninputs)
+		run_grow(sr, ninputs);
+	return partial_reader_finish(&r, pf, d);
+}
+
+const struct analysis_ops stats_analysis = {
+	"stats", STATS_TAG, op_needs, op_options_key, op_create, op_feed_new,
+	op_add, op_feed_free, op_merge, op_order, NULL, op_report, op_save,
+	op_load, op_destroy,
+};

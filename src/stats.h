@@ -12,7 +12,9 @@
 
 #include <stdint.h>
 
+#include "analysis.h"
 #include "intern.h"
+#include "table.h"
 #include "record.h"
 
 struct tz;
@@ -67,5 +69,36 @@ struct gap {
  */
 size_t stats_gaps(const struct stats *st, struct gap **out, uint64_t *hours);
 void stats_release(struct stats *st);
+
+/*
+ * The analysis (analysis.h, stats_analysis): one struct stats per input,
+ * indexed as the run facts index inputs, and after 'report' their total.
+ * Its partial section "STAT" holds, per input, the integer figures and
+ * the exact distinct sets as sorted keys (stats.c describes the bytes).
+ */
+struct stats_run {
+	const struct tz *tz;       /* borrowed */
+	struct stats *in;          /* by input index */
+	size_t n, alloc;
+	struct stats total;        /* set by report */
+	int has_total;
+};
+
+#define STATS_TAG PARTIAL_TAG('S', 'T', 'A', 'T')
+
+/* The report's columns, in order (their names: stats_columns). */
+enum stats_col {
+	SC_INPUT, SC_BYTES, SC_BYTES_OUT, SC_SHA, SC_KIND, SC_DELIM,
+	SC_DAMAGED, SC_READ, SC_ACCEPTED, SC_REJECTED, SC_FILTERED,
+	SC_MATCHED, SC_REPEATED, SC_FIRST, SC_LAST, SC_SUBS, SC_CELLS,
+	SC_IMEIS, SC_VOICE, SC_SMS, SC_DATA, SC_OTHER, SC_MO, SC_MT,
+	SC_UNKNOWN_DIR, SC_GAPS, SC_GAP_HOURS, SC_GAP_LIST, SC_OOO,
+	SC_REASONS, SC_CELL_FILLED, SC_CELL_DISAGREE, SC_CELL_UNKNOWN,
+	SC_PROBLEM, SC_NCOLS
+};
+extern const struct table_col stats_columns[SC_NCOLS];
+
+/* Input 'i' of a state (i == n: the total, once reported). */
+const struct stats *stats_run_input(const struct stats_run *sr, size_t i);
 
 #endif

@@ -17,13 +17,15 @@
 #include "expr.h"
 #include "input.h"
 #include "timeparse.h"
+#include "analysis.h"
+#include "runfacts.h"
 #include "xalloc.h"
 #include "banned.h"
 
 enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
-	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
+	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS, O_PARTIAL,
 };
 
 static const struct option common_opts[] = {
@@ -42,6 +44,7 @@ static const struct option common_opts[] = {
 	{ "threads", required_argument, NULL, 'j' },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "max-reject-messages", required_argument, NULL, O_MAX_REJECT_MSGS },
+	{ "partial", required_argument, NULL, O_PARTIAL },
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -67,6 +70,8 @@ static const char common_usage[] =
 "  -j, --threads N        threads: readers, parsers (default: all cores)\n"
 "      --rejects FILE     write every rejected row there (CSV)\n"
 "      --max-reject-messages N  rejects reported per input on stderr (10)\n"
+"      --partial FILE     write the exact state there for 'cdrsift merge'\n"
+"                         (stats only in this version)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
 
 /*
@@ -256,6 +261,11 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 			}
 			diag_release(&d);
 			cli->so.cells = cli->cells;
+			/* partials merge only over the same table */
+			if (file_sha256_hex(optarg, cli->cells_sha256) < 0) {
+				cli_error("--cells: cannot read '%s'", optarg);
+				return EXIT_INPUT;
+			}
 			break;
 		}
 		case O_COUNTRY:
@@ -321,6 +331,16 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 			break;
 		case O_DUMP_EXPR:
 			cli->debug_dump_expr = 1;
+			break;
+		case O_PARTIAL:
+			/* the commands of the analyses table, and merge */
+			if (!analysis_by_name(cli->cmd) &&
+			    strcmp(cli->cmd, "merge")) {
+				cli_error("--partial: '%s' cannot write a partial "
+					  "in this version (stats can)", cli->cmd);
+				return EXIT_USAGE;
+			}
+			cli->partial_path = optarg;
 			break;
 		case 'h':
 			usage(cli, co, stdout);
@@ -784,45 +804,36 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	print_accounting(cli);
 }
 
-void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
-		   struct buf *b)
+/* The meta's members that name the run itself: version and command. */
+static void meta_head(struct cli *cli, struct buf *b)
 {
-	struct acct *a = &cli->total;
 	buf_adds(b, "{\"version\":\"" CDRSIFT_VERSION "\",\"command\":[");
 	for (int i = 0; i < cli->argc; i++) {
 		if (i)
 			buf_addch(b, ',');
 		json_add_str(b, cli->argv[i], strlen(cli->argv[i]));
 	}
-	buf_adds(b, "],\"inputs\":[");
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			buf_addch(b, ',');
-		buf_adds(b, "{\"path\":");
-		json_add_str(b, in[i].path, strlen(in[i].path));
-		buf_addf(b, ",\"bytes\":%llu,\"sha256\":",
-			 (unsigned long long)in[i].bytes);
-		if (in[i].sha256[0])
-			json_add_str(b, in[i].sha256, 64);
-		else
-			buf_adds(b, "null");
-		buf_addf(b, ",\"damaged\":%s}", in[i].damaged ? "true" : "false");
-	}
-	buf_addf(b, "],\"accounting\":{\"read\":%llu,\"accepted\":%llu,"
-		 "\"rejected\":%llu,\"filtered\":%llu,\"matched\":%llu,"
-		 "\"repeated_headers\":%llu,\"rejected_by_reason\":{",
-		 (unsigned long long)a->read, (unsigned long long)a->accepted,
-		 (unsigned long long)a->rejected, (unsigned long long)a->filtered,
-		 (unsigned long long)a->matched,
-		 (unsigned long long)a->repeated_headers);
-	acct_sort_reasons(a);
-	for (size_t i = 0; i < a->nreasons; i++) {
-		if (i)
-			buf_addch(b, ',');
-		json_add_str(b, a->reasons[i].reason, strlen(a->reasons[i].reason));
-		buf_addf(b, ":%llu", (unsigned long long)a->reasons[i].n);
-	}
-	buf_adds(b, "}}}");
+	buf_adds(b, "],");
+}
+
+void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
+		   struct buf *b)
+{
+	meta_head(cli, b);
+	buf_adds(b, "\"inputs\":[");
+	for (size_t i = 0; i < n; i++)
+		meta_json_input(b, i == 0, in[i].path, in[i].bytes, in[i].sha256,
+				in[i].damaged);
+	buf_adds(b, "],");
+	meta_json_accounting(b, &cli->total);
+	buf_addch(b, '}');
+}
+
+void cli_meta_json_rf(struct cli *cli, struct runfacts *rf, struct buf *b)
+{
+	meta_head(cli, b);
+	runfacts_meta_json(rf, b);
+	buf_addch(b, '}');
 }
 
 int cli_finish(struct cli *cli)

@@ -52,6 +52,8 @@ struct cli {
 	char *map_text;             /* owned copy of the --map argument */
 	struct tz *tz;              /* owned --tz zone (NULL: UTC) */
 	struct cells *cells;        /* owned --cells table */
+	char cells_sha256[65];      /* hex SHA-256 of the --cells file, or "" */
+	const char *partial_path;   /* --partial FILE, or NULL */
 	int format;                 /* enum out_format, -1 until decided */
 	const char *output;         /* -o FILE, or NULL */
 	FILE *out;                  /* where data goes */
@@ -123,6 +125,9 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h);
 /* The JSON meta object of DESIGN 6 for 'inputs', into 'b'. */
 void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 		   struct buf *b);
+struct runfacts;
+/* The same from run facts (the inputs and accounting of 'rf'). */
+void cli_meta_json_rf(struct cli *cli, struct runfacts *rf, struct buf *b);
 /* Remember a finished source's summary for json meta (kept by cli_run). */
 const struct input_summary *cli_inputs(const struct cli *cli, size_t *n);
 
@@ -138,5 +143,6 @@ int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

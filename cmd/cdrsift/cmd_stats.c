@@ -2,245 +2,44 @@
  * cmd_stats.c - `cdrsift stats`: per input and in total, sizes, SHA-256,
  * kind and dialect, rows read/accepted/rejected by reason, time span,
  * distinct subscribers, cells and IMEIs, coverage gaps, out-of-order rows.
+ * The figures are the stats analysis's table (src/stats.c), built by the
+ * run driver (run.h); the table format's blocks are printed here from it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "run.h"
 #include "stats.h"
+#include "table.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
 
-/* One input's figures, or the total (path NULL). */
-struct stats_entry {
-	const char *path;
-	uint64_t bytes, bytes_out;
-	char sha256[65];
-	int damaged, unusable;
-	char problem[256];
-	enum record_kind kind;
-	char delimiter;
-	int header, crlf, bom;
-	uint64_t cell_filled;   /* positions filled from --cells */
-	uint64_t cell_disagree; /* own lat/lon far from the table's */
-	uint64_t cell_unknown;  /* cell ids not in the table */
-	uint64_t ooo;           /* records out of time order */
-	struct acct acct;
-	struct stats st;
+/* What the human blocks show beyond the table: taken from the run's
+   options, so that merge prints what the run would have printed. */
+struct stats_view {
+	int filter;             /* a -w filter was given */
+	int cells;              /* a --cells table was given */
 };
-
-struct stats_ctx {
-	struct cli *cli;
-	struct stats_entry *e;    /* one per input, by index */
-	size_t n, alloc;
-};
-
-/* A worker's states, one per input index. */
-struct stats_worker {
-	struct stats_ctx *c;
-	struct stats *st;
-	size_t n, alloc;
-};
-
-static struct stats_entry *entry(struct stats_ctx *c, size_t index)
-{
-	if (index >= c->n) {
-		VEC_GROW(c->e, index + 1, c->alloc);
-		memset(c->e + c->n, 0, (index + 1 - c->n) * sizeof(*c->e));
-		for (size_t i = c->n; i <= index; i++)
-			stats_init(&c->e[i].st, c->cli->tz);
-		c->n = index + 1;
-	}
-	return &c->e[index];
-}
-
-static void *worker_new(void *ctx)
-{
-	struct stats_worker *w = xcalloc(1, sizeof(*w));
-	w->c = ctx;
-	return w;
-}
-
-static void on_record(void *wctx, const struct pipe_input *pin,
-		      const struct record *rec, struct buf *out)
-{
-	struct stats_worker *w = wctx;
-	(void)out;
-	if (pin->index >= w->n) {
-		VEC_GROW(w->st, pin->index + 1, w->alloc);
-		for (size_t i = w->n; i <= pin->index; i++)
-			stats_init(&w->st[i], w->c->cli->tz);
-		w->n = pin->index + 1;
-	}
-	stats_add(&w->st[pin->index], rec);
-}
-
-static void worker_done(void *ctx, void *wctx)
-{
-	struct stats_worker *w = wctx;
-	for (size_t i = 0; i < w->n; i++) {
-		stats_merge(&entry(ctx, i)->st, &w->st[i]);
-		stats_release(&w->st[i]);
-	}
-	free(w->st);
-	free(w);
-}
-
-static void on_start(void *ctx, struct pipe_input *pin)
-{
-	struct stats_entry *e = entry(ctx, pin->index);
-	struct source *src = &pin->src;
-	e->path = pin->name;
-	if (src->schema) {
-		e->kind = src->schema->kind;
-		e->header = src->schema->has_header;
-	}
-	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
-	e->crlf = src->rd.crlf;
-	e->bom = src->rd.bom;
-}
-
-static void on_end(void *ctx, struct pipe_input *pin)
-{
-	struct stats_entry *e = entry(ctx, pin->index);
-	struct source *src = &pin->src;
-	e->path = pin->name;
-	e->bytes = src->in.bytes_in;
-	e->bytes_out = src->in.bytes_out;
-	e->damaged = pin->damaged;
-	e->unusable = !pin->usable;
-	e->ooo = pin->out_of_order;
-	if (src->problem.len)
-		snprintf(e->problem, sizeof(e->problem), "%s",
-			 buf_cstr(&src->problem));
-	if (src->in.eof && !src->open_failed && !pin->read_failed)
-		input_sha256_hex(&src->in, e->sha256);
-	e->cell_filled = pin->cell_filled;
-	e->cell_disagree = pin->cell_disagree;
-	e->cell_unknown = pin->cell_unknown;
-	acct_merge(&e->acct, &pin->acct);
-}
-
-static const char *delim_name(char d)
-{
-	switch (d) {
-	case ',': return "comma";
-	case ';': return "semicolon";
-	case '\t': return "tab";
-	case '|': return "pipe";
-	case ':': return "colon";
-	default: return "";
-	}
-}
-
-static const char *kind_name(enum record_kind k)
-{
-	return k == KIND_CDR ? "cdr" : k == KIND_IP ? "ip" : "";
-}
-
-enum {
-	C_INPUT, C_BYTES, C_BYTES_OUT, C_SHA, C_KIND, C_DELIM, C_DAMAGED,
-	C_READ, C_ACCEPTED, C_REJECTED, C_FILTERED, C_MATCHED, C_REPEATED,
-	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
-	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
-	C_OOO, C_REASONS, C_CELL_FILLED, C_CELL_DISAGREE, C_CELL_UNKNOWN,
-	C_PROBLEM, C_NCOLS
-};
-
-static const struct out_col columns[C_NCOLS] = {
-	{ "input", OT_STR }, { "bytes", OT_NUM }, { "bytes_uncompressed", OT_NUM },
-	{ "sha256", OT_STR }, { "kind", OT_STR }, { "delimiter", OT_STR },
-	{ "damaged", OT_STR }, { "read", OT_NUM }, { "accepted", OT_NUM },
-	{ "rejected", OT_NUM }, { "filtered", OT_NUM }, { "matched", OT_NUM },
-	{ "repeated_headers", OT_NUM }, { "first", OT_STR }, { "last", OT_STR },
-	{ "subscribers", OT_NUM }, { "cells", OT_NUM }, { "imeis", OT_NUM },
-	{ "voice", OT_NUM }, { "sms", OT_NUM }, { "data", OT_NUM },
-	{ "other", OT_NUM }, { "mo", OT_NUM }, { "mt", OT_NUM },
-	{ "direction_unknown", OT_NUM }, { "gaps", OT_NUM },
-	{ "gap_hours", OT_NUM }, { "gap_list", OT_STR },
-	{ "out_of_order", OT_NUM }, { "rejected_by_reason", OT_STR },
-	{ "cell_positions_filled", OT_NUM }, { "cell_positions_disagree", OT_NUM },
-	{ "cell_ids_unknown", OT_NUM }, { "problem", OT_STR },
-};
-
-/* All figures of one entry as text cells. */
-static void entry_cells(struct cli *cli, struct stats_entry *e,
-			struct buf *cell)
-{
-	for (int i = 0; i < C_NCOLS; i++)
-		buf_reset(&cell[i]);
-#define NUM(i, v) buf_addf(&cell[i], "%llu", (unsigned long long)(v))
-	buf_adds(&cell[C_INPUT], e->path ? e->path : "(total)");
-	NUM(C_BYTES, e->bytes);
-	NUM(C_BYTES_OUT, e->bytes_out);
-	buf_adds(&cell[C_SHA], e->sha256);
-	buf_adds(&cell[C_KIND], kind_name(e->kind));
-	buf_adds(&cell[C_DELIM], e->path ? delim_name(e->delimiter) : "");
-	buf_adds(&cell[C_DAMAGED], e->damaged ? "yes" : "no");
-	NUM(C_READ, e->acct.read);
-	NUM(C_ACCEPTED, e->acct.accepted);
-	NUM(C_REJECTED, e->acct.rejected);
-	NUM(C_FILTERED, e->acct.filtered);
-	NUM(C_MATCHED, e->acct.matched);
-	NUM(C_REPEATED, e->acct.repeated_headers);
-	if (e->st.timed) {
-		fmt_time(cli, e->st.tmin, &cell[C_FIRST]);
-		fmt_time(cli, e->st.tmax, &cell[C_LAST]);
-	}
-	NUM(C_SUBS, intern_count(&e->st.subscribers));
-	NUM(C_CELLS, intern_count(&e->st.cells));
-	NUM(C_IMEIS, intern_count(&e->st.imeis));
-	NUM(C_VOICE, e->st.by_type[TYPE_VOICE]);
-	NUM(C_SMS, e->st.by_type[TYPE_SMS]);
-	NUM(C_DATA, e->st.by_type[TYPE_DATA]);
-	NUM(C_OTHER, e->st.by_type[TYPE_OTHER]);
-	NUM(C_MO, e->st.by_dir[DIR_MO]);
-	NUM(C_MT, e->st.by_dir[DIR_MT]);
-	NUM(C_UNKNOWN_DIR, e->st.by_dir[DIR_UNKNOWN]);
-	struct gap *gaps;
-	uint64_t hours;
-	size_t ngap = stats_gaps(&e->st, &gaps, &hours);
-	NUM(C_GAPS, ngap);
-	NUM(C_GAP_HOURS, hours);
-	for (size_t g = 0; g < ngap; g++) {
-		if (g)
-			buf_addch(&cell[C_GAP_LIST], ' ');
-		fmt_time(cli, gaps[g].start, &cell[C_GAP_LIST]);
-		buf_adds(&cell[C_GAP_LIST], "/");
-		fmt_time(cli, gaps[g].end, &cell[C_GAP_LIST]);
-	}
-	free(gaps);
-	NUM(C_OOO, e->ooo);
-	acct_sort_reasons(&e->acct);
-	for (size_t r = 0; r < e->acct.nreasons; r++)
-		buf_addf(&cell[C_REASONS], "%s%s=%llu", r ? "; " : "",
-			 e->acct.reasons[r].reason,
-			 (unsigned long long)e->acct.reasons[r].n);
-	NUM(C_CELL_FILLED, e->cell_filled);
-	NUM(C_CELL_DISAGREE, e->cell_disagree);
-	NUM(C_CELL_UNKNOWN, e->cell_unknown);
-	buf_adds(&cell[C_PROBLEM], e->problem);
-#undef NUM
-}
 
 /* The human report: one block per input, then the total. */
-static void print_block(struct cli *cli, struct stats_entry *e,
+static void print_block(struct cli *cli, const struct stats_view *v,
+			const struct rf_input *e, const struct stats *st,
 			struct buf *cell)
 {
 	FILE *fp = cli->out;
-	entry_cells(cli, e, cell);
 #define S(i) buf_cstr(&cell[i])
-	fprintf(fp, "%s\n", e->path ? S(C_INPUT) : "total");
+	fprintf(fp, "%s\n", e->path ? S(SC_INPUT) : "total");
 	if (e->path) {
-		fprintf(fp, "  bytes        %s (%s uncompressed)%s\n", S(C_BYTES),
-			S(C_BYTES_OUT), e->damaged ? "  DAMAGED" : "");
+		fprintf(fp, "  bytes        %s (%s uncompressed)%s\n", S(SC_BYTES),
+			S(SC_BYTES_OUT), e->damaged ? "  DAMAGED" : "");
 		fprintf(fp, "  sha256       %s\n", *e->sha256 ? e->sha256 : "-");
 		fprintf(fp, "  format       %s, %s-delimited%s%s%s\n",
 			e->kind ? kind_name(e->kind) : "unknown",
-			S(C_DELIM), e->header ? ", header" : ", no header",
+			S(SC_DELIM), e->header ? ", header" : ", no header",
 			e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
-		if (e->problem[0]) {
+		if (e->problem) {
 			struct buf esc = BUF_INIT;
 			buf_add_escaped(&esc, e->problem, strlen(e->problem), 256);
 			fprintf(fp, "  problem      %s\n", buf_cstr(&esc));
@@ -248,115 +47,93 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 		}
 	}
 	fprintf(fp, "  rows         %s read, %s accepted, %s rejected",
-		S(C_READ), S(C_ACCEPTED), S(C_REJECTED));
-	if (cli->expr)
-		fprintf(fp, ", %s filtered out, %s matched", S(C_FILTERED),
-			S(C_MATCHED));
+		S(SC_READ), S(SC_ACCEPTED), S(SC_REJECTED));
+	if (v->filter)
+		fprintf(fp, ", %s filtered out, %s matched", S(SC_FILTERED),
+			S(SC_MATCHED));
 	fputc('\n', fp);
 	if (e->acct.nreasons)
-		fprintf(fp, "  rejected     %s\n", S(C_REASONS));
+		fprintf(fp, "  rejected     %s\n", S(SC_REASONS));
 	if (e->acct.repeated_headers)
 		fprintf(fp, "  headers      %s repeated header lines skipped\n",
-			S(C_REPEATED));
-	if (e->st.timed)
-		fprintf(fp, "  span         %s .. %s\n", S(C_FIRST), S(C_LAST));
+			S(SC_REPEATED));
+	if (st->timed)
+		fprintf(fp, "  span         %s .. %s\n", S(SC_FIRST), S(SC_LAST));
 	fprintf(fp, "  distinct     %s subscribers, %s cells, %s IMEIs\n",
-		S(C_SUBS), S(C_CELLS), S(C_IMEIS));
+		S(SC_SUBS), S(SC_CELLS), S(SC_IMEIS));
 	if (e->kind != KIND_IP)
 		fprintf(fp, "  types        %s voice, %s sms, %s data, %s other; "
-			"%s mo, %s mt, %s unknown direction\n", S(C_VOICE),
-			S(C_SMS), S(C_DATA), S(C_OTHER), S(C_MO), S(C_MT),
-			S(C_UNKNOWN_DIR));
-	fprintf(fp, "  gaps         %s (%s empty hours)%s%s\n", S(C_GAPS),
-		S(C_GAP_HOURS), cell[C_GAP_LIST].len ? ": " : "",
-		S(C_GAP_LIST));
-	fprintf(fp, "  out of order %s rows\n", S(C_OOO));
-	if (cli->cells)
+			"%s mo, %s mt, %s unknown direction\n", S(SC_VOICE),
+			S(SC_SMS), S(SC_DATA), S(SC_OTHER), S(SC_MO), S(SC_MT),
+			S(SC_UNKNOWN_DIR));
+	fprintf(fp, "  gaps         %s (%s empty hours)%s%s\n", S(SC_GAPS),
+		S(SC_GAP_HOURS), cell[SC_GAP_LIST].len ? ": " : "",
+		S(SC_GAP_LIST));
+	fprintf(fp, "  out of order %s rows\n", S(SC_OOO));
+	if (v->cells)
 		fprintf(fp, "  cell table   %s positions filled, %s records "
 			"disagree with it, %s cell ids not in it\n",
-			S(C_CELL_FILLED), S(C_CELL_DISAGREE), S(C_CELL_UNKNOWN));
+			S(SC_CELL_FILLED), S(SC_CELL_DISAGREE), S(SC_CELL_UNKNOWN));
 #undef S
+}
+
+
+void stats_human(struct cli *cli, struct runfacts *rf, void *state,
+		 struct table *t)
+{
+	struct stats_run *sr = state;
+	struct table_fmt f = { cli->tz };
+	struct stats_view v;
+	struct buf cell[SC_NCOLS];
+	struct rf_input total;
+	const char *where = runfacts_option(rf, "-w");
+	const char *cells = runfacts_option(rf, "--cells (sha256)");
+	v.filter = where && *where;
+	v.cells = cells && *cells;
+	memset(cell, 0, sizeof(cell));
+	runfacts_total(rf, &total);
+	for (size_t i = 0; i <= rf->n; i++) {
+		if (i == rf->n && rf->n <= 1)
+			break;
+		for (size_t k = 0; k < SC_NCOLS; k++) {
+			buf_reset(&cell[k]);
+			table_format_cell(t, i, k, &f, &cell[k]);
+		}
+		print_block(cli, &v, i < rf->n ? &rf->in[i] : &total,
+			    stats_run_input(sr, i), cell);
+	}
+	acct_release(&total.acct);
+	for (int k = 0; k < SC_NCOLS; k++)
+		buf_release(&cell[k]);
 }
 
 static const char stats_usage[] =
 "Prints, per input and in total: bytes (compressed and not), SHA-256 of the\n"
 "bytes as read, kind and dialect, rows read/accepted/rejected (by reason),\n"
 "time span, distinct subscribers, cells and IMEIs, coverage gaps (clock\n"
-"hours with no record inside the span) and rows out of time order.\n";
+"hours with no record inside the span) and rows out of time order.\n"
+"With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_stats(int argc, char **argv)
 {
 	struct cli cli;
 	struct cmd_opts co = { NULL, NULL, NULL, stats_usage };
-	struct stats_ctx c;
+	struct run r;
 	int rc = cli_parse(&cli, argc, argv, &co);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
-	memset(&c, 0, sizeof(c));
-	c.cli = &cli;
-	struct pipe_hooks h = { &c, stats_needs(), worker_new, on_record,
-				on_start, NULL, NULL, on_end, worker_done, NULL };
-	cli_pipeline(&cli, &h);
-
-	struct stats_entry total;
-	memset(&total, 0, sizeof(total));
-	stats_init(&total.st, cli.tz);
-	for (size_t i = 0; i < c.n; i++) {
-		stats_merge(&total.st, &c.e[i].st);
-		acct_merge(&total.acct, &c.e[i].acct);
-		total.bytes += c.e[i].bytes;
-		total.bytes_out += c.e[i].bytes_out;
-		total.damaged |= c.e[i].damaged;
-		total.cell_filled += c.e[i].cell_filled;
-		total.cell_disagree += c.e[i].cell_disagree;
-		total.cell_unknown += c.e[i].cell_unknown;
-		total.ooo += c.e[i].ooo;
-		if (i == 0 || total.kind == c.e[i].kind)
-			total.kind = c.e[i].kind;
-		else
-			total.kind = KIND_UNKNOWN;
-	}
-	struct buf cell[C_NCOLS];
-	memset(cell, 0, sizeof(cell));
-	if (cli.format == OUT_TABLE) {
-		for (size_t i = 0; i < c.n; i++)
-			print_block(&cli, &c.e[i], cell);
-		if (c.n > 1)
-			print_block(&cli, &total, cell);
+	run_init(&r, &cli, &stats_analysis, NULL);
+	run_inputs(&r);
+	if (cli.partial_path) {
+		rc = run_save_partial(&r);
+		if (rc)
+			cli_status(&cli, (enum exit_status)rc);
 	} else {
-		struct writer *w = writer_new(cli.out, (enum out_format)cli.format,
-					      columns, C_NCOLS, cli.out_tty, 0);
-		const char *cells[C_NCOLS];
-		size_t lens[C_NCOLS];
-		for (size_t i = 0; i <= c.n; i++) {
-			struct stats_entry *e = i < c.n ? &c.e[i] : &total;
-			entry_cells(&cli, e, cell);
-			for (int k = 0; k < C_NCOLS; k++) {
-				cells[k] = buf_cstr(&cell[k]);
-				lens[k] = cell[k].len;
-			}
-			writer_row(w, cells, lens);
-		}
-		struct buf meta = BUF_INIT;
-		size_t nin;
-		const struct input_summary *in = cli_inputs(&cli, &nin);
-		cli_meta_json(&cli, in, nin, &meta);
-		writer_meta(w, buf_cstr(&meta));
-		buf_release(&meta);
-		writer_finish(w);
-		writer_free(w);
+		run_report(&cli, r.ops, r.state, &r.rf);
 	}
-	for (int k = 0; k < C_NCOLS; k++)
-		buf_release(&cell[k]);
-	for (size_t i = 0; i < c.n; i++) {
-		stats_release(&c.e[i].st);
-		acct_release(&c.e[i].acct);
-	}
-	stats_release(&total.st);
-	acct_release(&total.acct);
-	free(c.e);
+	run_release(&r);
 	return cli_finish(&cli);
 }

@@ -1,0 +1,163 @@
+/*
+ * table.c - typed report tables and their one formatter (see table.h).
+ */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "record.h"
+#include "timeparse.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void table_init(struct table *t, const struct table_col *cols, size_t ncols)
+{
+	memset(t, 0, sizeof(*t));
+	t->cols = cols;
+	t->ncols = ncols;
+}
+
+void table_release(struct table *t)
+{
+	free(t->cells);
+	buf_release(&t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+size_t table_add_row(struct table *t)
+{
+	size_t need;
+	if (__builtin_mul_overflow(t->nrows + 1, t->ncols, &need))
+		BUG("table too large");
+	VEC_GROW(t->cells, need, t->alloc);
+	memset(t->cells + t->nrows * t->ncols, 0,
+	       t->ncols * sizeof(*t->cells));
+	return t->nrows++;
+}
+
+static struct table_cell *cell_at(struct table *t, size_t row, size_t col)
+{
+	if (row >= t->nrows || col >= t->ncols)
+		BUG("table cell out of range");
+	return &t->cells[row * t->ncols + col];
+}
+
+const struct table_cell *table_cell(const struct table *t, size_t row,
+				    size_t col)
+{
+	return cell_at((struct table *)t, row, col);
+}
+
+void table_set_u64(struct table *t, size_t row, size_t col, uint64_t v)
+{
+	struct table_cell *c = cell_at(t, row, col);
+	c->state = CELL_VALUE;
+	c->v = v;
+}
+
+void table_set_i64(struct table *t, size_t row, size_t col, int64_t v)
+{
+	table_set_u64(t, row, col, (uint64_t)v);
+}
+
+void table_set_text(struct table *t, size_t row, size_t col, const char *s,
+		    size_t len)
+{
+	struct table_cell *c = cell_at(t, row, col);
+	c->state = CELL_VALUE;
+	c->off = t->text.len;
+	c->len = len;
+	buf_add(&t->text, s, len);
+}
+
+void table_set_blank(struct table *t, size_t row, size_t col)
+{
+	cell_at(t, row, col)->state = CELL_BLANK;
+}
+
+static void add_micro_degrees(struct buf *out, int64_t v)
+{
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	buf_addf(out, "%s%llu.%06llu", v < 0 ? "-" : "",
+		 (unsigned long long)(a / 1000000),
+		 (unsigned long long)(a % 1000000));
+}
+
+enum cell_state table_format_cell(const struct table *t, size_t row,
+				  size_t col, const struct table_fmt *f,
+				  struct buf *out)
+{
+	const struct table_cell *c = table_cell(t, row, col);
+	char tmp[48];
+	if (c->state != CELL_VALUE)
+		return (enum cell_state)c->state;
+	switch (t->cols[col].type) {
+	case COL_KEY:
+	case COL_TEXT:
+		buf_add(out, t->text.data + c->off, c->len);
+		break;
+	case COL_COUNT:
+	case COL_BYTES:
+	case COL_BAR:
+		buf_addf(out, "%llu", (unsigned long long)c->v);
+		break;
+	case COL_DURATION:
+		format_duration((int64_t)c->v, out);
+		break;
+	case COL_TIMESTAMP:
+		buf_add(out, tmp, ts_format((int64_t)c->v, f->tz, tmp,
+					    sizeof(tmp)));
+		break;
+	case COL_LAT:
+	case COL_LON:
+		add_micro_degrees(out, (int64_t)c->v);
+		break;
+	}
+	return CELL_VALUE;
+}
+
+void table_out_cols(const struct table *t, struct out_col *out)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		out[i].name = t->cols[i].name;
+		switch (t->cols[i].type) {
+		case COL_KEY:
+		case COL_TEXT:
+		case COL_TIMESTAMP:
+			out[i].type = OT_STR;
+			break;
+		case COL_BAR:
+			out[i].type = OT_BAR;
+			break;
+		default:
+			out[i].type = OT_NUM;
+			break;
+		}
+	}
+}
+
+void table_write(const struct table *t, struct writer *w,
+		 const struct table_fmt *f)
+{
+	size_t n = t->ncols ? t->ncols : 1;
+	struct buf *text = xcalloc(n, sizeof(*text));
+	const char **cells = xcalloc(n, sizeof(*cells));
+	size_t *lens = xcalloc(n, sizeof(*lens));
+	for (size_t r = 0; r < t->nrows; r++) {
+		for (size_t k = 0; k < t->ncols; k++) {
+			buf_reset(&text[k]);
+			enum cell_state s = table_format_cell(t, r, k, f,
+							      &text[k]);
+			cells[k] = s == CELL_MISSING ? NULL : buf_cstr(&text[k]);
+			lens[k] = text[k].len;
+		}
+		writer_row(w, cells, lens);
+	}
+	for (size_t k = 0; k < n; k++)
+		buf_release(&text[k]);
+	free(text);
+	free(cells);
+	free(lens);
+}
