@@ -42,7 +42,7 @@ FUZZ_MAXLEN_partial = 16384
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
-TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn
+TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn parallel
 BENCH_PKGS = time miller python3-sklearn
 
 LIB_SRC  = $(wildcard src/*.c)

@@ -118,6 +118,10 @@ int runfacts_compatible(const struct runfacts *a, const char *apath,
 			if (yv && !strcmp(xv, yv))
 				continue;
 			const char *av = side ? yv : xv, *bv = side ? xv : yv;
+			if (av && !*av)
+				av = NULL;
+			if (bv && !*bv)
+				bv = NULL;
 			rc = diag_error(d, "'%s' and '%s' differ in %s "
 					"('%s' and '%s'): partials merge only "
 					"when it is the same",

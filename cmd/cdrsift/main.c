@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "overview: sizes, hashes, rows, span, distinct ids, gaps" },
 	{ "volume", cmd_volume, "call volumes by any key, with time bars" },
 	{ "schema", cmd_schema, "show how each column of a file was understood" },
+	{ "merge", cmd_merge, "merge --partial files into the report of one run" },
 };
 
 static void usage(FILE *fp)
