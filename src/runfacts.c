@@ -138,6 +138,25 @@ out:
 	return rc;
 }
 
+int runfacts_check_unique(const struct runfacts *rf, struct diag *d)
+{
+	for (size_t i = 0; i < rf->n; i++) {
+		if (!rf->in[i].sha256[0])
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(rf->in[i].sha256, rf->in[j].sha256)) {
+				struct buf a = BUF_INIT;
+				diag_error(d, "input '%s' (sha256 %s) is covered "
+					   "twice in one partial",
+					   shown(rf->in[i].path, &a),
+					   rf->in[i].sha256);
+				buf_release(&a);
+				return -1;
+			}
+	}
+	return 0;
+}
+
 int runfacts_merge(struct runfacts *into, struct runfacts *from,
 		   size_t **map, struct diag *d)
 {
@@ -155,16 +174,6 @@ int runfacts_merge(struct runfacts *into, struct runfacts *from,
 					   shown(into->in[j].path, &b));
 				buf_release(&a);
 				buf_release(&b);
-				return -1;
-			}
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(from->in[i].sha256, from->in[j].sha256)) {
-				struct buf a = BUF_INIT;
-				diag_error(d, "input '%s' (sha256 %s) is covered "
-					   "twice in one partial",
-					   shown(from->in[i].path, &a),
-					   from->in[i].sha256);
-				buf_release(&a);
 				return -1;
 			}
 	}

@@ -84,6 +84,8 @@ void runfacts_set_problem(struct rf_input *in, const char *text);
 int runfacts_compatible(const struct runfacts *a, const char *apath,
 			const struct runfacts *b, const char *bpath,
 			struct diag *d);
+/* 0, or -1 with a message when 'rf' holds one input twice (SHA-256). */
+int runfacts_check_unique(const struct runfacts *rf, struct diag *d);
 /*
  * Append the inputs of 'from' to 'into' (moved: 'from' keeps no input).
  * '*map' gets a new array: map[i] is the index in 'into' of from's input

@@ -226,8 +226,12 @@ int cmd_merge(int argc, char **argv)
 			runfacts_release(&rf);
 			break;
 		}
-		if (have && runfacts_compatible(&acc, first, &rf, cli.files[i],
-						&d) < 0) {
+		if (runfacts_check_unique(&rf, &d) < 0) {
+			cli_error("merge: '%s': %s", cli.files[i],
+				  buf_cstr(&d.msg));
+			rc = EXIT_USAGE;
+		} else if (have && runfacts_compatible(&acc, first, &rf,
+						       cli.files[i], &d) < 0) {
 			cli_error("merge: %s", buf_cstr(&d.msg));
 			rc = EXIT_USAGE;
 		} else if (!have) {
