@@ -422,13 +422,16 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
  * The STAT section:
  *   uvarint number of inputs (as in FACT), then for each:
  *     uvarint records, timed; svarint first, last (0 when not timed);
- *     uvarint out_of_order; uvarint by_type[0..4], by_dir[0..3]
+ *     uvarint by_type[0..4], by_dir[0..3]
  *     three sets (subscribers, cells, IMEIs), each: uvarint count, then
  *       the keys in ascending byte order, front-coded: uvarint bytes
  *       shared with the previous key, then the rest as a byte string
  *     hours: uvarint count, svarint the first local hour key, uvarint
  *       each following key's distance from the one before (>= 1)
- * Sorted keys make the bytes a function of the state alone.
+ * Sorted keys make the bytes a function of the state alone. The state's
+ * own out_of_order count depends on the order records arrived in (per
+ * thread, per block): it is not saved; the report's comes from the run
+ * facts, counted in input order by the pipeline.
  */
 struct key_view {
 	const char *s;
@@ -498,7 +501,6 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_uvarint(w, st->timed);
 		partial_put_svarint(w, st->timed ? st->tmin : 0);
 		partial_put_svarint(w, st->timed ? st->tmax : 0);
-		partial_put_uvarint(w, st->out_of_order);
 		for (int k = 0; k < 5; k++)
 			partial_put_uvarint(w, st->by_type[k]);
 		for (int k = 0; k < 4; k++)
@@ -594,7 +596,6 @@ static int op_load(void *state, const struct partial_file *pf,
 		st->timed = partial_get_uvarint(&r);
 		st->tmin = partial_get_svarint(&r);
 		st->tmax = partial_get_svarint(&r);
-		st->out_of_order = partial_get_uvarint(&r);
 		for (int k = 0; k < 5; k++) {
 			st->by_type[k] = partial_get_uvarint(&r);
 			if (__builtin_add_overflow(sum, st->by_type[k], &sum))

@@ -43,4 +43,18 @@ test_expect_success 'stats: whole demo files of both kinds together' '
 	PARTIAL_TREES=3 partial_check mixed stats
 '
 
+test_expect_success 'partial bytes do not depend on -j or block size' '
+	# rows out of time order, so that arrival order could matter
+	gzip -dc $D/cdr-canonical.csv.gz | python3 -c "
+import random, sys
+lines = sys.stdin.readlines()
+body = lines[1:]
+random.Random(5).shuffle(body)
+sys.stdout.writelines(lines[:1] + body)" >shuffled.csv &&
+	test_exit 0 cdrsift stats -j 1 --partial j1.part shuffled.csv &&
+	CDRSIFT_BLOCK_SIZE=4096 test_exit 0 cdrsift stats -j 4 --partial j4.part \
+		shuffled.csv &&
+	cmp j1.part j4.part
+'
+
 test_done
