@@ -582,9 +582,15 @@ static int op_load(void *state, const struct partial_file *pf,
 {
 	struct stats_run *sr = state;
 	struct partial_reader r;
-	if (partial_section(pf, STATS_TAG, &r) < 0)
-		return diag_error(d, "'%s' is not a usable partial file: no "
-				  "STAT section", pf->path ? pf->path : "-");
+	if (partial_section(pf, STATS_TAG, &r) < 0) {
+		struct buf b = BUF_INIT;
+		const char *path = pf->path ? pf->path : "-";
+		buf_add_escaped(&b, path, strlen(path), 4096);
+		diag_error(d, "'%s' is not a usable partial file: no STAT "
+			   "section", buf_cstr(&b));
+		buf_release(&b);
+		return -1;
+	}
 	uint64_t n = partial_get_count(&r, 20);
 	if (!r.failed && n != ninputs)
 		r.failed = 1;
