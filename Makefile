@@ -176,6 +176,8 @@ bench: deps
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
 	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
+	 sh tests/bench/partial.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
