@@ -43,6 +43,17 @@ test_expect_success 'stats: whole demo files of both kinds together' '
 	PARTIAL_TREES=3 partial_check mixed stats
 '
 
+test_expect_success 'stats: damaged, unusable and odd inputs (problems, dialects)' '
+	mkdir odd &&
+	for f in binary.bin bom-utf16le.csv empty.csv gz-crc.csv.gz \
+		gz-trunc-data.csv.gz eol-crlf.csv bom-utf8.csv blank-lines.csv \
+		escape-values.csv header-only.csv multi-valid.csv.gz \
+		quote-unterminated.csv nul-byte.csv; do
+		cp $TESTDATA/bad/$f odd/ || return 1
+	done &&
+	PARTIAL_TREES=3 partial_check odd stats
+'
+
 test_expect_success 'partial bytes do not depend on -j or block size' '
 	# rows out of time order, so that arrival order could matter
 	gzip -dc $D/cdr-canonical.csv.gz | python3 -c "

@@ -109,6 +109,16 @@ test_expect_success 'an input covered twice: exit 2' '
 	refused 2 "covered twice in one partial" twice.part
 '
 
+test_expect_success 'an input that cannot be read: merge gives the run its status 3' '
+	mkdir adir &&
+	test_exit 3 cdrsift stats --partial dir.part adir 2>err &&
+	test_exit 3 cdrsift merge -f json dir.part part-00.csv.part >got 2>err &&
+	! test -s err &&
+	test_exit 3 cdrsift stats -f json adir in/part-00.csv >want 2>/dev/null &&
+	partial_json_strip <want >want.s && partial_json_strip <got >got.s &&
+	test_cmp want.s got.s
+'
+
 test_expect_success 'merge --expect: the inputs no partial covers' '
 	sha256sum in/* >manifest &&
 	test_exit 0 cdrsift merge -f csv --expect manifest part-00.csv.part \

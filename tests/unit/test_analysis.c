@@ -168,6 +168,21 @@ static void test_stats_state(void)
 	CHECK(strstr(buf_cstr(&d.msg), "STAT") != NULL);
 	stats_analysis.destroy(back);
 	partial_file_release(&pf);
+	/* inputs without records (the smallest entries) load too */
+	static const size_t identity[3] = { 0, 1, 2 };
+	void *empty = state_of(0, 0, 2);
+	stats_analysis.order(empty, identity, 3); /* three inputs, no record */
+	saved(empty, &parts);
+	copy = xmalloc(parts.len);
+	memcpy(copy, parts.data, parts.len);
+	CHECK(partial_file_parse(&pf, copy, parts.len, "t", &d) == 0);
+	back = stats_analysis.create(NULL);
+	CHECK(stats_analysis.load(back, &pf, 3, &d) == 0);
+	saved(back, &again);
+	CHECK_EQ_MEM(again.data, again.len, parts.data, parts.len);
+	stats_analysis.destroy(back);
+	stats_analysis.destroy(empty);
+	partial_file_release(&pf);
 	stats_analysis.destroy(all);
 	buf_release(&whole);
 	buf_release(&parts);
