@@ -37,4 +37,34 @@ for r in csv.DictReader(open(\"work/stats.csv\")):
 	test_cmp want.read got.read
 '
 
+# The ssh recipe with the local host (":") for the two nodes and the work
+# directory for /evidence: a job that fails (an input that cannot be read)
+# is the only one run again by --resume-failed.
+test_expect_success 'the ssh recipe, on the local host' '
+	awk "/^parallel .*sshlogin/ { on = 1 } on { print } on && /^cdrsift merge/ { exit }" "$MAN" |
+		sed -e "s/\\\\-/-/g" -e "s/\\\\e/\\\\/g" \
+		    -e "s|8/node1,8/node2|2/:|" -e "s|/evidence/|$TRASH/ssh/|" >ssh.sh &&
+	grep -q "resume-failed" ssh.sh && [ $(wc -l <ssh.sh) = 5 ] &&
+	mkdir ssh && cp $TESTDATA/demo/*.csv.gz ssh/ &&
+	mkdir ssh/late.csv.gz && cp $TESTDATA/bad/multi-valid.csv.gz late.csv.gz &&
+	(cd ssh && sha256sum *.csv.gz ../late.csv.gz 2>/dev/null | sed "s|\.\./||" >manifest;
+	 mkdir parts && PATH=$TRASH/bin:$PATH sh ../ssh.sh >../ssh.out 2>../ssh.err;
+	 echo $? >../ssh.rc) &&
+	grep -q "not covered by any partial: .late.csv.gz." ssh.err &&
+	[ $(awk "NR > 1 && \$7 != 0" ssh/parts.log | wc -l) = 1 ] &&
+	rmdir ssh/late.csv.gz && mv late.csv.gz ssh/ &&
+	(cd ssh && PATH=$TRASH/bin:$PATH sh ../ssh.sh >../ssh.out 2>../ssh.err;
+	 echo $? >../ssh.rc) &&
+	[ $(awk "NR > 1" ssh/parts.log | wc -l) = 7 ] &&
+	! grep "not covered" ssh.err &&
+	echo 1 >want.rc && test_cmp want.rc ssh.rc &&
+	test_exit 1 cdrsift stats -f json $TRASH/ssh/*.csv.gz >want.json 2>/dev/null &&
+	python3 -c "
+import json
+a = json.load(open(\"want.json\")); b = json.load(open(\"ssh/stats.json\"))
+for m in (a, b):
+    del m[\"meta\"][\"command\"]; m[\"meta\"].pop(\"time\", None)
+assert a == b, \"ssh recipe report differs\""
+'
+
 test_done
