@@ -286,7 +286,8 @@ int partial_file_parse(struct partial_file *pf, unsigned char *data,
 		char what[96];
 		snprintf(what, sizeof(what), "format version %u, this cdrsift "
 			 "reads version %u", pf->version, PARTIAL_VERSION);
-		return bad(pf, d, what);
+		bad(pf, d, what);
+		return PARTIAL_E_VERSION;
 	}
 	size_t pos = HEADER_LEN;
 	size_t alloc = 0;

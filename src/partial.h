@@ -83,15 +83,21 @@ struct partial_file {
 	} *sections;           /* owned, in file order */
 };
 
+/* partial_file_parse's failure for a file of another format version: a
+   mismatch to refuse (exit 2), not damage. */
+#define PARTIAL_E_VERSION (-2)
+
 /*
  * Check and index 'len' bytes at 'data' (taken over: freed by release,
  * also on failure): magic, version, byte-order and size sentinels,
  * section framing, each tag at most once, and the digest. 0, or -1 with a
- * message naming 'path' and the fault in 'd'.
+ * message naming 'path' and the fault in 'd' (PARTIAL_E_VERSION when the
+ * file is of another format version).
  */
 int partial_file_parse(struct partial_file *pf, unsigned char *data,
 		       size_t len, const char *path, struct diag *d);
-/* Read 'path' whole and parse it. 0, or -1 with a message in 'd'. */
+/* Read 'path' whole and parse it. 0, or -1 (or PARTIAL_E_VERSION) with a
+   message in 'd'. */
 int partial_file_load(struct partial_file *pf, const char *path,
 		      struct diag *d);
 void partial_file_release(struct partial_file *pf);

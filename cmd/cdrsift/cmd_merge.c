@@ -76,10 +76,10 @@ static int load_facts(const char *path, struct partial_file *pf,
 	struct buf b = BUF_INIT;
 	int rc = 0;
 	memset(rf, 0, sizeof(*rf));
-	if (partial_file_load(pf, path, &d) < 0) {
+	int lrc = partial_file_load(pf, path, &d);
+	if (lrc < 0) {
 		/* another format version is a mismatch, not damage */
-		rc = strstr(buf_cstr(&d.msg), ": format version ") ?
-		     EXIT_USAGE : EXIT_INPUT;
+		rc = lrc == PARTIAL_E_VERSION ? EXIT_USAGE : EXIT_INPUT;
 		cli_error("merge: %s", buf_cstr(&d.msg));
 	} else if (runfacts_load(rf, pf, &d) < 0) {
 		cli_error("merge: %s", buf_cstr(&d.msg));

@@ -154,7 +154,7 @@ TEST_SUITE(partial)
 		w.b.data[8] = 9;
 		partial_section_begin(&w, T_ACCT);
 		partial_writer_finish(&w, &p, &plen);
-		CHECK_EQ_INT(parses(p, plen, &d), -1);
+		CHECK_EQ_INT(parses(p, plen, &d), PARTIAL_E_VERSION);
 		CHECK(strstr(buf_cstr(&d.msg), "format version 9") != NULL);
 		diag_clear(&d);
 		partial_writer_release(&w);
