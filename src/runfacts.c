@@ -54,7 +54,34 @@ void runfacts_release(struct runfacts *rf)
 	for (size_t i = 0; i < rf->nstrs; i++)
 		free(rf->strs[i]);
 	free(rf->strs);
+	intern_release(&rf->shas);
+	free(rf->sha_input);
 	memset(rf, 0, sizeof(*rf));
+}
+
+/* Index the SHA-256 of inputs not indexed yet (the first input of a
+   SHA-256 keeps it). */
+static void index_shas(struct runfacts *rf)
+{
+	for (size_t i = rf->sha_n; i < rf->n; i++) {
+		int added = 0;
+		if (!rf->in[i].sha256[0])
+			continue;
+		uint32_t id = intern_put(&rf->shas, rf->in[i].sha256, 64, &added);
+		if (!added)
+			continue;
+		VEC_GROW(rf->sha_input, (size_t)id + 1, rf->sha_alloc);
+		rf->sha_input[id] = i;
+	}
+	rf->sha_n = rf->n;
+}
+
+/* The input of 'rf' with SHA-256 'sha' (64 hex digits), or -1. */
+static long long input_of_sha(struct runfacts *rf, const char *sha)
+{
+	index_shas(rf);
+	int64_t id = intern_get(&rf->shas, sha, 64);
+	return id < 0 ? -1 : (long long)rf->sha_input[id];
 }
 
 void runfacts_set_option(struct runfacts *rf, const char *name,
@@ -140,21 +167,25 @@ out:
 
 int runfacts_check_unique(const struct runfacts *rf, struct diag *d)
 {
-	for (size_t i = 0; i < rf->n; i++) {
+	struct intern seen;
+	int rc = 0;
+	memset(&seen, 0, sizeof(seen));
+	for (size_t i = 0; i < rf->n && !rc; i++) {
+		int added = 0;
 		if (!rf->in[i].sha256[0])
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(rf->in[i].sha256, rf->in[j].sha256)) {
-				struct buf a = BUF_INIT;
-				diag_error(d, "input '%s' (sha256 %s) is covered "
-					   "twice in one partial",
-					   shown(rf->in[i].path, &a),
-					   rf->in[i].sha256);
-				buf_release(&a);
-				return -1;
-			}
+		intern_put(&seen, rf->in[i].sha256, 64, &added);
+		if (!added) {
+			struct buf a = BUF_INIT;
+			rc = diag_error(d, "input '%s' (sha256 %s) is covered "
+					"twice in one partial",
+					shown(rf->in[i].path, &a),
+					rf->in[i].sha256);
+			buf_release(&a);
+		}
 	}
-	return 0;
+	intern_release(&seen);
+	return rc;
 }
 
 int runfacts_merge(struct runfacts *into, struct runfacts *from,
@@ -163,19 +194,18 @@ int runfacts_merge(struct runfacts *into, struct runfacts *from,
 	for (size_t i = 0; i < from->n; i++) {
 		if (!from->in[i].sha256[0])
 			continue;
-		for (size_t j = 0; j < into->n; j++)
-			if (!strcmp(from->in[i].sha256, into->in[j].sha256)) {
-				struct buf a = BUF_INIT, b = BUF_INIT;
-				diag_error(d, "input '%s' (sha256 %s) is covered "
-					   "twice (also as '%s'): each input "
-					   "may be in one partial only",
-					   shown(from->in[i].path, &a),
-					   from->in[i].sha256,
-					   shown(into->in[j].path, &b));
-				buf_release(&a);
-				buf_release(&b);
-				return -1;
-			}
+		long long j = input_of_sha(into, from->in[i].sha256);
+		if (j >= 0) {
+			struct buf a = BUF_INIT, b = BUF_INIT;
+			diag_error(d, "input '%s' (sha256 %s) is covered twice "
+				   "(also as '%s'): each input may be in one "
+				   "partial only", shown(from->in[i].path, &a),
+				   from->in[i].sha256,
+				   shown(into->in[j].path, &b));
+			buf_release(&a);
+			buf_release(&b);
+			return -1;
+		}
 	}
 	size_t *m = xcalloc(from->n ? from->n : 1, sizeof(*m));
 	VEC_GROW(into->in, into->n + from->n, into->alloc);
@@ -228,6 +258,10 @@ void runfacts_sort(struct runfacts *rf, size_t **perm)
 	free(rf->in);
 	rf->in = in;
 	rf->alloc = rf->n ? rf->n : 1;
+	/* the SHA-256 index names positions: built again when needed */
+	intern_release(&rf->shas);
+	memset(&rf->shas, 0, sizeof(rf->shas));
+	rf->sha_n = 0;
 	*perm = p;
 }
 

@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "intern.h"
 #include "partial.h"
 #include "source.h"
 
@@ -62,6 +63,11 @@ struct runfacts {
 	size_t n, alloc;
 	char **strs;            /* owned reason texts of loaded inputs */
 	size_t nstrs, strs_alloc;
+	/* private: SHA-256 -> input, for merge's covered-twice check */
+	struct intern shas;
+	size_t *sha_input;      /* by intern id */
+	size_t sha_alloc;
+	size_t sha_n;           /* inputs indexed so far */
 };
 
 void runfacts_init(struct runfacts *rf, const char *command);
