@@ -393,7 +393,9 @@ int runfacts_load(struct runfacts *rf, const struct partial_file *pf,
 		free(name);
 		free(value);
 	}
-	uint64_t n = partial_get_count(&r, 32);
+	/* the least an input takes: 21 one-byte fields (empty strings,
+	   zero counts) */
+	uint64_t n = partial_get_count(&r, 21);
 	for (uint64_t i = 0; i < n && !r.failed; i++) {
 		struct rf_input *e = runfacts_input(rf, (size_t)i);
 		e->path = get_str(&r, STR_MAX);

@@ -248,6 +248,21 @@ static void test_runfacts(void)
 	runfacts_release(&a);
 	runfacts_release(&b);
 	runfacts_release(&back);
+	/* inputs with nothing known (the smallest entries) load too */
+	runfacts_init(&a, "stats");
+	runfacts_input(&a, 2);
+	partial_writer_init(&w);
+	runfacts_save(&a, &w);
+	partial_writer_finish(&w, &data, &len);
+	copy = xmalloc(len);
+	memcpy(copy, data, len);
+	partial_writer_release(&w);
+	CHECK(partial_file_parse(&pf, copy, len, "t", &d) == 0);
+	CHECK(runfacts_load(&back, &pf, &d) == 0);
+	CHECK_EQ_INT(back.n, 3);
+	partial_file_release(&pf);
+	runfacts_release(&a);
+	runfacts_release(&back);
 	diag_release(&d);
 }
 
