@@ -367,7 +367,9 @@ static int is_hex64(const char *s)
 	return 1;
 }
 
-#define STR_MAX 65536
+/* the longest path, problem or option text a loader takes: far beyond
+   any a run writes */
+#define STR_MAX (1u << 20)
 
 int runfacts_load(struct runfacts *rf, const struct partial_file *pf,
 		  struct diag *d)
