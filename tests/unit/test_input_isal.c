@@ -357,6 +357,8 @@ static void test_clean_and_headers(const struct buf *rows)
 	CHECK_GROUP(&g);
 	if (!strcmp(input_inflate_backend(), "isal"))
 		CHECK(g.fast > 0);
+	else
+		SKIP("ISA-L read some members itself", "built without ISA-L");
 	buf_release(&f);
 	buf_release(&big);
 }
@@ -468,6 +470,8 @@ static void test_far_damage(void)
 	CHECK_GROUP(&g);
 	if (!strcmp(input_inflate_backend(), "isal"))
 		CHECK(g.fast > 0);
+	else
+		SKIP("ISA-L read some members itself", "built without ISA-L");
 	buf_release(&data);
 	buf_release(&f);
 	buf_release(&two);
