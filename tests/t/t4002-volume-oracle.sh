@@ -16,6 +16,18 @@ function days(y, m, d) {   # days since 1970-01-01, civil calendar
 	return era * 146097 + doe - 719468
 }
 function dur(ms) { return (ms % 1000) ? sprintf("%d.%03d", int(ms / 1000), ms % 1000) : sprintf("%d", ms / 1000) }
+# the peer (man page, volume; issue 11 item 5): for a party key, the
+# record's other party relative to the key's value (itself only on a call
+# to itself); for other keys the record's peer field, the caller of an mt
+# record and the callee of the others
+function peer_of(k,    v) {
+	if (k != "caller" && k != "callee" && k != "subscriber" && k != "peer")
+		return ($3 == "mt") ? $4 : $5
+	v = keyval(k)
+	if ($4 == v) return $5
+	if ($5 == v) return $4
+	return ""
+}
 function keyval(k,    dd) {
 	if (k == "caller") return $4
 	if (k == "callee") return $5
@@ -38,7 +50,7 @@ NR == 1 { next }
 	for (i = 1; i <= nk; i++) g = g (i > 1 ? SUBSEP : "") keyval(K[i])
 	n[g]++
 	if ($2 != "sms" && $8 != "") { dn[g]++; d = $8 * 1000; dt[g] += d; if (d > dm[g]) dm[g] = d }
-	p = ($3 == "mt") ? $4 : $5
+	p = peer_of(K[1])
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
 	if ($11 != "" && !((g, $11) in C)) { C[g, $11] = 1; nc[g]++ }
 	if (!(g in first) || $6 < first[g]) first[g] = $6
@@ -55,7 +67,12 @@ AWK
 
 for keys in caller callee subscriber peer cell imei type direction hour date dow month \
 	caller,type subscriber,date cell,hour type,direction; do
-	test_expect_success "volume --by $keys matches mawk" "
+	# peers of caller, callee and peer groups: issue 11 item 5
+	case $keys in
+	caller | callee | peer | caller,*) expect=failure why=" (issue 11 item 5: peers relative to the key)" ;;
+	*) expect=success why= ;;
+	esac
+	test_expect_$expect "volume --by $keys matches mawk$why" "
 		mawk -F, -v keys=$keys -f oracle.awk can.csv | sort >want &&
 		cdrsift volume --by $keys -f csv can.csv >run.out &&
 			<run.out tail -n +2 | mawk -F, '\$($(echo $keys | tr , '\n' | wc -l) + 1) != 0' | sort >got &&
@@ -74,11 +91,13 @@ test_expect_success '--top and --sort count: ties broken by key' '
 		<run.out tail -n +2 | cut -d, -f1,2 >got &&
 	test_cmp want got
 '
-test_expect_success '--sort duration and --sort distinct' '
+test_expect_success '--sort duration' '
 	mawk -F, -v keys=caller -f oracle.awk can.csv | sort -t, -k3,3gr -k1,1 | head -5 | cut -d, -f1 >want &&
 	cdrsift volume --by caller --sort duration --top 5 -f csv can.csv >run.out &&
 		<run.out tail -n +2 | cut -d, -f1 >got &&
-	test_cmp want got &&
+	test_cmp want got
+'
+test_expect_failure '--sort distinct (issue 11 item 5: peers of a caller relative to it)' '
 	mawk -F, -v keys=caller -f oracle.awk can.csv | sort -t, -k6,6nr -k1,1 | head -5 | cut -d, -f1 >want &&
 	cdrsift volume --by caller --sort distinct --top 5 -f csv can.csv >run.out &&
 		<run.out tail -n +2 | cut -d, -f1 >got &&

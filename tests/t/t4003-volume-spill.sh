@@ -14,6 +14,18 @@ test_setup 'the generator is there' 'test -x "$GEN"'
 
 # per group: records, distinct peers, distinct cells (canonical dialect)
 cat >distinct.awk <<'AWK'
+# the peer (man page, volume; issue 11 item 5): for a party key, the
+# record's other party relative to the key's value (itself only on a call
+# to itself); for other keys the record's peer field, the caller of an mt
+# record and the callee of the others
+function peer_of(k,    v) {
+	if (k != "caller" && k != "callee" && k != "subscriber" && k != "peer")
+		return ($3 == "mt") ? $4 : $5
+	v = keyval(k)
+	if ($4 == v) return $5
+	if ($5 == v) return $4
+	return ""
+}
 function keyval(k) {
 	if (k == "caller") return $4
 	if (k == "subscriber") return ($3 == "mt") ? $5 : $4
@@ -25,7 +37,7 @@ function keyval(k) {
 NR == 1 { next }
 {
 	g = keyval(key); n[g]++
-	p = ($3 == "mt") ? $4 : $5
+	p = peer_of(key)
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
 	if ($11 != "" && !((g, $11) in C)) { C[g, $11] = 1; nc[g]++ }
 }
@@ -33,7 +45,9 @@ END { for (g in n) printf "%s,%d,%d,%d\n", g, n[g], np[g] + 0, nc[g] + 0 }
 AWK
 
 for key in caller subscriber cell date type; do
-	test_expect_success "every run spilled: --by $key distinct counts match mawk" "
+	expect=success why=
+	[ $key = caller ] && expect=failure why=" (issue 11 item 5: peers relative to the key)"
+	test_expect_$expect "every run spilled: --by $key distinct counts match mawk$why" "
 		mawk -F, -v key=$key -f distinct.awk a.csv | sort >want &&
 		CDRSIFT_VOLUME_BUDGET=1 cdrsift volume --by $key --verbose -f csv a.csv \
 			>out 2>err &&
