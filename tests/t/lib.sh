@@ -48,10 +48,10 @@ test_set_prereq() {
 test_have_prereq() {
 	# shellcheck disable=SC2086
 	set -- $(echo "$1" | tr ',' ' ')
-	for p in "$@"; do
+	for test_p_ in "$@"; do
 		case $test_prereqs in
-		*,"$p",*) ;;
-		*) test_missing_prereq=$p; return 1 ;;
+		*,"$test_p_",*) ;;
+		*) test_missing_prereq=$test_p_; return 1 ;;
 		esac
 	done
 	return 0
@@ -65,7 +65,7 @@ test_skip() {
 
 # test_expect_ WANT [PREREQ] TITLE COMMANDS
 test_expect_() {
-	want=$1; shift
+	test_want_=$1; shift
 	if [ $# -eq 3 ]; then
 		if ! test_have_prereq "$1"; then
 			shift
@@ -76,18 +76,18 @@ test_expect_() {
 	fi
 	test_count=$((test_count + 1))
 	if (eval "$2") >"$TRASH/.out" 2>&1 </dev/null; then
-		rc=0
+		test_rc_=0
 	else
-		rc=1
+		test_rc_=1
 	fi
-	if [ "$want" = success ] && [ $rc -eq 0 ]; then
+	if [ "$test_want_" = success ] && [ $test_rc_ -eq 0 ]; then
 		test_pass=$((test_pass + 1))
 		echo "ok $test_count - $1"
-	elif [ "$want" = success ]; then
+	elif [ "$test_want_" = success ]; then
 		test_fail=$((test_fail + 1))
 		echo "not ok $test_count - $1"
 		sed 's/^/#   /' "$TRASH/.out" | head -40
-	elif [ $rc -ne 0 ]; then
+	elif [ $test_rc_ -ne 0 ]; then
 		test_known=$((test_known + 1))
 		echo "not ok $test_count - $1 # TODO known breakage"
 	else
