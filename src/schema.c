@@ -350,11 +350,112 @@ static void settle_composites(struct schema *s)
 		unmap_field(s, F_SUBSCRIBER, "caller already mapped");
 }
 
+/* 1 when --map names field 'f'. */
+static int map_names(const struct schema_opts *o, int f)
+{
+	for (size_t i = 0; i < o->nmap; i++)
+		if (o->map[i].field == f)
+			return 1;
+	return 0;
+}
+
+/* 1 when --map gave column 'col' (0-based) to some field. */
+static int map_took(const struct schema *s, size_t col)
+{
+	return !strcmp(s->columns[col].how, "--map");
+}
+
+/* A header name that can be typed after --map F= as it is. */
+static int plain_name(const char *name)
+{
+	if (!*name)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* "--map F=NAME" when NAME is plain and unique in the header, else F=N. */
+static void add_map_hint(const struct schema *s, struct buf *b, int f,
+			 size_t col)
+{
+	const char *name = s->columns[col].name;
+	int unique = 1;
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (i != col && !strcmp(s->columns[i].name, name))
+			unique = 0;
+	if (unique && plain_name(name))
+		buf_addf(b, "--map %s=%s", field_table[f].name, name);
+	else
+		buf_addf(b, "--map %s=%zu", field_table[f].name, col + 1);
+}
+
+static int ambiguous(const struct schema *s, int f, size_t a, size_t b,
+		     const char *why, struct diag *d)
+{
+	struct buf na = BUF_INIT, nb = BUF_INIT, hint = BUF_INIT;
+	buf_add_escaped(&na, s->columns[a].name, strlen(s->columns[a].name), 64);
+	buf_add_escaped(&nb, s->columns[b].name, strlen(s->columns[b].name), 64);
+	add_map_hint(s, &hint, f, a);
+	buf_adds(&hint, " or ");
+	add_map_hint(s, &hint, f, b);
+	diag_error(d, "ambiguous header: column %zu '%s' and column %zu '%s' "
+		   "both reach field '%s'%s; say which with %s", a + 1,
+		   buf_cstr(&na), b + 1, buf_cstr(&nb), field_table[f].name,
+		   why, buf_cstr(&hint));
+	buf_release(&na);
+	buf_release(&nb);
+	buf_release(&hint);
+	return -1;
+}
+
+/*
+ * Two header columns that reach one field are refused until --map says
+ * which (DESIGN section 3: a header that cannot be understood reads 0
+ * rows). Columns --map gave to a field, and fields --map names, are
+ * settled; fields of the other kind are not read and do not count. In a
+ * CDR the served party (msisdn, subscriber) beside a caller column is
+ * the same question: which column is the caller.
+ */
+static int check_ambiguous(const struct schema *s, const struct schema_opts *o,
+			   const int *header_field, struct diag *d)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(field_table[f].kinds & keep) || map_names(o, f))
+			continue;
+		size_t first = SIZE_MAX;
+		for (size_t i = 0; i < s->ncolumns; i++) {
+			if (header_field[i] != f || map_took(s, i))
+				continue;
+			if (first == SIZE_MAX)
+				first = i;
+			else
+				return ambiguous(s, f, first, i, "", d);
+		}
+	}
+	if (s->kind == KIND_CDR && !map_names(o, F_CALLER) &&
+	    !map_names(o, F_SUBSCRIBER) && s->column_of[F_CALLER] >= 0 &&
+	    s->column_of[F_SUBSCRIBER] >= 0 &&
+	    !map_took(s, (size_t)s->column_of[F_CALLER]) &&
+	    !map_took(s, (size_t)s->column_of[F_SUBSCRIBER])) {
+		size_t a = (size_t)s->column_of[F_SUBSCRIBER];
+		size_t b = (size_t)s->column_of[F_CALLER];
+		return ambiguous(s, F_CALLER, a < b ? a : b, a < b ? b : a,
+				 " (a served party and a calling party)", d);
+	}
+	return 0;
+}
+
 int schema_build(struct schema **out, const struct schema_opts *opts,
 		 const struct csvrow_row *hdr, int *first_is_data,
 		 struct diag *d)
 {
 	struct schema *s = xcalloc(1, sizeof(*s));
+	int *header_field = NULL; /* per column: the field its name reaches */
 	s->opts = opts;
 	s->ncolumns = hdr->nfield;
 	s->columns = xcalloc(s->ncolumns ? s->ncolumns : 1, sizeof(*s->columns));
@@ -387,12 +488,15 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 					   asterisk_map[i].field, "preset");
 		s->kind = KIND_CDR;
 	} else if (s->has_header) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
 		for (size_t i = 0; i < s->ncolumns; i++) {
 			char n[128];
 			size_t l = schema_normalise_name(hdr->field[i],
 							 hdr->len[i], n,
 							 sizeof(n));
 			int f = field_for_header(n, l);
+			header_field[i] = f;
 			if (f < 0) {
 				s->columns[i].how = "unmapped";
 				continue;
@@ -409,6 +513,8 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		goto fail;
 	if (s->dialect != DIALECT_ASTERISK)
 		settle_kind(s, opts);
+	if (header_field && check_ambiguous(s, opts, header_field, d) < 0)
+		goto fail;
 	settle_composites(s);
 	int any = 0;
 	for (int f = 0; f < F_COUNT; f++)
@@ -440,9 +546,11 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->parse_field[s->nparse] = (unsigned char)f;
 		s->parse_col[s->nparse++] = s->column_of[f];
 	}
+	free(header_field);
 	*out = s;
 	return 0;
 fail:
+	free(header_field);
 	schema_free(s);
 	return -1;
 }
