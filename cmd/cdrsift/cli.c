@@ -536,9 +536,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				cli_error("%s: %s", src.name, buf_cstr(&d.msg));
 			diag_release(&d);
 		}
+		int enough = 0; /* on_record had enough of this input */
 		if (h->on_start && h->on_start(h->ctx, &src) != 0)
 			stop = 1;
-		while (!stop) {
+		while (!stop && !enough) {
 			int ev = source_next(&src, &rec);
 			if (ev == SRC_EOF)
 				break;
@@ -569,8 +570,11 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				}
 			}
 			src.acct.matched++;
-			if (h->on_record && h->on_record(h->ctx, &src, &rec) != 0)
+			int r = h->on_record ? h->on_record(h->ctx, &src, &rec) : 0;
+			if (r < 0)
 				stop = 1;
+			else if (r > 0)
+				enough = 1;
 		}
 		if (shown > (uint64_t)cli->max_reject_messages)
 			cli_error("%s: %llu more rejected rows not shown%s",
@@ -590,7 +594,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		}
 		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
-		if (!stop)
+		if (!stop && !enough)
 			drain(&src);
 		if (h->on_end)
 			h->on_end(h->ctx, &src);
