@@ -565,6 +565,36 @@ void schema_free(struct schema *s)
 	free(s);
 }
 
+int schema_is_cell_table(const struct csvrow_row *hdr)
+{
+	static const char *const ocid[] = { "radio", "mcc", "net", "area",
+					    "cell", "lon", "lat" };
+	unsigned have = 0;     /* OpenCellID names seen, bit per name */
+	uint64_t fields = 0;   /* fields the columns reach */
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		for (size_t k = 0; k < sizeof(ocid) / sizeof(ocid[0]); k++)
+			if (!strcmp(n, ocid[k]))
+				have |= 1u << k;
+		int f = field_for_header(n, l);
+		if (f >= 0)
+			fields |= FIELD_BIT(f);
+	}
+	if (have == (1u << (sizeof(ocid) / sizeof(ocid[0]))) - 1)
+		return 1;
+	uint64_t pos = FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
+	uint64_t event = FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+			 FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
+			 FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) |
+			 FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME) |
+			 FIELD_BIT(F_SRC_IP) | FIELD_BIT(F_PUBLIC_IP) |
+			 FIELD_BIT(F_DST_IP) | FIELD_BIT(F_IMSI) |
+			 FIELD_BIT(F_IMEI);
+	return (fields & pos) == pos && !(fields & event);
+}
+
 int schema_column_index(const struct schema *s, const char *name, size_t len)
 {
 	char a[128], b[128];

@@ -85,6 +85,13 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		 struct diag *d);
 void schema_free(struct schema *s);
 
+/*
+ * 1 when header 'hdr' is that of a cell-site table rather than records:
+ * OpenCellID's (radio, mcc, net, area, cell, lon, lat), or a cell id with
+ * latitude and longitude and no party, time, address or identity column.
+ */
+int schema_is_cell_table(const struct csvrow_row *hdr);
+
 /* Column index of the raw column named 'name' (exact, then normalised); -1. */
 int schema_column_index(const struct schema *s, const char *name, size_t len);
 

@@ -58,6 +58,9 @@ struct source {
 	struct acct acct;
 	int open_failed;          /* could not be opened or read at all */
 	int unusable;             /* empty, header not understood, UTF-16 */
+	int foreign;              /* a format this version does not read
+				     (archive, xz, gzip inside gzip): it
+				     cannot be read at all (exit 3) */
 	int damaged;              /* gzip damage found */
 	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */

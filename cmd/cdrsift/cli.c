@@ -483,6 +483,24 @@ static void remember_input(struct cli *cli, struct source *src)
 		input_sha256_hex(&src->in, s->sha256);
 }
 
+/*
+ * An input that reads no row: the message, and the status: 3 when it
+ * could not be opened or read at all (missing, a directory, a format this
+ * version does not read), 1 when it is empty or its header cannot be
+ * understood (DESIGN section 3).
+ */
+static void report_unusable(struct cli *cli, struct source *src)
+{
+	/* open errors name the file themselves */
+	if (src->open_failed &&
+	    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
+		cli_error("%s", buf_cstr(&src->problem));
+	else
+		cli_error("%s: %s", src->name, buf_cstr(&src->problem));
+	cli_status(cli, src->open_failed || src->foreign ? EXIT_INPUT :
+		   EXIT_REJECTS);
+}
+
 /* Drain a source that could not be parsed, so its size and hash are known. */
 static void drain(struct source *src)
 {
@@ -515,13 +533,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		int stop = 0;
 		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
 			drain(&src);
-			/* open errors name the file themselves */
-			if (src.open_failed &&
-			    !strncmp(buf_cstr(&src.problem), "cannot open", 11))
-				cli_error("%s", buf_cstr(&src.problem));
-			else
-				cli_error("%s: %s", src.name, buf_cstr(&src.problem));
-			cli_status(cli, src.open_failed ? EXIT_INPUT : EXIT_REJECTS);
+			report_unusable(cli, &src);
 			if (h->on_end)
 				h->on_end(h->ctx, &src);
 			remember_input(cli, &src);
@@ -681,12 +693,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct source *src = &pin->src;
 	clear_progress(pw);
 	if (!pin->usable) {
-		if (src->open_failed &&
-		    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
-			cli_error("%s", buf_cstr(&src->problem));
-		else
-			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
-		cli_status(cli, src->open_failed ? EXIT_INPUT : EXIT_REJECTS);
+		report_unusable(cli, src);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
 			cli_error("%s: %llu more rejected rows not shown%s",
