@@ -565,6 +565,78 @@ void schema_free(struct schema *s)
 	free(s);
 }
 
+int schema_provides(const struct schema *s, int f)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	if (f < 0 || f >= F_COUNT || !(field_table[f].kinds & keep))
+		return 0;
+	if (s->column_of[f] >= 0)
+		return 1;
+	switch (f) {
+	case F_START:
+		return s->time_split;
+	case F_DURATION:
+		return s->dur_derived;
+	case F_CALLER:
+	case F_CALLEE:
+		return s->served_mode;
+	case F_SUBSCRIBER:
+		return s->kind == KIND_CDR &&
+		       (schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE));
+	case F_PEER:
+		return s->kind == KIND_CDR ?
+		       schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE) :
+		       s->column_of[F_DST_IP] >= 0;
+	case F_HOUR:
+	case F_DOW:
+	case F_DATE:
+		return schema_provides(s, F_START);
+	case F_DIRECTION:
+		/* a type column may say it too (MOC, SMS-MT, ...) */
+		return s->column_of[F_TYPE] >= 0 || s->dialect == DIALECT_ASTERISK;
+	case F_TYPE:
+		return s->dialect == DIALECT_ASTERISK;
+	case F_LAT:
+	case F_LON:
+		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
+	case F_LAC:
+		return s->column_of[F_CELL] >= 0; /* from a CGI */
+	default:
+		return 0;
+	}
+}
+
+int schema_check_fields(const struct schema *s, uint64_t fields,
+			const char *asked_by, struct diag *d)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(fields & FIELD_BIT(f)) || schema_provides(s, f))
+			continue;
+		struct buf names = BUF_INIT;
+		for (size_t i = 0; i < s->ncolumns && i < 12; i++) {
+			if (i)
+				buf_adds(&names, ", ");
+			buf_add_escaped(&names, s->columns[i].name,
+					strlen(s->columns[i].name), 40);
+		}
+		unsigned other = s->kind == KIND_CDR ? KB_IP : KB_CDR;
+		int wrong_kind = (field_table[f].kinds & other) &&
+				 !(field_table[f].kinds &
+				   (s->kind == KIND_CDR ? KB_CDR : KB_IP));
+		diag_error(d, "field '%s' (%s) is not in this input: %s "
+			   "(columns: %s%s)", field_table[f].name, asked_by,
+			   wrong_kind ? (s->kind == KIND_CDR ?
+			   "it is an IP-log field and this input is read as "
+			   "CDRs" : "it is a CDR field and this input is read "
+			   "as an IP log") : "no column maps to it, and it "
+			   "cannot be derived from those that do",
+			   buf_cstr(&names), s->ncolumns > 12 ? ", ..." : "");
+		buf_release(&names);
+		return -1;
+	}
+	return 0;
+}
+
 int schema_is_cell_table(const struct csvrow_row *hdr)
 {
 	static const char *const ocid[] = { "radio", "mcc", "net", "area",

@@ -4,6 +4,7 @@
  */
 #include "source.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +236,26 @@ int source_open(struct source *src, const char *path,
 		src->unusable = 1;
 		buf_addf(&src->problem, "line %llu: %s",
 			 (unsigned long long)src->row.line, buf_cstr(&d.msg));
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	return 0;
+}
+
+int source_require(struct source *src, uint64_t keys, const char *keys_by,
+		   uint64_t where)
+{
+	struct diag d = DIAG_INIT;
+	char by[64];
+	snprintf(by, sizeof(by), "asked for by %s", keys_by ? keys_by : "the command");
+	if (schema_check_fields(src->schema, keys, by, &d) < 0 ||
+	    schema_check_fields(src->schema, where, "asked for by -w", &d) < 0) {
+		src->unusable = 1;
+		src->lacks_field = 1;
+		buf_reset(&src->problem);
+		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		acct_release(&src->acct); /* no row is read */
 		diag_release(&d);
 		return -1;
 	}

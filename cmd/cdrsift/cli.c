@@ -358,6 +358,36 @@ int cli_term_width(void)
 	return 0;
 }
 
+/*
+ * A question the data cannot answer is an error before any row is read
+ * (exit 2): every input file's header is read first and checked for the
+ * fields the command cannot do without (cli->require: volume's keys) and
+ * those the filter names. Files are opened again for the run; standard
+ * input cannot be, so it is checked when the run reads its header (and
+ * refused then, the inputs before it having been read). Inputs that
+ * cannot be opened or understood are left to the run, which reports them.
+ */
+static int check_inputs(struct cli *cli)
+{
+	uint64_t where = cli->expr ? expr_needs(cli->expr) : 0;
+	int bad = 0;
+	if (!cli->require && !where)
+		return 0;
+	for (int i = 0; i < cli->nfiles; i++) {
+		struct source src;
+		if (!strcmp(cli->files[i], "-"))
+			continue;
+		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
+		    source_require(&src, cli->require, cli->require_by,
+				   where) < 0) {
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			bad = 1;
+		}
+		source_release(&src);
+	}
+	return bad ? EXIT_USAGE : 0;
+}
+
 int cli_setup(struct cli *cli, enum record_kind kind_hint)
 {
 	if (cli->output) {
@@ -406,7 +436,7 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 		}
 		cli->expr_st = expr_state_new(cli->expr);
 	}
-	return 0;
+	return check_inputs(cli);
 }
 
 /* ---- the input loop ---- */
@@ -498,7 +528,7 @@ static void report_unusable(struct cli *cli, struct source *src)
 	else
 		cli_error("%s: %s", src->name, buf_cstr(&src->problem));
 	cli_status(cli, src->open_failed || src->foreign ? EXIT_INPUT :
-		   EXIT_REJECTS);
+		   src->lacks_field ? EXIT_USAGE : EXIT_REJECTS);
 }
 
 /* Drain a source that could not be parsed, so its size and hash are known. */
@@ -531,7 +561,9 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		struct source src;
 		uint64_t shown = 0;
 		int stop = 0;
-		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
+		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0 ||
+		    source_require(&src, cli->require, cli->require_by,
+				   cli->expr ? expr_needs(cli->expr) : 0) < 0) {
 			drain(&src);
 			report_unusable(cli, &src);
 			if (h->on_end)
@@ -777,6 +809,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.so = &cli->so;
 	o.co = &cli->co;
 	o.expr = cli->expr;
+	o.require = cli->require;
+	o.require_by = cli->require_by;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)

@@ -67,6 +67,8 @@ struct cli {
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */
+	uint64_t require;           /* fields the command cannot do without */
+	const char *require_by;     /* the option asking for them ("--by") */
 	struct expr *expr;          /* compiled -w, or NULL */
 	struct expr_state *expr_st; /* its state */
 	/* results */
