@@ -253,6 +253,84 @@ static int looks_asterisk(const struct csvrow_row *row)
 	       is_disposition(row->field[14]);
 }
 
+/*
+ * The Asterisk CDR with a header: the columns of its cdr table (cdr_mysql,
+ * cdr_adaptive_odbc, cdr_pgsql: calldate, clid, src, dst, dcontext, ...,
+ * duration, billsec, disposition, ...) or a cdr_custom layout with a header
+ * line, as exported from a PBX database. Known by dcontext, billsec and
+ * disposition together.
+ */
+static const struct {
+	const char *name; /* normalised column name */
+	int field;
+} asterisk_names[] = {
+	{ "src", F_CALLER },       { "dst", F_CALLEE },
+	{ "calldate", F_START },   { "start", F_START },
+	{ "answer", F_ANSWER },    { "end", F_END },
+	{ "billsec", F_DURATION }, { "disposition", F_STATUS },
+	{ "uniqueid", F_ID },
+};
+
+static int asterisk_header(const struct csvrow_row *hdr)
+{
+	int have = 0;
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		have |= !strcmp(n, "dcontext") ? 1 : !strcmp(n, "billsec") ? 2 :
+			!strcmp(n, "disposition") ? 4 : 0;
+	}
+	return have == 7;
+}
+
+static void map_column(struct schema *s, int col, int f, const char *how);
+
+/*
+ * Map an Asterisk header by the preset's names. Another column whose
+ * alias reaches a field the preset gave (clid: the caller id text beside
+ * src; duration: ring and talk time beside billsec; sequence beside
+ * uniqueid) is not read: the preset decides for its own format. Other
+ * columns map by alias as usual. 'header_field' gets each column's field
+ * for the ambiguity check (-1 for those the preset set aside).
+ */
+static void asterisk_by_name(struct schema *s, const struct csvrow_row *hdr,
+			     int *header_field)
+{
+	uint64_t preset = 0;
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		header_field[i] = -1;
+		for (size_t k = 0; k < sizeof(asterisk_names) / sizeof(asterisk_names[0]); k++)
+			if (!strcmp(n, asterisk_names[k].name) &&
+			    s->column_of[asterisk_names[k].field] < 0) {
+				map_column(s, (int)i, asterisk_names[k].field,
+					   "preset");
+				header_field[i] = asterisk_names[k].field;
+				preset |= FIELD_BIT(asterisk_names[k].field);
+			}
+	}
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		if (s->columns[i].field >= 0)
+			continue;
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		int f = field_for_header(n, l);
+		if (f < 0) {
+			s->columns[i].how = "unmapped";
+		} else if (preset & FIELD_BIT(f)) {
+			s->columns[i].how = "preset: not read";
+		} else {
+			header_field[i] = f;
+			if (s->column_of[f] >= 0)
+				s->columns[i].how = "duplicate";
+			else
+				map_column(s, (int)i, f, "alias");
+		}
+	}
+}
+
 /* ---- building ---- */
 
 static int kind_of_field(int f)
@@ -402,23 +480,21 @@ static void add_map_hint(const struct schema *s, struct buf *b, int f,
 		buf_addf(b, "--map %s=%zu", field_table[f].name, col + 1);
 }
 
-static int ambiguous(const struct schema *s, int f, size_t a, size_t b,
-		     const char *why, struct diag *d)
+/* One ambiguity, appended to 'msg' ("; " between several). */
+static void ambiguous(const struct schema *s, int f, size_t a, size_t b,
+		      const char *why, struct buf *msg)
 {
-	struct buf na = BUF_INIT, nb = BUF_INIT, hint = BUF_INIT;
+	struct buf na = BUF_INIT, nb = BUF_INIT;
 	buf_add_escaped(&na, s->columns[a].name, strlen(s->columns[a].name), 64);
 	buf_add_escaped(&nb, s->columns[b].name, strlen(s->columns[b].name), 64);
-	add_map_hint(s, &hint, f, a);
-	buf_adds(&hint, " or ");
-	add_map_hint(s, &hint, f, b);
-	diag_error(d, "ambiguous header: column %zu '%s' and column %zu '%s' "
-		   "both reach field '%s'%s; say which with %s", a + 1,
-		   buf_cstr(&na), b + 1, buf_cstr(&nb), field_table[f].name,
-		   why, buf_cstr(&hint));
+	buf_addf(msg, "%scolumn %zu '%s' and column %zu '%s' both reach field "
+		 "'%s'%s; say which with ", msg->len ? "; also " : "", a + 1,
+		 buf_cstr(&na), b + 1, buf_cstr(&nb), field_table[f].name, why);
+	add_map_hint(s, msg, f, a);
+	buf_adds(msg, " or ");
+	add_map_hint(s, msg, f, b);
 	buf_release(&na);
 	buf_release(&nb);
-	buf_release(&hint);
-	return -1;
 }
 
 /*
@@ -433,6 +509,8 @@ static int check_ambiguous(const struct schema *s, const struct schema_opts *o,
 			   const int *header_field, struct diag *d)
 {
 	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	struct buf msg = BUF_INIT;
+	int caller_said = 0;
 	for (int f = 0; f < F_COUNT; f++) {
 		if (!(field_table[f].kinds & keep) || map_names(o, f))
 			continue;
@@ -440,23 +518,30 @@ static int check_ambiguous(const struct schema *s, const struct schema_opts *o,
 		for (size_t i = 0; i < s->ncolumns; i++) {
 			if (header_field[i] != f || map_took(s, i))
 				continue;
-			if (first == SIZE_MAX)
+			if (first == SIZE_MAX) {
 				first = i;
-			else
-				return ambiguous(s, f, first, i, "", d);
+			} else {
+				ambiguous(s, f, first, i, "", &msg);
+				caller_said |= f == F_CALLER;
+				break;
+			}
 		}
 	}
-	if (s->kind == KIND_CDR && !map_names(o, F_CALLER) &&
+	if (!caller_said && s->kind == KIND_CDR && !map_names(o, F_CALLER) &&
 	    !map_names(o, F_SUBSCRIBER) && s->column_of[F_CALLER] >= 0 &&
 	    s->column_of[F_SUBSCRIBER] >= 0 &&
 	    !map_took(s, (size_t)s->column_of[F_CALLER]) &&
 	    !map_took(s, (size_t)s->column_of[F_SUBSCRIBER])) {
 		size_t a = (size_t)s->column_of[F_SUBSCRIBER];
 		size_t b = (size_t)s->column_of[F_CALLER];
-		return ambiguous(s, F_CALLER, a < b ? a : b, a < b ? b : a,
-				 " (a served party and a calling party)", d);
+		ambiguous(s, F_CALLER, a < b ? a : b, a < b ? b : a,
+			  " (a served party and a calling party)", &msg);
 	}
-	return 0;
+	if (!msg.len)
+		return 0;
+	diag_error(d, "ambiguous header: %s", buf_cstr(&msg));
+	buf_release(&msg);
+	return -1;
 }
 
 int schema_build(struct schema **out, const struct schema_opts *opts,
@@ -473,10 +558,13 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	*first_is_data = 0;
 
 	s->dialect = DIALECT_NONE;
-	if (opts->dialect == DIALECT_ASTERISK ||
+	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
+		    asterisk_header(hdr);
+	if (opts->dialect == DIALECT_ASTERISK || named ||
 	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
 		s->dialect = DIALECT_ASTERISK;
-	s->has_header = !opts->no_header && s->dialect != DIALECT_ASTERISK;
+	s->has_header = !opts->no_header &&
+			(s->dialect != DIALECT_ASTERISK || named);
 	*first_is_data = !s->has_header;
 
 	for (size_t i = 0; i < s->ncolumns; i++) {
@@ -490,7 +578,12 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->columns[i].how = "";
 		buf_release(&name);
 	}
-	if (s->dialect == DIALECT_ASTERISK) {
+	if (s->dialect == DIALECT_ASTERISK && named) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
+		asterisk_by_name(s, hdr, header_field);
+		s->kind = KIND_CDR;
+	} else if (s->dialect == DIALECT_ASTERISK) {
 		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
 			if ((size_t)asterisk_map[i].col < s->ncolumns)
 				map_column(s, asterisk_map[i].col,

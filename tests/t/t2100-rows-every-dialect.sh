@@ -88,6 +88,17 @@ for bad in 0 0.03; do
 	"
 done
 
+# Asterisk's columns with a header line (a cdr_custom layout, or a PBX
+# database export): the preset by names
+for bad in 0 0.03; do
+	{ echo accountcode,src,dst,dcontext,clid,channel,dstchannel,lastapp,lastdata,start,answer,end,duration,billsec,disposition,amaflags,uniqueid
+	  cat asterisk-$bad.csv; } >asterisk-hdr-$bad.csv
+	test_expect_success "asterisk (bad rate $bad) with a header line: read = records" "
+		check 'asterisk header' asterisk-hdr-$bad.csv , 1 &&
+		check 'asterisk header forced' asterisk-hdr-$bad.csv , 1 --dialect asterisk
+	"
+done
+
 test_expect_success 'the issue example: two rows with --no-header read 2' '
 	printf "a,b,2025-01-01 00:00:00,5\nc,d,2025-01-01 01:00:00,6\n" >two.csv &&
 	for j in 1 2; do

@@ -91,6 +91,39 @@ test_expect_success 'no header that cdrgen writes is ambiguous' '
 	done
 '
 
+# An Asterisk cdr table exported with its header (FreePBX columns): clid
+# and src, duration and billsec, uniqueid and sequence each reach one
+# field. The preset decides for its own format: src, billsec, uniqueid.
+cat >ast.csv <<'X'
+calldate,clid,src,dst,dcontext,channel,dstchannel,lastapp,lastdata,duration,billsec,disposition,amaflags,accountcode,uniqueid,userfield,did,recordingfile,cnum,cnam,outbound_cnum,outbound_cnam,dst_cnam,linkedid,peeraccount,sequence
+2025-01-03 08:00:00,"""Alice"" <1001>",1001,60123456789,from-internal,SIP/1001-0001,SIP/trunk-0002,Dial,SIP/trunk/60123456789,35,30,ANSWERED,DOCUMENTATION,,1735891200.1,,,,1001,Alice,,,,1735891200.1,,7
+2025-01-03 09:00:00,"""Bob"" <1002>",1002,60123456780,from-internal,SIP/1002-0003,,Dial,SIP/trunk/60123456780,12,0,NO ANSWER,DOCUMENTATION,,1735894800.2,,,,1002,Bob,,,,1735894800.2,,8
+X
+test_expect_success 'an Asterisk header: the preset takes src, billsec and uniqueid' '
+	/usr/bin/python3 -c "
+import csv
+for r in csv.DictReader(open(\"ast.csv\", newline=\"\")):
+    print(r[\"uniqueid\"], r[\"src\"], r[\"dst\"], r[\"billsec\"])" >want &&
+	for j in 1 2; do
+		test_exit 0 cdrsift filter -j$j -f csv ast.csv >out &&
+		/usr/bin/python3 -c "
+import csv
+for r in csv.DictReader(open(\"out\", newline=\"\")):
+    print(r[\"id\"], r[\"caller\"], r[\"callee\"], r[\"duration\"])" >got &&
+		test_cmp want got || return 1
+	done &&
+	test_exit 0 cdrsift schema -f csv ast.csv >out &&
+	grep -q "^ast.csv,2,clid,,preset: not read," out &&
+	grep -q "^ast.csv,10,duration,,preset: not read," out &&
+	grep -q "^ast.csv,11,billsec,duration,preset," out
+'
+test_expect_success 'the same header without the preset: every ambiguity named at once' '
+	test_exit 1 cdrsift stats -f csv --dialect none ast.csv >out 2>err &&
+	grep -q "both reach field .id.; say which with --map id=uniqueid or --map id=sequence; also column 2 .clid. and column 3 .src. both reach field .caller.;.*; also column 10 .duration. and column 11 .billsec. both reach field .duration." err &&
+	test_exit 0 cdrsift stats -f csv --dialect none \
+		--map id=uniqueid,caller=src,duration=billsec ast.csv >out
+'
+
 test_expect_success 'fields of the other kind do not count (host and server in a CDR)' '
 	printf "caller,callee,start,host,server\n601,602,2025-01-03 08:00:00,a,b\n" >k.csv &&
 	test_exit 0 cdrsift stats -f csv k.csv >/dev/null
