@@ -755,6 +755,12 @@ int input_read(struct input *in, char *dst, size_t cap, size_t *got,
 		else
 			break;
 	}
+	if (*got && in->head_len < sizeof(in->head)) {
+		size_t n = sizeof(in->head) - in->head_len;
+		n = n < *got ? n : *got;
+		memcpy(in->head + in->head_len, dst, n);
+		in->head_len += n;
+	}
 	in->bytes_out += *got;
 	if (*got == 0 && st->mode == MODE_DONE)
 		in->eof = 1;

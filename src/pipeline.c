@@ -528,7 +528,9 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	struct diag d = DIAG_INIT;
 	uint64_t seq = 0;
 
-	if (source_open(&pin->src, path, o->so, o->co, need) < 0) {
+	if (source_open(&pin->src, path, o->so, o->co, need) < 0 ||
+	    source_require(&pin->src, o->require, o->require_by,
+			   o->expr ? expr_needs(o->expr) : 0) < 0) {
 		pin->name = pin->src.name;
 		pin->damaged = pin->src.in.damaged;
 		/* read the rest so that size and hash cover the whole file */
@@ -552,6 +554,20 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	pin->term = csvrow_term(&pin->src.rd);
 	acct_merge(&pin->acct, &pin->src.acct);
 	pin->lines = pin->src.rd.lines;
+	/*
+	 * With no header (--no-header, a header-less preset) the first row
+	 * the schema was built from is data: it goes back in front of the
+	 * first block, its lines not yet counted, so that it is read like
+	 * every other row.
+	 */
+	const char *first = NULL;
+	size_t first_len = 0;
+	if (pin->src.pending_first) {
+		pin->src.pending_first = 0;
+		first = pin->src.header_raw.data;
+		first_len = pin->src.header_raw.len;
+		pin->lines = pin->src.row.line - 1;
+	}
 
 	const char *rest;
 	size_t rest_len;
@@ -569,7 +585,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	 * Where the latest gzip member began (uncompressed offset), for the
 	 * line numbers of a CRC report: found in the block that holds it.
 	 */
-	uint64_t blk_off = pin->src.in.bytes_out - rest_len;
+	uint64_t blk_off = pin->src.in.bytes_out - rest_len - first_len;
 	uint64_t member_off = pin->src.in.member_start;
 	int member_open = 0;
 	if (pin->src.in.members <= 1)
@@ -577,7 +593,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	else
 		member_open = 1;
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
-	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
+	size_t alloc = bsize > rest_len + first_len ? bsize : rest_len + first_len;
+	size_t len = 0;
 	char *blk = take_buffer(pl, &alloc);
 	/*
 	 * A block grows to hold a long record, but only to what a row may
@@ -587,8 +604,10 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
 	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
 	int skip_next = 0;
-	memcpy(blk, rest, rest_len);
-	len = rest_len;
+	if (first_len)
+		memcpy(blk, first, first_len);
+	memcpy(blk + first_len, rest, rest_len);
+	len = first_len + rest_len;
 	int eof = at_eof || damage;
 	note_bytes(pin);
 	for (;;) {

@@ -253,6 +253,84 @@ static int looks_asterisk(const struct csvrow_row *row)
 	       is_disposition(row->field[14]);
 }
 
+/*
+ * The Asterisk CDR with a header: the columns of its cdr table (cdr_mysql,
+ * cdr_adaptive_odbc, cdr_pgsql: calldate, clid, src, dst, dcontext, ...,
+ * duration, billsec, disposition, ...) or a cdr_custom layout with a header
+ * line, as exported from a PBX database. Known by dcontext, billsec and
+ * disposition together.
+ */
+static const struct {
+	const char *name; /* normalised column name */
+	int field;
+} asterisk_names[] = {
+	{ "src", F_CALLER },       { "dst", F_CALLEE },
+	{ "calldate", F_START },   { "start", F_START },
+	{ "answer", F_ANSWER },    { "end", F_END },
+	{ "billsec", F_DURATION }, { "disposition", F_STATUS },
+	{ "uniqueid", F_ID },
+};
+
+static int asterisk_header(const struct csvrow_row *hdr)
+{
+	int have = 0;
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		have |= !strcmp(n, "dcontext") ? 1 : !strcmp(n, "billsec") ? 2 :
+			!strcmp(n, "disposition") ? 4 : 0;
+	}
+	return have == 7;
+}
+
+static void map_column(struct schema *s, int col, int f, const char *how);
+
+/*
+ * Map an Asterisk header by the preset's names. Another column whose
+ * alias reaches a field the preset gave (clid: the caller id text beside
+ * src; duration: ring and talk time beside billsec; sequence beside
+ * uniqueid) is not read: the preset decides for its own format. Other
+ * columns map by alias as usual. 'header_field' gets each column's field
+ * for the ambiguity check (-1 for those the preset set aside).
+ */
+static void asterisk_by_name(struct schema *s, const struct csvrow_row *hdr,
+			     int *header_field)
+{
+	uint64_t preset = 0;
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		header_field[i] = -1;
+		for (size_t k = 0; k < sizeof(asterisk_names) / sizeof(asterisk_names[0]); k++)
+			if (!strcmp(n, asterisk_names[k].name) &&
+			    s->column_of[asterisk_names[k].field] < 0) {
+				map_column(s, (int)i, asterisk_names[k].field,
+					   "preset");
+				header_field[i] = asterisk_names[k].field;
+				preset |= FIELD_BIT(asterisk_names[k].field);
+			}
+	}
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		if (s->columns[i].field >= 0)
+			continue;
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		int f = field_for_header(n, l);
+		if (f < 0) {
+			s->columns[i].how = "unmapped";
+		} else if (preset & FIELD_BIT(f)) {
+			s->columns[i].how = "preset: not read";
+		} else {
+			header_field[i] = f;
+			if (s->column_of[f] >= 0)
+				s->columns[i].how = "duplicate";
+			else
+				map_column(s, (int)i, f, "alias");
+		}
+	}
+}
+
 /* ---- building ---- */
 
 static int kind_of_field(int f)
@@ -359,11 +437,119 @@ static void settle_composites(struct schema *s)
 		unmap_field(s, F_SUBSCRIBER, "caller already mapped");
 }
 
+/* 1 when --map names field 'f'. */
+static int map_names(const struct schema_opts *o, int f)
+{
+	for (size_t i = 0; i < o->nmap; i++)
+		if (o->map[i].field == f)
+			return 1;
+	return 0;
+}
+
+/* 1 when --map gave column 'col' (0-based) to some field. */
+static int map_took(const struct schema *s, size_t col)
+{
+	return !strcmp(s->columns[col].how, "--map");
+}
+
+/* A header name that can be typed after --map F= as it is. */
+static int plain_name(const char *name)
+{
+	if (!*name)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* "--map F=NAME" when NAME is plain and unique in the header, else F=N. */
+static void add_map_hint(const struct schema *s, struct buf *b, int f,
+			 size_t col)
+{
+	const char *name = s->columns[col].name;
+	int unique = 1;
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (i != col && !strcmp(s->columns[i].name, name))
+			unique = 0;
+	if (unique && plain_name(name))
+		buf_addf(b, "--map %s=%s", field_table[f].name, name);
+	else
+		buf_addf(b, "--map %s=%zu", field_table[f].name, col + 1);
+}
+
+/* One ambiguity, appended to 'msg' ("; " between several). */
+static void ambiguous(const struct schema *s, int f, size_t a, size_t b,
+		      const char *why, struct buf *msg)
+{
+	struct buf na = BUF_INIT, nb = BUF_INIT;
+	buf_add_escaped(&na, s->columns[a].name, strlen(s->columns[a].name), 64);
+	buf_add_escaped(&nb, s->columns[b].name, strlen(s->columns[b].name), 64);
+	buf_addf(msg, "%scolumn %zu '%s' and column %zu '%s' both reach field "
+		 "'%s'%s; say which with ", msg->len ? "; also " : "", a + 1,
+		 buf_cstr(&na), b + 1, buf_cstr(&nb), field_table[f].name, why);
+	add_map_hint(s, msg, f, a);
+	buf_adds(msg, " or ");
+	add_map_hint(s, msg, f, b);
+	buf_release(&na);
+	buf_release(&nb);
+}
+
+/*
+ * Two header columns that reach one field are refused until --map says
+ * which (DESIGN section 3: a header that cannot be understood reads 0
+ * rows). Columns --map gave to a field, and fields --map names, are
+ * settled; fields of the other kind are not read and do not count. In a
+ * CDR the served party (msisdn, subscriber) beside a caller column is
+ * the same question: which column is the caller.
+ */
+static int check_ambiguous(const struct schema *s, const struct schema_opts *o,
+			   const int *header_field, struct diag *d)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	struct buf msg = BUF_INIT;
+	int caller_said = 0;
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(field_table[f].kinds & keep) || map_names(o, f))
+			continue;
+		size_t first = SIZE_MAX;
+		for (size_t i = 0; i < s->ncolumns; i++) {
+			if (header_field[i] != f || map_took(s, i))
+				continue;
+			if (first == SIZE_MAX) {
+				first = i;
+			} else {
+				ambiguous(s, f, first, i, "", &msg);
+				caller_said |= f == F_CALLER;
+				break;
+			}
+		}
+	}
+	if (!caller_said && s->kind == KIND_CDR && !map_names(o, F_CALLER) &&
+	    !map_names(o, F_SUBSCRIBER) && s->column_of[F_CALLER] >= 0 &&
+	    s->column_of[F_SUBSCRIBER] >= 0 &&
+	    !map_took(s, (size_t)s->column_of[F_CALLER]) &&
+	    !map_took(s, (size_t)s->column_of[F_SUBSCRIBER])) {
+		size_t a = (size_t)s->column_of[F_SUBSCRIBER];
+		size_t b = (size_t)s->column_of[F_CALLER];
+		ambiguous(s, F_CALLER, a < b ? a : b, a < b ? b : a,
+			  " (a served party and a calling party)", &msg);
+	}
+	if (!msg.len)
+		return 0;
+	diag_error(d, "ambiguous header: %s", buf_cstr(&msg));
+	buf_release(&msg);
+	return -1;
+}
+
 int schema_build(struct schema **out, const struct schema_opts *opts,
 		 const struct csvrow_row *hdr, int *first_is_data,
 		 struct diag *d)
 {
 	struct schema *s = xcalloc(1, sizeof(*s));
+	int *header_field = NULL; /* per column: the field its name reaches */
 	s->opts = opts;
 	s->ncolumns = hdr->nfield;
 	s->columns = xcalloc(s->ncolumns ? s->ncolumns : 1, sizeof(*s->columns));
@@ -372,10 +558,13 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	*first_is_data = 0;
 
 	s->dialect = DIALECT_NONE;
-	if (opts->dialect == DIALECT_ASTERISK ||
+	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
+		    asterisk_header(hdr);
+	if (opts->dialect == DIALECT_ASTERISK || named ||
 	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
 		s->dialect = DIALECT_ASTERISK;
-	s->has_header = !opts->no_header && s->dialect != DIALECT_ASTERISK;
+	s->has_header = !opts->no_header &&
+			(s->dialect != DIALECT_ASTERISK || named);
 	*first_is_data = !s->has_header;
 
 	for (size_t i = 0; i < s->ncolumns; i++) {
@@ -389,19 +578,27 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->columns[i].how = "";
 		buf_release(&name);
 	}
-	if (s->dialect == DIALECT_ASTERISK) {
+	if (s->dialect == DIALECT_ASTERISK && named) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
+		asterisk_by_name(s, hdr, header_field);
+		s->kind = KIND_CDR;
+	} else if (s->dialect == DIALECT_ASTERISK) {
 		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
 			if ((size_t)asterisk_map[i].col < s->ncolumns)
 				map_column(s, asterisk_map[i].col,
 					   asterisk_map[i].field, "preset");
 		s->kind = KIND_CDR;
 	} else if (s->has_header) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
 		for (size_t i = 0; i < s->ncolumns; i++) {
 			char n[128];
 			size_t l = schema_normalise_name(hdr->field[i],
 							 hdr->len[i], n,
 							 sizeof(n));
 			int f = field_for_header(n, l);
+			header_field[i] = f;
 			if (f < 0) {
 				s->columns[i].how = "unmapped";
 				continue;
@@ -418,6 +615,8 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		goto fail;
 	if (s->dialect != DIALECT_ASTERISK)
 		settle_kind(s, opts);
+	if (header_field && check_ambiguous(s, opts, header_field, d) < 0)
+		goto fail;
 	settle_composites(s);
 	int any = 0;
 	for (int f = 0; f < F_COUNT; f++)
@@ -449,9 +648,11 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->parse_field[s->nparse] = (unsigned char)f;
 		s->parse_col[s->nparse++] = s->column_of[f];
 	}
+	free(header_field);
 	*out = s;
 	return 0;
 fail:
+	free(header_field);
 	schema_free(s);
 	return -1;
 }
@@ -464,6 +665,108 @@ void schema_free(struct schema *s)
 		free(s->columns[i].name);
 	free(s->columns);
 	free(s);
+}
+
+int schema_provides(const struct schema *s, int f)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	if (f < 0 || f >= F_COUNT || !(field_table[f].kinds & keep))
+		return 0;
+	if (s->column_of[f] >= 0)
+		return 1;
+	switch (f) {
+	case F_START:
+		return s->time_split;
+	case F_DURATION:
+		return s->dur_derived;
+	case F_CALLER:
+	case F_CALLEE:
+		return s->served_mode;
+	case F_SUBSCRIBER:
+		return s->kind == KIND_CDR &&
+		       (schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE));
+	case F_PEER:
+		return s->kind == KIND_CDR ?
+		       schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE) :
+		       s->column_of[F_DST_IP] >= 0;
+	case F_HOUR:
+	case F_DOW:
+	case F_DATE:
+		return schema_provides(s, F_START);
+	case F_DIRECTION:
+		/* a type column may say it too (MOC, SMS-MT, ...) */
+		return s->column_of[F_TYPE] >= 0 || s->dialect == DIALECT_ASTERISK;
+	case F_TYPE:
+		return s->dialect == DIALECT_ASTERISK;
+	case F_LAT:
+	case F_LON:
+		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
+	case F_LAC:
+		return s->column_of[F_CELL] >= 0; /* from a CGI */
+	default:
+		return 0;
+	}
+}
+
+int schema_check_fields(const struct schema *s, uint64_t fields,
+			const char *asked_by, struct diag *d)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(fields & FIELD_BIT(f)) || schema_provides(s, f))
+			continue;
+		struct buf names = BUF_INIT;
+		for (size_t i = 0; i < s->ncolumns && i < 12; i++) {
+			if (i)
+				buf_adds(&names, ", ");
+			buf_add_escaped(&names, s->columns[i].name,
+					strlen(s->columns[i].name), 40);
+		}
+		unsigned other = s->kind == KIND_CDR ? KB_IP : KB_CDR;
+		int wrong_kind = (field_table[f].kinds & other) &&
+				 !(field_table[f].kinds &
+				   (s->kind == KIND_CDR ? KB_CDR : KB_IP));
+		diag_error(d, "field '%s' (%s) is not in this input: %s "
+			   "(columns: %s%s)", field_table[f].name, asked_by,
+			   wrong_kind ? (s->kind == KIND_CDR ?
+			   "it is an IP-log field and this input is read as "
+			   "CDRs" : "it is a CDR field and this input is read "
+			   "as an IP log") : "no column maps to it, and it "
+			   "cannot be derived from those that do",
+			   buf_cstr(&names), s->ncolumns > 12 ? ", ..." : "");
+		buf_release(&names);
+		return -1;
+	}
+	return 0;
+}
+
+int schema_is_cell_table(const struct csvrow_row *hdr)
+{
+	static const char *const ocid[] = { "radio", "mcc", "net", "area",
+					    "cell", "lon", "lat" };
+	unsigned have = 0;     /* OpenCellID names seen, bit per name */
+	uint64_t fields = 0;   /* fields the columns reach */
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		for (size_t k = 0; k < sizeof(ocid) / sizeof(ocid[0]); k++)
+			if (!strcmp(n, ocid[k]))
+				have |= 1u << k;
+		int f = field_for_header(n, l);
+		if (f >= 0)
+			fields |= FIELD_BIT(f);
+	}
+	if (have == (1u << (sizeof(ocid) / sizeof(ocid[0]))) - 1)
+		return 1;
+	uint64_t pos = FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
+	uint64_t event = FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+			 FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
+			 FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) |
+			 FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME) |
+			 FIELD_BIT(F_SRC_IP) | FIELD_BIT(F_PUBLIC_IP) |
+			 FIELD_BIT(F_DST_IP) | FIELD_BIT(F_IMSI) |
+			 FIELD_BIT(F_IMEI);
+	return (fields & pos) == pos && !(fields & event);
 }
 
 int schema_column_index(const struct schema *s, const char *name, size_t len)

@@ -58,6 +58,11 @@ struct source {
 	struct acct acct;
 	int open_failed;          /* could not be opened or read at all */
 	int unusable;             /* empty, header not understood, UTF-16 */
+	int lacks_field;          /* a field the command needs is not in it:
+				     refused before any row (exit 2) */
+	int foreign;              /* a format this version does not read
+				     (archive, xz, gzip inside gzip): it
+				     cannot be read at all (exit 3) */
 	int damaged;              /* gzip damage found */
 	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */
@@ -83,6 +88,14 @@ struct source {
 int source_open(struct source *src, const char *path,
 		const struct schema_opts *so, const struct csvrow_opts *co,
 		uint64_t need);
+/*
+ * After source_open: check that the input carries the fields the command
+ * cannot do without, 'keys' (asked for by 'keys_by', such as "--by") and
+ * 'where' (the -w expression's fields). Returns 0, or -1 with the input
+ * made unusable (lacks_field, problem set, no row counted).
+ */
+int source_require(struct source *src, uint64_t keys, const char *keys_by,
+		   uint64_t where);
 /* The next record or reject (enum source_event). */
 int source_next(struct source *src, struct record *rec);
 void source_release(struct source *src);

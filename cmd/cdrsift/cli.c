@@ -358,6 +358,36 @@ int cli_term_width(void)
 	return 0;
 }
 
+/*
+ * A question the data cannot answer is an error before any row is read
+ * (exit 2): every input file's header is read first and checked for the
+ * fields the command cannot do without (cli->require: volume's keys) and
+ * those the filter names. Files are opened again for the run; standard
+ * input cannot be, so it is checked when the run reads its header (and
+ * refused then, the inputs before it having been read). Inputs that
+ * cannot be opened or understood are left to the run, which reports them.
+ */
+static int check_inputs(struct cli *cli)
+{
+	uint64_t where = cli->expr ? expr_needs(cli->expr) : 0;
+	int bad = 0;
+	if (!cli->require && !where)
+		return 0;
+	for (int i = 0; i < cli->nfiles; i++) {
+		struct source src;
+		if (!strcmp(cli->files[i], "-"))
+			continue;
+		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
+		    source_require(&src, cli->require, cli->require_by,
+				   where) < 0) {
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			bad = 1;
+		}
+		source_release(&src);
+	}
+	return bad ? EXIT_USAGE : 0;
+}
+
 int cli_setup(struct cli *cli, enum record_kind kind_hint)
 {
 	if (cli->output) {
@@ -406,7 +436,7 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 		}
 		cli->expr_st = expr_state_new(cli->expr);
 	}
-	return 0;
+	return check_inputs(cli);
 }
 
 /* ---- the input loop ---- */
@@ -483,6 +513,24 @@ static void remember_input(struct cli *cli, struct source *src)
 		input_sha256_hex(&src->in, s->sha256);
 }
 
+/*
+ * An input that reads no row: the message, and the status: 3 when it
+ * could not be opened or read at all (missing, a directory, a format this
+ * version does not read), 1 when it is empty or its header cannot be
+ * understood (DESIGN section 3).
+ */
+static void report_unusable(struct cli *cli, struct source *src)
+{
+	/* open errors name the file themselves */
+	if (src->open_failed &&
+	    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
+		cli_error("%s", buf_cstr(&src->problem));
+	else
+		cli_error("%s: %s", src->name, buf_cstr(&src->problem));
+	cli_status(cli, src->open_failed || src->foreign ? EXIT_INPUT :
+		   src->lacks_field ? EXIT_USAGE : EXIT_REJECTS);
+}
+
 /* Drain a source that could not be parsed, so its size and hash are known. */
 static void drain(struct source *src)
 {
@@ -513,15 +561,11 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		struct source src;
 		uint64_t shown = 0;
 		int stop = 0;
-		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
+		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0 ||
+		    source_require(&src, cli->require, cli->require_by,
+				   cli->expr ? expr_needs(cli->expr) : 0) < 0) {
 			drain(&src);
-			/* open errors name the file themselves */
-			if (src.open_failed &&
-			    !strncmp(buf_cstr(&src.problem), "cannot open", 11))
-				cli_error("%s", buf_cstr(&src.problem));
-			else
-				cli_error("%s: %s", src.name, buf_cstr(&src.problem));
-			cli_status(cli, src.open_failed ? EXIT_INPUT : EXIT_REJECTS);
+			report_unusable(cli, &src);
 			if (h->on_end)
 				h->on_end(h->ctx, &src);
 			remember_input(cli, &src);
@@ -536,9 +580,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				cli_error("%s: %s", src.name, buf_cstr(&d.msg));
 			diag_release(&d);
 		}
+		int enough = 0; /* on_record had enough of this input */
 		if (h->on_start && h->on_start(h->ctx, &src) != 0)
 			stop = 1;
-		while (!stop) {
+		while (!stop && !enough) {
 			int ev = source_next(&src, &rec);
 			if (ev == SRC_EOF)
 				break;
@@ -569,8 +614,11 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				}
 			}
 			src.acct.matched++;
-			if (h->on_record && h->on_record(h->ctx, &src, &rec) != 0)
+			int r = h->on_record ? h->on_record(h->ctx, &src, &rec) : 0;
+			if (r < 0)
 				stop = 1;
+			else if (r > 0)
+				enough = 1;
 		}
 		if (shown > (uint64_t)cli->max_reject_messages)
 			cli_error("%s: %llu more rejected rows not shown%s",
@@ -590,7 +638,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		}
 		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
-		if (!stop)
+		if (!stop && !enough)
 			drain(&src);
 		if (h->on_end)
 			h->on_end(h->ctx, &src);
@@ -677,12 +725,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct source *src = &pin->src;
 	clear_progress(pw);
 	if (!pin->usable) {
-		if (src->open_failed &&
-		    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
-			cli_error("%s", buf_cstr(&src->problem));
-		else
-			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
-		cli_status(cli, src->open_failed ? EXIT_INPUT : EXIT_REJECTS);
+		report_unusable(cli, src);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
 			cli_error("%s: %llu more rejected rows not shown%s",
@@ -766,6 +809,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.so = &cli->so;
 	o.co = &cli->co;
 	o.expr = cli->expr;
+	o.require = cli->require;
+	o.require_by = cli->require_by;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)

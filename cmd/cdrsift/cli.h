@@ -67,6 +67,8 @@ struct cli {
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */
+	uint64_t require;           /* fields the command cannot do without */
+	const char *require_by;     /* the option asking for them ("--by") */
 	struct expr *expr;          /* compiled -w, or NULL */
 	struct expr_state *expr_st; /* its state */
 	/* results */
@@ -100,8 +102,10 @@ int cli_finish(struct cli *cli);
 int cli_term_width(void);
 
 /* Called for each source once its header is known, each record that
- * passed the filter, and each source at its end. A non-zero return from
- * on_record stops the run (output failed). */
+ * passed the filter, and each source at its end. on_record returns 0 to
+ * go on, 1 when it has had enough of this input (the run goes on with the
+ * next input; this one is not read to its end, so it has no SHA-256), or
+ * -1 to stop the run (output failed). A non-zero on_start stops the run. */
 struct run_hooks {
 	void *ctx;
 	uint64_t need;   /* fields the command reads */
@@ -111,7 +115,7 @@ struct run_hooks {
 };
 
 /* Read every input through the hooks, on one thread, record by record
- * (schema: a few rows only); reports rejects and damage. */
+ * (schema: a few rows of each input); reports rejects and damage. */
 void cli_run(struct cli *cli, const struct run_hooks *h);
 /*
  * Read every input through the thread pipeline (-j); the command's hooks

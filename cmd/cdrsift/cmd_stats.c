@@ -93,8 +93,20 @@ static void on_start(void *ctx, struct pipe_input *pin)
 	struct source *src = &pin->src;
 	e->path = pin->name;
 	if (src->schema) {
-		e->kind = src->schema->kind;
-		e->header = src->schema->has_header;
+		const struct schema *sc = src->schema;
+		e->kind = sc->kind;
+		e->header = sc->has_header;
+		/* figures this input cannot give: said, not an error */
+		if (!schema_provides(sc, F_START))
+			cli_error("%s: warning: no column gives the start time: "
+				  "first, last, gaps and out_of_order are "
+				  "empty or 0 for this input", pin->name);
+		if (!schema_provides(sc, F_SUBSCRIBER))
+			cli_error("%s: warning: no column gives a party (%s): "
+				  "subscribers is 0 for this input", pin->name,
+				  sc->kind == KIND_CDR ?
+				  "caller, callee or a served party" :
+				  "subscriber");
 	}
 	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
 	e->crlf = src->rd.crlf;

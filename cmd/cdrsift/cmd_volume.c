@@ -201,6 +201,11 @@ int cmd_volume(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
+	/* every key must come from each input's columns (or be derived) */
+	for (size_t i = 0; i < x.o.nkeys; i++)
+		cli.require |= x.o.keys[i] < F_COUNT ?
+			       FIELD_BIT(x.o.keys[i]) : FIELD_BIT(F_START);
+	cli.require_by = "--by";
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
