@@ -31,6 +31,15 @@
  * duration, duration / duration a number, date +- int days a date. A
  * result that overflows or divides by zero is missing.
  *
+ * Cells. The name "cell" reads the cell identity (CI or ECI) alone, the
+ * hidden field F_CELL_ID, whatever the spelling of the record's cell (a CGI
+ * in one column, or separate mcc, mnc, lac and cell columns). A string
+ * literal that is a key of several parts ("502-16-1224-102405123",
+ * "502-16-102405123", "1224-102405123") compares the parts it names:
+ * "cell == KEY" becomes "mcc == .. and mnc == .. and lac == .. and cell
+ * == ..", "!=" their "or" of "!=", and "in" sets holding keys the "or" of
+ * those (see the Cells section of the man page).
+ *
  * Folding: operators whose operands are all constants are computed here
  * with the evaluator's own helpers (expr_func.h), so that "duration >
  * 1h + 30m" costs one comparison per row.
