@@ -865,6 +865,14 @@ static int fill_cell(const struct schema *s, struct record *rec,
 	return 0;
 }
 
+/* 1 when a row may give a cell part twice (cell text and a part column). */
+static int cell_parts_twice(const struct schema *s)
+{
+	return s->column_of[F_CELL] >= 0 &&
+	       (s->column_of[F_MCC] >= 0 || s->column_of[F_MNC] >= 0 ||
+		s->column_of[F_LAC] >= 0);
+}
+
 int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		   struct record *rec, uint64_t need, const char **reason,
 		   struct buf *detail)
@@ -890,14 +898,14 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		rec->scratch_alloc = want;
 	}
 	/*
-	 * Composite values (date + time, end - start, the served party, the
-	 * cell key) are
-	 * built and checked whatever the caller reads, so that every command
-	 * accepts and rejects the same rows.
+	 * Composite values (date + time, end - start, the served party, a
+	 * cell key whose parts two columns give) are built and checked
+	 * whatever the caller reads, so that every command accepts and
+	 * rejects the same rows.
 	 */
 	need = expand_need(s, need | FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
 				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
-				FIELD_BIT(F_CELL));
+				(cell_parts_twice(s) ? FIELD_BIT(F_CELL) : 0));
 	/*
 	 * Every mapped column is parsed whatever the command reads, so that
 	 * every command accepts and rejects the same rows.

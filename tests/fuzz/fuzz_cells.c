@@ -3,9 +3,10 @@
  * plain or gzip. A table that loads is then queried with the first field
  * of each of its first lines, split as a record's cell, and as a LAC with
  * the second field as the CI, as records would query it; the canonical
- * text of a split key splits back into the same parts. Checks, besides surviving: rows = loaded + rejected; a refused table
- * leaves a message without raw control bytes (a damaged gzip table once
- * freed its own message: testdata/fuzz/cells/regress-damaged-gzip-uaf).
+ * text of a split key splits back into the same parts. Checks, besides
+ * surviving: rows = loaded + rejected; a refused table leaves a message
+ * without raw control bytes (a damaged gzip table once freed its own
+ * message: testdata/fuzz/cells/regress-damaged-gzip-uaf).
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
