@@ -204,7 +204,8 @@ int cmd_schema(int argc, char **argv)
 	if (cli.format != OUT_TABLE)
 		c.w = writer_new(cli.out, (enum out_format)cli.format, columns,
 				 NCOLS, cli.out_tty, 0);
-	struct run_hooks h = { &c, 0, on_start, on_record, on_end };
+	struct run_hooks h = { &c, FIELD_BIT(F_CELL), on_start, on_record,
+				on_end }; /* the cell: how cells were written */
 	cli_run(&cli, &h);
 	if (c.w) {
 		struct buf meta = BUF_INIT;
