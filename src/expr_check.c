@@ -954,6 +954,22 @@ static int cell_literal(const struct expr_node *n, struct cell_key *k)
 	return cell_split(n->lit.s, n->lit.len, k) > 1;
 }
 
+/*
+ * A cell key written without quotes (cell == 502-16-1224-7) reads as
+ * arithmetic or a date: refuse it with the spelling that works.
+ */
+static int unquoted_key(struct checker *c, const struct expr_node *n)
+{
+	struct cell_key k;
+	const char *text = c->src->text + n->start;
+	size_t len = n->end - n->start;
+	if ((n->kind == N_LIT && n->lit.kind == TK_STR) || n->kind == N_FIELD ||
+	    n->kind == N_COL || cell_split(text, len, &k) < 2)
+		return 0;
+	return fail_at(c, n, "expected a cell key in quotes, found '%.*s' "
+		       "(write \"%.*s\")", (int)len, text, (int)len, text);
+}
+
 static int is_cell(const struct expr_node *n)
 {
 	return n->kind == N_FIELD && n->field == F_CELL_ID;
@@ -1029,6 +1045,8 @@ static int cell_key_compare(struct checker *c, struct expr_node *n)
 	struct cell_key k;
 	struct expr_node *lit = is_cell(n->a) ? n->b : is_cell(n->b) ? n->a :
 									   NULL;
+	if (lit && unquoted_key(c, lit) < 0)
+		return -1;
 	if (!lit || !cell_literal(lit, &k))
 		return 0;
 	if (n->op != TK_EQ && n->op != TK_NE)
@@ -1478,8 +1496,11 @@ static int cell_key_in(struct checker *c, struct expr_node *n)
 	struct cell_key k;
 	size_t nkeys = 0, nrest = 0;
 	enum tok cmp = n->neg ? TK_NE : TK_EQ, join = n->neg ? TK_AND : TK_OR;
-	for (size_t i = 0; i < set->nargs; i++)
+	for (size_t i = 0; i < set->nargs; i++) {
+		if (unquoted_key(c, set->args[i]) < 0)
+			return -1;
 		nkeys += cell_literal(set->args[i], &k);
+	}
 	if (!nkeys)
 		return 0;
 	rest = new_node(c, set, N_SET);
