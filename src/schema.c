@@ -801,16 +801,17 @@ static int fill_cell(const struct schema *s, struct record *rec,
 					 rec->v[part_field[i]].s.len };
 		if (part[i]->len && !cell_part_same(part[i], &col)) {
 			*reason = "cell and its parts disagree";
-			if (detail)
-				buf_addf(detail, "cell '%.*s' has %s %.*s, "
-					 "its column says %.*s",
-					 (int)rec->v[F_CELL].s.len > 64 ? 64 :
-					 (int)rec->v[F_CELL].s.len,
-					 rec->v[F_CELL].s.s,
-					 field_table[part_field[i]].name,
-					 (int)part[i]->len, part[i]->s,
-					 (int)col.len > 64 ? 64 : (int)col.len,
-					 col.s);
+			if (detail) {
+				buf_adds(detail, "cell '");
+				buf_add_escaped(detail, rec->v[F_CELL].s.s,
+						rec->v[F_CELL].s.len, 64);
+				buf_addf(detail, "' has %s ",
+					 field_table[part_field[i]].name);
+				buf_add_escaped(detail, part[i]->s,
+						part[i]->len, 64);
+				buf_adds(detail, ", its column says ");
+				buf_add_escaped(detail, col.s, col.len, 64);
+			}
 			return -1;
 		}
 		if (!part[i]->len)
