@@ -149,7 +149,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 	uint64_t need = h->need | (o->expr ? expr_needs(o->expr) : 0);
 	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter, pin->term,
 			  t->cut_short, t->skip_first_line);
-	w->rec.cell_filled = w->rec.cell_disagree = w->rec.cell_unknown = 0;
+	memset(&w->rec.cell, 0, sizeof(w->rec.cell));
 	while ((rc = csvrow_next(&r, &row, &d)) != CSVROW_EOF) {
 		if (rc == CSVROW_FATAL)
 			break;
@@ -202,9 +202,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 	}
 	t->lines = r.lines;
 	t->acct.blank_lines = r.blank_lines;
-	t->cell_filled = w->rec.cell_filled;
-	t->cell_disagree = w->rec.cell_disagree;
-	t->cell_unknown = w->rec.cell_unknown;
+	t->cell = w->rec.cell;
 	csvrow_close(&r);
 	diag_release(&d);
 }
@@ -310,9 +308,7 @@ static void absorb_task(struct pipeline *pl, struct pipe_task *t)
 		pin->timed = 1;
 	}
 	pl->rows_done += t->acct.read;
-	pin->cell_filled += t->cell_filled;
-	pin->cell_disagree += t->cell_disagree;
-	pin->cell_unknown += t->cell_unknown;
+	cell_use_add(&pin->cell, &t->cell);
 	pin->lines += t->lines;
 	acct_release(&t->acct);
 }

@@ -48,7 +48,7 @@ struct pipe_input {
 	uint64_t out_of_order;   /* records starting before the previous one */
 	int64_t last_start;      /* start of the last timed record so far */
 	int timed;               /* a timed record was seen */
-	uint64_t cell_filled, cell_disagree, cell_unknown; /* cell table use */
+	struct cell_use cell;    /* cell spellings and cell table use */
 	int damaged;             /* gzip damage: problem holds the message */
 	int read_failed;         /* I/O error part-way */
 	uint64_t bytes_read;     /* compressed bytes read so far (atomic:
@@ -79,7 +79,7 @@ struct pipe_task {
 	int64_t first_start, last_start; /* first and last timed record */
 	uint64_t out_of_order;   /* order breaks inside the block */
 	int timed;               /* a timed record was seen */
-	uint64_t cell_filled, cell_disagree, cell_unknown;
+	struct cell_use cell;    /* cell spellings and cell table use */
 	int done;                /* 0 queued, 1 taken, 2 done */
 	/* private */
 	uint64_t member_rel;     /* a gzip member begins on this line of the

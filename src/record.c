@@ -63,6 +63,16 @@ int rec_dir_from_name(const char *s, size_t len)
 	return name_index(dir_names, 4, s, len);
 }
 
+void cell_use_add(struct cell_use *a, const struct cell_use *b)
+{
+	a->filled += b->filled;
+	a->disagree += b->disagree;
+	a->unknown += b->unknown;
+	a->ambiguous += b->ambiguous;
+	for (int i = 0; i < CELL_FORM_COUNT; i++)
+		a->form[i] += b->form[i];
+}
+
 void record_init(struct record *r)
 {
 	memset(r, 0, sizeof(*r));

@@ -55,7 +55,8 @@ struct field_info {
 /* The table of canon.def, indexed by enum field_id. */
 extern const struct field_info field_table[F_COUNT];
 
-/* The field named 'name' (canonical name, exact), or -1. */
+/* The field named 'name' (canonical name, exact; the first of that name,
+   so F_CELL, not the hidden F_CELL_ID), or -1. */
 int field_by_name(const char *name, size_t len);
 /* "voice", "sms", ... and "mo", "mt", "unknown"; "" for other values. */
 const char *rec_type_name(int t);
@@ -84,6 +85,26 @@ union rvalue {
 struct csvrow_row;
 struct tz;
 
+/* How a record's cell was written (schema_map_row counts them). */
+enum cell_form {
+	CELL_FORM_CGI,     /* parts in the cell text: MCC-MNC-LAC-CI, ... */
+	CELL_FORM_COLUMNS, /* a bare id, with mcc, mnc or lac columns */
+	CELL_FORM_ID,      /* a bare id alone */
+	CELL_FORM_COUNT
+};
+
+/* What the cell keys of some records were, and what the table said. */
+struct cell_use {
+	uint64_t filled;     /* positions filled from the cell table */
+	uint64_t disagree;   /* own lat/lon far from the table's */
+	uint64_t unknown;    /* cell keys not in the table */
+	uint64_t ambiguous;  /* keys the table holds at several positions */
+	uint64_t form[CELL_FORM_COUNT]; /* records by how the cell was written */
+};
+
+/* Add the counts of 'b' to 'a'. */
+void cell_use_add(struct cell_use *a, const struct cell_use *b);
+
 struct record {
 	uint64_t present;             /* bit (1 << F_x) when v[F_x] is set */
 	union rvalue v[F_COUNT];      /* valid where the bit is set */
@@ -95,11 +116,10 @@ struct record {
 	char *scratch;                /* owned: normalised strings of this row */
 	size_t scratch_len;           /* bytes used in 'scratch' */
 	size_t scratch_alloc;         /* bytes allocated */
-	/* running counters kept by schema_map_row for this reader (one
-	 * record per thread, so no locking); callers read and reset them */
-	uint64_t cell_filled;         /* positions filled from the cell table */
-	uint64_t cell_disagree;       /* own lat/lon far from the table's */
-	uint64_t cell_unknown;        /* cell ids not in the table */
+	struct cell_use cell;         /* running counters kept by
+					 schema_map_row for this reader (one
+					 record per thread, so no locking);
+					 callers read and reset them */
 };
 
 #define FIELD_BIT(f) ((uint64_t)1 << (f))

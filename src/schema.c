@@ -12,7 +12,8 @@
  *   4. composites are settled: date and time in two columns; a lone date or
  *      time column that is really the whole timestamp; duration from end
  *      minus start; a CDR given as served party ("msisdn") + other party
- *      + direction; cell from MCC/MNC/LAC/CI parts.
+ *      + direction. The cell key's parts (a CGI in one column, or mcc,
+ *      mnc, lac and cell columns) are joined per row, in fill_cell().
  *
  * Values (see the VALUES section of the man page): empty fields are missing,
  * never zero. A value that does not parse as its field's type rejects the
@@ -1023,6 +1024,9 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
 		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC) | FIELD_BIT(F_LAT) |
 			FIELD_BIT(F_LON); /* a position is a pair */
+	if (need & (FIELD_BIT(F_CELL_ID) | FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) |
+		    FIELD_BIT(F_LAC)))
+		need |= FIELD_BIT(F_CELL); /* one key: parts check each other */
 	if (need & FIELD_BIT(F_CELL))
 		need |= FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) | FIELD_BIT(F_LAC);
 	return need;
@@ -1071,48 +1075,82 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 	return 0;
 }
 
-static void fill_cell(const struct schema *s, struct record *rec)
+/*
+ * The cell key (cells.h): the parts the cell text carries (a CGI
+ * "MCC-MNC-LAC-CI", an ECGI "MCC-MNC-ECI", "LAC-CI", or a bare id) and
+ * the parts separate mcc, mnc and lac columns give are one key; a part
+ * given twice must agree. F_CELL becomes the key's canonical text (what
+ * output, --by and counts see), F_CELL_ID the cell identity alone (what
+ * "cell" reads in expressions), and the parts fill mcc, mnc and lac.
+ * Then, with a cell table, the record's own parts find its position.
+ */
+static int fill_cell(const struct schema *s, struct record *rec,
+		     const char **reason, struct buf *detail)
 {
-	char tmp[160];
-	/* MCC/MNC/LAC/CI parts make a CGI */
-	if (record_has(rec, F_CELL) && record_has(rec, F_MCC) &&
-	    record_has(rec, F_MNC) && record_has(rec, F_LAC) &&
-	    !memchr(rec->v[F_CELL].s.s, '-', rec->v[F_CELL].s.len)) {
-		int n = snprintf(tmp, sizeof(tmp), "%.*s-%.*s-%.*s-%.*s",
-				 (int)rec->v[F_MCC].s.len, rec->v[F_MCC].s.s,
-				 (int)rec->v[F_MNC].s.len, rec->v[F_MNC].s.s,
-				 (int)rec->v[F_LAC].s.len, rec->v[F_LAC].s.s,
-				 (int)rec->v[F_CELL].s.len, rec->v[F_CELL].s.s);
-		if (n > 0 && (size_t)n < sizeof(tmp))
-			rec->v[F_CELL].s = record_keep(rec, tmp, (size_t)n);
-	}
-	/* a CGI gives the LAC when no column does */
-	if (record_has(rec, F_CELL) && !record_has(rec, F_LAC)) {
-		const char *c = rec->v[F_CELL].s.s;
-		size_t len = rec->v[F_CELL].s.len, dashes = 0, a = 0, b = 0;
-		for (size_t i = 0; i < len; i++)
-			if (c[i] == '-') {
-				dashes++;
-				if (dashes == 2)
-					a = i + 1;
-				if (dashes == 3)
-					b = i;
+	static const enum field_id part_field[3] = { F_MCC, F_MNC, F_LAC };
+	struct cell_key k;
+	struct cell_part *part[3] = { &k.mcc, &k.mnc, &k.lac };
+	int nparts = 0, from_columns = 0;
+	char tmp[512];
+
+	memset(&k, 0, sizeof(k));
+	if (record_has(rec, F_CELL))
+		nparts = cell_split(rec->v[F_CELL].s.s, rec->v[F_CELL].s.len,
+				    &k);
+	for (int i = 0; i < 3; i++) {
+		if (!record_has(rec, part_field[i]))
+			continue;
+		struct cell_part col = { rec->v[part_field[i]].s.s,
+					 rec->v[part_field[i]].s.len };
+		if (part[i]->len && !cell_part_same(part[i], &col)) {
+			*reason = "cell and its parts disagree";
+			if (detail) {
+				buf_adds(detail, "cell '");
+				buf_add_escaped(detail, rec->v[F_CELL].s.s,
+						rec->v[F_CELL].s.len, 64);
+				buf_addf(detail, "' has %s ",
+					 field_table[part_field[i]].name);
+				buf_add_escaped(detail, part[i]->s,
+						part[i]->len, 64);
+				buf_adds(detail, ", its column says ");
+				buf_add_escaped(detail, col.s, col.len, 64);
 			}
-		if (dashes == 3 && b > a) {
-			rec->v[F_LAC].s.s = c + a;
-			rec->v[F_LAC].s.len = (uint32_t)(b - a);
-			rec->present |= FIELD_BIT(F_LAC);
+			return -1;
 		}
+		if (!part[i]->len)
+			from_columns = 1;
+		*part[i] = col;
 	}
-	if (!s->opts->cells || !record_has(rec, F_CELL))
-		return;
+	if (!k.ci.len)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (part[i]->len && !record_has(rec, part_field[i])) {
+			rec->v[part_field[i]].s.s = part[i]->s;
+			rec->v[part_field[i]].s.len = (uint32_t)part[i]->len;
+			rec->present |= FIELD_BIT(part_field[i]);
+		}
+	rec->v[F_CELL_ID].s.s = k.ci.s;
+	rec->v[F_CELL_ID].s.len = (uint32_t)k.ci.len;
+	rec->present |= FIELD_BIT(F_CELL_ID);
+	size_t n = cell_key_format(&k, tmp, sizeof(tmp));
+	if (n && (n != rec->v[F_CELL].s.len ||
+		  memcmp(tmp, rec->v[F_CELL].s.s, n)))
+		rec->v[F_CELL].s = record_keep(rec, tmp, n);
+	rec->cell.form[nparts > 1 ? CELL_FORM_CGI : from_columns ?
+		       CELL_FORM_COLUMNS : CELL_FORM_ID]++;
+
+	if (!s->opts->cells)
+		return 0;
 	double lat, lon, range;
-	const struct strv *lac = record_has(rec, F_LAC) ? &rec->v[F_LAC].s : NULL;
-	if (!cells_lookup(s->opts->cells, rec->v[F_CELL].s.s,
-			  rec->v[F_CELL].s.len, lac ? lac->s : NULL,
-			  lac ? lac->len : 0, &lat, &lon, &range)) {
-		rec->cell_unknown++;
-		return;
+	switch (cells_find(s->opts->cells, &k, &lat, &lon, &range)) {
+	case CELLS_UNKNOWN:
+		rec->cell.unknown++;
+		return 0;
+	case CELLS_AMBIGUOUS:
+		rec->cell.ambiguous++;
+		return 0;
+	case CELLS_FOUND:
+		break;
 	}
 	if (record_has(rec, F_LAT) && record_has(rec, F_LON)) {
 		/* keep the record's own position; count a disagreement */
@@ -1121,13 +1159,22 @@ static void fill_cell(const struct schema *s, struct record *rec)
 			      cos(lat * M_PI / 180.0);
 		double limit = range > 1000.0 ? range : 1000.0;
 		if (dlat * dlat + dlon * dlon > limit * limit)
-			rec->cell_disagree++;
-		return;
+			rec->cell.disagree++;
+		return 0;
 	}
 	rec->v[F_LAT].d = lat;
 	rec->v[F_LON].d = lon;
 	rec->present |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
-	rec->cell_filled++;
+	rec->cell.filled++;
+	return 0;
+}
+
+/* 1 when a row may give a cell part twice (cell text and a part column). */
+static int cell_parts_twice(const struct schema *s)
+{
+	return s->column_of[F_CELL] >= 0 &&
+	       (s->column_of[F_MCC] >= 0 || s->column_of[F_MNC] >= 0 ||
+		s->column_of[F_LAC] >= 0);
 }
 
 int schema_map_row(struct schema *s, const struct csvrow_row *row,
@@ -1155,12 +1202,14 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		rec->scratch_alloc = want;
 	}
 	/*
-	 * Composite values (date + time, end - start, the served party) are
-	 * built and checked whatever the caller reads, so that every command
-	 * accepts and rejects the same rows.
+	 * Composite values (date + time, end - start, the served party, a
+	 * cell key whose parts two columns give) are built and checked
+	 * whatever the caller reads, so that every command accepts and
+	 * rejects the same rows.
 	 */
 	need = expand_need(s, need | FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
-				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE));
+				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+				(cell_parts_twice(s) ? FIELD_BIT(F_CELL) : 0));
 	/*
 	 * Every mapped column is parsed whatever the command reads, so that
 	 * every command accepts and rejects the same rows.
@@ -1211,8 +1260,9 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		rec->v[F_DURATION].i = dms;
 		rec->present |= FIELD_BIT(F_DURATION);
 	}
-	if (need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
-		fill_cell(s, rec);
+	if ((need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON))) &&
+	    fill_cell(s, rec, reason, detail) < 0)
+		return -1;
 	if (record_has(rec, F_LAT) != record_has(rec, F_LON)) {
 		*reason = "latitude without longitude, or the reverse";
 		return -1;

@@ -644,6 +644,8 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			h->on_end(h->ctx, &src);
 		remember_input(cli, &src);
 		acct_merge(&cli->total, &src.acct);
+		cell_use_add(&cli->cell_total, &rec.cell);
+		memset(&rec.cell, 0, sizeof(rec.cell));
 		source_release(&src);
 		if (stop)
 			break;
@@ -751,6 +753,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	src->read_failed = pin->read_failed;
 	remember_input(cli, src);
 	acct_merge(&cli->total, &pin->acct);
+	cell_use_add(&cli->cell_total, &pin->cell);
 	if (pw->cmd->input_end)
 		pw->cmd->input_end(pw->cmd->ctx, pin);
 }
@@ -867,7 +870,17 @@ void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 		json_add_str(b, a->reasons[i].reason, strlen(a->reasons[i].reason));
 		buf_addf(b, ":%llu", (unsigned long long)a->reasons[i].n);
 	}
-	buf_adds(b, "}}}");
+	buf_adds(b, "}}");
+	if (cli->cells) {
+		const struct cell_use *u = &cli->cell_total;
+		buf_addf(b, ",\"cells\":{\"filled\":%llu,\"disagree\":%llu,"
+			 "\"unknown\":%llu,\"ambiguous\":%llu}",
+			 (unsigned long long)u->filled,
+			 (unsigned long long)u->disagree,
+			 (unsigned long long)u->unknown,
+			 (unsigned long long)u->ambiguous);
+	}
+	buf_addch(b, '}');
 }
 
 int cli_finish(struct cli *cli)

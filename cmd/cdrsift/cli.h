@@ -74,6 +74,8 @@ struct cli {
 	/* results */
 	enum exit_status status;    /* highest status so far */
 	struct acct total;          /* accounting over every input */
+	struct cell_use cell_total; /* cell spellings and --cells use, all
+				       inputs */
 	struct input_summary *inputs; /* finished inputs, for json meta */
 	size_t ninputs, inputs_alloc;
 };

@@ -22,9 +22,7 @@ struct stats_entry {
 	enum record_kind kind;
 	char delimiter;
 	int header, crlf, bom;
-	uint64_t cell_filled;   /* positions filled from --cells */
-	uint64_t cell_disagree; /* own lat/lon far from the table's */
-	uint64_t cell_unknown;  /* cell ids not in the table */
+	struct cell_use cell;   /* how cells were written; --cells use */
 	uint64_t ooo;           /* records out of time order */
 	struct acct acct;
 	struct stats st;
@@ -128,9 +126,7 @@ static void on_end(void *ctx, struct pipe_input *pin)
 			 buf_cstr(&src->problem));
 	if (src->in.eof && !src->open_failed && !pin->read_failed)
 		input_sha256_hex(&src->in, e->sha256);
-	e->cell_filled = pin->cell_filled;
-	e->cell_disagree = pin->cell_disagree;
-	e->cell_unknown = pin->cell_unknown;
+	e->cell = pin->cell;
 	acct_merge(&e->acct, &pin->acct);
 }
 
@@ -157,6 +153,7 @@ enum {
 	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
 	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
 	C_OOO, C_REASONS, C_CELL_FILLED, C_CELL_DISAGREE, C_CELL_UNKNOWN,
+	C_CELL_AMBIGUOUS, C_CELLS_CGI, C_CELLS_COLUMNS, C_CELLS_ID,
 	C_PROBLEM, C_NCOLS
 };
 
@@ -173,7 +170,9 @@ static const struct out_col columns[C_NCOLS] = {
 	{ "gap_hours", OT_NUM }, { "gap_list", OT_STR },
 	{ "out_of_order", OT_NUM }, { "rejected_by_reason", OT_STR },
 	{ "cell_positions_filled", OT_NUM }, { "cell_positions_disagree", OT_NUM },
-	{ "cell_ids_unknown", OT_NUM }, { "problem", OT_STR },
+	{ "cell_ids_unknown", OT_NUM }, { "cell_ids_ambiguous", OT_NUM },
+	{ "cells_as_cgi", OT_NUM }, { "cells_as_columns", OT_NUM },
+	{ "cells_as_id", OT_NUM }, { "problem", OT_STR },
 };
 
 /* All figures of one entry as text cells. */
@@ -229,9 +228,13 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 		buf_addf(&cell[C_REASONS], "%s%s=%llu", r ? "; " : "",
 			 e->acct.reasons[r].reason,
 			 (unsigned long long)e->acct.reasons[r].n);
-	NUM(C_CELL_FILLED, e->cell_filled);
-	NUM(C_CELL_DISAGREE, e->cell_disagree);
-	NUM(C_CELL_UNKNOWN, e->cell_unknown);
+	NUM(C_CELL_FILLED, e->cell.filled);
+	NUM(C_CELL_DISAGREE, e->cell.disagree);
+	NUM(C_CELL_UNKNOWN, e->cell.unknown);
+	NUM(C_CELL_AMBIGUOUS, e->cell.ambiguous);
+	NUM(C_CELLS_CGI, e->cell.form[CELL_FORM_CGI]);
+	NUM(C_CELLS_COLUMNS, e->cell.form[CELL_FORM_COLUMNS]);
+	NUM(C_CELLS_ID, e->cell.form[CELL_FORM_ID]);
 	buf_adds(&cell[C_PROBLEM], e->problem);
 #undef NUM
 }
@@ -283,10 +286,13 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 		S(C_GAP_HOURS), cell[C_GAP_LIST].len ? ": " : "",
 		S(C_GAP_LIST));
 	fprintf(fp, "  out of order %s rows\n", S(C_OOO));
+	fprintf(fp, "  cells as     %s CGI, %s separate columns, %s bare id\n",
+		S(C_CELLS_CGI), S(C_CELLS_COLUMNS), S(C_CELLS_ID));
 	if (cli->cells)
 		fprintf(fp, "  cell table   %s positions filled, %s records "
-			"disagree with it, %s cell ids not in it\n",
-			S(C_CELL_FILLED), S(C_CELL_DISAGREE), S(C_CELL_UNKNOWN));
+			"disagree with it, %s cell ids not in it, %s "
+			"ambiguous\n", S(C_CELL_FILLED), S(C_CELL_DISAGREE),
+			S(C_CELL_UNKNOWN), S(C_CELL_AMBIGUOUS));
 #undef S
 }
 
@@ -322,9 +328,7 @@ int cmd_stats(int argc, char **argv)
 		total.bytes += c.e[i].bytes;
 		total.bytes_out += c.e[i].bytes_out;
 		total.damaged |= c.e[i].damaged;
-		total.cell_filled += c.e[i].cell_filled;
-		total.cell_disagree += c.e[i].cell_disagree;
-		total.cell_unknown += c.e[i].cell_unknown;
+		cell_use_add(&total.cell, &c.e[i].cell);
 		total.ooo += c.e[i].ooo;
 		if (i == 0 || total.kind == c.e[i].kind)
 			total.kind = c.e[i].kind;

@@ -84,7 +84,7 @@ test_expect_success 'schema maps the operator names' '
 	grep -q "^export.csv,5,Call Date,start_date,alias," schema.csv &&
 	grep -q "^export.csv,6,Call Time,start_time_of_day,alias," schema.csv &&
 	grep -q "^export.csv,7,Conversation Time,duration,alias," schema.csv &&
-	grep -q "^export.csv,9,First CGI,cell,alias," schema.csv &&
+	grep -q "^export.csv,9,First CGI,cell,alias; cells as CGI," schema.csv &&
 	grep -q "^export.csv,10,Remarks,,unmapped," schema.csv &&
 	grep -q "^export.csv,1,Rec No,id,alias," schema.csv
 '

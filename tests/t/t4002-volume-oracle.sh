@@ -28,12 +28,15 @@ function peer_of(k,    v) {
 	if ($5 == v) return $4
 	return ""
 }
+# the cell key a canonical row carries (man page, Cells): LAC-CI, or the
+# CI alone without a LAC
+function cellkey() { return ($11 == "") ? "" : ($12 != "") ? $12 "-" $11 : $11 }
 function keyval(k,    dd) {
 	if (k == "caller") return $4
 	if (k == "callee") return $5
 	if (k == "subscriber") return ($3 == "mt") ? $5 : $4
 	if (k == "peer") return ($3 == "mt") ? $4 : $5
-	if (k == "cell") return $11
+	if (k == "cell") return cellkey()
 	if (k == "imei") return $10
 	if (k == "type") return $2
 	if (k == "direction") return $3
@@ -52,7 +55,8 @@ NR == 1 { next }
 	if ($2 != "sms" && $8 != "") { dn[g]++; d = $8 * 1000; dt[g] += d; if (d > dm[g]) dm[g] = d }
 	p = peer_of(K[1])
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
-	if ($11 != "" && !((g, $11) in C)) { C[g, $11] = 1; nc[g]++ }
+	c = cellkey()
+	if (c != "" && !((g, c) in C)) { C[g, c] = 1; nc[g]++ }
 	if (!(g in first) || $6 < first[g]) first[g] = $6
 	if ($6 > last[g]) last[g] = $6
 }

@@ -26,10 +26,13 @@ function peer_of(k,    v) {
 	if ($5 == v) return $4
 	return ""
 }
+# the cell key a canonical row carries (man page, Cells): LAC-CI, or the
+# CI alone without a LAC
+function cellkey() { return ($11 == "") ? "" : ($12 != "") ? $12 "-" $11 : $11 }
 function keyval(k) {
 	if (k == "caller") return $4
 	if (k == "subscriber") return ($3 == "mt") ? $5 : $4
-	if (k == "cell") return $11
+	if (k == "cell") return cellkey()
 	if (k == "date") return substr($6, 1, 10)
 	if (k == "type") return $2
 	return "?"
@@ -39,7 +42,8 @@ NR == 1 { next }
 	g = keyval(key); n[g]++
 	p = peer_of(key)
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
-	if ($11 != "" && !((g, $11) in C)) { C[g, $11] = 1; nc[g]++ }
+	c = cellkey()
+	if (c != "" && !((g, c) in C)) { C[g, c] = 1; nc[g]++ }
 }
 END { for (g in n) printf "%s,%d,%d,%d\n", g, n[g], np[g] + 0, nc[g] + 0 }
 AWK
