@@ -52,8 +52,8 @@
  * its group's count: exact whatever the budget, the thread count and the
  * order of the records.
  *
- * Run layout: entries sorted by (gid, f), unique, f = item id << 1 | kind
- * (0 peer, 1 cell), gid = local group id << 6 | shard:
+ * Run layout: entries sorted by (gid, f), unique, f = item id << 2 | kind
+ * (0 peer, 1 cell, 2 subscriber), gid = local group id << 6 | shard:
  *
  *   +-----------+-------------------------------+-----------+-----
  *   | varint dg | varint (dg ? f : f - pf - 1)  | varint dg | ...
@@ -100,6 +100,8 @@
 #define KEY_ARENA ((uint64_t)1 << 63)  /* group key: offset in the arena */
 #define FILL ((uint64_t)1 << 32)       /* row handle of an empty bucket */
 #define WINDOW (64u << 10)             /* read buffer of a spilled run */
+#define KIND_BITS 2                    /* pair: item id << KIND_BITS | kind */
+#define NKIND 3                        /* item kinds: peer, cell, subscriber */
 
 /* component tags (inline keys keep them in bits 61-62) */
 enum { KT_NUM = 0, KT_TIME = 1, KT_EMPTY = 2, KT_TEXT = 3 };
@@ -114,6 +116,7 @@ enum {
 	D_PEER = 32,
 	D_CELL = 64,
 	D_SPLIT = 128,
+	D_SUB = 256,   /* a subscriber to count distinct */
 };
 
 /* A group in its common, narrow form. */
@@ -160,7 +163,8 @@ struct gshard {
 	struct intern cellkeys;   /* (local << 32 | split id) -> count slot */
 	uint64_t *cellcount;
 	size_t ncell, cellalloc;
-	uint32_t *cnt;            /* after finish: [2 local] peers, [2 local + 1] cells */
+	uint32_t *cnt;            /* after finish: [NKIND local + kind] distinct
+				     peers, cells, subscribers */
 };
 
 struct run {
@@ -199,6 +203,8 @@ struct rowent {
 struct volume {
 	struct volume_opts o;
 	int lone_time;            /* one key, a calendar one */
+	int peer_field;           /* the field whose distinct values are the
+				     peers (volume_peer_field) */
 	size_t ncomp;             /* key components: nkeys, 2 with pairs */
 	struct gshard shard[NSHARD];
 	struct istripe stripe[NSTRIPE];
@@ -252,6 +258,32 @@ int volume_key_is_time(int key)
 	       key == VK_WEEK || key == VK_MONTH;
 }
 
+int volume_key_is_party(int key)
+{
+	return key == F_CALLER || key == F_CALLEE || key == F_SUBSCRIBER ||
+	       key == F_PEER;
+}
+
+/*
+ * The field whose distinct values are a group's peers: for a party key
+ * the other party relative to the key's value (caller -> callee, callee
+ * -> caller, subscriber -> peer, peer -> subscriber: the derivation of
+ * subscriber and peer from the direction makes the last two exact, a call
+ * to oneself included); for any other key the records' peer field.
+ */
+int volume_peer_field(const struct volume_opts *o)
+{
+	for (size_t i = 0; i < o->nkeys && !o->pairs; i++) {
+		switch (o->keys[i]) {
+		case F_CALLER: return F_CALLEE;
+		case F_CALLEE: return F_CALLER;
+		case F_SUBSCRIBER: return F_PEER;
+		case F_PEER: return F_SUBSCRIBER;
+		}
+	}
+	return F_PEER;
+}
+
 /* Keys whose text is made from the start: the calendar ones. */
 static int key_from_start(int key)
 {
@@ -272,6 +304,9 @@ uint64_t volume_needs(const struct volume_opts *o)
 					     FIELD_BIT(F_START);
 	if (o->pairs)
 		need |= FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE);
+	need |= FIELD_BIT(volume_peer_field(o));
+	if (o->subscribers)
+		need |= FIELD_BIT(F_SUBSCRIBER);
 	return need;
 }
 
@@ -482,7 +517,7 @@ struct digest {
 	size_t klen;              /* bytes of an arena key, 0: inline */
 	int64_t dur, start;
 	uint64_t up, down;
-	struct item peer, cell;
+	struct item peer, cell, sub;
 	const unsigned char *split;
 	size_t split_len;
 };
@@ -503,7 +538,7 @@ struct volume_feed {
 /* One (group, item) of an item batch. */
 struct ientry {
 	uint32_t gid;
-	unsigned kind;            /* 0 peer, 1 cell */
+	unsigned kind;            /* 0 peer, 1 cell, 2 subscriber */
 	uint64_t hash;            /* of the item */
 	struct item it;
 };
@@ -552,7 +587,8 @@ static uint64_t item_hash(const struct item *it)
 static const unsigned char *digest_read(const unsigned char *p,
 					struct digest *d)
 {
-	d->flags = *p++;
+	d->flags = p[0] | (unsigned)p[1] << 8;
+	p += 2;
 	p = get8(p, &d->hash);
 	d->klen = get_varint(&p);
 	if (d->klen) {
@@ -573,6 +609,8 @@ static const unsigned char *digest_read(const unsigned char *p,
 		p = get_item(p, &d->peer);
 	if (d->flags & D_CELL)
 		p = get_item(p, &d->cell);
+	if (d->flags & D_SUB)
+		p = get_item(p, &d->sub);
 	if (d->flags & D_SPLIT) {
 		d->split_len = get_varint(&p);
 		d->split = p;
@@ -1002,8 +1040,8 @@ static uint32_t num_put(struct istripe *t, uint64_t value, uint64_t h)
 /* The id of item 'it' (hash 'h') in stripe 't', added when new; NO_ID when full. */
 static uint32_t item_put(struct istripe *t, const struct item *it, uint64_t h)
 {
-	if (t->nitems >= (UINT32_MAX >> 1))
-		return NO_ID; /* ids must fit 31 bits */
+	if (t->nitems >= (UINT32_MAX >> KIND_BITS))
+		return NO_ID; /* ids must fit 30 bits */
 	if (!it->text)
 		return num_put(t, it->num, h);
 	int added;
@@ -1367,6 +1405,7 @@ struct volume *volume_new(const struct volume_opts *o)
 	v->lone_time = o->nkeys == 1 && volume_key_is_time(o->keys[0]) &&
 		       !o->pairs;
 	v->ncomp = o->pairs ? 2 : o->nkeys;
+	v->peer_field = volume_peer_field(o);
 	size_t budget = o->budget ? o->budget : VOLUME_BUDGET_DEFAULT;
 	/* half for the stripes' buffers, half for runs kept in memory */
 	v->pair_cap = budget / 2 / NSTRIPE / sizeof(uint64_t);
@@ -1432,8 +1471,8 @@ static void apply_stripe(struct volume_feed *f, unsigned ti)
 			item_prefetch(t, &f->ie[i + AHEAD]);
 		uint32_t id = item_put(t, &e->it, e->hash);
 		if (id != NO_ID)
-			pair_add(v, t, (uint64_t)e->gid << 32 | (uint64_t)id << 1 |
-				 e->kind, scratch);
+			pair_add(v, t, (uint64_t)e->gid << 32 |
+				 (uint64_t)id << KIND_BITS | e->kind, scratch);
 	}
 	pthread_mutex_unlock(&t->mu);
 	buf_reset(st);
@@ -1513,6 +1552,8 @@ static void apply_shard(struct volume_feed *f, unsigned si)
 			stage_item(f, gid, 0, &d->peer);
 		if (d->flags & D_CELL)
 			stage_item(f, gid, 1, &d->cell);
+		if (d->flags & D_SUB)
+			stage_item(f, gid, 2, &d->sub);
 	}
 	pthread_mutex_unlock(&s->mu);
 	buf_reset(st);
@@ -1623,14 +1664,21 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 		     hash_bytes(f->key.data, f->key.len);
 	unsigned flags = 0;
 	struct item peer = { 0, 0, NULL, 0 }, cell = { 0, 0, NULL, 0 };
+	struct item sub = { 0, 0, NULL, 0 };
 	char ipbuf[64];
-	if (record_has(r, F_PEER)) {
-		peer = item_of(r->v[F_PEER].s.s, r->v[F_PEER].s.len);
+	int pf = v->peer_field;
+	if (record_has(r, (enum field_id)pf)) {
+		peer = item_of(r->v[pf].s.s, r->v[pf].s.len);
 		flags |= D_PEER;
-	} else if (r->kind == KIND_IP && record_has(r, F_DST_IP)) {
+	} else if (pf == F_PEER && r->kind == KIND_IP &&
+		   record_has(r, F_DST_IP)) {
 		size_t pl = ip_format(&r->v[F_DST_IP].ip, ipbuf, sizeof(ipbuf));
 		peer = item_of(ipbuf, pl);
 		flags |= D_PEER;
+	}
+	if (v->o.subscribers && record_has(r, F_SUBSCRIBER)) {
+		sub = item_of(r->v[F_SUBSCRIBER].s.s, r->v[F_SUBSCRIBER].s.len);
+		flags |= D_SUB;
 	}
 	if (record_has(r, F_CELL)) {
 		cell = item_of(r->v[F_CELL].s.s, r->v[F_CELL].s.len);
@@ -1673,10 +1721,12 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 	}
 	unsigned si = (unsigned)(h >> (64 - SHARD_BITS));
 	struct buf *b = &f->stage[si];
-	size_t need = 64 + f->key.len + 2 * 20 + peer.len + cell.len + slen;
+	size_t need = 64 + f->key.len + 3 * 20 + peer.len + cell.len +
+		      sub.len + slen;
 	buf_grow(b, need);
 	unsigned char *p0 = (unsigned char *)b->data + b->len, *p = p0;
 	*p++ = (unsigned char)flags;
+	*p++ = (unsigned char)(flags >> 8);
 	p = put8(p, &h);
 	if (is_inline) {
 		*p++ = 0;
@@ -1698,6 +1748,8 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 		p = put_item(p, &peer);
 	if (flags & D_CELL)
 		p = put_item(p, &cell);
+	if (flags & D_SUB)
+		p = put_item(p, &sub);
 	if (flags & D_SPLIT) {
 		p = put_varint(p, slen);
 		memcpy(p, sval, slen);
@@ -1826,7 +1878,7 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 			uint32_t local = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
 			if (local == NO_ID)
 				continue;
-			uint64_t ref = rev[f >> 1];
+			uint64_t ref = rev[f >> KIND_BITS];
 			struct item it;
 			if (ref >> 63) {
 				size_t len;
@@ -1840,7 +1892,8 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 			if (id != NO_ID)
 				pair_add(into, T, (uint64_t)(local << SHARD_BITS |
 					 (gid & (NSHARD - 1))) << 32 |
-					 (uint64_t)id << 1 | (f & 1), scratch);
+					 (uint64_t)id << KIND_BITS |
+					 (f & ((1u << KIND_BITS) - 1)), scratch);
 		}
 		if (r < 0) {
 			char tmp[128];
@@ -1886,7 +1939,8 @@ static void *finish_main(void *arg)
 		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
 			uint32_t gid = (uint32_t)(key >> 32);
 			struct gshard *s = &v->shard[gid & (NSHARD - 1)];
-			size_t at = (size_t)(gid >> SHARD_BITS) * 2 + (key & 1);
+			size_t at = (size_t)(gid >> SHARD_BITS) * NKIND +
+				    (key & ((1u << KIND_BITS) - 1));
 			__atomic_fetch_add(&s->cnt[at], 1, __ATOMIC_RELAXED);
 		}
 		if (r < 0) {
@@ -1963,7 +2017,7 @@ int volume_finish(struct volume *v, unsigned threads, struct diag *d)
 		free(s->index); /* no lookups from now on */
 		s->index = NULL;
 		s->isize = 0;
-		s->cnt = xcalloc(s->n ? s->n * 2 : 1, sizeof(*s->cnt));
+		s->cnt = xcalloc(s->n ? s->n * NKIND : 1, sizeof(*s->cnt));
 		v->ngroups += s->n;
 	}
 	struct finish_job j;
@@ -2216,9 +2270,9 @@ static void sort_rows(const struct volume *v, struct rowent *a, size_t n,
 
 /* The group of handle 'h' in full ('w'), with its distinct counts. */
 static void row_group(const struct volume *v, uint64_t h, struct wgroup *w,
-		      uint64_t *peers, uint64_t *cells)
+		      uint64_t *peers, uint64_t *cells, uint64_t *subs)
 {
-	*peers = *cells = 0;
+	*peers = *cells = *subs = 0;
 	if (h & FILL) {
 		memset(w, 0, sizeof(*w));
 		return;
@@ -2227,8 +2281,9 @@ static void row_group(const struct volume *v, uint64_t h, struct wgroup *w,
 	uint32_t local = (uint32_t)(h & 0xffffffffu) >> SHARD_BITS;
 	group_get(s, local, w);
 	if (s->cnt) {
-		*peers = s->cnt[2 * (size_t)local];
-		*cells = s->cnt[2 * (size_t)local + 1];
+		*peers = s->cnt[NKIND * (size_t)local];
+		*cells = s->cnt[NKIND * (size_t)local + 1];
+		*subs = s->cnt[NKIND * (size_t)local + 2];
 	}
 }
 
@@ -2236,10 +2291,10 @@ static uint64_t primary_of(const struct volume *v, uint64_t h,
 			   enum volume_sort sort)
 {
 	struct wgroup w;
-	uint64_t peers, cells;
+	uint64_t peers, cells, subs;
 	if (sort == VS_DEFAULT || sort == VS_KEY)
 		return 0;
-	row_group(v, h, &w, &peers, &cells);
+	row_group(v, h, &w, &peers, &cells, &subs);
 	switch (sort) {
 	case VS_COUNT: return w.records;
 	case VS_DURATION: return (uint64_t)w.dur_total;
@@ -2389,7 +2444,7 @@ void volume_row(const struct volume *v, size_t i, struct volume_group *g)
 	struct wgroup w;
 	uint64_t h = v->rows[i].h;
 	memset(g, 0, sizeof(*g));
-	row_group(v, h, &w, &g->peers, &g->cells);
+	row_group(v, h, &w, &g->peers, &g->cells, &g->subscribers);
 	g->id = h;
 	g->records = w.records;
 	g->dur_n = w.dur_n;
@@ -2443,7 +2498,7 @@ size_t volume_memory(const struct volume *v)
 					  (s->dir ? sizeof(**s->dir) : 0)) +
 		     s->isize * sizeof(*s->index) +
 		     s->walloc * sizeof(*s->wide) + s->arena_alloc +
-		     (s->cnt ? s->n * 2 * sizeof(*s->cnt) : 0) +
+		     (s->cnt ? s->n * NKIND * sizeof(*s->cnt) : 0) +
 		     intern_memory(&s->splits) + intern_memory(&s->cellkeys) +
 		     s->cellalloc * sizeof(*s->cellcount);
 	}
