@@ -62,10 +62,11 @@
  *
  * Report. Rows are first put in an order that depends on the keys alone
  * (hash, then bytes), then sorted (stable merge sort) or, for --top N,
- * selected with a heap of N: key order compares numbers as numbers and
- * text as bytes, which is not transitive when both mix ("9" < "10" <
- * "1a" < "9"); starting from a fixed order keeps the result the same for
- * every -j and every order of the input rows.
+ * selected with a heap of N. Key order is typed (cmp_typed: addresses,
+ * numbers, durations and instants by value, digit strings before other
+ * text) and total: only equal keys tie, so the order is the same for
+ * every -j and every order of the input rows; the fixed start is kept as
+ * a second guarantee.
  */
 #include "volume.h"
 
@@ -2139,23 +2140,113 @@ static const char *comp_text(const struct volume *v, size_t i,
 	return "";
 }
 
-/* Compare key texts component by component, numbers as numbers. */
-static int cmp_component(const char *a, size_t al, const char *b, size_t bl)
+static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 {
-	char *ea, *eb;
-	if (al && bl && al < 32 && bl < 32) {
-		char ta[32], tb[32];
-		memcpy(ta, a, al);
-		ta[al] = '\0';
-		memcpy(tb, b, bl);
-		tb[bl] = '\0';
-		double x = strtod(ta, &ea), y = strtod(tb, &eb);
-		if (!*ea && !*eb && ea != ta && eb != tb && x != y)
-			return x < y ? -1 : 1;
-	}
 	size_t m = al < bl ? al : bl;
-	int c = memcmp(a, b, m);
+	int c = m ? memcmp(a, b, m) : 0;
 	return c ? c : (al < bl ? -1 : al > bl);
+}
+
+/* 1 when 's' is all digits (at least one). */
+static int all_digits(const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* -1, 0 or 1 as 'x' is below, equal to or above 'y'. */
+#define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y))
+
+/*
+ * Order of two key texts of a field of type 'type' (the man page's
+ * `--sort key`): the empty (missing) value first; addresses as numbers,
+ * IPv4 before IPv6; integers, decimals and durations by value; instants
+ * in time order; other text (identifiers, words, dates written
+ * YYYY-MM-DD) with the all-digit values (phone numbers, cell ids) first
+ * in numeric order, then the rest bytewise. Values of equal rank compare
+ * bytewise, so this is a total order in which only equal texts tie.
+ */
+static int cmp_typed(int type, const char *a, size_t al, const char *b,
+		     size_t bl)
+{
+	if (!al || !bl)
+		return CMP3(al != 0, bl != 0);
+	char ta[64], tb[64];
+	int c = 0;
+	switch (type) {
+	case FT_IP: {
+		struct ipaddr x, y;
+		if (ip_parse(a, al, &x) == 0 && ip_parse(b, bl, &y) == 0) {
+			c = CMP3(x.v6, y.v6);
+			if (!c)
+				c = memcmp(x.b, y.b, x.v6 ? 16 : 4);
+		}
+		break;
+	}
+	case FT_INT:
+	case FT_REAL:
+		if (al < sizeof(ta) && bl < sizeof(tb)) {
+			char *ea, *eb;
+			memcpy(ta, a, al);
+			ta[al] = '\0';
+			memcpy(tb, b, bl);
+			tb[bl] = '\0';
+			if (type == FT_INT) {
+				long long x = strtoll(ta, &ea, 10);
+				long long y = strtoll(tb, &eb, 10);
+				if (!*ea && !*eb)
+					c = CMP3(x, y);
+			} else {
+				double x = strtod(ta, &ea), y = strtod(tb, &eb);
+				if (!*ea && !*eb)
+					c = CMP3(x, y);
+			}
+		}
+		break;
+	case FT_DUR: {
+		int64_t x, y;
+		if (dur_parse(a, al, &x) == 0 && dur_parse(b, bl, &y) == 0)
+			c = CMP3(x, y);
+		break;
+	}
+	case FT_TIME: {
+		int64_t x, y;
+		if (ts_parse(a, al, NULL, &x) == 0 && ts_parse(b, bl, NULL, &y) == 0)
+			c = CMP3(x, y);
+		break;
+	}
+	default: {
+		int da = all_digits(a, al), db = all_digits(b, bl);
+		if (da != db)
+			return da ? -1 : 1;
+		if (da) {
+			/* numeric order of digit strings: skip the leading zeros */
+			size_t za = 0, zb = 0;
+			while (za + 1 < al && a[za] == '0')
+				za++;
+			while (zb + 1 < bl && b[zb] == '0')
+				zb++;
+			c = CMP3(al - za, bl - zb);
+			if (!c)
+				c = memcmp(a + za, b + zb, al - za);
+		}
+		break;
+	}
+	}
+	return c ? c : cmp_bytes(a, al, b, bl);
+}
+
+/* The field type of key position 'i' (what cmp_typed orders by). */
+static int comp_type(const struct volume *v, size_t i)
+{
+	if (v->o.pairs)
+		return FT_PHONE;
+	int key = v->o.keys[i];
+	return key < F_COUNT ? (int)field_table[key].type : FT_DATE;
 }
 
 static int cmp_comp(const struct volume *v, size_t i, const struct comp *a,
@@ -2163,17 +2254,15 @@ static int cmp_comp(const struct volume *v, size_t i, const struct comp *a,
 {
 	char ta[64], tb[64];
 	size_t al, bl;
-	if (a->tag == KT_NUM && b->tag == KT_NUM) {
-		/* what cmp_component gives for their texts, without them */
-		if (a->val == b->val)
-			return 0;
-		double x = (double)a->val, y = (double)b->val;
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
+	if (a->tag == KT_EMPTY || b->tag == KT_EMPTY)
+		return CMP3(a->tag != KT_EMPTY, b->tag != KT_EMPTY);
+	if (a->tag == KT_TIME && b->tag == KT_TIME)
+		return CMP3(unzigzag(a->val), unzigzag(b->val));
+	if (a->tag == KT_NUM && b->tag == KT_NUM)
+		return CMP3(a->val, b->val); /* digits without a leading zero */
 	const char *x = comp_text(v, i, a, ta, &al);
 	const char *y = comp_text(v, i, b, tb, &bl);
-	return cmp_component(x, al, y, bl);
+	return cmp_typed(comp_type(v, i), x, al, y, bl);
 }
 
 static int key_empty(const struct keyref *k)
@@ -2413,8 +2502,7 @@ size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
 	/*
 	 * Start from an order that depends on the keys alone (not on which
 	 * thread added a group first), so that the result is the same for
-	 * every -j even where key order is not transitive (numbers mixed
-	 * with text that sorts between them).
+	 * every -j whatever the comparisons below do with equal values.
 	 */
 	struct rowent *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
 	sort_rows(v, rows, n, tmp, cmp_canon);
@@ -2529,9 +2617,7 @@ static int cmp_split_bytes(const struct volume *v, const struct rowent *x,
 	size_t al, bl;
 	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
 	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
-	size_t m = al < bl ? al : bl;
-	int c = memcmp(a, b, m);
-	return c ? c : (al < bl ? -1 : al > bl);
+	return cmp_bytes(a, al, b, bl);
 }
 
 static int cmp_split(const struct volume *v, const struct rowent *x,
@@ -2540,7 +2626,9 @@ static int cmp_split(const struct volume *v, const struct rowent *x,
 	size_t al, bl;
 	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
 	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
-	return cmp_component(a, al, b, bl);
+	int key = v->o.split;
+	return cmp_typed(key < F_COUNT && !key_from_start(key) ?
+			 (int)field_table[key].type : FT_DATE, a, al, b, bl);
 }
 
 size_t volume_split_values(const struct volume *v, uint32_t **ids)

@@ -31,15 +31,27 @@ function keyval(k,    dd) {
 	if (k == "month") return substr($6, 1, 7)
 	return "?"
 }
-BEGIN { nk = split(keys, K, ",") }
+# peers (man page, volume columns): with a party key, the record's other
+# party relative to the key's value; otherwise the peer field (the party
+# that is not the served one). Subscribers: the served party (caller for
+# mo or unknown direction, callee for mt), counted when no key is a party.
+BEGIN {
+	nk = split(keys, K, ",")
+	pk = ""
+	for (i = nk; i >= 1; i--)
+		if (K[i] == "caller" || K[i] == "callee" || K[i] == "subscriber" || K[i] == "peer") pk = K[i]
+}
 NR == 1 { next }
 {
 	g = ""
 	for (i = 1; i <= nk; i++) g = g (i > 1 ? SUBSEP : "") keyval(K[i])
 	n[g]++
 	if ($2 != "sms" && $8 != "") { dn[g]++; d = $8 * 1000; dt[g] += d; if (d > dm[g]) dm[g] = d }
-	p = ($3 == "mt") ? $4 : $5
+	if (pk != "") { kv = keyval(pk); p = ($4 == kv) ? $5 : $4 }
+	else p = ($3 == "mt") ? $4 : $5
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
+	s = ($3 == "mt") ? $5 : $4
+	if (pk == "" && s != "" && !((g, s) in S)) { S[g, s] = 1; ns[g]++ }
 	if ($11 != "" && !((g, $11) in C)) { C[g, $11] = 1; nc[g]++ }
 	if (!(g in first) || $6 < first[g]) first[g] = $6
 	if ($6 > last[g]) last[g] = $6
@@ -48,7 +60,7 @@ END {
 	for (g in n) {
 		line = g; gsub(SUBSEP, ",", line)
 		if (dn[g]) extra = dur(dt[g]) "," dur(int(dt[g] / dn[g])) "," dur(dm[g]); else extra = ",,"
-		printf "%s,%d,%s,%d,%d,%sZ,%sZ\n", line, n[g], extra, np[g] + 0, nc[g] + 0, first[g], last[g]
+		printf "%s,%d,%s,%d,%s%d,%sZ,%sZ\n", line, n[g], extra, np[g] + 0, pk == "" ? (ns[g] + 0) "," : "", nc[g] + 0, first[g], last[g]
 	}
 }
 AWK
