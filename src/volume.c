@@ -34,11 +34,12 @@
  * arena. Texts are made for the report only. Because the forms are one to
  * one, two records share a group exactly when their key texts are equal.
  *
- * Groups. 40 bytes in the common case, in chunks of 1024: counts and
- * durations in 32 bits, times in 48. A group that outgrows any of them
- * (or has bytes, or a negative duration) moves to a wide record of 64-bit
- * fields, so nothing ever wraps. With --pairs, 16 more bytes for the two
- * directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
+ * Groups. 48 bytes in the common case, in chunks of 1024: counts and the
+ * longest duration in 32 bits (durations are microseconds: calls to 71
+ * minutes), the total duration in 64, times in 48. A group that outgrows
+ * any of them (or has bytes, or a negative duration) moves to a wide
+ * record of 64-bit fields, so nothing ever wraps. With --pairs, 24 more
+ * bytes for the two directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
  * the group's id, so a probe rarely touches a group that is not the one.
  *
  * Distinct pairs. Every (group, peer) and (group, cell) seen goes to the
@@ -126,8 +127,8 @@ struct ngroup {
 	uint32_t records;    /* WIDE: the group is wide[dur_n] */
 	uint32_t dur_n;      /* records with a counted duration */
 	uint32_t timed;      /* records with a start */
-	uint32_t dur_total;  /* ms */
-	uint32_t dur_max;    /* ms */
+	uint32_t dur_max;    /* us */
+	uint64_t dur_total;  /* us, at most INT64_MAX */
 	uint8_t first[6];    /* ms, 48-bit two's complement, little-endian */
 	uint8_t last[6];
 };
@@ -135,17 +136,17 @@ struct ngroup {
 /* --pairs: the two directions of a narrow group. */
 struct ndir {
 	uint32_t n[2];       /* records a->b, b->a */
-	uint32_t dur[2];     /* their counted durations, ms */
+	uint64_t dur[2];     /* their counted durations, us, at most INT64_MAX */
 };
 
 /* A group's aggregates in full. */
 struct wgroup {
 	uint64_t records, dur_n, timed;
-	int64_t dur_total, dur_max;   /* ms */
+	int64_t dur_total, dur_max;   /* us */
 	int64_t first, last;          /* ms, when timed */
 	uint64_t bytes_up, bytes_down;
 	uint64_t dir_n[2];
-	int64_t dir_dur[2];           /* ms */
+	int64_t dir_dur[2];           /* us */
 };
 
 struct gshard {
@@ -752,7 +753,7 @@ static void group_get(const struct gshard *s, uint32_t local,
 	w->records = g->records;
 	w->dur_n = g->dur_n;
 	w->timed = g->timed;
-	w->dur_total = g->dur_total;
+	w->dur_total = (int64_t)g->dur_total;
 	w->dur_max = g->dur_max;
 	if (g->timed) {
 		w->first = get48(g->first);
@@ -762,7 +763,7 @@ static void group_get(const struct gshard *s, uint32_t local,
 		const struct ndir *dir = gdir(s, local);
 		for (int k = 0; k < 2; k++) {
 			w->dir_n[k] = dir->n[k];
-			w->dir_dur[k] = dir->dur[k];
+			w->dir_dur[k] = (int64_t)dir->dur[k];
 		}
 	}
 }
@@ -821,7 +822,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	if (rec >= WIDE || dn > UINT32_MAX || timed > UINT32_MAX ||
 	    x->bytes_up || x->bytes_down || x->dur_total < 0 ||
 	    x->dur_max < 0 || x->dur_max > UINT32_MAX ||
-	    (uint64_t)g->dur_total + (uint64_t)x->dur_total > UINT32_MAX)
+	    g->dur_total + (uint64_t)x->dur_total > (uint64_t)INT64_MAX)
 		return 0;
 	int64_t first = 0, last = 0;
 	if (x->timed) {
@@ -841,9 +842,10 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	if (dir) {
 		for (int k = 0; k < 2; k++) {
 			dn2[k] = (uint64_t)dir->n[k] + x->dir_n[k];
-			dd2[k] = (uint64_t)dir->dur[k] + (uint64_t)x->dir_dur[k];
-			if (dn2[k] > UINT32_MAX || x->dir_dur[k] < 0 ||
-			    dd2[k] > UINT32_MAX)
+			if (dn2[k] > UINT32_MAX || x->dir_dur[k] < 0)
+				return 0;
+			dd2[k] = dir->dur[k] + (uint64_t)x->dir_dur[k];
+			if (dd2[k] > (uint64_t)INT64_MAX)
 				return 0;
 		}
 	} else if (x->dir_n[0] || x->dir_n[1] || x->dir_dur[0] || x->dir_dur[1]) {
@@ -851,7 +853,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	}
 	g->records = (uint32_t)rec;
 	g->dur_n = (uint32_t)dn;
-	g->dur_total += (uint32_t)x->dur_total;
+	g->dur_total += (uint64_t)x->dur_total;
 	if ((uint32_t)x->dur_max > g->dur_max)
 		g->dur_max = (uint32_t)x->dur_max;
 	if (x->timed) {
@@ -862,7 +864,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	if (dir) {
 		for (int k = 0; k < 2; k++) {
 			dir->n[k] = (uint32_t)dn2[k];
-			dir->dur[k] = (uint32_t)dd2[k];
+			dir->dur[k] = dd2[k];
 		}
 	}
 	return 1;
@@ -886,27 +888,27 @@ static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
 	if (g->records != WIDE && g->records < WIDE - 1 &&
 	    !(d->flags & (D_UP | D_DOWN))) {
 		/* the common case, in place */
-		uint32_t dv = 0;
+		uint64_t dv = 0;
 		int ok = 1;
 		if (d->flags & D_DUR) {
 			ok = d->dur >= 0 && d->dur <= UINT32_MAX &&
 			     g->dur_n < UINT32_MAX &&
-			     (uint64_t)g->dur_total + (uint64_t)d->dur <= UINT32_MAX;
-			dv = (uint32_t)d->dur;
+			     g->dur_total + (uint64_t)d->dur <= (uint64_t)INT64_MAX;
+			dv = (uint64_t)d->dur;
 		}
 		if (ok && (d->flags & D_START))
 			ok = d->start >= T48_MIN && d->start <= T48_MAX &&
 			     g->timed < UINT32_MAX;
 		if (ok && nd)
 			ok = nd->n[dir] < UINT32_MAX &&
-			     (uint64_t)nd->dur[dir] + dv <= UINT32_MAX;
+			     nd->dur[dir] + dv <= (uint64_t)INT64_MAX;
 		if (ok) {
 			g->records++;
 			if (d->flags & D_DUR) {
 				g->dur_n++;
 				g->dur_total += dv;
 				if (dv > g->dur_max)
-					g->dur_max = dv;
+					g->dur_max = (uint32_t)dv;
 			}
 			if (d->flags & D_START) {
 				if (!g->timed || d->start < get48(g->first))

@@ -67,8 +67,8 @@ struct volume_group {
 	uint64_t id;           /* handle for volume_key_text/volume_split_count */
 	uint64_t records;      /* records in the group */
 	uint64_t dur_n;        /* records with a duration (not SMS) */
-	int64_t dur_total;     /* ms */
-	int64_t dur_max;       /* ms */
+	int64_t dur_total;     /* us */
+	int64_t dur_max;       /* us */
 	uint64_t bytes_up, bytes_down;
 	uint64_t peers;        /* exact distinct peers */
 	uint64_t cells;        /* exact distinct cells */
@@ -76,7 +76,7 @@ struct volume_group {
 	int64_t first, last;   /* first and last start, ms (when timed) */
 	uint64_t timed;        /* records with a start */
 	uint64_t dir_n[2];     /* pairs: a->b and b->a records */
-	int64_t dir_dur[2];    /* pairs: a->b and b->a durations, ms */
+	int64_t dir_dur[2];    /* pairs: a->b and b->a durations, us */
 	int64_t tkey;          /* numeric value of a lone time key */
 };
 

@@ -865,9 +865,9 @@ void fmt_time(const struct cli *cli, int64_t ms, struct buf *b)
 	buf_add(b, tmp, n);
 }
 
-void fmt_duration(int64_t ms, struct buf *b)
+void fmt_duration(int64_t us, struct buf *b)
 {
-	format_duration(ms, b);
+	format_duration(us, b);
 }
 
 int fmt_field(const struct cli *cli, const struct record *r, int f,

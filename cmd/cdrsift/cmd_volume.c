@@ -322,7 +322,7 @@ int cmd_volume(int argc, char **argv)
 		}
 #define SETNUM(i, val) do { buf_addf(&cell[i], "%llu", (unsigned long long)(val)); \
 	cells[i] = buf_cstr(&cell[i]); } while (0)
-#define SETDUR(i, ms) do { fmt_duration(ms, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
+#define SETDUR(i, us) do { fmt_duration(us, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
 		SETNUM(nkeycols, g->records);
 		for (size_t s = 0; s < nsplit; s++) {
 			size_t i = nkeycols + 1 + (lone_time && cli.format == OUT_TABLE) + s;

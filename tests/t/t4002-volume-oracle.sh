@@ -15,7 +15,13 @@ function days(y, m, d) {   # days since 1970-01-01, civil calendar
 	doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
 	return era * 146097 + doe - 719468
 }
-function dur(ms) { return (ms % 1000) ? sprintf("%d.%03d", int(ms / 1000), ms % 1000) : sprintf("%d", ms / 1000) }
+# durations in microseconds, printed as seconds: whole, else three decimals
+# when a whole number of ms, else six
+function dur(us) {
+	if (us % 1000000 == 0) return sprintf("%d", us / 1000000)
+	if (us % 1000 == 0) return sprintf("%d.%03d", int(us / 1000000), (us % 1000000) / 1000)
+	return sprintf("%d.%06d", int(us / 1000000), us % 1000000)
+}
 function keyval(k,    dd) {
 	if (k == "caller") return $4
 	if (k == "callee") return $5
@@ -46,7 +52,7 @@ NR == 1 { next }
 	g = ""
 	for (i = 1; i <= nk; i++) g = g (i > 1 ? SUBSEP : "") keyval(K[i])
 	n[g]++
-	if ($2 != "sms" && $8 != "") { dn[g]++; d = $8 * 1000; dt[g] += d; if (d > dm[g]) dm[g] = d }
+	if ($2 != "sms" && $8 != "") { dn[g]++; d = $8 * 1000000; dt[g] += d; if (d > dm[g]) dm[g] = d }
 	if (pk != "") { kv = keyval(pk); p = ($4 == kv) ? $5 : $4 }
 	else p = ($3 == "mt") ? $4 : $5
 	if (p != "" && !((g, p) in P)) { P[g, p] = 1; np[g]++ }
