@@ -755,7 +755,7 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}
-	if (ts_parse_time(tv, tl, &ms) < 0) {
+	if (ts_parse_time_us(tv, tl, &ms, &rec->sub_us[0]) < 0) {
 		*reason = "unparsable start time";
 		detail_value(s, detail, s->column_of[F_START_TIME], tv, tl);
 		return -1;

@@ -518,7 +518,14 @@ int ts_parse_date(const char *s, size_t len, int64_t *out_days)
  */
 int ts_parse_time(const char *s, size_t len, int64_t *out_ms)
 {
+	return ts_parse_time_us(s, len, out_ms, NULL);
+}
+
+int ts_parse_time_us(const char *s, size_t len, int64_t *out_ms, int *out_us)
+{
 	struct scan sc = { s, s + len, 0 };
+	if (out_us)
+		*out_us = 0;
 	int64_t ms;
 
 	trim_blanks(&sc);
@@ -533,6 +540,8 @@ int ts_parse_time(const char *s, size_t len, int64_t *out_ms)
 	if (scan_clock(&sc, &ms) || sc.p != sc.e)
 		return -1;
 	*out_ms = ms;
+	if (out_us)
+		*out_us = sc.us;
 	return 0;
 }
 

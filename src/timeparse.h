@@ -94,9 +94,11 @@ int ts_parse_us(const char *s, size_t len, const struct tz *tz,
 int ts_parse_date(const char *s, size_t len, int64_t *out_days);
 /*
  * A time of day alone, "H[H]:MM[:SS[.fff]]" or "HHMMSS": ms since midnight.
- * 0 or -1.
+ * 0 or -1. ts_parse_time_us also sets '*out_us' (when not NULL) to the
+ * microseconds past the ms, as ts_parse_us does.
  */
 int ts_parse_time(const char *s, size_t len, int64_t *out_ms);
+int ts_parse_time_us(const char *s, size_t len, int64_t *out_ms, int *out_us);
 
 /*
  * A duration: seconds ("93", "93.5"), "MM:SS" ("2:03", "90:00") or
