@@ -144,7 +144,8 @@ struct wgroup {
 	uint64_t records, dur_n, timed;
 	int64_t dur_total, dur_max;   /* us */
 	int64_t first, last;          /* ms, when timed */
-	uint64_t bytes_up, bytes_down;
+	uint64_t bytes_up, bytes_down;  /* sums over the records that have them */
+	uint64_t up_n, down_n;        /* records with bytes up, down */
 	uint64_t dir_n[2];
 	int64_t dir_dur[2];           /* us */
 };
@@ -803,6 +804,8 @@ static void wide_merge(struct wgroup *w, const struct wgroup *x)
 		w->dur_max = x->dur_max;
 	w->bytes_up += x->bytes_up;
 	w->bytes_down += x->bytes_down;
+	w->up_n += x->up_n;
+	w->down_n += x->down_n;
 	for (int k = 0; k < 2; k++) {
 		w->dir_n[k] += x->dir_n[k];
 		w->dir_dur[k] = add_i64(w->dir_dur[k], x->dir_dur[k]);
@@ -820,7 +823,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	uint64_t dn = (uint64_t)g->dur_n + x->dur_n;
 	uint64_t timed = (uint64_t)g->timed + x->timed;
 	if (rec >= WIDE || dn > UINT32_MAX || timed > UINT32_MAX ||
-	    x->bytes_up || x->bytes_down || x->dur_total < 0 ||
+	    x->up_n || x->down_n || x->dur_total < 0 ||
 	    x->dur_max < 0 || x->dur_max > UINT32_MAX ||
 	    g->dur_total + (uint64_t)x->dur_total > (uint64_t)INT64_MAX)
 		return 0;
@@ -936,10 +939,14 @@ static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
 	}
 	if (s->dir)
 		x.dir_n[dir] = 1;
-	if (d->flags & D_UP)
+	if (d->flags & D_UP) {
 		x.bytes_up = d->up;
-	if (d->flags & D_DOWN)
+		x.up_n = 1;
+	}
+	if (d->flags & D_DOWN) {
 		x.bytes_down = d->down;
+		x.down_n = 1;
+	}
 	if (d->flags & D_START) {
 		x.timed = 1;
 		x.first = x.last = d->start;
@@ -2542,6 +2549,8 @@ void volume_row(const struct volume *v, size_t i, struct volume_group *g)
 	g->dur_max = w.dur_max;
 	g->bytes_up = w.bytes_up;
 	g->bytes_down = w.bytes_down;
+	g->up_n = w.up_n;
+	g->down_n = w.down_n;
 	g->first = w.first;
 	g->last = w.last;
 	g->timed = w.timed;

@@ -69,7 +69,8 @@ struct volume_group {
 	uint64_t dur_n;        /* records with a duration (not SMS) */
 	int64_t dur_total;     /* us */
 	int64_t dur_max;       /* us */
-	uint64_t bytes_up, bytes_down;
+	uint64_t bytes_up, bytes_down; /* sums over the records that have them */
+	uint64_t up_n, down_n; /* records with bytes up, down (0: missing) */
 	uint64_t peers;        /* exact distinct peers */
 	uint64_t cells;        /* exact distinct cells */
 	uint64_t subscribers;  /* exact distinct subscribers (opts.subscribers) */

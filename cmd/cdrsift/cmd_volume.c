@@ -339,10 +339,11 @@ int cmd_volume(int argc, char **argv)
 			SETDUR(c_dur + 1, g->dur_total / (int64_t)g->dur_n);
 			SETDUR(c_dur + 2, g->dur_max);
 		}
-		if (c_bytes) {
+		/* a sum over the records that have it; missing when none has */
+		if (c_bytes && g->up_n)
 			SETNUM(c_bytes, g->bytes_up);
+		if (c_bytes && g->down_n)
 			SETNUM(c_bytes + 1, g->bytes_down);
-		}
 		SETNUM(c_rest, g->peers);
 		if (c_subs)
 			SETNUM(c_subs, g->subscribers);
