@@ -1,6 +1,7 @@
 /*
  * cmd_stats.c - `cdrsift stats`: per input and in total, sizes, SHA-256,
- * kind and dialect, rows read/accepted/rejected by reason, time span,
+ * kind, dialect and column mapping, rows read/accepted/rejected by reason,
+ * time span,
  * distinct subscribers, cells and IMEIs, coverage gaps, out-of-order rows.
  */
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct stats_entry {
 	enum record_kind kind;
 	char delimiter;
 	int header, crlf, bom;
+	struct buf mapping;     /* "field <- column; ..." (escaped) */
 	uint64_t cell_filled;   /* positions filled from --cells */
 	uint64_t cell_disagree; /* own lat/lon far from the table's */
 	uint64_t cell_unknown;  /* cell ids not in the table */
@@ -99,6 +101,26 @@ static void on_start(void *ctx, struct pipe_input *pin)
 	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
 	e->crlf = src->rd.crlf;
 	e->bom = src->rd.bom;
+	buf_reset(&e->mapping);
+	const struct schema *s = src->schema;
+	if (!s)
+		return;
+	/* DESIGN section 5: per input, how its columns were mapped */
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		int f = s->columns[i].field;
+		if (f < 0)
+			continue;
+		if (e->mapping.len)
+			buf_adds(&e->mapping, "; ");
+		buf_adds(&e->mapping, field_table[f].name);
+		buf_adds(&e->mapping, " <- ");
+		buf_add_escaped(&e->mapping, s->columns[i].name,
+				strlen(s->columns[i].name), 64);
+	}
+	if (s->time_split)
+		buf_adds(&e->mapping, "; start <- start_date + start_time");
+	if (s->dur_derived)
+		buf_adds(&e->mapping, "; duration <- end - start");
 }
 
 static void on_end(void *ctx, struct pipe_input *pin)
@@ -140,7 +162,8 @@ static const char *kind_name(enum record_kind k)
 }
 
 enum {
-	C_INPUT, C_BYTES, C_BYTES_OUT, C_SHA, C_KIND, C_DELIM, C_DAMAGED,
+	C_INPUT, C_BYTES, C_BYTES_OUT, C_SHA, C_KIND, C_DELIM, C_MAPPING,
+	C_DAMAGED,
 	C_READ, C_ACCEPTED, C_REJECTED, C_FILTERED, C_MATCHED, C_REPEATED,
 	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
 	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
@@ -151,7 +174,7 @@ enum {
 static const struct out_col columns[C_NCOLS] = {
 	{ "input", OT_STR }, { "bytes", OT_NUM }, { "bytes_uncompressed", OT_NUM },
 	{ "sha256", OT_STR }, { "kind", OT_STR }, { "delimiter", OT_STR },
-	{ "damaged", OT_STR }, { "read", OT_NUM }, { "accepted", OT_NUM },
+	{ "mapping", OT_STR }, { "damaged", OT_STR }, { "read", OT_NUM }, { "accepted", OT_NUM },
 	{ "rejected", OT_NUM }, { "filtered", OT_NUM }, { "matched", OT_NUM },
 	{ "repeated_headers", OT_NUM }, { "first", OT_STR }, { "last", OT_STR },
 	{ "subscribers", OT_NUM }, { "cells", OT_NUM }, { "imeis", OT_NUM },
@@ -177,6 +200,8 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 	buf_adds(&cell[C_SHA], e->sha256);
 	buf_adds(&cell[C_KIND], kind_name(e->kind));
 	buf_adds(&cell[C_DELIM], e->path ? delim_name(e->delimiter) : "");
+	if (e->mapping.len)
+		buf_add(&cell[C_MAPPING], e->mapping.data, e->mapping.len);
 	buf_adds(&cell[C_DAMAGED], e->damaged ? "yes" : "no");
 	NUM(C_READ, e->acct.read);
 	NUM(C_ACCEPTED, e->acct.accepted);
@@ -240,6 +265,8 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 			e->kind ? kind_name(e->kind) : "unknown",
 			S(C_DELIM), e->header ? ", header" : ", no header",
 			e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		if (e->mapping.len)
+			fprintf(fp, "  columns      %s\n", S(C_MAPPING));
 		if (e->problem[0]) {
 			struct buf esc = BUF_INIT;
 			buf_add_escaped(&esc, e->problem, strlen(e->problem), 256);
@@ -280,7 +307,8 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 
 static const char stats_usage[] =
 "Prints, per input and in total: bytes (compressed and not), SHA-256 of the\n"
-"bytes as read, kind and dialect, rows read/accepted/rejected (by reason),\n"
+"bytes as read, kind, dialect and column mapping (field <- column), rows\n"
+"read/accepted/rejected (by reason),\n"
 "time span, distinct subscribers, cells and IMEIs, coverage gaps (clock\n"
 "hours with no record inside the span) and rows out of time order.\n";
 
@@ -354,6 +382,7 @@ int cmd_stats(int argc, char **argv)
 	for (size_t i = 0; i < c.n; i++) {
 		stats_release(&c.e[i].st);
 		acct_release(&c.e[i].acct);
+		buf_release(&c.e[i].mapping);
 	}
 	stats_release(&total.st);
 	acct_release(&total.acct);
