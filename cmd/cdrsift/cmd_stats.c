@@ -162,19 +162,18 @@ static const char *kind_name(enum record_kind k)
 }
 
 enum {
-	C_INPUT, C_BYTES, C_BYTES_OUT, C_SHA, C_KIND, C_DELIM, C_MAPPING,
-	C_DAMAGED,
+	C_INPUT, C_BYTES, C_BYTES_OUT, C_SHA, C_KIND, C_DELIM, C_DAMAGED,
 	C_READ, C_ACCEPTED, C_REJECTED, C_FILTERED, C_MATCHED, C_REPEATED,
 	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
 	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
 	C_OOO, C_REASONS, C_CELL_FILLED, C_CELL_DISAGREE, C_CELL_UNKNOWN,
-	C_PROBLEM, C_NCOLS
+	C_PROBLEM, C_MAPPING, C_NCOLS
 };
 
 static const struct out_col columns[C_NCOLS] = {
 	{ "input", OT_STR }, { "bytes", OT_NUM }, { "bytes_uncompressed", OT_NUM },
 	{ "sha256", OT_STR }, { "kind", OT_STR }, { "delimiter", OT_STR },
-	{ "mapping", OT_STR }, { "damaged", OT_STR }, { "read", OT_NUM }, { "accepted", OT_NUM },
+	{ "damaged", OT_STR }, { "read", OT_NUM }, { "accepted", OT_NUM },
 	{ "rejected", OT_NUM }, { "filtered", OT_NUM }, { "matched", OT_NUM },
 	{ "repeated_headers", OT_NUM }, { "first", OT_STR }, { "last", OT_STR },
 	{ "subscribers", OT_NUM }, { "cells", OT_NUM }, { "imeis", OT_NUM },
@@ -185,6 +184,7 @@ static const struct out_col columns[C_NCOLS] = {
 	{ "out_of_order", OT_NUM }, { "rejected_by_reason", OT_STR },
 	{ "cell_positions_filled", OT_NUM }, { "cell_positions_disagree", OT_NUM },
 	{ "cell_ids_unknown", OT_NUM }, { "problem", OT_STR },
+	{ "mapping", OT_STR }, /* last: added in 0.2.0, scripts cut by position */
 };
 
 /* All figures of one entry as text cells. */
