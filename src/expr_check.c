@@ -416,21 +416,23 @@ static void phone_const(struct checker *c, struct expr_node *n,
 		text_const(c, n, T_PHONE, out, (size_t)r);
 }
 
-static int64_t unit_ms(const char *unit)
+/* Microseconds in one 'unit' (durations are microseconds, record.h). */
+static int64_t unit_us(const char *unit)
 {
-	if (!strcmp(unit, "ms")) return 1;
-	if (!strcmp(unit, "s")) return 1000;
-	if (!strcmp(unit, "m") || !strcmp(unit, "min")) return 60000;
-	if (!strcmp(unit, "h")) return 3600000;
-	if (!strcmp(unit, "d")) return 86400000;
-	if (!strcmp(unit, "w")) return 7 * 86400000LL;
+	if (!strcmp(unit, "us")) return 1;
+	if (!strcmp(unit, "ms")) return 1000;
+	if (!strcmp(unit, "s")) return 1000000;
+	if (!strcmp(unit, "m") || !strcmp(unit, "min")) return 60000000;
+	if (!strcmp(unit, "h")) return 3600000000LL;
+	if (!strcmp(unit, "d")) return 86400000000LL;
+	if (!strcmp(unit, "w")) return 7 * 86400000000LL;
 	return 0;
 }
 
-static int set_dur(struct checker *c, struct expr_node *n, double ms)
+static int set_dur(struct checker *c, struct expr_node *n, double us)
 {
 	int64_t v;
-	if (real_to_int(ms, &v) < 0)
+	if (real_to_int(us, &v) < 0)
 		return fail_at(c, n, "expected a duration, found a number too "
 			       "large");
 	make_const(n, T_DUR);
@@ -473,7 +475,7 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 				n->k.d = v;
 				return 0;
 			}
-			return set_dur(c, n, v * 1000.0);
+			return set_dur(c, n, v * 1e6);
 		}
 		return fail_expected(c, n, type_noun(want), want);
 	}
@@ -525,7 +527,7 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 			if (t->int_overflow)
 				break;
 			return set_dur(c, n, (t->kind == TK_INT ? (double)t->i :
-							       t->d) * 1000.0);
+							       t->d) * 1e6);
 		case T_DIST:
 			if (t->int_overflow)
 				break;
@@ -551,8 +553,8 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 				       c->src->text + n->start);
 		break;
 	case TK_UNIT:
-		if (want == T_DUR && unit_ms(t->unit))
-			return set_dur(c, n, t->d * (double)unit_ms(t->unit));
+		if (want == T_DUR && unit_us(t->unit))
+			return set_dur(c, n, t->d * (double)unit_us(t->unit));
 		if (want == T_DIST && (!strcmp(t->unit, "m") ||
 				       !strcmp(t->unit, "km"))) {
 			make_const(n, T_DIST);
@@ -606,12 +608,12 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 			return 0;
 		}
 		case T_DUR: {
-			int64_t ms;
-			if (dur_parse(t->s, t->len, &ms) < 0)
+			int64_t us;
+			if (dur_parse(t->s, t->len, &us) < 0)
 				return fail_expected(c, n, "a duration (90s, "
 						     "1h, \"01:30:00\")", want);
 			make_const(n, T_DUR);
-			n->k.i = ms;
+			n->k.i = us;
 			return 0;
 		}
 		case T_IP:
@@ -1159,6 +1161,33 @@ static int coerce_arith(struct checker *c, struct expr_node **fp,
 	return finalize(c, f);
 }
 
+/*
+ * Replace '*np' (a duration or a time difference) by '*np' times (TK_STAR)
+ * or divided by (TK_SLASH) 1000, of type 't', folded when constant.
+ */
+static int scale_node(struct checker *c, struct expr_node **np, enum tok op,
+		      enum expr_type t)
+{
+	struct expr_node *a = *np;
+	struct expr_node *k = pool_alloc(c->cx->pool, sizeof(*k));
+	struct expr_node *n = pool_alloc(c->cx->pool, sizeof(*n));
+	*k = *a;
+	make_const(k, T_INT);
+	k->k.i = 1000;
+	*n = *a;
+	n->kind = N_BINARY;
+	n->op = op;
+	n->type = t;
+	n->flex = 0;
+	n->a = a;
+	n->b = k;
+	n->c = NULL;
+	*np = n;
+	if (a->kind == N_CONST)
+		return fold_arith(c, n);
+	return 0;
+}
+
 static int check_arith(struct checker *c, struct expr_node *n)
 {
 	enum tok op = n->op;
@@ -1233,9 +1262,9 @@ static int check_arith(struct checker *c, struct expr_node *n)
 		    (op == TK_STAR || op == TK_SLASH)) ||
 		   (is_numeric(ta) && tb == T_DUR && op == TK_STAR)) {
 		if (ta == T_INT || tb == T_INT) {
-			res = T_DUR; /* integer milliseconds */
+			res = T_DUR; /* integer microseconds */
 		} else {
-			/* scale in decimal, round back to milliseconds */
+			/* scale in decimal, round back to microseconds */
 			struct expr_node *wrap;
 			if (convert(c, &n->a, T_REAL) < 0 ||
 			    convert(c, &n->b, T_REAL) < 0)
@@ -1279,9 +1308,29 @@ static int check_arith(struct checker *c, struct expr_node *n)
 		wt = !strncmp(want, "a duration", 10) ? T_DUR : T_INT;
 		return fail_expected(c, n->b, want, wt);
 	}
+	/*
+	 * Timestamps are milliseconds, durations microseconds: a duration
+	 * added to or taken from a time counts in whole ms (truncated), and
+	 * the difference of two times is made microseconds.
+	 */
+	if (ta == T_TIME && tb == T_DUR &&
+	    scale_node(c, &n->b, TK_SLASH, T_INT) < 0)
+		return -1;
+	if (ta == T_DUR && tb == T_TIME &&
+	    scale_node(c, &n->a, TK_SLASH, T_INT) < 0)
+		return -1;
 	n->type = res;
-	if (n->a->kind == N_CONST && n->b->kind == N_CONST)
-		return fold_arith(c, n);
+	if (n->a->kind == N_CONST && n->b->kind == N_CONST &&
+	    fold_arith(c, n) < 0)
+		return -1;
+	if (ta == T_TIME && tb == T_TIME) {
+		/* 'n' becomes (copy of 'n') * 1000 */
+		struct expr_node *inner = pool_alloc(c->cx->pool, sizeof(*inner));
+		*inner = *n;
+		if (scale_node(c, &inner, TK_STAR, T_DUR) < 0)
+			return -1;
+		*n = *inner;
+	}
 	return 0;
 }
 

@@ -221,15 +221,15 @@ static int peekc(const struct lexer *lx, size_t off)
 
 /* ---- numbers and units -------------------------------------------------- */
 
-static const char *const units[] = { "ms", "s", "m", "min", "h", "d", "w",
-				     "km" };
+static const char *const units[] = { "us", "ms", "s", "m", "min", "h", "d",
+				     "w", "km" };
 
 static double unit_ms_of(const char *u, size_t len)
 {
 	static const struct {
 		const char *unit;
 		double ms;
-	} tab[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+	} tab[] = { { "us", 0.001 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
 		    { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 },
 		    { "w", 604800000 } };
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)

@@ -28,7 +28,7 @@ enum field_type {
 	FT_INT,   /* integer: v.i (ports, bytes, hour, dow) */
 	FT_REAL,  /* decimal: v.d (lat, lon) */
 	FT_TIME,  /* instant: v.i, ms since the epoch, UTC */
-	FT_DUR,   /* duration: v.i, milliseconds */
+	FT_DUR,   /* duration: v.i, microseconds */
 	FT_TYPE,  /* enum rec_type: v.i */
 	FT_DIR,   /* enum rec_dir: v.i */
 	FT_IP,    /* IPv4 or IPv6 address: v.ip */
@@ -113,6 +113,9 @@ struct record {
 	const struct tz *tz;          /* zone for derived hour/dow/date */
 	const char *file;             /* display name of the input */
 	uint64_t line;                /* physical line where the row starts */
+	int sub_us[2];                /* microseconds past the ms of start and
+					 end (0..999), set with them: a
+					 duration from end - start is exact */
 	char *scratch;                /* owned: normalised strings of this row */
 	size_t scratch_len;           /* bytes used in 'scratch' */
 	size_t scratch_alloc;         /* bytes allocated */
@@ -152,15 +155,19 @@ void record_derive(struct record *r, uint64_t need);
 struct buf;
 /*
  * Field 'f' of 'r' as text, appended to 'b': timestamps in ISO 8601 in
- * zone 'tz', durations in seconds (".fff" when not whole), positions with
+ * zone 'tz', durations in seconds (format_duration), positions with
  * six decimals, enum words, addresses, dates YYYY-MM-DD. Returns 1, or 0
  * (nothing appended) when the value is missing. The one formatter behind
  * every command's output, so a value reads the same everywhere.
  */
 int record_format(const struct record *r, int f, const struct tz *tz,
 		  struct buf *b);
-/* Milliseconds as seconds: "93", "93.500". */
-void format_duration(int64_t ms, struct buf *b);
+/*
+ * Microseconds as seconds: whole ones as an integer ("93"), else with
+ * three decimals when a whole number of milliseconds ("93.500"), else
+ * six ("0.000123").
+ */
+void format_duration(int64_t us, struct buf *b);
 
 /* Parse an IPv4 or IPv6 address ("10.1.2.3", "2001:db8::1"). 0 or -1. */
 int ip_parse(const char *s, size_t len, struct ipaddr *out);

@@ -967,8 +967,14 @@ static int set_value(struct schema *s, struct record *rec, int f,
 		}
 		break;
 	case FT_TIME:
-		if (ts_parse(v, len, s->opts->tz, &out->i) < 0)
+		if (f == F_START || f == F_END) {
+			/* the microseconds too, for a duration from end - start */
+			if (ts_parse_us(v, len, s->opts->tz, &out->i,
+					&rec->sub_us[f == F_END]) < 0)
+				goto bad;
+		} else if (ts_parse(v, len, s->opts->tz, &out->i) < 0) {
 			goto bad;
+		}
 		break;
 	case FT_DUR:
 		if (dur_parse(v, len, &out->i) < 0)
@@ -1065,7 +1071,7 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}
-	if (ts_parse_time(tv, tl, &ms) < 0) {
+	if (ts_parse_time_us(tv, tl, &ms, &rec->sub_us[0]) < 0) {
 		*reason = "unparsable start time";
 		detail_value(s, detail, s->column_of[F_START_TIME], tv, tl);
 		return -1;
@@ -1252,12 +1258,21 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	}
 	if (s->dur_derived && (need & FIELD_BIT(F_DURATION)) &&
 	    record_has(rec, F_START) && record_has(rec, F_END)) {
-		int64_t dms = rec->v[F_END].i - rec->v[F_START].i;
-		if (dms < 0) {
+		/* microseconds: the ms stamps and what their fractions had past */
+		int64_t dus;
+		if (__builtin_sub_overflow(rec->v[F_END].i, rec->v[F_START].i,
+					   &dus) ||
+		    __builtin_mul_overflow(dus, 1000, &dus) ||
+		    __builtin_add_overflow(dus, rec->sub_us[1] - rec->sub_us[0],
+					   &dus)) {
+			*reason = "unparsable duration";
+			return -1;
+		}
+		if (dus < 0) {
 			*reason = "end before start";
 			return -1;
 		}
-		rec->v[F_DURATION].i = dms;
+		rec->v[F_DURATION].i = dus;
 		rec->present |= FIELD_BIT(F_DURATION);
 	}
 	if ((need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON))) &&

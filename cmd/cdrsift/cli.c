@@ -481,7 +481,11 @@ static void report_reject(struct cli *cli, struct source *src,
 		while (rl && (src->last_raw[rl - 1] == '\n' ||
 			      src->last_raw[rl - 1] == '\r'))
 			rl--;
-		csv_field(cli->rejects, src->name, strlen(src->name));
+		/* the file name escaped as the detail is: no raw control bytes */
+		struct buf fname = BUF_INIT;
+		buf_add_escaped(&fname, src->name, strlen(src->name), (size_t)-1);
+		csv_field(cli->rejects, fname.data ? fname.data : "", fname.len);
+		buf_release(&fname);
 		fprintf(cli->rejects, ",%llu,", (unsigned long long)src->last_line);
 		csv_field(cli->rejects, src->last_reason, strlen(src->last_reason));
 		fputc(',', cli->rejects);
@@ -923,9 +927,9 @@ void fmt_time(const struct cli *cli, int64_t ms, struct buf *b)
 	buf_add(b, tmp, n);
 }
 
-void fmt_duration(int64_t ms, struct buf *b)
+void fmt_duration(int64_t us, struct buf *b)
 {
-	format_duration(ms, b);
+	format_duration(us, b);
 }
 
 int fmt_field(const struct cli *cli, const struct record *r, int f,

@@ -134,7 +134,7 @@ const struct input_summary *cli_inputs(const struct cli *cli, size_t *n);
 
 /* Format helpers shared by commands. */
 void fmt_time(const struct cli *cli, int64_t ms, struct buf *b);
-void fmt_duration(int64_t ms, struct buf *b);
+void fmt_duration(int64_t us, struct buf *b); /* microseconds as seconds */
 /* One record field as text into 'b' (empty when missing). 1 when present. */
 int fmt_field(const struct cli *cli, const struct record *r, int f,
 	      struct buf *b);

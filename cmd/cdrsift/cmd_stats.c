@@ -1,6 +1,7 @@
 /*
  * cmd_stats.c - `cdrsift stats`: per input and in total, sizes, SHA-256,
- * kind and dialect, rows read/accepted/rejected by reason, time span,
+ * kind, dialect and column mapping, rows read/accepted/rejected by reason,
+ * time span,
  * distinct subscribers, cells and IMEIs, coverage gaps, out-of-order rows.
  */
 #include <stdlib.h>
@@ -22,6 +23,7 @@ struct stats_entry {
 	enum record_kind kind;
 	char delimiter;
 	int header, crlf, bom;
+	struct buf mapping;     /* "field <- column; ..." (escaped) */
 	struct cell_use cell;   /* how cells were written; --cells use */
 	uint64_t ooo;           /* records out of time order */
 	struct acct acct;
@@ -109,6 +111,26 @@ static void on_start(void *ctx, struct pipe_input *pin)
 	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
 	e->crlf = src->rd.crlf;
 	e->bom = src->rd.bom;
+	buf_reset(&e->mapping);
+	const struct schema *s = src->schema;
+	if (!s)
+		return;
+	/* DESIGN section 5: per input, how its columns were mapped */
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		int f = s->columns[i].field;
+		if (f < 0)
+			continue;
+		if (e->mapping.len)
+			buf_adds(&e->mapping, "; ");
+		buf_adds(&e->mapping, field_table[f].name);
+		buf_adds(&e->mapping, " <- ");
+		buf_add_escaped(&e->mapping, s->columns[i].name,
+				strlen(s->columns[i].name), 64);
+	}
+	if (s->time_split)
+		buf_adds(&e->mapping, "; start <- start_date + start_time");
+	if (s->dur_derived)
+		buf_adds(&e->mapping, "; duration <- end - start");
 }
 
 static void on_end(void *ctx, struct pipe_input *pin)
@@ -153,8 +175,8 @@ enum {
 	C_FIRST, C_LAST, C_SUBS, C_CELLS, C_IMEIS, C_VOICE, C_SMS, C_DATA,
 	C_OTHER, C_MO, C_MT, C_UNKNOWN_DIR, C_GAPS, C_GAP_HOURS, C_GAP_LIST,
 	C_OOO, C_REASONS, C_CELL_FILLED, C_CELL_DISAGREE, C_CELL_UNKNOWN,
-	C_CELL_AMBIGUOUS, C_CELLS_CGI, C_CELLS_COLUMNS, C_CELLS_ID,
-	C_PROBLEM, C_NCOLS
+	C_PROBLEM, C_MAPPING, C_CELL_AMBIGUOUS, C_CELLS_CGI, C_CELLS_COLUMNS,
+	C_CELLS_ID, C_NCOLS
 };
 
 static const struct out_col columns[C_NCOLS] = {
@@ -170,9 +192,11 @@ static const struct out_col columns[C_NCOLS] = {
 	{ "gap_hours", OT_NUM }, { "gap_list", OT_STR },
 	{ "out_of_order", OT_NUM }, { "rejected_by_reason", OT_STR },
 	{ "cell_positions_filled", OT_NUM }, { "cell_positions_disagree", OT_NUM },
-	{ "cell_ids_unknown", OT_NUM }, { "cell_ids_ambiguous", OT_NUM },
+	{ "cell_ids_unknown", OT_NUM }, { "problem", OT_STR },
+	/* added in 0.2.0, after the others: scripts cut by position */
+	{ "mapping", OT_STR }, { "cell_ids_ambiguous", OT_NUM },
 	{ "cells_as_cgi", OT_NUM }, { "cells_as_columns", OT_NUM },
-	{ "cells_as_id", OT_NUM }, { "problem", OT_STR },
+	{ "cells_as_id", OT_NUM },
 };
 
 /* All figures of one entry as text cells. */
@@ -188,6 +212,8 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 	buf_adds(&cell[C_SHA], e->sha256);
 	buf_adds(&cell[C_KIND], kind_name(e->kind));
 	buf_adds(&cell[C_DELIM], e->path ? delim_name(e->delimiter) : "");
+	if (e->mapping.len)
+		buf_add(&cell[C_MAPPING], e->mapping.data, e->mapping.len);
 	buf_adds(&cell[C_DAMAGED], e->damaged ? "yes" : "no");
 	NUM(C_READ, e->acct.read);
 	NUM(C_ACCEPTED, e->acct.accepted);
@@ -255,6 +281,8 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 			e->kind ? kind_name(e->kind) : "unknown",
 			S(C_DELIM), e->header ? ", header" : ", no header",
 			e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		if (e->mapping.len)
+			fprintf(fp, "  columns      %s\n", S(C_MAPPING));
 		if (e->problem[0]) {
 			struct buf esc = BUF_INIT;
 			buf_add_escaped(&esc, e->problem, strlen(e->problem), 256);
@@ -298,7 +326,8 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 
 static const char stats_usage[] =
 "Prints, per input and in total: bytes (compressed and not), SHA-256 of the\n"
-"bytes as read, kind and dialect, rows read/accepted/rejected (by reason),\n"
+"bytes as read, kind, dialect and column mapping (field <- column), rows\n"
+"read/accepted/rejected (by reason),\n"
 "time span, distinct subscribers, cells and IMEIs, coverage gaps (clock\n"
 "hours with no record inside the span) and rows out of time order.\n";
 
@@ -370,6 +399,7 @@ int cmd_stats(int argc, char **argv)
 	for (size_t i = 0; i < c.n; i++) {
 		stats_release(&c.e[i].st);
 		acct_release(&c.e[i].acct);
+		buf_release(&c.e[i].mapping);
 	}
 	stats_release(&total.st);
 	acct_release(&total.acct);

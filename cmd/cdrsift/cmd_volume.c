@@ -171,7 +171,7 @@ static size_t budget_from_env(void)
 
 static const char volume_usage[] =
 "Counts records by key: records, total/mean/max duration, bytes, distinct\n"
-"peers and cells, first and last seen.\n"
+"peers, subscribers (keys other than a party) and cells, first and last seen.\n"
 "      --by KEY[,KEY...]  group by fields (caller, callee, subscriber, peer,\n"
 "                         cell, imei, imsi, type, direction, hour, date, dow,\n"
 "                         week, month, dst_ip, dst_port, apn, public_ip, ...);\n"
@@ -210,6 +210,11 @@ int cmd_volume(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	x.o.tz = cli.tz;
+	/* distinct_subscribers: shown where the key is not a party */
+	x.o.subscribers = !x.o.pairs;
+	for (size_t i = 0; i < x.o.nkeys; i++)
+		if (volume_key_is_party(x.o.keys[i]))
+			x.o.subscribers = 0;
 	x.o.budget = budget_from_env();
 	x.o.tmpdir = getenv("TMPDIR");
 	x.v = volume_new(&x.o);
@@ -287,7 +292,14 @@ int cmd_volume(int argc, char **argv)
 	}
 	c_rest = nc;
 	cols[nc++] = (struct out_col){ "distinct_peers", OT_NUM };
+	size_t c_subs = 0;
+	if (x.o.subscribers) {
+		c_subs = nc;
+		cols[nc++] = (struct out_col){ "distinct_subscribers", OT_NUM };
+	}
+	size_t c_cells = nc;
 	cols[nc++] = (struct out_col){ "distinct_cells", OT_NUM };
+	size_t c_seen = nc;
 	cols[nc++] = (struct out_col){ "first_seen", OT_STR };
 	cols[nc++] = (struct out_col){ "last_seen", OT_STR };
 
@@ -315,7 +327,7 @@ int cmd_volume(int argc, char **argv)
 		}
 #define SETNUM(i, val) do { buf_addf(&cell[i], "%llu", (unsigned long long)(val)); \
 	cells[i] = buf_cstr(&cell[i]); } while (0)
-#define SETDUR(i, ms) do { fmt_duration(ms, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
+#define SETDUR(i, us) do { fmt_duration(us, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
 		SETNUM(nkeycols, g->records);
 		for (size_t s = 0; s < nsplit; s++) {
 			size_t i = nkeycols + 1 + (lone_time && cli.format == OUT_TABLE) + s;
@@ -332,17 +344,20 @@ int cmd_volume(int argc, char **argv)
 			SETDUR(c_dur + 1, g->dur_total / (int64_t)g->dur_n);
 			SETDUR(c_dur + 2, g->dur_max);
 		}
-		if (c_bytes) {
+		/* a sum over the records that have it; missing when none has */
+		if (c_bytes && g->up_n)
 			SETNUM(c_bytes, g->bytes_up);
+		if (c_bytes && g->down_n)
 			SETNUM(c_bytes + 1, g->bytes_down);
-		}
 		SETNUM(c_rest, g->peers);
-		SETNUM(c_rest + 1, g->cells);
+		if (c_subs)
+			SETNUM(c_subs, g->subscribers);
+		SETNUM(c_cells, g->cells);
 		if (g->timed) {
-			fmt_time(&cli, g->first, &cell[c_rest + 2]);
-			fmt_time(&cli, g->last, &cell[c_rest + 3]);
-			cells[c_rest + 2] = buf_cstr(&cell[c_rest + 2]);
-			cells[c_rest + 3] = buf_cstr(&cell[c_rest + 3]);
+			fmt_time(&cli, g->first, &cell[c_seen]);
+			fmt_time(&cli, g->last, &cell[c_seen + 1]);
+			cells[c_seen] = buf_cstr(&cell[c_seen]);
+			cells[c_seen + 1] = buf_cstr(&cell[c_seen + 1]);
 		}
 #undef SETNUM
 #undef SETDUR
