@@ -20,7 +20,8 @@ oracle() {
 	{
 		ok++
 		s = ($3 == "mt") ? $5 : $4; subs[s] = 1
-		if ($11 != "") cells[$11] = 1
+		# a cell is the full key the row carries (man page, Cells): LAC-CI
+		if ($11 != "") cells[($12 != "") ? $12 "-" $11 : $11] = 1
 		if ($10 != "") imeis[$10] = 1
 		if (min == "" || $6 < min) min = $6
 		if ($6 > max) max = $6
