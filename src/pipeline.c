@@ -525,8 +525,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	uint64_t seq = 0;
 
 	if (source_open(&pin->src, path, o->so, o->co, need) < 0 ||
-	    source_require(&pin->src, o->require, o->require_by,
-			   o->expr ? expr_needs(o->expr) : 0) < 0) {
+	    source_require(&pin->src, o->require, o->nrequire) < 0) {
 		pin->name = pin->src.name;
 		pin->damaged = pin->src.in.damaged;
 		/* read the rest so that size and hash cover the whole file */

@@ -126,11 +126,11 @@ struct pipe_opts {
 	const struct schema_opts *so;
 	const struct csvrow_opts *co;
 	const struct expr *expr;  /* filter, or NULL */
-	uint64_t require;         /* fields the command cannot do without
-				     (FIELD_BIT()s); an input that lacks one,
-				     or one the filter names, is refused at
-				     its header (source_require) */
-	const char *require_by;   /* the option that asks for them ("--by") */
+	const struct field_need *require; /* fields the command (and the
+				     filter) cannot do without: an input that
+				     lacks one is refused at its header
+				     (source_require) */
+	size_t nrequire;
 	unsigned threads;         /* threads in all; 0 or 1: the main thread alone */
 	size_t block_size;        /* bytes per block; 0: 2 MiB */
 	size_t defer_max;         /* output kept per later input; 0: 64 MiB */

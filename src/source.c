@@ -243,14 +243,17 @@ int source_open(struct source *src, const char *path,
 	return 0;
 }
 
-int source_require(struct source *src, uint64_t keys, const char *keys_by,
-		   uint64_t where)
+int source_require(struct source *src, const struct field_need *needs,
+		   size_t n)
 {
 	struct diag d = DIAG_INIT;
-	char by[64];
-	snprintf(by, sizeof(by), "asked for by %s", keys_by ? keys_by : "the command");
-	if (schema_check_fields(src->schema, keys, by, &d) < 0 ||
-	    schema_check_fields(src->schema, where, "asked for by -w", &d) < 0) {
+	int bad = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
+		char by[64];
+		snprintf(by, sizeof(by), "asked for by %s", needs[i].by);
+		bad = schema_check_fields(src->schema, needs[i].fields, by, &d) < 0;
+	}
+	if (bad) {
 		src->unusable = 1;
 		src->lacks_field = 1;
 		buf_reset(&src->problem);

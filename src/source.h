@@ -9,6 +9,7 @@
 #ifndef CDRSIFT_SOURCE_H
 #define CDRSIFT_SOURCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -88,14 +89,20 @@ struct source {
 int source_open(struct source *src, const char *path,
 		const struct schema_opts *so, const struct csvrow_opts *co,
 		uint64_t need);
+/* Fields a command cannot do without, and the option that asks for them. */
+struct field_need {
+	uint64_t fields;     /* FIELD_BIT()s */
+	const char *by;      /* "-w", "--by", "--split", "--sort duration" */
+};
+#define SOURCE_MAX_NEEDS 8
+
 /*
- * After source_open: check that the input carries the fields the command
- * cannot do without, 'keys' (asked for by 'keys_by', such as "--by") and
- * 'where' (the -w expression's fields). Returns 0, or -1 with the input
- * made unusable (lacks_field, problem set, no row counted).
+ * After source_open: check that the input carries every field of the
+ * 'n' entries of 'needs'. Returns 0, or -1 with the input made unusable
+ * (lacks_field, problem set naming the field and option, no row counted).
  */
-int source_require(struct source *src, uint64_t keys, const char *keys_by,
-		   uint64_t where);
+int source_require(struct source *src, const struct field_need *needs,
+		   size_t n);
 /* The next record or reject (enum source_event). */
 int source_next(struct source *src, struct record *rec);
 void source_release(struct source *src);

@@ -358,10 +358,20 @@ int cli_term_width(void)
 	return 0;
 }
 
+void cli_require(struct cli *cli, uint64_t fields, const char *by)
+{
+	if (!fields)
+		return;
+	if (cli->nrequire == SOURCE_MAX_NEEDS)
+		BUG("more than %d field needs", SOURCE_MAX_NEEDS);
+	cli->require[cli->nrequire].fields = fields;
+	cli->require[cli->nrequire++].by = by;
+}
+
 /*
  * A question the data cannot answer is an error before any row is read
  * (exit 2): every input file's header is read first and checked for the
- * fields the command cannot do without (cli->require: volume's keys) and
+ * fields the command cannot do without (cli->require: volume's keys, ...) and
  * those the filter names. Files are opened again for the run; standard
  * input cannot be, so it is checked when the run reads its header (and
  * refused then, the inputs before it having been read). Inputs that
@@ -369,17 +379,17 @@ int cli_term_width(void)
  */
 static int check_inputs(struct cli *cli)
 {
-	uint64_t where = cli->expr ? expr_needs(cli->expr) : 0;
 	int bad = 0;
-	if (!cli->require && !where)
+	if (cli->expr)
+		cli_require(cli, expr_needs(cli->expr), "-w");
+	if (!cli->nrequire)
 		return 0;
 	for (int i = 0; i < cli->nfiles; i++) {
 		struct source src;
 		if (!strcmp(cli->files[i], "-"))
 			continue;
 		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
-		    source_require(&src, cli->require, cli->require_by,
-				   where) < 0) {
+		    source_require(&src, cli->require, cli->nrequire) < 0) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			bad = 1;
 		}
@@ -566,8 +576,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		uint64_t shown = 0;
 		int stop = 0;
 		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0 ||
-		    source_require(&src, cli->require, cli->require_by,
-				   cli->expr ? expr_needs(cli->expr) : 0) < 0) {
+		    source_require(&src, cli->require, cli->nrequire) < 0) {
 			drain(&src);
 			report_unusable(cli, &src);
 			if (h->on_end)
@@ -817,7 +826,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.co = &cli->co;
 	o.expr = cli->expr;
 	o.require = cli->require;
-	o.require_by = cli->require_by;
+	o.nrequire = cli->nrequire;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)

@@ -67,8 +67,10 @@ struct cli {
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */
-	uint64_t require;           /* fields the command cannot do without */
-	const char *require_by;     /* the option asking for them ("--by") */
+	/* fields the command cannot do without, by option (cli_require);
+	   cli_setup adds those of -w */
+	struct field_need require[SOURCE_MAX_NEEDS];
+	size_t nrequire;
 	struct expr *expr;          /* compiled -w, or NULL */
 	struct expr_state *expr_st; /* its state */
 	/* results */
@@ -94,6 +96,8 @@ struct cmd_opts {
 int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co);
 /* Set up output, rejects file, expression. 0, or an exit status. */
 int cli_setup(struct cli *cli, enum record_kind kind_hint);
+/* Before cli_setup: every input must carry 'fields', asked for by 'by'. */
+void cli_require(struct cli *cli, uint64_t fields, const char *by);
 /* Raise the run's status to at least 's'. */
 void cli_status(struct cli *cli, enum exit_status s);
 /* Print "cdrsift: " + message to stderr. */

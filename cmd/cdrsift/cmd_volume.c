@@ -201,11 +201,20 @@ int cmd_volume(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
-	/* every key must come from each input's columns (or be derived) */
+	/*
+	 * every key, the --split key and a --sort duration must come from
+	 * each input's columns (or be derived from them)
+	 */
+	uint64_t keys = 0;
 	for (size_t i = 0; i < x.o.nkeys; i++)
-		cli.require |= x.o.keys[i] < F_COUNT ?
-			       FIELD_BIT(x.o.keys[i]) : FIELD_BIT(F_START);
-	cli.require_by = "--by";
+		keys |= x.o.keys[i] < F_COUNT ?
+			FIELD_BIT(x.o.keys[i]) : FIELD_BIT(F_START);
+	cli_require(&cli, keys, "--by");
+	if (x.o.split >= 0)
+		cli_require(&cli, x.o.split < F_COUNT ? FIELD_BIT(x.o.split) :
+			    FIELD_BIT(F_START), "--split");
+	if (x.sort == VS_DURATION)
+		cli_require(&cli, FIELD_BIT(F_DURATION), "--sort duration");
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);

@@ -49,6 +49,12 @@ test_expect_success 'volume by a derived key that cannot be derived (hour, no st
 	cmd="volume --by hour" refused --by hour nostart.csv &&
 	cmd="volume --by week" refused --by start nostart.csv
 '
+test_expect_success 'volume --split and --sort duration need their field too' '
+	cmd="volume --by caller --split type" refused --split type nocaller.csv --map caller=callee &&
+	cmd="volume --sort duration" refused "--sort duration" duration noparty.csv &&
+	test_exit 0 cdrsift volume --by caller --split type cdr.csv >/dev/null &&
+	test_exit 0 cdrsift volume --sort duration opb.csv >/dev/null
+'
 test_expect_success '-w dst_ip on a file detected as CDR: filter, stats, volume' '
 	for c in filter stats "volume --by caller"; do
 		cmd=$c refused -w dst_ip -w "dst_ip == 1.2.3.4" cdr.csv || return 1

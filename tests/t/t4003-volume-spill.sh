@@ -81,10 +81,11 @@ same_spilled_or_not() {
 		done
 	done
 }
-# (keys every input carries: an IP log has no caller, and --by caller over
-# it is refused since issue #10; peer is the callee or the destination)
+# (keys every input carries: an IP log has no caller or type, and --by caller or
+# --split type over it is refused since issue #10; peer is the callee or the
+# destination)
 for opts in "--by peer" "--by subscriber,date --sort distinct" \
-	"--pairs --top 200" "--by date --split type" "--by cell,hour --min-count 3" \
+	"--pairs --top 200" "--by date --split dow" "--by cell,hour --min-count 3" \
 	"--by subscriber --sort bytes" "--by week" "--sort duration"; do
 	test_expect_success "same bytes spilled or not, for every -j: $opts" "
 		same_spilled_or_not $opts
