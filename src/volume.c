@@ -7,9 +7,9 @@
  * group key (64 shards); a full batch (4 KiB, ~80 records) goes into the
  * shard under the shard's lock. Items (peers, cells, subscribers) are
  * batched the same way by their stripe (64 stripes). So a lock is taken
- * once per batch,
- * two threads seldom want the same one, and no state is kept twice:
- * memory does not grow with -j, and there is nothing to merge at the end.
+ * once per batch, two threads seldom want the same one, and no state is
+ * kept twice: memory does not grow with -j, and there is nothing to merge
+ * at the end.
  *
  *   feed (one per thread)                 state (shared)
  *   ---------------------                 --------------
