@@ -337,7 +337,7 @@ static int lex_number(struct lexer *lx, struct token *t)
 				q++;
 			return expr_fail(lx->src, (uint32_t)lx->pos,
 					 (uint32_t)q,
-					 "expected a unit (ms s min m h d w "
+					 "expected a unit (us ms s min m h d w "
 					 "km), found '%.*s'",
 					 (int)(q - p), s + p);
 		}

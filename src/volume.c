@@ -5,10 +5,11 @@
  * Threads. One state is shared by every thread. A thread's feed cuts each
  * record into a small binary digest and batches it by the shard of its
  * group key (64 shards); a full batch (4 KiB, ~80 records) goes into the
- * shard under the shard's lock. Items (peers, cells) are batched the same
- * way by their stripe (64 stripes). So a lock is taken once per batch,
- * two threads seldom want the same one, and no state is kept twice:
- * memory does not grow with -j, and there is nothing to merge at the end.
+ * shard under the shard's lock. Items (peers, cells, subscribers) are
+ * batched the same way by their stripe (64 stripes). So a lock is taken
+ * once per batch, two threads seldom want the same one, and no state is
+ * kept twice: memory does not grow with -j, and there is nothing to merge
+ * at the end.
  *
  *   feed (one per thread)                 state (shared)
  *   ---------------------                 --------------
@@ -42,7 +43,8 @@
  * bytes for the two directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
  * the group's id, so a probe rarely touches a group that is not the one.
  *
- * Distinct pairs. Every (group, peer) and (group, cell) seen goes to the
+ * Distinct pairs. Every (group, peer), (group, cell) and (group,
+ * subscriber: only when volume_opts.subscribers asks) seen goes to the
  * stripe of its item, where the item gets a dense id (each item lives in
  * one stripe only; numbers up to 12 digits pack with their id in 8
  * bytes), into a buffer; a full buffer is sorted (radix), deduplicated and
@@ -504,7 +506,7 @@ static int64_t get48(const uint8_t *p)
 
 /* ---- digests: a record as a feed batches it ---- */
 
-/* An item (peer or cell) in canonical form. */
+/* An item (peer, cell or subscriber) in canonical form. */
 struct item {
 	int text;                 /* 0: the number 'num'; 1: bytes 's' */
 	uint64_t num;
