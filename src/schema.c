@@ -703,7 +703,11 @@ int schema_provides(const struct schema *s, int f)
 	case F_LON:
 		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
 	case F_LAC:
+	case F_MCC:
+	case F_MNC:
 		return s->column_of[F_CELL] >= 0; /* from a CGI */
+	case F_CELL_ID:
+		return s->column_of[F_CELL] >= 0; /* the CI of the cell key */
 	default:
 		return 0;
 	}

@@ -119,6 +119,8 @@ def field(r, k):
         if k == 'dst_ip': return str(ipaddress.ip_address(r['dst_ip'])) if r['dst_ip'] else ''
     if k == 'hour': return str(int(r['start'][11:13]))
     if k == 'date': return r['start'][:10]
+    if k == 'cell' and r['cell'] != '' and r.get('lac', '') != '':
+        return r['lac'] + '-' + r['cell']   # the full cell key (man page, Cells)
     return r[k]
 
 party = next((k for k in keys if k in PARTY), None)
@@ -155,7 +157,7 @@ for r in recs:
     if s != '':
         e['subs'].add(s)
     if r['cell'] != '':
-        e['cells'].add(r['cell'])
+        e['cells'].add(field(r, 'cell'))
     if r['start'] != '':
         t = ms_stamp(r['start'])
         if e['first'] is None or t < e['first']: e['first'] = t

@@ -36,10 +36,10 @@ SELECT sub, COUNT(*), COUNT(DISTINCT NULLIF(CASE WHEN caller = sub THEN callee E
 FROM s WHERE sub <> '' GROUP BY sub ORDER BY sub;
 SQL
 cat >by_cell.sql <<'SQL'
-SELECT cell, COUNT(*),
+SELECT CASE WHEN lac <> '' THEN lac || '-' || cell ELSE cell END AS ck, COUNT(*),
        COUNT(DISTINCT NULLIF(CASE WHEN direction = 'mt' THEN caller ELSE callee END, '')),
        COUNT(DISTINCT NULLIF(CASE WHEN direction = 'mt' THEN callee ELSE caller END, ''))
-FROM cdr WHERE cell <> '' GROUP BY cell ORDER BY cell;
+FROM cdr WHERE cell <> '' GROUP BY ck ORDER BY ck;
 SQL
 cat >by_hour.sql <<'SQL'
 SELECT CAST(substr(start, 12, 2) AS INTEGER) h,

@@ -98,6 +98,9 @@ for row in csv.DictReader(open(inp, newline="")):
             continue
         cols = IP
     w = {c: row.get(c, "") for c in cols}
+    # the cell column carries the full cell key (man page, Cells): the
+    # LAC before a bare CI when the record has one
+    if w["cell"] and w["lac"]: w["cell"] = w["lac"] + "-" + w["cell"]
     for c in ("start", "end"):
         if w[c]: w[c] = w[c] + "Z"
     for c in ("lat", "lon"):
@@ -205,7 +208,8 @@ def figures(rows, kind):
             dirs[r["direction"] or "direction_unknown"] += 1
         else:
             subs.add(r["subscriber"])
-        if r["cell"]: cells.add(r["cell"])
+        # distinct cells: full cell keys (LAC-CI with a LAC)
+        if r["cell"]: cells.add((r["lac"] + "-" + r["cell"]) if r.get("lac") else r["cell"])
         if r["imei"]: imeis.add(r["imei"])
     return f, starts, subs, cells, imeis, types, dirs, ooo
 def row(name, f, starts, subs, cells, imeis, types, dirs, ooo):
