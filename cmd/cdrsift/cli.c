@@ -573,9 +573,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				stop = 1;
 		}
 		if (shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  src.name,
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
+				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
@@ -584,9 +585,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src.in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", src.name,
-				  (unsigned long long)src.in.zero_padding);
+				  (unsigned long long)src.in.zero_padding,
+				  PLURAL(src.in.zero_padding));
 		}
 		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
@@ -685,10 +687,11 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 		cli_status(cli, src->open_failed ? EXIT_INPUT : EXIT_REJECTS);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  pin->name,
 				  (unsigned long long)(pw->shown -
 					(uint64_t)cli->max_reject_messages),
+				  PLURAL(pw->shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (pin->read_failed) {
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
@@ -697,9 +700,10 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src->in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", pin->name,
-				  (unsigned long long)src->in.zero_padding);
+				  (unsigned long long)src->in.zero_padding,
+				  PLURAL(src->in.zero_padding));
 		}
 		if (pin->acct.rejected)
 			cli_status(cli, EXIT_REJECTS);

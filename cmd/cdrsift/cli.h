@@ -97,6 +97,9 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Free everything; returns the final exit status. */
 int cli_finish(struct cli *cli);
 /* The table width of the terminal, or 0. */
+/* "s" after a count other than one: "%llu row%s", n, PLURAL(n) */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 int cli_term_width(void);
 
 /* Called for each source once its header is known, each record that
