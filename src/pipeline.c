@@ -576,8 +576,28 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 		pin->member_line = 1;
 	else
 		member_open = 1;
+	/*
+	 * A file without a header: source_open read its first row to build
+	 * the schema, and that row is data. It goes back in front of the
+	 * rest, with its line end, and the line count before it is undone.
+	 */
+	struct buf first = BUF_INIT;
+	if (pin->src.pending_first) {
+		const struct csvrow_row *row = &pin->src.row;
+		uint64_t nl = row->nlines ? row->nlines : 1;
+		buf_add(&first, row->raw, row->raw_len);
+		/* the row's bytes hold its line end, except at the end of input */
+		if (!row->raw_len || row->raw[row->raw_len - 1] != pin->term) {
+			if (pin->src.rd.crlf && pin->term == '\n')
+				buf_addch(&first, '\r');
+			buf_addch(&first, pin->term);
+		}
+		pin->lines = pin->lines >= nl ? pin->lines - nl : 0;
+		pin->src.pending_first = 0;
+	}
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
-	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
+	size_t alloc = bsize > rest_len + first.len ? bsize : rest_len + first.len;
+	size_t len = 0;
 	char *blk = take_buffer(pl, &alloc);
 	/*
 	 * A block grows to hold a long record, but only to what a row may
@@ -587,8 +607,11 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
 	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
 	int skip_next = 0;
-	memcpy(blk, rest, rest_len);
-	len = rest_len;
+	if (first.len)
+		memcpy(blk, first.data, first.len);
+	memcpy(blk + first.len, rest, rest_len);
+	len = first.len + rest_len;
+	buf_release(&first);
 	int eof = at_eof || damage;
 	note_bytes(pin);
 	for (;;) {
