@@ -93,14 +93,23 @@ static int on_end(void *ctx, struct source *src)
 		return 0;
 	struct writer *w = c->w;
 	if (!w) {
-		fprintf(cli->out, "%s: %s, %s-delimited, %s%s%s%s%s%s\n",
-			src->name, s->kind == KIND_IP ? "ip log" : "cdr",
+		/* the title wraps at the terminal's width, the name escaped */
+		struct buf title = BUF_INIT, wrapped = BUF_INIT;
+		int width = cli_term_width();
+		buf_add_escaped(&title, src->name, strlen(src->name), 256);
+		buf_addf(&title, ": %s, %s-delimited, %s%s%s%s%s%s",
+			s->kind == KIND_IP ? "ip log" : "cdr",
 			delim_name(src->rd.delimiter),
 			s->has_header ? "header" : "no header",
 			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" : "",
 			src->rd.crlf ? ", CRLF" : "", src->rd.bom ? ", BOM" : "",
 			s->time_split ? ", start from date + time columns" : "",
 			s->dur_derived ? ", duration from end - start" : "");
+		text_wrap(&wrapped, title.data, title.len,
+			  width > 0 ? (size_t)width : 0, 2);
+		fputs(buf_cstr(&wrapped), cli->out);
+		buf_release(&title);
+		buf_release(&wrapped);
 		w = writer_new(cli->out, OUT_TABLE, columns + 1, NCOLS - 1,
 			       cli->out_tty, cli_term_width());
 	}

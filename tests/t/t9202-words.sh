@@ -97,4 +97,16 @@ open(\"gaps.csv\", \"w\").write(\"\n\".join(rows) + \"\n\")
 	                " \u2026 and 2 more"), line
 	PY
 '
+test_expect_success 'schema: the title names the file escaped, and wraps at the width' '
+	esc=$(printf "\033") &&
+	printf "caller,callee,start\n601,602,2025-01-03 08:10:00\n" >"a-long-delivery-name-${esc}[31m-2025-03.csv" &&
+	COLUMNS=40 cdrsift schema -f table a-long-delivery-name-*.csv >out &&
+	/usr/bin/python3 - <<-\PY
+	b = open("out", "rb").read()
+	assert not [c for c in b if c < 0x20 and c != 0x0a], b[:200]
+	lines = b.decode().splitlines()
+	assert max(len(l) for l in lines) <= 40, lines
+	assert lines[0].startswith("a-long-delivery-name-\\x1b"), lines[0]
+	PY
+'
 test_done
