@@ -717,15 +717,17 @@ static void fit_width(struct writer *w)
 /*
  * Append 'text' to 'out' as lines of at most 'width' display columns,
  * broken at spaces; a word longer than a line is broken where the line
- * ends. Continuation lines are indented by 'indent' spaces. 'width' 0
- * (or one too narrow for the indent) leaves the text as it is.
+ * ends; WRAP_NBSP is written as a space that never breaks. Continuation
+ * lines are indented by 'indent' spaces. 'width' 0 (or one too narrow for
+ * the indent) leaves the text on one line.
  */
 void text_wrap(struct buf *out, const char *text, size_t len, size_t width,
 	       size_t indent)
 {
 	size_t col = 0, i = 0, first = 1;
 	if (width == 0 || indent + 8 > width) {
-		buf_add(out, text, len);
+		for (size_t k = 0; k < len; k++)
+			buf_addch(out, text[k] == WRAP_NBSP ? ' ' : text[k]);
 		buf_addch(out, '\n');
 		return;
 	}
@@ -768,7 +770,10 @@ void text_wrap(struct buf *out, const char *text, size_t len, size_t width,
 					buf_addch(out, ' ');
 				col = indent;
 			}
-			buf_add(out, text + p, n);
+			if (text[p] == WRAP_NBSP)
+				buf_addch(out, ' ');
+			else
+				buf_add(out, text + p, n);
 			col++;
 			p += n;
 		}
@@ -784,6 +789,7 @@ static void table_note(struct writer *w, struct buf *note)
 	for (size_t i = 0; i < w->nshow; i++)
 		times |= w->is_time[i];
 	buf_addf(note, "(to fit %d columns: ", w->width);
+	/* "-f csv" and "left out:" are not broken across lines */
 	if (times && w->tlevel != TL_FULL) {
 		buf_adds(note, "times");
 		if (w->tlevel >= TL_NOZONE && w->tc.zone_same) {
@@ -805,7 +811,7 @@ static void table_note(struct writer *w, struct buf *note)
 	}
 	if (w->nshow < w->ncols) {
 		size_t named = 0;
-		buf_adds(note, sep ? "; left out: " : "left out: ");
+		buf_adds(note, sep ? "; left\x1fout: " : "left\x1fout: ");
 		for (size_t i = w->nshow; i < w->ncols; i++) {
 			if (w->cols[i].type == OT_BAR)
 				continue;
@@ -815,7 +821,7 @@ static void table_note(struct writer *w, struct buf *note)
 		if (!named)
 			buf_adds(note, "the bar");
 	}
-	buf_adds(note, "; -f csv shows all)");
+	buf_adds(note, "; -f\x1f" "csv shows all)");
 }
 
 /* Lay out the table and write the held rows; 'all' when no more will come. */

@@ -61,11 +61,15 @@ void writer_meta(struct writer *w, const char *json);
 int writer_finish(struct writer *w);
 void writer_free(struct writer *w);
 
+/* In text_wrap's input: a space at which no line breaks (ASCII US) */
+#define WRAP_NBSP '\x1f'
+
 /*
  * Append 'text' ('len' bytes, UTF-8) to 'out' as lines of at most 'width'
  * display columns, each ended by '\n', broken at spaces (a word longer
- * than a line where the line ends); continuation lines are indented by
- * 'indent' spaces. 'width' 0 writes the text as one line.
+ * than a line where the line ends; WRAP_NBSP joins words and is written
+ * as a space); continuation lines are indented by 'indent' spaces.
+ * 'width' 0 writes the text as one line.
  */
 void text_wrap(struct buf *out, const char *text, size_t len, size_t width,
 	       size_t indent);

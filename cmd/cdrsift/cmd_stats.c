@@ -268,7 +268,11 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 	entry_cells(cli, e, cell);
 #define S(i) buf_cstr(&cell[i])
 #define N(i, v) S(i), PLURAL(v)
-	buf_addf(&t, "%s\n", e->path ? S(C_INPUT) : "total");
+	if (e->path)
+		buf_add_escaped(&t, e->path, strlen(e->path), 4096);
+	else
+		buf_adds(&t, "total");
+	buf_addch(&t, '\n');
 	if (e->path) {
 		buf_addf(&t, "  bytes        %s (%s uncompressed)%s\n", S(C_BYTES),
 			S(C_BYTES_OUT), e->damaged ? "  DAMAGED" : "");
@@ -306,11 +310,10 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 			S(C_MATCHED));
 	buf_addch(&t, '\n');
 	if (e->acct.nreasons) {
-		/* wrapped between reasons, not inside one: their spaces are
-		 * held as 0x1f until the line is wrapped */
+		/* wrapped between reasons, not inside one */
 		buf_adds(&t, "  rejected     ");
 		for (const char *q = S(C_REASONS); *q; q++)
-			buf_addch(&t, *q == ' ' && q[-1] != ';' ? 0x1f : *q);
+			buf_addch(&t, *q == ' ' && q[-1] != ';' ? WRAP_NBSP : *q);
 		buf_addch(&t, '\n');
 	}
 	if (e->acct.repeated_headers)
@@ -359,9 +362,6 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 		text_wrap(&out, l, n, width, l[0] == ' ' ? 15 : 2);
 		l += n + (nl != NULL);
 	}
-	for (size_t k = 0; k < out.len; k++)
-		if (out.data[k] == 0x1f)
-			out.data[k] = ' ';
 	fwrite(buf_cstr(&out), 1, out.len, cli->out);
 	buf_release(&out);
 	buf_release(&t);

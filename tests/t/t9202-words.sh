@@ -109,4 +109,13 @@ test_expect_success 'schema: the title names the file escaped, and wraps at the 
 	assert lines[0].startswith("a-long-delivery-name-\\x1b"), lines[0]
 	PY
 '
+test_expect_success 'stats: the block of a file with an ESC in its name escapes it' '
+	esc=$(printf "\033") &&
+	test_exit 0 cdrsift stats -f table a-long-delivery-name-*.csv >out &&
+	/usr/bin/python3 -c "
+b = open(\"out\", \"rb\").read()
+assert not [c for c in b if c < 0x20 and c != 0x0a], b[:100]
+assert b.startswith(b\"a-long-delivery-name-\\\\x1b[31m\"), b[:100]
+"
+'
 test_done
