@@ -5,7 +5,8 @@
 # printed with the offset zoneinfo gives that instant (issue 11 item 10).
 # Transitions swept: those of the last 3 years and the next 2 (the footer
 # rule of slim files), of 2037-2038 (where fat files end), and the last one
-# before that window (Asia/Kuala_Lumpur 1981, America/Sao_Paulo 2019);
+# before that window (Asia/Kuala_Lumpur 1981, America/Sao_Paulo 2019), and
+# of 2100-2102 (past the table, the footer rule evaluated directly);
 # every 30 minutes from 4 hours before to 4 hours after each, plus the
 # seconds either side of each wall-clock edge. Crafted zones in $TZDIR too.
 # glibc's mktime (tm_isdst -1) is checked to give the same instants.
@@ -55,10 +56,11 @@ test_expect_success 'sweep local times around transitions against zoneinfo' '
 	    return zoneinfo.ZoneInfo(name)
 	def off(z, t):
 	    return dt.datetime.fromtimestamp(t, UTC).astimezone(z).utcoffset()
-	def transitions(z):
-	    # daily steps from 1970 to 2040, each change bisected to the second
-	    out, t, step = [], 0, 86400
-	    end = int(dt.datetime(2040, 1, 1, tzinfo=UTC).timestamp())
+	def transitions(z, y0=1970, y1=2040):
+	    # daily steps from y0 to y1, each change bisected to the second
+	    out, step = [], 86400
+	    t = int(dt.datetime(y0, 1, 1, tzinfo=UTC).timestamp())
+	    end = int(dt.datetime(y1, 1, 1, tzinfo=UTC).timestamp())
 	    prev = off(z, t)
 	    while t < end:
 	        o = off(z, t + step)
@@ -75,10 +77,11 @@ test_expect_success 'sweep local times around transitions against zoneinfo' '
 	zones = sys.argv[1:] + ["Test/Overlap", "Test/RuleOnly", "Test/Southern"]
 	for name in zones:
 	    z = load(name)
-	    tr = transitions(z)
+	    # past 2100 cdrsift evaluates the footer rule directly
+	    tr = transitions(z) + transitions(z, 2100, 2103)
 	    year = lambda t: dt.datetime.fromtimestamp(t, UTC).year
 	    keep = [x for x in tr if now - 3 <= year(x[0]) <= now + 2 or
-	            2037 <= year(x[0]) <= 2038]
+	            2037 <= year(x[0]) <= 2038 or year(x[0]) >= 2100]
 	    before = [x for x in tr if year(x[0]) < now - 3]
 	    if before: keep.append(before[-1])
 	    assert keep, name
@@ -103,6 +106,10 @@ test_expect_success 'sweep local times around transitions against zoneinfo' '
 	            f.write("%s %d %d\n" % (l.isoformat(), u,
 	                    off(z, u).total_seconds()))
 	    print(name, len(keep), "transitions", len(locs), "local times")
+	    if name in ("America/New_York", "Europe/London", "Australia/Lord_Howe",
+	                "Test/RuleOnly", "Test/Southern"):
+	        assert sum(1 for x in keep if year(x[0]) >= 2100) == 6, name
+	        assert sum(1 for x in keep if now - 3 <= year(x[0]) <= now + 2) >= 10, name
 	PY
 	for z in $ZONES Test/Overlap Test/RuleOnly Test/Southern; do
 		fn=$(echo $z | tr / _) &&
