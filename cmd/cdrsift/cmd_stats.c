@@ -312,8 +312,10 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 	if (e->acct.nreasons) {
 		/* wrapped between reasons, not inside one */
 		buf_adds(&t, "  rejected     ");
-		for (const char *q = S(C_REASONS); *q; q++)
-			buf_addch(&t, *q == ' ' && q[-1] != ';' ? WRAP_NBSP : *q);
+		const char *r0 = S(C_REASONS);
+		for (const char *q = r0; *q; q++)
+			buf_addch(&t, *q == ' ' && q > r0 && q[-1] != ';' ?
+				  WRAP_NBSP : *q);
 		buf_addch(&t, '\n');
 	}
 	if (e->acct.repeated_headers)
