@@ -347,13 +347,16 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 	return 0;
 }
 
+/* 0 once cli_setup sent the output to a file: the terminal is not its width */
+static int output_is_stdout = 1;
+
 int cli_term_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
 	if (cols && *cols)
 		return (int)strtol(cols, NULL, 10);
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (output_is_stdout && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;
 }
@@ -370,6 +373,7 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 	} else {
 		cli->out = stdout;
 	}
+	output_is_stdout = cli->out == stdout;
 	cli->out_tty = isatty(fileno(cli->out));
 	if (cli->format < 0)
 		cli->format = cli->out_tty ? OUT_TABLE : OUT_CSV;

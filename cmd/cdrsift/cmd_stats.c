@@ -354,8 +354,7 @@ static void print_block(struct cli *cli, struct stats_entry *e,
 #undef S
 	/* each line wraps under its value (15 columns in) */
 	struct buf out = BUF_INIT;
-	size_t width = cli->out_tty || getenv("COLUMNS") ?
-		       (size_t)(cli_term_width() > 0 ? cli_term_width() : 0) : 0;
+	size_t width = cli_term_width() > 0 ? (size_t)cli_term_width() : 0;
 	const char *text = buf_cstr(&t);
 	size_t text_len = t.len;
 	for (const char *l = text; l < text + text_len;) {

@@ -171,4 +171,10 @@ test_expect_success 'stats: no line wider than the terminal; figures whole' '
 	            assert ("\u2026 and %d more" % (n - 3)) in text, (w, n, text)
 	PY
 '
+test_expect_success 'in a pty of 60, -o FILE is not narrowed to the terminal' '
+	/usr/bin/python3 runpty.py 60 p.out $CDRSIFT_RUN volume --by caller -f table -o file.out cdr.csv.gz &&
+	COLUMNS= cdrsift volume --by caller -f table cdr.csv.gz >wide.out &&
+	cmp file.out wide.out &&
+	test "$(head -1 file.out | wc -c)" -gt 100
+'
 test_done
