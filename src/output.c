@@ -788,7 +788,7 @@ static void table_note(struct writer *w, struct buf *note)
 	int times = 0, sep = 0;
 	for (size_t i = 0; i < w->nshow; i++)
 		times |= w->is_time[i];
-	buf_addf(note, "(to fit %d columns: ", w->width);
+	buf_addf(note, "(to fit %d column%s: ", w->width, w->width == 1 ? "" : "s");
 	/* "-f csv" and "left out:" are not broken across lines */
 	if (times && w->tlevel != TL_FULL) {
 		buf_adds(note, "times");

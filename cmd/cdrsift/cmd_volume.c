@@ -363,10 +363,12 @@ int cmd_volume(int argc, char **argv)
 	writer_finish(w);
 	writer_free(w);
 	if (cli.verbose)
-		cli_error("volume: %zu groups, %zu bytes of group state, %llu "
-			  "bytes of pairs spilled", volume_ngroups(x.v),
-			  volume_memory(x.v),
-			  (unsigned long long)volume_spilled(x.v));
+		cli_error("volume: %zu group%s, %zu byte%s of group state, %llu "
+			  "byte%s of pairs spilled", volume_ngroups(x.v),
+			  PLURAL(volume_ngroups(x.v)), volume_memory(x.v),
+			  PLURAL(volume_memory(x.v)),
+			  (unsigned long long)volume_spilled(x.v),
+			  PLURAL(volume_spilled(x.v)));
 	buf_release(&meta);
 	buf_release(&foot);
 	for (size_t i = 0; i < MAXCOLS; i++)

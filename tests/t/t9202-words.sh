@@ -118,4 +118,21 @@ assert not [c for c in b if c < 0x20 and c != 0x0a], b[:100]
 assert b.startswith(b\"a-long-delivery-name-\\\\x1b[31m\"), b[:100]
 "
 '
+test_expect_success 'no count in the sources is followed by a plural noun unless it is always plural' '
+	SRC=$(cd "$TESTDATA/.." && pwd) &&
+	/usr/bin/python3 - "$SRC" <<-\PY
+	import glob, re, sys
+	src = sys.argv[1]
+	# a conversion for a count, then a word ending in s: "%zu rows"
+	pat = re.compile(r"%(zu|llu|lu|u|d|\" PRIu64 \")\)? ([a-z_]+s)\b")
+	always = {"at most %d keys", "%d levels", "fill wants %zu bytes"}  # constants, BUG()
+	bad = []
+	for f in glob.glob(src + "/src/*.c") + glob.glob(src + "/cmd/cdrsift/*.c"):
+	    for n, line in enumerate(open(f, encoding="utf-8"), 1):
+	        for m in pat.finditer(line):
+	            if not any(a in line for a in always):
+	                bad.append("%s:%d: %s" % (f[len(src) + 1:], n, line.strip()))
+	assert not bad, "\n".join(bad)
+	PY
+'
 test_done
