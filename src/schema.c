@@ -370,9 +370,10 @@ static int apply_map(struct schema *s, const struct schema_opts *o,
 		if (m->position > 0) {
 			if ((size_t)m->position > s->ncolumns)
 				return diag_error(d, "--map: %s=%d: the file has "
-						  "only %zu columns",
+						  "only %zu column%s",
 						  field_table[m->field].name,
-						  m->position, s->ncolumns);
+						  m->position, s->ncolumns,
+						  s->ncolumns == 1 ? "" : "s");
 			col = m->position - 1;
 		} else {
 			col = schema_column_index(s, m->column,
@@ -1201,8 +1202,9 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		*reason = row->nfield < s->ncolumns ? "too few fields" :
 						      "too many fields";
 		if (detail)
-			buf_addf(detail, "expected %zu fields, found %zu",
-				 s->ncolumns, row->nfield);
+			buf_addf(detail, "expected %zu field%s, found %zu",
+				 s->ncolumns, s->ncolumns == 1 ? "" : "s",
+				 row->nfield);
 		return -1;
 	}
 	size_t want = row->raw_len * 2 + 512;

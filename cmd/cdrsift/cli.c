@@ -347,13 +347,16 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 	return 0;
 }
 
+/* 0 once cli_setup sent the output to a file: the terminal is not its width */
+static int output_is_stdout = 1;
+
 int cli_term_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
 	if (cols && *cols)
 		return (int)strtol(cols, NULL, 10);
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (output_is_stdout && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;
 }
@@ -410,6 +413,7 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 	} else {
 		cli->out = stdout;
 	}
+	output_is_stdout = cli->out == stdout;
 	cli->out_tty = isatty(fileno(cli->out));
 	if (cli->format < 0)
 		cli->format = cli->out_tty ? OUT_TABLE : OUT_CSV;
@@ -634,9 +638,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				enough = 1;
 		}
 		if (shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  src.name,
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
+				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
@@ -645,9 +650,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src.in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", src.name,
-				  (unsigned long long)src.in.zero_padding);
+				  (unsigned long long)src.in.zero_padding,
+				  PLURAL(src.in.zero_padding));
 		}
 		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
@@ -743,10 +749,11 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 		report_unusable(cli, src);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  pin->name,
 				  (unsigned long long)(pw->shown -
 					(uint64_t)cli->max_reject_messages),
+				  PLURAL(pw->shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (pin->read_failed) {
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
@@ -755,9 +762,10 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src->in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", pin->name,
-				  (unsigned long long)src->in.zero_padding);
+				  (unsigned long long)src->in.zero_padding,
+				  PLURAL(src->in.zero_padding));
 		}
 		if (pin->acct.rejected)
 			cli_status(cli, EXIT_REJECTS);

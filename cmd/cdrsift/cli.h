@@ -104,7 +104,13 @@ void cli_status(struct cli *cli, enum exit_status s);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Free everything; returns the final exit status. */
 int cli_finish(struct cli *cli);
-/* The table width of the terminal, or 0. */
+/* "s" after a count other than one: "%llu row%s", n, PLURAL(n) */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
+/*
+ * The width tables fit: COLUMNS when set, else that of the terminal on
+ * standard output when the output goes there (not with -o FILE), else 0.
+ */
 int cli_term_width(void);
 
 /* Called for each source once its header is known, each record that

@@ -241,7 +241,8 @@ int cmd_filter(int argc, char **argv)
 		writer_meta(f.w, buf_cstr(&meta));
 		if (cli.format == OUT_TABLE) {
 			struct buf foot = BUF_INIT;
-			buf_addf(&foot, "(%llu records)", (unsigned long long)f.n);
+			buf_addf(&foot, "(%llu record%s)", (unsigned long long)f.n,
+				 PLURAL(f.n));
 			writer_footer(f.w, buf_cstr(&foot));
 			buf_release(&foot);
 		}

@@ -124,8 +124,12 @@ static int on_end(void *ctx, struct source *src)
 	struct buf forms = BUF_INIT;
 	cell_forms(c, &forms);
 	if (!w) {
-		fprintf(cli->out, "%s: %s, %s-delimited, %s%s%s%s%s%s%s%s\n",
-			src->name, s->kind == KIND_IP ? "ip log" : "cdr",
+		/* the title wraps at the terminal's width, the name escaped */
+		struct buf title = BUF_INIT, wrapped = BUF_INIT;
+		int width = cli_term_width();
+		buf_add_escaped(&title, src->name, strlen(src->name), 256);
+		buf_addf(&title, ": %s, %s-delimited, %s%s%s%s%s%s%s%s",
+			s->kind == KIND_IP ? "ip log" : "cdr",
 			delim_name(src->rd.delimiter),
 			s->has_header ? "header" : "no header",
 			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" : "",
@@ -133,6 +137,11 @@ static int on_end(void *ctx, struct source *src)
 			s->time_split ? ", start from date + time columns" : "",
 			s->dur_derived ? ", duration from end - start" : "",
 			forms.len ? ", cells as " : "", buf_cstr(&forms));
+		text_wrap(&wrapped, title.data, title.len,
+			  width > 0 ? (size_t)width : 0, 2);
+		fputs(buf_cstr(&wrapped), cli->out);
+		buf_release(&title);
+		buf_release(&wrapped);
 		w = writer_new(cli->out, OUT_TABLE, columns + 1, NCOLS - 1,
 			       cli->out_tty, cli_term_width());
 	}

@@ -19,7 +19,7 @@ struct stats_entry {
 	uint64_t bytes, bytes_out;
 	char sha256[65];
 	int damaged, unusable;
-	char problem[256];
+	char *problem;          /* owned: why the input was damaged or unusable */
 	enum record_kind kind;
 	char delimiter;
 	int header, crlf, bom;
@@ -143,9 +143,10 @@ static void on_end(void *ctx, struct pipe_input *pin)
 	e->damaged = pin->damaged;
 	e->unusable = !pin->usable;
 	e->ooo = pin->out_of_order;
-	if (src->problem.len)
-		snprintf(e->problem, sizeof(e->problem), "%s",
-			 buf_cstr(&src->problem));
+	if (src->problem.len) {
+		free(e->problem);
+		e->problem = xstrdup(buf_cstr(&src->problem));
+	}
 	if (src->in.eof && !src->open_failed && !pin->read_failed)
 		input_sha256_hex(&src->in, e->sha256);
 	e->cell = pin->cell;
@@ -261,67 +262,156 @@ static void entry_cells(struct cli *cli, struct stats_entry *e,
 	NUM(C_CELLS_CGI, e->cell.form[CELL_FORM_CGI]);
 	NUM(C_CELLS_COLUMNS, e->cell.form[CELL_FORM_COLUMNS]);
 	NUM(C_CELLS_ID, e->cell.form[CELL_FORM_ID]);
-	buf_adds(&cell[C_PROBLEM], e->problem);
+	if (e->problem)
+		buf_adds(&cell[C_PROBLEM], e->problem);
 #undef NUM
 }
 
-/* The human report: one block per input, then the total. */
+#define GAPS_SHOWN 3 /* gaps listed in the table; csv and json list all */
+
+/*
+ * Append to 'b' the first GAPS_SHOWN gaps of 'list' (space-separated, as
+ * in the gap_list column) and how many more there are.
+ */
+static void gaps_short(const char *list, uint64_t ngap, struct buf *b)
+{
+	const char *p = list;
+	for (uint64_t g = 0; g < ngap && g < GAPS_SHOWN && *p; g++) {
+		const char *e = strchr(p, ' ');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *slash = memchr(p, '/', n);
+		if (g)
+			buf_adds(b, ", ");
+		/* ISO 8601 abbreviates an interval's end to what differs:
+		 * 2025-01-03T09:00:00Z/14:00:00Z */
+		if (slash && slash - p > 11 && (size_t)(slash - p) + 12 < n &&
+		    !memcmp(p, slash + 1, 11)) {
+			buf_add(b, p, (size_t)(slash - p) + 1);
+			buf_add(b, slash + 12, n - (size_t)(slash - p) - 12);
+		} else {
+			buf_add(b, p, n);
+		}
+		p += n + (e != NULL);
+	}
+	if (ngap > GAPS_SHOWN)
+		buf_addf(b, " \xe2\x80\xa6 and %llu more",
+			 (unsigned long long)(ngap - GAPS_SHOWN));
+}
+
+/*
+ * The human report: one block per input, then the total. Lines longer
+ * than the terminal wrap, continued under their value.
+ */
 static void print_block(struct cli *cli, struct stats_entry *e,
 			struct buf *cell)
 {
-	FILE *fp = cli->out;
+	struct buf t = BUF_INIT;
 	entry_cells(cli, e, cell);
 #define S(i) buf_cstr(&cell[i])
-	fprintf(fp, "%s\n", e->path ? S(C_INPUT) : "total");
+#define N(i, v) S(i), PLURAL(v)
+	if (e->path)
+		buf_add_escaped(&t, e->path, strlen(e->path), 4096);
+	else
+		buf_adds(&t, "total");
+	buf_addch(&t, '\n');
 	if (e->path) {
-		fprintf(fp, "  bytes        %s (%s uncompressed)%s\n", S(C_BYTES),
+		buf_addf(&t, "  bytes        %s (%s uncompressed)%s\n", S(C_BYTES),
 			S(C_BYTES_OUT), e->damaged ? "  DAMAGED" : "");
-		fprintf(fp, "  sha256       %s\n", *e->sha256 ? e->sha256 : "-");
-		fprintf(fp, "  format       %s, %s-delimited%s%s%s\n",
-			e->kind ? kind_name(e->kind) : "unknown",
-			S(C_DELIM), e->header ? ", header" : ", no header",
-			e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		buf_addf(&t, "  sha256       %s\n", *e->sha256 ? e->sha256 : "-");
+		if (e->kind || *delim_name(e->delimiter))
+			buf_addf(&t, "  format       %s, %s-delimited%s%s%s\n",
+				e->kind ? kind_name(e->kind) : "unknown kind",
+				*delim_name(e->delimiter) ?
+				S(C_DELIM) : "unknown",
+				e->header ? ", header" : ", no header",
+				e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		else
+			buf_addf(&t, "  format       not understood\n");
 		if (e->mapping.len)
-			fprintf(fp, "  columns      %s\n", S(C_MAPPING));
-		if (e->problem[0]) {
+			buf_addf(&t, "  columns      %s\n", S(C_MAPPING));
+		if (e->problem) {
+			/*
+			 * The problem is already a message: its evidence was
+			 * escaped where it was written, so only stray control
+			 * bytes are escaped here (a backslash is not doubled)
+			 */
 			struct buf esc = BUF_INIT;
-			buf_add_escaped(&esc, e->problem, strlen(e->problem), 256);
-			fprintf(fp, "  problem      %s\n", buf_cstr(&esc));
+			for (const char *q = e->problem; *q; q++) {
+				if ((unsigned char)*q < 0x20 || *q == 0x7f)
+					buf_add_escaped(&esc, q, 1, 1);
+				else
+					buf_addch(&esc, *q);
+			}
+			buf_addf(&t, "  problem      %s\n", buf_cstr(&esc));
 			buf_release(&esc);
 		}
 	}
-	fprintf(fp, "  rows         %s read, %s accepted, %s rejected",
+	buf_addf(&t, "  rows         %s read, %s accepted, %s rejected",
 		S(C_READ), S(C_ACCEPTED), S(C_REJECTED));
 	if (cli->expr)
-		fprintf(fp, ", %s filtered out, %s matched", S(C_FILTERED),
+		buf_addf(&t, ", %s filtered out, %s matched", S(C_FILTERED),
 			S(C_MATCHED));
-	fputc('\n', fp);
-	if (e->acct.nreasons)
-		fprintf(fp, "  rejected     %s\n", S(C_REASONS));
+	buf_addch(&t, '\n');
+	if (e->acct.nreasons) {
+		/* wrapped between reasons, not inside one */
+		buf_adds(&t, "  rejected     ");
+		const char *r0 = S(C_REASONS);
+		for (const char *q = r0; *q; q++)
+			buf_addch(&t, *q == ' ' && q > r0 && q[-1] != ';' ?
+				  WRAP_NBSP : *q);
+		buf_addch(&t, '\n');
+	}
 	if (e->acct.repeated_headers)
-		fprintf(fp, "  headers      %s repeated header lines skipped\n",
-			S(C_REPEATED));
+		buf_addf(&t, "  headers      %s repeated header line%s skipped\n",
+			N(C_REPEATED, e->acct.repeated_headers));
 	if (e->st.timed)
-		fprintf(fp, "  span         %s .. %s\n", S(C_FIRST), S(C_LAST));
-	fprintf(fp, "  distinct     %s subscribers, %s cells, %s IMEIs\n",
-		S(C_SUBS), S(C_CELLS), S(C_IMEIS));
+		buf_addf(&t, "  span         %s .. %s\n", S(C_FIRST), S(C_LAST));
+	buf_addf(&t, "  distinct     %s subscriber%s, %s cell%s, %s IMEI%s\n",
+		N(C_SUBS, intern_count(&e->st.subscribers)),
+		N(C_CELLS, intern_count(&e->st.cells)),
+		N(C_IMEIS, intern_count(&e->st.imeis)));
 	if (e->kind != KIND_IP)
-		fprintf(fp, "  types        %s voice, %s sms, %s data, %s other; "
+		buf_addf(&t, "  types        %s voice, %s sms, %s data, %s other; "
 			"%s mo, %s mt, %s unknown direction\n", S(C_VOICE),
 			S(C_SMS), S(C_DATA), S(C_OTHER), S(C_MO), S(C_MT),
 			S(C_UNKNOWN_DIR));
-	fprintf(fp, "  gaps         %s (%s empty hours)%s%s\n", S(C_GAPS),
-		S(C_GAP_HOURS), cell[C_GAP_LIST].len ? ": " : "",
-		S(C_GAP_LIST));
-	fprintf(fp, "  out of order %s rows\n", S(C_OOO));
-	fprintf(fp, "  cells as     %s CGI, %s separate columns, %s bare id\n",
+	{
+		uint64_t ngap = strtoull(S(C_GAPS), NULL, 10);
+		uint64_t hours = strtoull(S(C_GAP_HOURS), NULL, 10);
+		struct buf gl = BUF_INIT;
+		gaps_short(S(C_GAP_LIST), ngap, &gl);
+		buf_addf(&t, "  gaps         %s (%s empty hour%s)%s%s\n",
+			S(C_GAPS), S(C_GAP_HOURS), PLURAL(hours),
+			gl.len ? ": " : "", buf_cstr(&gl));
+		buf_release(&gl);
+	}
+	buf_addf(&t, "  out of order %s row%s\n", N(C_OOO, e->ooo));
+	buf_addf(&t, "  cells as     CGI %s, separate columns %s, bare id %s\n",
 		S(C_CELLS_CGI), S(C_CELLS_COLUMNS), S(C_CELLS_ID));
 	if (cli->cells)
-		fprintf(fp, "  cell table   %s positions filled, %s records "
-			"disagree with it, %s cell ids not in it, %s "
-			"ambiguous\n", S(C_CELL_FILLED), S(C_CELL_DISAGREE),
-			S(C_CELL_UNKNOWN), S(C_CELL_AMBIGUOUS));
+		buf_addf(&t, "  cell table   %s position%s filled, %s record%s "
+			"disagree%s with it, %s cell id%s not in it, %s "
+			"ambiguous\n",
+			N(C_CELL_FILLED, e->cell.filled),
+			N(C_CELL_DISAGREE, e->cell.disagree),
+			e->cell.disagree == 1 ? "s" : "",
+			N(C_CELL_UNKNOWN, e->cell.unknown), S(C_CELL_AMBIGUOUS));
+#undef N
 #undef S
+	/* each line wraps under its value (15 columns in) */
+	struct buf out = BUF_INIT;
+	size_t width = cli_term_width() > 0 ? (size_t)cli_term_width() : 0;
+	const char *text = buf_cstr(&t);
+	size_t text_len = t.len;
+	for (const char *l = text; l < text + text_len;) {
+		const char *nl = memchr(l, '\n', (size_t)(text + text_len - l));
+		size_t n = nl ? (size_t)(nl - l) : (size_t)(text + text_len - l);
+		text_wrap(&out, l, n, width, l[0] == ' ' ? 15 : 2);
+		l += n + (nl != NULL);
+	}
+	fwrite(buf_cstr(&out), 1, out.len, cli->out);
+	buf_release(&out);
+	buf_release(&t);
 }
 
 static const char stats_usage[] =
@@ -400,6 +490,7 @@ int cmd_stats(int argc, char **argv)
 		stats_release(&c.e[i].st);
 		acct_release(&c.e[i].acct);
 		buf_release(&c.e[i].mapping);
+		free(c.e[i].problem);
 	}
 	stats_release(&total.st);
 	acct_release(&total.acct);

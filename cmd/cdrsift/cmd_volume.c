@@ -375,13 +375,14 @@ int cmd_volume(int argc, char **argv)
 		writer_row(w, cells, lens);
 	}
 	struct buf foot = BUF_INIT;
-	buf_addf(&foot, "%zu rows shown, %zu groups with records", ng,
-		 volume_ngroups(x.v));
+	buf_addf(&foot, "%zu row%s shown, %zu group%s with records", ng,
+		 PLURAL(ng), volume_ngroups(x.v), PLURAL(volume_ngroups(x.v)));
 	if (hidden)
 		buf_addf(&foot, " (%llu hidden by --min-count %llu)",
 			 (unsigned long long)hidden,
 			 (unsigned long long)x.min_count);
-	buf_addf(&foot, ", %llu records", (unsigned long long)x.records);
+	buf_addf(&foot, ", %llu record%s", (unsigned long long)x.records,
+		 PLURAL(x.records));
 	writer_footer(w, buf_cstr(&foot));
 	struct buf meta = BUF_INIT;
 	size_t nin;
@@ -391,10 +392,12 @@ int cmd_volume(int argc, char **argv)
 	writer_finish(w);
 	writer_free(w);
 	if (cli.verbose)
-		cli_error("volume: %zu groups, %zu bytes of group state, %llu "
-			  "bytes of pairs spilled", volume_ngroups(x.v),
-			  volume_memory(x.v),
-			  (unsigned long long)volume_spilled(x.v));
+		cli_error("volume: %zu group%s, %zu byte%s of group state, %llu "
+			  "byte%s of pairs spilled", volume_ngroups(x.v),
+			  PLURAL(volume_ngroups(x.v)), volume_memory(x.v),
+			  PLURAL(volume_memory(x.v)),
+			  (unsigned long long)volume_spilled(x.v),
+			  PLURAL(volume_spilled(x.v)));
 	buf_release(&meta);
 	buf_release(&foot);
 	for (size_t i = 0; i < MAXCOLS; i++)
