@@ -14,7 +14,7 @@ cp "$TESTDATA"/demo/ip-ipdr.csv.gz ip.csv.gz || exit 2
 # one line of arguments per case: the table must fit, the csv is the oracle
 cat >cases <<\EOF_CASES
 filter cdr.csv.gz
-filter -w type==sms ip.csv.gz
+filter -w dst_port==443 ip.csv.gz
 filter --tz Asia/Kuala_Lumpur -w hour==3 cdr.csv.gz
 volume --by caller --top 30 cdr.csv.gz
 volume --by hour cdr.csv.gz

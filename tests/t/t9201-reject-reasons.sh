@@ -48,11 +48,15 @@ w("header.csv", b'a"b,c\ncaller,callee,start\n601,602,2025-01-03 08:00:00\n')
 g = gzip.compress(H + ok * 2000, mtime=0)
 w("cut.csv.gz", g[: len(g) // 2])
 w("regex.csv", b"caller,callee\n" + b"a" * 5000 + b"b,602\n")
+# a CGI whose LAC contradicts the LAC column
+w("cgi.csv", b"caller,callee,start,cell,lac\n"
+  b"601,602,2025-01-03 08:00:00,502-16-1224-102405123,1224\n"
+  b"601,602,2025-01-03 08:00:00,502-16-1224-102405123,999\n")
 PY
 
 test_expect_success 'the corpus gives every reason the program prints' '
 	: >reasons.json &&
-	for f in cdr.csv ip.csv split.csv neg.csv toomany.csv rowcap.csv header.csv cut.csv.gz; do
+	for f in cdr.csv ip.csv split.csv neg.csv toomany.csv rowcap.csv header.csv cut.csv.gz cgi.csv; do
 		test_exit 1 cdrsift filter -f json "$f" >>reasons.json 2>/dev/null || return 1
 	done &&
 	test_exit 1 cdrsift filter -f json --field-cap 16 cap.csv >>reasons.json 2>/dev/null &&
