@@ -232,10 +232,12 @@ for k in dst_ip cell hour date dst_ip,dst_port; do
 done
 test_expect_success 'no --by: the total row, every column' '
 	$PY oracle.py cdr.csv cdr "" >want &&
-	cdrsift volume -f csv cdr.csv | tail -n +2 >got &&
+	cdrsift volume -f csv cdr.csv >run.out &&
+	<run.out tail -n +2 >got &&
 	test_cmp want got &&
 	$PY oracle.py ip.csv ip "" >want &&
-	cdrsift volume -f csv ip.csv | tail -n +2 >got &&
+	cdrsift volume -f csv ip.csv >run.out &&
+	<run.out tail -n +2 >got &&
 	test_cmp want got
 '
 test_expect_success 'the planted cases are there (the oracle is not vacuous)' '

@@ -65,7 +65,8 @@ key = lambda v: (ipaddress.ip_address(v).version, int(ipaddress.ip_address(v)))
 for v in sorted(n, key=lambda v: (-n[v], key(v))):
     print(\"%s,%d\" % (v, n[v]))
 " >want &&
-	cdrsift volume --kind ip --by dst_ip -f csv ip.csv | tail -n +2 | cut -d, -f1,2 >got &&
+	cdrsift volume --kind ip --by dst_ip -f csv ip.csv >run.out &&
+	<run.out tail -n +2 | cut -d, -f1,2 >got &&
 	test_cmp want got
 '
 

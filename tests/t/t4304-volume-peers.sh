@@ -50,17 +50,20 @@ SQL
 
 test_expect_success '--by caller: the top callers, peers = their distinct callees' '
 	q top_caller >want &&
-	cdrsift volume --by caller --top 10 -f csv bench.csv | tail -n +2 | cut -d, -f1,2,6 >got &&
+	cdrsift volume --by caller --top 10 -f csv bench.csv >run.out &&
+	<run.out tail -n +2 | cut -d, -f1,2,6 >got &&
 	test_cmp want got
 '
 test_expect_success '--by callee: the top callees, peers = their distinct callers' '
 	q top_callee >want &&
-	cdrsift volume --by callee --top 11 -f csv bench.csv | tail -n +2 | grep -v "^," | head -10 | cut -d, -f1,2,6 >got &&
+	cdrsift volume --by callee --top 11 -f csv bench.csv >run.out &&
+	<run.out tail -n +2 | grep -v "^," | head -10 | cut -d, -f1,2,6 >got &&
 	test_cmp want got
 '
 test_expect_success '--by subscriber: peers = the other party of each record' '
 	q by_subscriber >want &&
-	cdrsift volume --by subscriber -f csv bench.csv | tail -n +2 | grep -v "^," | cut -d, -f1,2,6 | sort -t, -k1,1 >got &&
+	cdrsift volume --by subscriber -f csv bench.csv >run.out &&
+	<run.out tail -n +2 | grep -v "^," | cut -d, -f1,2,6 | sort -t, -k1,1 >got &&
 	test_cmp want got
 '
 test_expect_success '--by cell: distinct_subscribers, how many phones were on the cell' '
@@ -72,7 +75,8 @@ test_expect_success '--by cell: distinct_subscribers, how many phones were on th
 '
 test_expect_success 'party keys do not show distinct_subscribers' '
 	for k in caller callee subscriber peer caller,hour; do
-		cdrsift volume --by $k --top 1 -f csv bench.csv | head -1 >h &&
+		cdrsift volume --by $k --top 1 -f csv bench.csv >run.out &&
+		<run.out head -1 >h &&
 		! grep -q distinct_subscribers h || return 1
 	done
 '
@@ -97,15 +101,20 @@ caller,callee,direction,start,duration,cell
 603,604,mt,2025-01-03T08:02:00Z,10,c2
 CSV
 test_expect_success 'a number is its own peer only on a call to itself' '
-	cdrsift volume --by caller --sort key -f csv self.csv | cut -d, -f1,6 >got &&
+	cdrsift volume --by caller --sort key -f csv self.csv >run.out &&
+	<run.out cut -d, -f1,6 >got &&
 	printf "caller,distinct_peers\n601,1\n602,1\n603,1\n" >want && test_cmp want got &&
-	cdrsift volume --by callee --sort key -f csv self.csv | cut -d, -f1,6 >got &&
+	cdrsift volume --by callee --sort key -f csv self.csv >run.out &&
+	<run.out cut -d, -f1,6 >got &&
 	printf "callee,distinct_peers\n601,2\n604,1\n" >want && test_cmp want got &&
-	cdrsift volume --by subscriber --sort key -f csv self.csv | cut -d, -f1,6 >got &&
+	cdrsift volume --by subscriber --sort key -f csv self.csv >run.out &&
+	<run.out cut -d, -f1,6 >got &&
 	printf "subscriber,distinct_peers\n601,2\n602,1\n604,1\n" >want && test_cmp want got &&
-	cdrsift volume --by peer --sort key -f csv self.csv | cut -d, -f1,6 >got &&
+	cdrsift volume --by peer --sort key -f csv self.csv >run.out &&
+	<run.out cut -d, -f1,6 >got &&
 	printf "peer,distinct_peers\n601,2\n602,1\n603,1\n" >want && test_cmp want got &&
-	cdrsift volume --by cell --sort key -f csv self.csv | cut -d, -f1,6,7 >got &&
+	cdrsift volume --by cell --sort key -f csv self.csv >run.out &&
+	<run.out cut -d, -f1,6,7 >got &&
 	printf "cell,distinct_peers,distinct_subscribers\nc1,1,2\nc2,2,2\n" >want && test_cmp want got
 '
 test_done
