@@ -37,13 +37,30 @@ void evidence_now(char out[32], int honour_source_date_epoch)
 	ts_format(secs * 1000, NULL, out, 32);
 }
 
+/*
+ * After the options, 'rc' as cli_parse returns it. A bad option stops
+ * getopt before it reaches the ones after it: --audit is then looked for
+ * by hand, so that a refused run is recorded wherever --audit stood.
+ */
 void evidence_start(struct cli *cli, int rc)
 {
 	evidence_now(cli->ev.run_time, 1);
-	if (rc < 0)
+	if (rc < 0) {
 		cli->ev.no_run = 1;
-	else if (rc > 0)
-		cli_status(cli, (enum exit_status)rc);
+		return;
+	}
+	if (rc == 0)
+		return;
+	cli_status(cli, (enum exit_status)rc);
+	for (int i = 1; i < cli->argc && !cli->ev.audit_path; i++) {
+		const char *a = cli->argv[i];
+		if (!strcmp(a, "--"))
+			break;
+		if (!strcmp(a, "--audit") && i + 1 < cli->argc)
+			cli->ev.audit_path = cli->argv[i + 1];
+		else if (!strncmp(a, "--audit=", 8) && a[8])
+			cli->ev.audit_path = a + 8;
+	}
 }
 
 /* 'path' escaped for a message, into 'b'. */
