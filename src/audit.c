@@ -52,7 +52,7 @@ void audit_entry_add_arg(struct audit_entry *e, const char *arg)
 	e->command[e->ncommand++] = xstrdup(arg);
 }
 
-static void files_release(struct audit_files *fs)
+void audit_files_release(struct audit_files *fs)
 {
 	for (size_t i = 0; i < fs->nr; i++)
 		free(fs->items[i].path);
@@ -71,8 +71,8 @@ void audit_entry_release(struct audit_entry *e)
 	for (size_t i = 0; i < e->ncommand; i++)
 		free(e->command[i]);
 	free(e->command);
-	files_release(&e->inputs);
-	files_release(&e->outputs);
+	audit_files_release(&e->inputs);
+	audit_files_release(&e->outputs);
 	memset(e, 0, sizeof(*e));
 }
 

@@ -60,6 +60,8 @@ struct audit_entry {
 /* Add a file to 'fs'; 'sha256' NULL or "" when not known. */
 void audit_files_add(struct audit_files *fs, const char *path, int has_bytes,
 		     uint64_t bytes, const char *sha256);
+/* Free the files of 'fs' and empty it. */
+void audit_files_release(struct audit_files *fs);
 /* Add an argument to 'e->command' (copied). */
 void audit_entry_add_arg(struct audit_entry *e, const char *arg);
 void audit_entry_release(struct audit_entry *e);

@@ -114,6 +114,8 @@ int cmd_manifest(int argc, char **argv)
 		status = evidence_audit(audit, run_time, argc, argv, &ins, &outs,
 					status);
 	}
+	audit_files_release(&ins);
+	audit_files_release(&outs);
 	buf_release(&text);
 	buf_release(&e);
 	return status;

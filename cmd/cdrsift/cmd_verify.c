@@ -239,7 +239,8 @@ int cmd_verify(int argc, char **argv)
 	fclose(fp);
 	for (size_t i = 0; i < v.ne; i++)
 		add_mentions(&v, &v.entries[i], v.lineno[i], dir, &skipped);
-	qsort(v.m, v.nm, sizeof(*v.m), cmp_mention);
+	if (v.nm)
+		qsort(v.m, v.nm, sizeof(*v.m), cmp_mention);
 	for (size_t i = 0; i < v.nm;) {
 		size_t j = i, last_out = (size_t)-1;
 		while (j < v.nm && !strcmp(v.m[j].path, v.m[i].path)) {
@@ -285,7 +286,8 @@ int cmd_verify(int argc, char **argv)
 		diag_release(&d);
 		i = j;
 	}
-	qsort(v.p, v.np, sizeof(*v.p), cmp_problem);
+	if (v.np)
+		qsort(v.p, v.np, sizeof(*v.p), cmp_problem);
 	for (size_t i = 0; i < v.np; i++)
 		cli_error("%s:%llu: %s", buf_cstr(&name),
 			  (unsigned long long)v.p[i].line, v.p[i].text);

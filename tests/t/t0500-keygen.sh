@@ -22,9 +22,12 @@ test_expect_success 'keygen never overwrites a key, nor writes through a link' '
 	test ! -e target
 '
 test_expect_success 'keygen: no FILE, two FILEs or - are usage errors' '
-	test_exit 2 cdrsift keygen 2>/dev/null &&
-	test_exit 2 cdrsift keygen a b 2>/dev/null &&
-	test_exit 2 cdrsift keygen - >out 2>/dev/null && test ! -s out
+	test_exit 2 cdrsift keygen 2>err &&
+	grep -q "^cdrsift: keygen: expected one FILE" err &&
+	test_exit 2 cdrsift keygen a b 2>err &&
+	grep -q "^cdrsift: keygen: expected one FILE" err && test ! -e a &&
+	test_exit 2 cdrsift keygen - >out 2>err && test ! -s out &&
+	grep -q "never written to standard output" err
 '
 test_expect_success 'keygen into a directory that does not exist: exit 3' '
 	test_exit 3 cdrsift keygen no/such/k 2>err && grep -q "cannot create" err
