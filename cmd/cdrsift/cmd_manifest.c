@@ -110,7 +110,7 @@ int cmd_manifest(int argc, char **argv)
 		}
 	}
 	if (audit) {
-		evidence_add_output(&outs, output);
+		evidence_add_output(&outs, output, fp != NULL);
 		status = evidence_audit(audit, run_time, argc, argv, &ins, &outs,
 					status);
 	}

@@ -189,15 +189,21 @@ int evidence_setup(struct cli *cli)
 			buf_release(&e);
 			return EXIT_INPUT;
 		}
+		ev->provenance_made = 1;
 	}
 	return 0;
 }
 
-void evidence_add_output(struct audit_files *outs, const char *path)
+void evidence_add_output(struct audit_files *outs, const char *path,
+			 int written)
 {
 	char hex[DIGEST_HEX] = "";
 	char link[PATH_MAX];
 	struct stat st;
+	if (!written) {
+		audit_files_add(outs, path ? path : "-", 0, 0, NULL);
+		return;
+	}
 	if (!path) {
 		/* standard output: hashed when it is a file that has a name */
 		ssize_t n = -1;
@@ -309,11 +315,14 @@ int evidence_finish(struct cli *cli, int status)
 		if (cli->ninputs == 0) /* stopped before anything was read */
 			for (int i = 0; i < cli->nfiles; i++)
 				audit_files_add(&ins, cli->files[i], 0, 0, NULL);
-		evidence_add_output(&outs, cli->output);
+		/* 'out' and 'rejects' are closed: only their being set counts */
+		evidence_add_output(&outs, cli->output, cli->out != NULL);
 		if (cli->rejects_path)
-			evidence_add_output(&outs, cli->rejects_path);
+			evidence_add_output(&outs, cli->rejects_path,
+					    cli->rejects != NULL);
 		if (ev->provenance_path)
-			evidence_add_output(&outs, ev->provenance_path);
+			evidence_add_output(&outs, ev->provenance_path,
+					    ev->provenance_made);
 		status = evidence_audit(ev->audit_path, ev->run_time, cli->argc,
 					cli->argv, &ins, &outs, status);
 	}

@@ -26,6 +26,7 @@ struct evidence {
 	const char *provenance_path; /* --provenance FILE, or NULL */
 	const char *manifest_path;   /* --manifest FILE, or NULL */
 	FILE *provenance;            /* open --provenance file */
+	int provenance_made;         /* this run created the --provenance file */
 	char run_time[32];           /* run start, UTC ISO 8601 (meta "time") */
 	int no_run;                  /* -h, --version, --debug-dump-expr */
 	struct evidence_expect *expect; /* one per input checked */
@@ -45,8 +46,10 @@ int evidence_finish(struct cli *cli, int status);
 void evidence_now(char out[32], int honour_source_date_epoch);
 
 /* Add output 'path' (NULL: standard output) to 'outs', hashed when it is
- * a regular file. */
-void evidence_add_output(struct audit_files *outs, const char *path);
+ * a regular file and 'written' (else its digest is null: a refused run
+ * names an old file of that name without vouching for it). */
+void evidence_add_output(struct audit_files *outs, const char *path,
+			 int written);
 
 /*
  * Append the audit line of a run to 'audit_path': 'argv' from the command

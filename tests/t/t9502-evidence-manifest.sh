@@ -94,10 +94,14 @@ test_expect_success 'a name listed twice with two digests is refused' '
 	grep -q "^cdrsift: dup.sha:2: .\\./a.csv. is listed twice with different digests (first on line 1)\$" err
 '
 test_expect_success '--manifest and --audit: the refused run is recorded, exit 1' '
+	echo old >old.csv &&
 	echo x >>a.csv &&
-	test_exit 1 cdrsift stats --audit au.log --manifest m.sha a.csv 2>/dev/null &&
+	test_exit 1 cdrsift stats --audit au.log -o old.csv --manifest m.sha a.csv 2>/dev/null &&
+	echo old | cmp - old.csv &&
 	/usr/bin/python3 -c "
 import json; o = json.loads(open(\"au.log\").readline())
-assert o[\"exit\"] == 1 and o[\"inputs\"] == [{\"path\": \"a.csv\", \"bytes\": None, \"sha256\": None}], o"
+assert o[\"exit\"] == 1 and o[\"inputs\"] == [{\"path\": \"a.csv\", \"bytes\": None, \"sha256\": None}], o
+# an old file of the output name is not vouched for
+assert o[\"outputs\"] == [{\"path\": \"old.csv\", \"sha256\": None}], o"
 '
 test_done
