@@ -24,6 +24,7 @@ enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
+	O_AUDIT, O_PROVENANCE, O_MANIFEST,
 };
 
 static const struct option common_opts[] = {
@@ -42,6 +43,9 @@ static const struct option common_opts[] = {
 	{ "threads", required_argument, NULL, 'j' },
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "max-reject-messages", required_argument, NULL, O_MAX_REJECT_MSGS },
+	{ "audit", required_argument, NULL, O_AUDIT },
+	{ "provenance", required_argument, NULL, O_PROVENANCE },
+	{ "manifest", required_argument, NULL, O_MANIFEST },
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -67,6 +71,9 @@ static const char common_usage[] =
 "  -j, --threads N        threads: readers, parsers (default: all cores)\n"
 "      --rejects FILE     write every rejected row there (CSV)\n"
 "      --max-reject-messages N  rejects reported per input on stderr (10)\n"
+"      --manifest FILE    check the inputs against a sha256sum manifest first\n"
+"      --provenance FILE  write the run's json meta there\n"
+"      --audit FILE       append a hash-chained record of the run there\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
 
 /*
@@ -178,7 +185,8 @@ static void usage(const struct cli *cli, const struct cmd_opts *co, FILE *fp)
 		cli->cmd, co && co->usage ? co->usage : "", common_usage);
 }
 
-int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
+static int parse_args(struct cli *cli, int argc, char **argv,
+		      const struct cmd_opts *co)
 {
 	struct option opts[64];
 	size_t n = 0;
@@ -310,6 +318,15 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 				return EXIT_USAGE;
 			cli->max_reject_messages = (int)v;
 			break;
+		case O_AUDIT:
+			cli->ev.audit_path = optarg;
+			break;
+		case O_PROVENANCE:
+			cli->ev.provenance_path = optarg;
+			break;
+		case O_MANIFEST:
+			cli->ev.manifest_path = optarg;
+			break;
 		case O_PROGRESS:
 			cli->progress = 1;
 			break;
@@ -349,6 +366,13 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 
 /* 0 once cli_setup sent the output to a file: the terminal is not its width */
 static int output_is_stdout = 1;
+
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
+{
+	int rc = parse_args(cli, argc, argv, co);
+	evidence_start(cli, rc);
+	return rc;
+}
 
 int cli_term_width(void)
 {
@@ -401,7 +425,7 @@ static int check_inputs(struct cli *cli)
 	return bad ? EXIT_USAGE : 0;
 }
 
-int cli_setup(struct cli *cli, enum record_kind kind_hint)
+static int setup_outputs(struct cli *cli, enum record_kind kind_hint)
 {
 	if (cli->output) {
 		cli->out = fopen(cli->output, "w");
@@ -451,6 +475,19 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 		cli->expr_st = expr_state_new(cli->expr);
 	}
 	return check_inputs(cli);
+}
+
+/* The manifest check comes first: a refused run creates no output. */
+int cli_setup(struct cli *cli, enum record_kind kind_hint)
+{
+	int rc = evidence_setup(cli);
+	if (rc == 0)
+		rc = setup_outputs(cli, kind_hint);
+	if (rc > 0)
+		cli_status(cli, (enum exit_status)rc);
+	else if (rc < 0)
+		cli->ev.no_run = 1;
+	return rc;
 }
 
 /* ---- the input loop ---- */
@@ -863,7 +900,9 @@ void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 			buf_addch(b, ',');
 		json_add_str(b, cli->argv[i], strlen(cli->argv[i]));
 	}
-	buf_adds(b, "],\"inputs\":[");
+	buf_adds(b, "],\"time\":");
+	json_add_str(b, cli->ev.run_time, strlen(cli->ev.run_time));
+	buf_adds(b, ",\"inputs\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			buf_addch(b, ',');
@@ -922,6 +961,7 @@ int cli_finish(struct cli *cli)
 			  strerror(errno));
 		status = EXIT_INPUT;
 	}
+	status = evidence_finish(cli, status);
 	if (cli->expr_st)
 		expr_state_free(cli->expr_st);
 	if (cli->expr)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "evidence.h"
 #include "output.h"
 #include "pipeline.h"
 #include "record.h"
@@ -80,6 +81,7 @@ struct cli {
 				       inputs */
 	struct input_summary *inputs; /* finished inputs, for json meta */
 	size_t ninputs, inputs_alloc;
+	struct evidence ev;         /* --audit, --provenance, --manifest */
 };
 
 /* A command's own options: getopt_long entries and a handler. */
@@ -154,5 +156,8 @@ int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
+int cmd_manifest(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -198,6 +198,7 @@ int cmd_volume(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	if (x.o.pairs && x.o.nkeys) {
 		cli_error("--pairs and --by cannot be combined");
+		cli_status(&cli, EXIT_USAGE); /* for --audit */
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}

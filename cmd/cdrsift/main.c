@@ -22,6 +22,9 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "overview: sizes, hashes, rows, span, distinct ids, gaps" },
 	{ "volume", cmd_volume, "call volumes by any key, with time bars" },
 	{ "schema", cmd_schema, "show how each column of a file was understood" },
+	{ "manifest", cmd_manifest, "write a sha256sum manifest of files" },
+	{ "verify", cmd_verify, "check an --audit log: its chain, every file it names" },
+	{ "keygen", cmd_keygen, "create a key for --pseudonymize (32 bytes, mode 0600)" },
 };
 
 static void usage(FILE *fp)

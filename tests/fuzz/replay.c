@@ -39,6 +39,8 @@ static const struct target targets[] = {
 	{ "expr", fuzz_expr_one },
 	{ "cells", fuzz_cells_one },
 	{ "partial", fuzz_partial_one },
+	{ "audit", fuzz_audit_one },
+	{ "manifest", fuzz_manifest_one },
 };
 
 static int npass, nfail, nknown;

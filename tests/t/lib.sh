@@ -23,6 +23,10 @@
 # there are any, "N known breakages" on a line of its own.
 LC_ALL=C TZ=UTC
 export LC_ALL TZ
+# the json meta's run time (2025-01-01T00:00:00Z), so runs compare byte
+# for byte; tests of the time itself unset it
+SOURCE_DATE_EPOCH=1735689600
+export SOURCE_DATE_EPOCH
 : "${CDRSIFT:?CDRSIFT must name the binary}"
 TESTDATA=${CDRSIFT_TESTDATA:-$(pwd)/testdata}
 GEN=${CDRSIFT_GEN:-}
