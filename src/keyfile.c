@@ -152,8 +152,9 @@ int keyfile_load(const char *path, unsigned char *key, size_t *len,
 		}
 	}
 	if (done < KEYFILE_BYTES) {
-		diag_error(d, "key file '%s' is too short (%zu bytes; at least "
-			   "%d)", buf_cstr(&esc), done, KEYFILE_BYTES);
+		diag_error(d, "key file '%s' is too short (%zu byte%s; at least "
+			   "%d)", buf_cstr(&esc), done, done == 1 ? "" : "s",
+			   KEYFILE_BYTES);
 		goto out;
 	}
 	*len = done;

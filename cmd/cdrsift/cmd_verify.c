@@ -291,12 +291,12 @@ int cmd_verify(int argc, char **argv)
 	for (size_t i = 0; i < v.np; i++)
 		cli_error("%s:%llu: %s", buf_cstr(&name),
 			  (unsigned long long)v.p[i].line, v.p[i].text);
-	printf("%s: %llu line%s, chain %s; %zu files checked, %zu changed, "
+	printf("%s: %llu line%s, chain %s; %zu file%s checked, %zu changed, "
 	       "%zu missing or unreadable, %zu not checkable (no digest), %zu "
 	       "checked at a later line; head %s\n", buf_cstr(&name),
 	       (unsigned long long)n, n == 1 ? "" : "s",
-	       broken ? "BROKEN" : "intact", checked, changed, missing, skipped,
-	       later, prev);
+	       broken ? "BROKEN" : "intact", checked, checked == 1 ? "" : "s",
+	       changed, missing, skipped, later, prev);
 	rc = broken || changed || missing ? EXIT_REJECTS : EXIT_OK;
 out:
 	for (size_t i = 0; i < v.nm; i++)

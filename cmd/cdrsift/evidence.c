@@ -160,8 +160,9 @@ static int check_manifest(struct cli *cli)
 		ev->nexpect++;
 	}
 	if (bad) {
-		cli_error("--manifest: %d of %d inputs did not verify; nothing "
-			  "was analysed", bad, cli->nfiles);
+		cli_error("--manifest: %d of %d input%s did not verify; nothing "
+			  "was analysed", bad, cli->nfiles,
+			  cli->nfiles == 1 ? "" : "s");
 		rc = EXIT_REJECTS;
 	}
 out:
