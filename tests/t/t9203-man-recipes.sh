@@ -49,6 +49,14 @@ with open("export.csv", "w", newline="") as f:
     for r in rows[1:]:
         w.writerow([r[3], r[4], r[5]])
 open("sheet.csv", "wb").write(b"".join(can[:101]).decode().encode("utf-16"))
+# the operator's manifest of the opa delivery, and a delivery folder
+import hashlib
+with open("delivery.sha256", "w") as f:
+    for n in ("opa-2025-02.csv.gz", "opa-2025-03.csv.gz"):
+        f.write("%s  %s\n" % (hashlib.sha256(open(n, "rb").read()).hexdigest(), n))
+os.mkdir("delivery")
+for n in ("opa-2025-02.csv.gz", "opa-2025-03.csv.gz"):
+    shutil.copy(n, "delivery/" + n)
 PY
 "${GEN:?the recipes need cdrgen (CDRSIFT_GEN)}" --dialect asterisk --rows 2000 --seed 7 >box/Master.csv || exit 2
 
@@ -168,13 +176,31 @@ elif name == "batch":
     t = table(open("report.csv").read())
     assert [r["input"] for r in t] == ["dump.csv.gz", "(total)"], t
     assert int(t[0]["read"]) == len(rows("dump.csv.gz")), t[0]
+elif name == "evidence":
+    import hashlib
+    man = dict(l.split()[::-1] for l in open("delivery.sha256"))
+    t = table(open("stats.csv").read())
+    assert int(t[-1]["read"]) == len(opa), t[-1]
+    meta = json.load(open("stats.json"))
+    assert {i["path"]: i["sha256"] for i in meta["inputs"]} == man, meta["inputs"]
+    rep = dict(l.split()[::-1] for l in open("reports.sha256"))
+    for n, h in rep.items():
+        assert hashlib.sha256(open(n, "rb").read()).hexdigest() == h, n
+    assert sum(1 for _ in open("audit.log")) == 3
+    assert "chain intact" in out and " 0 changed, 0 missing" in out, out
+elif name == "receipt":
+    import hashlib
+    got = dict(l.split()[::-1] for l in open("received.sha256"))
+    want = {"delivery/" + n: hashlib.sha256(open("delivery/" + n, "rb").read()).hexdigest()
+            for n in os.listdir("delivery")}
+    assert got == want, (got, want)
 else:
     raise SystemExit("no check for recipe " + name)
 print("ok", name)
 PY
 
-test_expect_success 'every example in EXAMPLES is a recipe (16 of them)' '
-	test "$(wc -l <recipes)" -eq 16
+test_expect_success 'every example in EXAMPLES is a recipe (18 of them, and one doc-only)' '
+	test "$(wc -l <recipes)" -eq 18
 '
 for name in $(cat recipes); do
 	test_expect_success "man recipe $name runs as printed" "
