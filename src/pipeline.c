@@ -321,6 +321,14 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 
 	if (t->seq == 0 && h->input_start)
 		h->input_start(h->ctx, pin);
+	/* rows rejected before a header-less input's first data row */
+	for (size_t i = 0; t->seq == 0 && h->reject && i < pin->src.nearly; i++) {
+		const struct early_reject *e = &pin->src.early[i];
+		struct pipe_reject rj = { e->line, e->reason, "", 0,
+					  pin->src.early_raw.data + e->off,
+					  e->len };
+		h->reject(h->ctx, pin, &rj);
+	}
 	/* rejects, with lines made absolute */
 	const char *p = t->rejects.data, *end = p + t->rejects.len;
 	while (p && p < end) {

@@ -6,7 +6,10 @@
  *   1. --map entries (by name or 1-based position) win;
  *   2. every other column is matched, normalised (lower case, letters and
  *      digits only), against each field's canonical name and aliases
- *      (canon.def); the first column to reach a field keeps it;
+ *      (canon.def); two columns that reach one field (and a served party
+ *      beside a caller) make the header ambiguous, refused until --map
+ *      says which (check_ambiguous); a preset decides for its own format
+ *      (Asterisk, by position without a header, by name with one);
  *   3. the kind is decided (more IP-only than CDR-only fields: IP log);
  *      fields of the other kind are dropped back to unmapped;
  *   4. composites are settled: date and time in two columns; a lone date or

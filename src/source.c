@@ -208,6 +208,13 @@ int source_open(struct source *src, const char *path,
 		src->acct.read++;
 		src->acct.rejected++;
 		acct_reject(&src->acct, src->rd.reason, 1);
+		VEC_GROW(src->early, src->nearly + 1, src->early_alloc);
+		struct early_reject *e = &src->early[src->nearly++];
+		e->line = src->row.line;
+		e->reason = src->rd.reason;
+		e->off = src->early_raw.len;
+		e->len = src->row.raw_len < 65536 ? src->row.raw_len : 65536;
+		buf_add(&src->early_raw, src->row.raw, e->len);
 	}
 	if (rc != CSVROW_ROW) {
 		src->unusable = 1;
@@ -216,6 +223,10 @@ int source_open(struct source *src, const char *path,
 			note_damage(src, &d);
 		else if (d.set)
 			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		else if (src->acct.read)
+			buf_addf(&src->problem, "no valid row: each of its %llu "
+				 "rows was rejected",
+				 (unsigned long long)src->acct.read);
 		else
 			buf_adds(&src->problem, "empty input: no header and no rows");
 		src->acct.blank_lines = src->rd.blank_lines;
@@ -259,6 +270,7 @@ int source_require(struct source *src, const struct field_need *needs,
 		buf_reset(&src->problem);
 		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
 		acct_release(&src->acct); /* no row is read */
+		src->nearly = 0;
 		diag_release(&d);
 		return -1;
 	}
@@ -339,6 +351,8 @@ void source_release(struct source *src)
 	acct_release(&src->acct);
 	buf_release(&src->problem);
 	buf_release(&src->header_raw);
+	free(src->early);
+	buf_release(&src->early_raw);
 	buf_release(&src->last_detail);
 	memset(src, 0, sizeof(*src));
 }

@@ -44,6 +44,13 @@ void acct_merge(struct acct *into, const struct acct *from);
 void acct_sort_reasons(struct acct *a);
 void acct_release(struct acct *a);
 
+/* A row rejected while looking for the first data row (no header). */
+struct early_reject {
+	uint64_t line;      /* physical line */
+	const char *reason; /* static text */
+	size_t off, len;    /* its raw bytes in source.early_raw (cut to 64 KiB) */
+};
+
 enum source_event {
 	SRC_RECORD = 1, /* 'rec' holds an accepted record */
 	SRC_EOF = 0,    /* no more rows */
@@ -68,6 +75,11 @@ struct source {
 	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */
 	struct buf header_raw;    /* the header line's bytes as read */
+	/* rows rejected before the first data row of a header-less input,
+	   counted in acct; reported by the caller (source_open cannot) */
+	struct early_reject *early;
+	size_t nearly, early_alloc;
+	struct buf early_raw;
 	/* last reject */
 	uint64_t last_line;       /* physical line of the rejected row */
 	const char *last_reason;  /* static reason text */

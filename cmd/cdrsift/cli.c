@@ -400,8 +400,9 @@ void cli_require(struct cli *cli, uint64_t fields, const char *by)
  * (exit 2): every input file's header is read first and checked for the
  * fields the command cannot do without (cli->require: volume's keys, ...) and
  * those the filter names. Files are opened again for the run; standard
- * input cannot be, so it is checked when the run reads its header (and
- * refused then, the inputs before it having been read). Inputs that
+ * input, pipes and other inputs that are no regular file cannot be read
+ * twice, so they are checked when the run reads their header (and
+ * refused then, the inputs before them having been read). Inputs that
  * cannot be opened or understood are left to the run, which reports them.
  */
 static int check_inputs(struct cli *cli)
@@ -413,7 +414,11 @@ static int check_inputs(struct cli *cli)
 		return 0;
 	for (int i = 0; i < cli->nfiles; i++) {
 		struct source src;
-		if (!strcmp(cli->files[i], "-"))
+		struct stat st;
+		/* only regular files can be read twice (not "-", a pipe, a
+		   <(zcat ...) substitution, a device) */
+		if (!strcmp(cli->files[i], "-") ||
+		    stat(cli->files[i], &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
 		    source_require(&src, cli->require, cli->nrequire) < 0) {

@@ -38,13 +38,22 @@ test_expect_success 'a header that is not valid CSV reads 0 rows' '
 test_expect_success 'a lone header line that is not valid CSV: 0 rows, not "empty"' '
 	unread badhdr-only.csv 1 "line 1: header not understood: unterminated quoted field"
 '
-test_expect_success 'without a header a first line that is not CSV is one rejected row' '
+test_expect_success 'without a header a first line that is not CSV is one rejected row, reported' '
 	printf "a\"b,602,2025-01-03 08:00:00\n601,602,2025-01-03 09:00:00\n" >nohdr.csv &&
 	for j in 1 2; do
-		test_exit 1 cdrsift stats -j$j -f json --no-header \
+		test_exit 1 cdrsift stats -j$j -f json --no-header --rejects rej.csv \
 			--map caller=1,callee=2,start=3 nohdr.csv >out.json 2>err &&
-		test "$(meta out.json | cut -d" " -f1-2)" = "2 1" || return 1
+		test "$(meta out.json | cut -d" " -f1-2)" = "2 1" &&
+		grep -q "^cdrsift: nohdr.csv:1: quote inside an unquoted field" err &&
+		test "$(grep -c "^\"nohdr.csv\",1," rej.csv)" = 1 || return 1
 	done
+'
+test_expect_success 'without a header, every line rejected: said so, not "empty"' '
+	printf "a\"b,602\nc\"d,603\n" >allbad.csv &&
+	test_exit 1 cdrsift stats -f json --no-header --map caller=1 allbad.csv >out.json 2>err &&
+	test "$(meta out.json | cut -d" " -f1-2)" = "2 2" &&
+	grep -q "^cdrsift: allbad.csv: no valid row: each of its 2 rows was rejected" err &&
+	grep -q "^cdrsift: allbad.csv:2: quote inside an unquoted field" err
 '
 
 printf 'caller,callee,start\n601,602,2025-01-03 08:00:00\n' >rows.csv

@@ -85,6 +85,23 @@ n = sum(1 for r in csv.reader(open(\"cdr.csv\", newline=\"\"))) - 1
 assert m[\"accounting\"][\"read\"] == n, (m[\"accounting\"], n)
 "
 '
+# (a pipe read twice would lose its first rows, or wait for ever: timeout)
+test_expect_success 'a named pipe is read once: checked at its header, no row lost' '
+	mkfifo fifo &&
+	{ cat cdr.csv >fifo & } &&
+	test_exit 0 timeout 60 $CDRSIFT_RUN volume --by caller -f json fifo >out.json &&
+	wait &&
+	/usr/bin/python3 -c "
+import csv, json
+m = json.load(open(\"out.json\"))[\"meta\"]
+n = sum(1 for r in csv.reader(open(\"cdr.csv\", newline=\"\"))) - 1
+assert m[\"accounting\"][\"read\"] == n, (m[\"accounting\"], n)
+" &&
+	{ cat nocaller.csv >fifo & } &&
+	test_exit 2 timeout 60 $CDRSIFT_RUN volume --by caller fifo >out 2>err &&
+	wait &&
+	grep -q "^cdrsift: fifo: field .caller." err
+'
 test_expect_success 'what can be derived is answered: exit 0' '
 	test_exit 0 cdrsift volume --by subscriber opb.csv >/dev/null &&
 	test_exit 0 cdrsift volume --by caller opb.csv >/dev/null &&
