@@ -31,7 +31,11 @@
  * row is rejected with the line it started on, and reading resumes at the
  * next physical line: the lines after the first one of the bad row are fed
  * again from the replay buffer. A stray quote therefore costs one line,
- * never the rest of the file.
+ * never the rest of the file. When the error lies in the row's first line
+ * and that line is not read to its end yet, its rest belongs to the bad
+ * row (read into its raw bytes, never parsed), whether it comes from the
+ * chunk or from the replay buffer: a replayed line longer than a slice is
+ * rejected once, not read again as a row from where the slice ended.
  */
 #include "csvrow.h"
 
@@ -602,6 +606,22 @@ static void resume_after_bad_row(struct csvrow *r, struct reader *rd)
 	parser_reset(rd, r->delimiter);
 }
 
+/*
+ * Physical lines the current row spans: its whole lines read so far, and
+ * the line it stops in when that one is not whole (a syntax error found
+ * before the end of a line, or the end of input), so that the figure does
+ * not depend on where slices were cut.
+ */
+static uint64_t row_nlines(const struct csvrow *r, const struct reader *rd)
+{
+	if (r->lines < rd->row_line)
+		return 1;
+	uint64_t n = r->lines - rd->row_line + 1;
+	if (rd->raw.len && rd->raw.data[rd->raw.len - 1] != (char)rd->term)
+		n++;
+	return n;
+}
+
 static void fill_row(struct csvrow *r, struct reader *rd,
 		     struct csvrow_row *row)
 {
@@ -611,7 +631,7 @@ static void fill_row(struct csvrow *r, struct reader *rd,
 	row->len = rd->len;
 	row->nfield = rd->nfield;
 	row->line = rd->row_line;
-	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	row->nlines = rd->fast_raw ? 1 : row_nlines(r, rd);
 	row->raw = rd->fast_raw ? rd->fast_raw : buf_cstr(&rd->raw);
 	row->raw_len = rd->fast_raw ? rd->fast_raw_len : rd->raw.len;
 	row->member = r->in ? r->in->members : 0;
@@ -624,7 +644,7 @@ static int reject_row(struct csvrow *r, struct reader *rd,
 	r->reason = why;
 	memset(row, 0, sizeof(*row));
 	row->line = rd->row_line;
-	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	row->nlines = row_nlines(r, rd);
 	/* hand out the raw bytes of the first line only: the rest is re-read */
 	const char *nl = rd->raw.len ? memchr(rd->raw.data, rd->term,
 					      rd->raw.len) : NULL;
@@ -738,7 +758,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			why = "field longer than the cap";
 		else if (rd->raw.len > rd->row_cap && !rd->row_done)
 			why = "row longer than the cap";
-		if (why && !eol && rd->replay_pos >= rd->replay.len &&
+		if (why && !eol &&
 		    !memchr(buf_cstr(&rd->raw), rd->term, rd->raw.len)) {
 			/*
 			 * A one-line bad row not read to its end yet: read the
@@ -749,18 +769,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			rd->skip_line = 1;
 			continue;
 		}
-		if (why) {
-			int rc = reject_row(r, rd, row, why);
-			/*
-			 * When nothing is replayed, the rest of this physical
-			 * line (not fed yet) belongs to the bad row: drop it.
-			 * When lines are replayed, the replay ends with the
-			 * start of this line and the chunk holds its rest.
-			 */
-			if (!eol && rd->replay_pos >= rd->replay.len)
-				rd->skip_line = 1;
-			return rc;
-		}
+		if (why)
+			return reject_row(r, rd, row, why);
 		if (rd->row_done) {
 			rd->row_started = 0;
 			if (rd->bad) {
