@@ -9,7 +9,8 @@
  * With N = 1 the main thread does it all, block by block: the same blocks,
  * so the same results.
  *
- * Cutting a block: the block ends just after the last line end that lies
+ * Cutting a block: the block ends just after the last line end (LF, CRLF
+ * or CR, csvrow.h's rule; never between the CR and LF of a pair) that lies
  * outside quotes, counting quote characters from the block start (every
  * block starts outside quotes, so the parity is exact for well-formed CSV;
  * for broken quoting the cut is still deterministic, the same for every -j,
@@ -147,7 +148,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 		w->bound = pin->index;
 	}
 	uint64_t need = h->need | (o->expr ? expr_needs(o->expr) : 0);
-	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter, pin->term,
+	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter,
 			  t->cut_short, t->skip_first_line);
 	w->rec.cell_filled = w->rec.cell_disagree = w->rec.cell_unknown = 0;
 	while ((rc = csvrow_next(&r, &row, &d)) != CSVROW_EOF) {
@@ -282,17 +283,6 @@ static void append_in(struct pipe_task **first, struct pipe_task **last,
 	*last = t;
 }
 
-/* Lines in data[0..len) ended by 'term'. */
-static uint64_t count_lines(const char *data, size_t len, char term)
-{
-	uint64_t n = 0;
-	const char *p = data, *end = data + len;
-	while (p < end && (p = memchr(p, term, (size_t)(end - p)))) {
-		n++;
-		p++;
-	}
-	return n;
-}
 
 /* The input-order half of completing a block: its input's counters. */
 static void absorb_task(struct pipeline *pl, struct pipe_task *t)
@@ -478,26 +468,30 @@ static struct pipe_task *new_task(struct pipe_input *pin, uint64_t seq)
 	return t;
 }
 
-/* The last 'c' in s[0..n), or NULL (memrchr is a GNU extension). */
-static const char *last_byte(const char *s, char c, size_t n)
+/*
+ * 1 when a line ends just after b[i] (csvrow.h's rule: LF, CRLF or CR).
+ * A CR that is the block's last byte is not known to end a line: the LF
+ * of a CRLF pair may come with the next read, and the pair is never cut.
+ */
+static int line_ends_at(const char *b, size_t len, size_t i)
 {
-	while (n > 0)
-		if (s[--n] == c)
-			return s + n;
-	return NULL;
+	if (b[i] == '\n')
+		return 1;
+	return b[i] == '\r' && i + 1 < len && b[i + 1] != '\n';
 }
 
 /*
  * The end of the last whole record in b[0..len): just past the last line
  * end outside quotes, or 0 when there is none.
  */
-static size_t cut_point(const char *b, size_t len, char term)
+static size_t cut_point(const char *b, size_t len)
 {
-	const char *nl = len ? last_byte(b, term, len) : NULL;
-	if (!nl)
+	if (!memchr(b, '"', len)) {
+		for (size_t i = len; i-- > 0;)
+			if (line_ends_at(b, len, i))
+				return i + 1;
 		return 0;
-	if (!memchr(b, '"', len))
-		return (size_t)(nl - b) + 1;
+	}
 	/* quotes present: find the last line end with an even count before it */
 	uint64_t total = 0;
 	for (size_t i = 0; i < len; i++)
@@ -506,7 +500,7 @@ static size_t cut_point(const char *b, size_t len, char term)
 	for (size_t i = len; i-- > 0;) {
 		if (b[i] == '"')
 			after++;
-		else if (b[i] == term && ((total - after) & 1) == 0)
+		else if (((total - after) & 1) == 0 && line_ends_at(b, len, i))
 			return i + 1;
 	}
 	return 0;
@@ -549,7 +543,6 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	pin->name = pin->src.name;
 	pin->usable = 1;
 	pin->delimiter = pin->src.rd.delimiter;
-	pin->term = csvrow_term(&pin->src.rd);
 	acct_merge(&pin->acct, &pin->src.acct);
 	pin->lines = pin->src.rd.lines;
 
@@ -616,7 +609,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 				eof = 1;
 			}
 		}
-		size_t cut = eof ? len : cut_point(blk, len, pin->term);
+		size_t cut = eof ? len : cut_point(blk, len);
 		int forced = 0;
 		if (!eof && cut == 0) {
 			if (alloc < grow_max) {
@@ -634,8 +627,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 		skip_next = forced;
 		if (member_open && member_off >= blk_off &&
 		    member_off <= blk_off + cut) {
-			t->member_rel = 1 + count_lines(blk, (size_t)(member_off - blk_off),
-							pin->term);
+			t->member_rel = 1 + csvrow_lines(blk,
+					(size_t)(member_off - blk_off), 0);
 			member_open = 0;
 		}
 		blk_off += cut;

@@ -41,7 +41,7 @@ struct pipe_input {
 	const char *name;        /* display name */
 	struct source src;       /* input, header, schema, problem text */
 	int usable;              /* 1 when the header was understood */
-	char delimiter, term;    /* dialect, for the workers */
+	char delimiter;          /* dialect, for the workers */
 	/* filled as blocks finish, in order (main thread) */
 	struct acct acct;        /* rows of the whole input */
 	uint64_t lines;          /* physical lines so far */

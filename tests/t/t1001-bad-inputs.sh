@@ -117,6 +117,7 @@ header-only.csv 0 0 0 false
 eol-cr.csv 5 5 0 false
 eol-crlf.csv 5 5 0 false
 eol-mixed.csv 5 5 0 false
+eol-lone-cr.csv 2 2 0 false
 bom-utf8.csv 5 5 0 false
 quote-stray.csv 2 1 1 false
 quote-text-after.csv 2 1 1 false
