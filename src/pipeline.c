@@ -27,6 +27,12 @@
  * DEFER_MAX bytes per input, past which that input waits. So output is in
  * input order and byte-identical for every -j, and inputs are read in
  * parallel.
+ *
+ * Cancelling (a closed pipe, DESIGN 3): a hook sets *o->cancel. The main
+ * thread then emits nothing more and stops completing; readers stop before
+ * their next read or block, parsers before their next block, threads
+ * waiting for room or work are woken; after the join, the main thread
+ * frees the blocks and inputs left over.
  */
 #include "pipeline.h"
 
@@ -106,6 +112,21 @@ struct pipeline {
 	size_t nspare;
 	double t0, last_progress;       /* seconds (monotonic clock) */
 };
+
+static int cancelled(const struct pipeline *pl)
+{
+	return pl->o->cancel && __atomic_load_n(pl->o->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* Free a block that will never be completed. */
+static void drop_task(struct pipe_task *t)
+{
+	free(t->data);
+	buf_release(&t->out);
+	buf_release(&t->rejects);
+	acct_release(&t->acct);
+	free(t);
+}
 
 static double now_seconds(void)
 {
@@ -313,6 +334,11 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 	const struct pipe_hooks *h = pl->h;
 	struct pipe_input *pin = t->pin;
 
+	if (cancelled(pl)) {
+		drop_task(t); /* its input is freed at the end of the run */
+		return;
+	}
+
 	if (t->seq == 0 && h->input_start)
 		h->input_start(h->ctx, pin);
 	/* rejects, with lines made absolute */
@@ -325,12 +351,12 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 					  rh.detail_len, p + rh.detail_len,
 					  rh.raw_len };
 		p += rh.detail_len + rh.raw_len;
-		if (h->reject)
+		if (h->reject && !cancelled(pl))
 			h->reject(h->ctx, pin, &rj);
 	}
-	if (h->block_out && t->out.len)
+	if (h->block_out && t->out.len && !cancelled(pl))
 		h->block_out(h->ctx, pin, &t->out);
-	if (t->last) {
+	if (t->last && !cancelled(pl)) {
 		if (pin->damaged && pin->member_line && strstr(buf_cstr(&pin->src.problem), "check"))
 			buf_addf(&pin->src.problem, " (lines %llu to %llu of that "
 				 "member were read but cannot be trusted)",
@@ -400,6 +426,10 @@ static int complete_some(struct pipeline *pl)
 				emit_task(pl, d); /* may free pin with the last */
 				d = next;
 			}
+			if (cancelled(pl)) {
+				pthread_mutex_lock(&pl->mu);
+				return 0;
+			}
 			pthread_mutex_lock(&pl->mu);
 			return 1;
 		}
@@ -431,6 +461,10 @@ static int complete_some(struct pipeline *pl)
 static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t)
 {
 	struct pipe_input *pin = t->pin;
+	if (cancelled(pl)) {
+		drop_task(t);
+		return;
+	}
 	if (!pl->threaded) {
 		parse_block(self, t);
 		give_buffer(pl, t->data, t->cap);
@@ -440,12 +474,17 @@ static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
-	while (pin->inflight >= pl->quota) {
+	while (pin->inflight >= pl->quota && !cancelled(pl)) {
 		struct pipe_task *u = take_untaken(pl);
 		if (u)
 			parse_taken(pl, self, u);
 		else
 			pthread_cond_wait(&pl->room, &pl->mu);
+	}
+	if (cancelled(pl)) {
+		pthread_mutex_unlock(&pl->mu);
+		drop_task(t);
+		return;
 	}
 	pin->inflight++;
 	append_in(&pin->q_first, &pin->q_last, t);
@@ -528,7 +567,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 		/* read the rest so that size and hash cover the whole file */
 		char tmp[65536];
 		size_t got;
-		while (!pin->src.open_failed &&
+		while (!pin->src.open_failed && !cancelled(pl) &&
 		       input_read(&pin->src.in, tmp, sizeof(tmp), &got, &d) == INPUT_OK &&
 		       got)
 			;
@@ -584,9 +623,9 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	len = rest_len;
 	int eof = at_eof || damage;
 	note_bytes(pin);
-	for (;;) {
+	while (!cancelled(pl)) {
 		/* fill to the block size, or to the end of the input */
-		while (!eof && len < bsize) {
+		while (!eof && len < bsize && !cancelled(pl)) {
 			size_t got = 0;
 			size_t ask = bsize - len < READ_STEP ? bsize - len : READ_STEP;
 			unsigned before = pin->src.in.members;
@@ -652,7 +691,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 			 */
 			size_t got;
 			char tmp[4096];
-			while (!pin->src.in.eof &&
+			while (!pin->src.in.eof && !cancelled(pl) &&
 			       input_read(&pin->src.in, tmp, sizeof(tmp), &got,
 					  &d) == INPUT_OK && got)
 				;
@@ -677,14 +716,14 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct pipeline *pl = w->pl;
 	pthread_mutex_lock(&pl->mu);
-	while (w->is_reader && pl->next_input < pl->n) {
+	while (w->is_reader && pl->next_input < pl->n && !cancelled(pl)) {
 		size_t i = pl->next_input++;
 		pthread_mutex_unlock(&pl->mu);
 		read_input(pl, w, i);
 		pthread_mutex_lock(&pl->mu);
 	}
 	for (;;) {
-		struct pipe_task *t = take_untaken(pl);
+		struct pipe_task *t = cancelled(pl) ? NULL : take_untaken(pl);
 		if (t) {
 			parse_taken(pl, w, t);
 			continue;
@@ -744,7 +783,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	}
 	struct worker *self = &pl.w[pl.nthreads]; /* the main thread's slot */
 	if (!pl.threaded) {
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !cancelled(&pl); i++) {
 			pl.next_input = i + 1;
 			read_input(&pl, self, i);
 		}
@@ -754,7 +793,7 @@ void pipeline_run(const char *const *paths, size_t n,
 					   &pl.w[i]) != 0)
 				BUG("cannot start a thread");
 		pthread_mutex_lock(&pl.mu);
-		while (pl.head < n) {
+		while (pl.head < n && !cancelled(&pl)) {
 			if (complete_some(&pl))
 				continue;
 			struct pipe_task *t = take_untaken(&pl);
@@ -774,9 +813,26 @@ void pipeline_run(const char *const *paths, size_t n,
 		}
 		pl.stop = 1;
 		pthread_cond_broadcast(&pl.work);
+		pthread_cond_broadcast(&pl.room);
 		pthread_mutex_unlock(&pl.mu);
 		for (size_t i = 0; i < pl.nthreads; i++)
 			pthread_join(pl.w[i].thread, NULL);
+	}
+	/* after a cancel: the blocks and inputs no one will complete */
+	for (size_t i = 0; i < n; i++) {
+		struct pipe_input *pin = pl.pins[i];
+		if (!pin)
+			continue;
+		struct pipe_task *lists[2] = { pin->q_first, pin->d_first };
+		for (int k = 0; k < 2; k++)
+			for (struct pipe_task *t = lists[k], *next; t; t = next) {
+				next = t->next_in;
+				drop_task(t);
+			}
+		acct_release(&pin->acct);
+		source_release(&pin->src);
+		free(pin);
+		pl.pins[i] = NULL;
 	}
 	for (size_t i = 0; i < pl.nw; i++) {
 		struct worker *w = &pl.w[i];

@@ -93,6 +93,17 @@ void cli_error(const char *fmt, ...)
 	buf_release(&out);
 }
 
+volatile sig_atomic_t cli_sigpipe;
+
+int cli_out_closed(struct cli *cli)
+{
+	if (!cli->out_closed && cli->out && ferror(cli->out) && cli_sigpipe) {
+		cli->out_closed = 1;
+		__atomic_store_n(&cli->cancel, 1, __ATOMIC_RELEASE);
+	}
+	return cli->out_closed;
+}
+
 void cli_status(struct cli *cli, enum exit_status s)
 {
 	if (s > cli->status)
@@ -631,6 +642,8 @@ static void *wrap_worker_new(void *ctx)
 static void wrap_input_start(void *ctx, struct pipe_input *pin)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	pw->shown = 0;
 	if (pin->usable && pw->cli->expr) {
@@ -644,13 +657,17 @@ static void wrap_input_start(void *ctx, struct pipe_input *pin)
 	}
 	if (pw->cmd->input_start)
 		pw->cmd->input_start(pw->cmd->ctx, pin);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_block_out(void *ctx, struct pipe_input *pin, struct buf *out)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	if (pw->cmd->block_out)
 		pw->cmd->block_out(pw->cmd->ctx, pin, out);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_reject(void *ctx, struct pipe_input *pin,
@@ -658,6 +675,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 {
 	struct pipe_wrap *pw = ctx;
 	struct source tmp;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.name = pin->name;
@@ -668,6 +687,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 	buf_add(&tmp.last_detail, rj->detail, rj->detail_len);
 	report_reject(pw->cli, &tmp, &pw->shown);
 	buf_release(&tmp.last_detail);
+	/* the status of what was done, should the run end before input_end */
+	cli_status(pw->cli, EXIT_REJECTS);
 }
 
 static void wrap_input_end(void *ctx, struct pipe_input *pin)
@@ -675,6 +696,8 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct pipe_wrap *pw = ctx;
 	struct cli *cli = pw->cli;
 	struct source *src = &pin->src;
+	if (cli_out_closed(cli))
+		return;
 	clear_progress(pw);
 	if (!pin->usable) {
 		if (src->open_failed &&
@@ -710,6 +733,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	acct_merge(&cli->total, &pin->acct);
 	if (pw->cmd->input_end)
 		pw->cmd->input_end(pw->cmd->ctx, pin);
+	cli_out_closed(cli);
 }
 
 static void wrap_worker_done(void *ctx, void *wctx)
@@ -766,6 +790,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.so = &cli->so;
 	o.co = &cli->co;
 	o.expr = cli->expr;
+	o.cancel = &cli->cancel;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)
@@ -780,6 +805,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	if (cli_out_closed(cli))
+		return; /* quietly: the reader of the output is gone */
 	clear_progress(&pw);
 	print_accounting(cli);
 }
@@ -829,7 +856,7 @@ int cli_finish(struct cli *cli)
 {
 	int status = cli->status;
 	if (cli->out && (fflush(cli->out) != 0 || ferror(cli->out))) {
-		if (errno != EPIPE) {
+		if (!cli_out_closed(cli) && errno != EPIPE) {
 			cli_error("cannot write output: %s", strerror(errno));
 			status = EXIT_INPUT;
 		}
