@@ -27,7 +27,7 @@ endif
 # an input. `make test` replays the seeds with $(BUILD)/fuzz-replay.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= input csvrow time expr cells
+FUZZ_TARGETS ?= input csvrow time expr cells partial
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
@@ -38,11 +38,12 @@ FUZZ_MAXLEN_csvrow = 16384
 FUZZ_MAXLEN_time   = 4096
 FUZZ_MAXLEN_expr   = 4096
 FUZZ_MAXLEN_cells  = 16384
+FUZZ_MAXLEN_partial = 16384
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
-TEST_PKGS  = mawk gzip python3 valgrind
-BENCH_PKGS = time miller
+TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn
+BENCH_PKGS = time miller python3-sklearn
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
@@ -89,6 +90,11 @@ $(EXPRT): $(EXPR_OBJ) $(LIBA)
 
 $(GEN): $(GEN_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(GEN_OBJ) -lm
+
+# The DBSCAN core on points from stdin, for t5001 (scikit-learn) and bench.
+DBSCAN_RUN = $(BUILD)/dbscan-run
+$(DBSCAN_RUN): $(BUILD)/tests/geo/dbscan-run.o $(LIBA)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 $(FLOOR): tests/bench/floor.c
 	@mkdir -p $(dir $@)
@@ -152,9 +158,10 @@ deps-test:
 
 test: deps-test
 	@$(MAKE) --no-print-directory all $(UNIT) $(if $(EXPR_SRC),$(EXPRT)) \
-	 $(REPLAY)
+	 $(REPLAY) $(DBSCAN_RUN)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_UNIT=$(CURDIR)/$(UNIT) \
 	 CDRSIFT_REPLAY=$(CURDIR)/$(REPLAY) \
+	 CDRSIFT_DBSCAN=$(CURDIR)/$(DBSCAN_RUN) \
 	 CDRSIFT_EXPR=$(if $(EXPR_SRC),$(CURDIR)/$(EXPRT)) \
 	 CDRSIFT_GEN=$(CURDIR)/$(GEN) sh tests/run
 
@@ -167,6 +174,8 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(FLOOR)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
+	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
+	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -24,6 +24,7 @@
 #include "geodesy.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include "banned.h"
 
@@ -74,4 +75,150 @@ int geo_box_around(double lat, double lon, double r, struct geo_box *out)
 	out->lon_min -= 1e-9;
 	out->lon_max += 1e-9;
 	return 0;
+}
+
+/* ---- summaries of a set of positions (geo clusters) ---- */
+
+int geo_centroid(const struct geo_wpoint *p, size_t n, double *lat,
+		 double *lon)
+{
+	double x = 0, y = 0, z = 0, w = 0;
+	for (size_t i = 0; i < n; i++) {
+		double phi = DEG2RAD(p[i].lat), lam = DEG2RAD(p[i].lon);
+		double k = (double)p[i].weight;
+		x += k * cos(phi) * cos(lam);
+		y += k * cos(phi) * sin(lam);
+		z += k * sin(phi);
+		w += k;
+	}
+	double r = sqrt(x * x + y * y + z * z);
+	if (!(w > 0) || r < 1e-9 * w)
+		return -1;
+	*lat = RAD2DEG(asin(z / r > 1 ? 1 : z / r < -1 ? -1 : z / r));
+	*lon = (x == 0 && y == 0) ? 0 : RAD2DEG(atan2(y, x));
+	return 0;
+}
+
+struct dist_w {
+	double d;     /* metres */
+	uint64_t w;   /* weight */
+};
+
+size_t geo_radii_scratch(size_t n)
+{
+	return n * sizeof(struct dist_w);
+}
+
+static int cmp_dist_w(const void *a, const void *b)
+{
+	const struct dist_w *x = a, *y = b;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return x->w < y->w ? -1 : x->w > y->w;
+}
+
+void geo_radii(const struct geo_wpoint *p, size_t n, double lat, double lon,
+	       void *scratch, double *max_m, double *p90_m)
+{
+	struct dist_w *dw = scratch;
+	uint64_t total = 0;
+	*max_m = *p90_m = 0;
+	for (size_t i = 0; i < n; i++) {
+		dw[i].d = geo_distance_m(lat, lon, p[i].lat, p[i].lon);
+		dw[i].w = p[i].weight;
+		total += p[i].weight;
+		if (dw[i].d > *max_m)
+			*max_m = dw[i].d;
+	}
+	qsort(dw, n, sizeof(*dw), cmp_dist_w);
+	/* the first distance whose cumulative weight reaches 90%, in
+	 * integers: 10 * cum >= 9 * total (128 bits: no overflow) */
+	unsigned __int128 cum = 0, want = (unsigned __int128)total * 9;
+	for (size_t k = 0; k < n; k++) {
+		cum += dw[k].w;
+		if (cum * 10 >= want) {
+			*p90_m = dw[k].d;
+			break;
+		}
+	}
+}
+
+struct hull_pt {
+	double x, y;  /* gnomonic plane, east and north */
+	size_t i;     /* index of the point */
+	double lat, lon;
+};
+
+size_t geo_hull_scratch(size_t n)
+{
+	return 2 * n * sizeof(struct hull_pt) + sizeof(struct hull_pt);
+}
+
+static int cmp_hull(const void *a, const void *b)
+{
+	const struct hull_pt *u = a, *v = b;
+	if (u->x != v->x)
+		return u->x < v->x ? -1 : 1;
+	if (u->y != v->y)
+		return u->y < v->y ? -1 : 1;
+	return u->i < v->i ? -1 : u->i > v->i;
+}
+
+static double cross(const struct hull_pt *o, const struct hull_pt *a,
+		    const struct hull_pt *b)
+{
+	return (a->x - o->x) * (b->y - o->y) - (a->y - o->y) * (b->x - o->x);
+}
+
+long geo_hull(const struct geo_wpoint *p, size_t n, double clat, double clon,
+	      void *scratch, size_t *out)
+{
+	struct hull_pt *pt = scratch, *h = pt + n;
+	double p0 = DEG2RAD(clat), l0 = DEG2RAD(clon);
+	double sp0 = sin(p0), cp0 = cos(p0);
+	for (size_t i = 0; i < n; i++) {
+		double phi = DEG2RAD(p[i].lat), dl = DEG2RAD(p[i].lon) - l0;
+		double c = sp0 * sin(phi) + cp0 * cos(phi) * cos(dl);
+		if (c < 0.5) /* farther than 60 degrees */
+			return -1;
+		pt[i].x = cos(phi) * sin(dl) / c;
+		pt[i].y = (cp0 * sin(phi) - sp0 * cos(phi) * cos(dl)) / c;
+		pt[i].i = i;
+		pt[i].lat = p[i].lat;
+		pt[i].lon = p[i].lon;
+	}
+	qsort(pt, n, sizeof(*pt), cmp_hull);
+	/* drop repeated positions */
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!m || pt[i].x != pt[m - 1].x || pt[i].y != pt[m - 1].y)
+			pt[m++] = pt[i];
+	if (m < 3) {
+		for (size_t i = 0; i < m; i++)
+			out[i] = pt[i].i;
+		return (long)m;
+	}
+	/* Andrew's monotone chain: lower hull left to right, then upper hull
+	 * right to left, which is counterclockwise */
+	size_t k = 0;
+	for (size_t i = 0; i < m; i++) {
+		while (k >= 2 && cross(&h[k - 2], &h[k - 1], &pt[i]) <= 0)
+			k--;
+		h[k++] = pt[i];
+	}
+	for (size_t i = m - 1, t = k + 1; i-- > 0;) {
+		while (k >= t && cross(&h[k - 2], &h[k - 1], &pt[i]) <= 0)
+			k--;
+		h[k++] = pt[i];
+	}
+	k--; /* the first vertex came back at the end */
+	/* start from the vertex with the smallest (lat, lon) */
+	size_t s = 0;
+	for (size_t i = 1; i < k; i++)
+		if (h[i].lat < h[s].lat ||
+		    (h[i].lat == h[s].lat && h[i].lon < h[s].lon))
+			s = i;
+	for (size_t i = 0; i < k; i++)
+		out[i] = h[(s + i) % k].i;
+	return (long)k;
 }

@@ -9,6 +9,9 @@
 #ifndef CDRSIFT_GEODESY_H
 #define CDRSIFT_GEODESY_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define GEO_EARTH_RADIUS_M 6371008.8 /* IUGG mean radius R1 */
 
 /* Great-circle distance in metres between two points. */
@@ -36,5 +39,48 @@ static inline int geo_box_contains(const struct geo_box *b, double lat,
 	return lat >= b->lat_min && lat <= b->lat_max && lon >= b->lon_min &&
 	       lon <= b->lon_max;
 }
+
+/* A weighted position, for the summaries below. */
+struct geo_wpoint {
+	double lat, lon;   /* degrees */
+	uint64_t weight;   /* records, >= 1 */
+};
+
+/*
+ * The record-weighted centroid of 'n' points: the mean of their unit
+ * vectors, weighted, projected back onto the sphere, so a cluster across
+ * the antimeridian has its centre there and not near longitude 0. Returns
+ * 0, or -1 when the mean vector is (nearly) zero (points spread around
+ * the globe: no meaningful centre).
+ */
+int geo_centroid(const struct geo_wpoint *p, size_t n, double *lat,
+		 double *lon);
+
+/*
+ * The distances from (lat, lon) to the 'n' points: the largest into
+ * '*max_m', and the record-weighted 90th percentile into '*p90_m' (the
+ * smallest distance d such that points within d carry at least 90% of
+ * the weight). 'scratch' holds 'n' doubles and 'n' indices for sorting
+ * (geo_radii_scratch bytes).
+ */
+size_t geo_radii_scratch(size_t n);
+void geo_radii(const struct geo_wpoint *p, size_t n, double lat, double lon,
+	       void *scratch, double *max_m, double *p90_m);
+
+/*
+ * The convex hull of 'n' points on the sphere, as the indices of its
+ * vertices into 'out' (room for 'n'), counterclockwise seen from above
+ * (RFC 7946's exterior ring orientation), starting from the vertex with
+ * the smallest (lat, lon), without repeating it. Points are projected
+ * gnomonically about (clat, clon), which maps great circles to lines, so
+ * hull edges are geodesics; every point must lie within 60 degrees of
+ * the centre (a cluster, not a continent). Collinear points on an edge
+ * are left out. Returns the number of vertices (n when n < 3 and the
+ * points are distinct), or -1 when a point is too far from the centre.
+ * 'scratch' holds geo_hull_scratch(n) bytes.
+ */
+size_t geo_hull_scratch(size_t n);
+long geo_hull(const struct geo_wpoint *p, size_t n, double clat, double clon,
+	      void *scratch, size_t *out);
 
 #endif

@@ -28,6 +28,7 @@
 #include <strings.h>
 
 #include "cells.h"
+#include "phone.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -90,6 +91,14 @@ int phone_normalise(const char *s, size_t len, const char *country, char *out,
 {
 	size_t i = 0, n = 0;
 	int plus = 0;
+	char ubuf[80];
+	int un = phone_from_uri(s, len, ubuf, sizeof(ubuf));
+	if (un < 0)
+		return -1;
+	if (un > 0) {
+		s = ubuf;
+		len = (size_t)un;
+	}
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	if (i < len && s[i] == '+') {

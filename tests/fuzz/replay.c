@@ -31,6 +31,7 @@ static const struct target targets[] = {
 	{ "time", fuzz_time_one },
 	{ "expr", fuzz_expr_one },
 	{ "cells", fuzz_cells_one },
+	{ "partial", fuzz_partial_one },
 };
 
 static int npass, nfail;
