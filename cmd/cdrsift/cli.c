@@ -24,6 +24,7 @@ enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
+	O_DECIMAL_COMMA,
 };
 
 static const struct option common_opts[] = {
@@ -32,6 +33,7 @@ static const struct option common_opts[] = {
 	{ "map", required_argument, NULL, O_MAP },
 	{ "delimiter", required_argument, NULL, O_DELIM },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "decimal-comma", no_argument, NULL, O_DECIMAL_COMMA },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
 	{ "country", required_argument, NULL, O_COUNTRY },
@@ -57,6 +59,7 @@ static const char common_usage[] =
 "      --map F=COL,...    map columns (name or 1-based number) to fields\n"
 "      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
 "      --no-header        the first line is data; map with --map F=N\n"
+"      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
@@ -240,6 +243,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 			break;
 		case O_NO_HEADER:
 			cli->so.no_header = 1;
+			break;
+		case O_DECIMAL_COMMA:
+			cli->so.decimal_comma = 1;
 			break;
 		case O_TZ: {
 			struct diag d = DIAG_INIT;
