@@ -339,6 +339,11 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 		    pts[i].weight < 1)
 			return -1;
 
+	if (n == 0) {
+		res->cluster = xcalloc(1, sizeof(*res->cluster));
+		res->role = xcalloc(1, 1);
+		return 0;
+	}
 	struct grid g;
 	memset(&g, 0, sizeof(g));
 	g.e = o->eps_m / GEO_EARTH_RADIUS_M;
@@ -520,8 +525,10 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 		}
 	}
 	struct cl *byroot = xcalloc(ncl ? ncl : 1, sizeof(*byroot));
-	memcpy(byroot, cls, ncl * sizeof(*cls));
-	qsort(cls, ncl, sizeof(*cls), cmp_cl);
+	if (ncl) {
+		memcpy(byroot, cls, ncl * sizeof(*cls));
+		qsort(cls, ncl, sizeof(*cls), cmp_cl);
+	}
 	/* number[k] for byroot[k] */
 	uint32_t *number = xcalloc(ncl ? ncl : 1, sizeof(*number));
 	for (size_t k = 0; k < ncl; k++) {

@@ -31,6 +31,7 @@ int main(int argc, char **argv)
 		unsigned long long w;
 		if (sscanf(line, "%lf,%lf,%llu", &p.lat, &p.lon, &w) != 3) {
 			fprintf(stderr, "dbscan-run: bad line %zu\n", n + 1);
+			free(pts);
 			return 2;
 		}
 		p.weight = w;
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 	struct dbscan_result r;
 	if (dbscan_run(pts, n, &o, &r) < 0) {
 		fprintf(stderr, "dbscan-run: bad options or points\n");
+		free(pts);
 		return 2;
 	}
 	static const char *const role[] = { "noise", "core", "border" };
