@@ -80,6 +80,9 @@ struct reader {
 	uint64_t row_line;       /* line where the current row started */
 	int row_started;         /* bytes of a row have been fed */
 	int row_done;            /* cb_row fired: a complete row is ready */
+	int row_blank;           /* the row's bytes so far are spaces, tabs
+				    and line ends only (libcsv is still at
+				    its row start) */
 	const char *bad;         /* reason the current row will be rejected */
 	int skip_line;           /* drop input up to the end of this line */
 	uint64_t *member_line;   /* first line of each gzip member */
@@ -226,6 +229,7 @@ static void row_reset(struct reader *rd)
 	rd->nfield = 0;
 	rd->row_started = 0;
 	rd->row_done = 0;
+	rd->row_blank = 1;
 	rd->bad = NULL;
 	rd->fast_raw = NULL;
 }
@@ -816,6 +820,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 		}
 		if (rd->raw.len + n <= rd->row_cap + rd->slice_max)
 			buf_add(&rd->raw, s, n);
+		if (rd->row_blank && !is_blank_line(s, n, r->delimiter))
+			rd->row_blank = 0;
 		const char *why = NULL;
 		if (feed(rd, s, n) < 0)
 			why = rd->p.quoted ? "text after a closing quote" :
@@ -837,6 +843,16 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 		}
 		if (why)
 			return reject_row(r, rd, row, why);
+		if (eol && rd->row_blank && !rd->row_done) {
+			/*
+			 * A blank line that came in several slices: the same
+			 * as one that came whole (skipped above), whatever the
+			 * slice size.
+			 */
+			r->blank_lines++;
+			row_reset(rd);
+			continue;
+		}
 		if (rd->row_done) {
 			rd->row_started = 0;
 			if (rd->bad) {

@@ -113,6 +113,8 @@ static const struct csv_case cases[] = {
 	{ "a,b\r1,x\"y\r\n3,4\r", "L1:a|b R2:quote inside an unquoted field L3:3|4 E", 0 },
 	{ "a,b\r\n1,\"open\r3,4\n5,6\r",
 	  "L1:a|b R2:unterminated quoted field L3:3|4 L4:5|6 E", 0 },
+	/* a line of spaces and tabs is blank whatever the slice size */
+	{ "a,b\n \t \r\n1,2\n\t\n 3,4\n", "L1:a|b L3:1|2 L5:3|4 E", 0 },
 	/* NUL byte in a field */
 	{ "a,b\n1,x\0y\n3,4\n", "L1:a|b R2:NUL byte in field L3:3|4 E", 0 },
 	/* spaces around unquoted fields are trimmed by libcsv */
