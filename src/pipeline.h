@@ -41,7 +41,7 @@ struct pipe_input {
 	const char *name;        /* display name */
 	struct source src;       /* input, header, schema, problem text */
 	int usable;              /* 1 when the header was understood */
-	char delimiter, term;    /* dialect, for the workers */
+	char delimiter;          /* dialect, for the workers */
 	/* filled as blocks finish, in order (main thread) */
 	struct acct acct;        /* rows of the whole input */
 	uint64_t lines;          /* physical lines so far */
@@ -134,9 +134,16 @@ struct pipe_opts {
 	unsigned threads;         /* threads in all; 0 or 1: the main thread alone */
 	size_t block_size;        /* bytes per block; 0: 2 MiB */
 	size_t defer_max;         /* output kept per later input; 0: 64 MiB */
+	int *cancel;              /* or NULL: a hook (main thread) sets it to
+				     1 to end the run now (a closed pipe) */
 };
 
-/* Read 'paths' (n of them; "-" is standard input) through 'h'. */
+/*
+ * Read 'paths' (n of them; "-" is standard input) through 'h'. Once a hook
+ * sets '*o->cancel', no hook is called again (not even input_end of the
+ * input under way), readers read no further, parsers take no new block,
+ * and everything is freed; worker_done is still called for every worker.
+ */
 void pipeline_run(const char *const *paths, size_t n,
 		  const struct pipe_opts *o, const struct pipe_hooks *h);
 

@@ -822,7 +822,6 @@ static inline void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-static int parse_real_slow(const char *s, size_t len, double *out);
 
 static int all_digits(const char *s, size_t len)
 {
@@ -861,15 +860,24 @@ static const double pow10_exact[] = {
 };
 
 /*
- * A decimal number. The common form ([-]digits[.digits], at most 15
- * significant digits) is parsed exactly: the digits as an integer below
- * 2^53, divided by an exact power of ten, which IEEE division rounds
- * correctly (Clinger's fast path). Anything else goes to strtod.
+ * A decimal number (issue #10: hex floats, inf, nan and a decimal comma
+ * nobody declared are not numbers):
+ *
+ *   real -> [+|-] mantissa [(e|E) [+|-] digit+]
+ *   mantissa -> digit+ [sep digit*] | sep digit+
+ *   sep -> '.' | ',' (',' only with --decimal-comma: 'comma_ok')
+ *
+ * Returns 0, -1 when 's' is not a real, or -2 when it would be one with a
+ * decimal comma that is not allowed. The common form (no exponent, at most
+ * 15 significant digits) is computed exactly: the digits as an integer
+ * below 2^53, divided by an exact power of ten, which IEEE division rounds
+ * correctly (Clinger's fast path); the rest goes to strtod once the
+ * grammar has been checked here, on a copy with the separator a dot.
  */
-static int parse_real(const char *s, size_t len, double *out)
+static int parse_real(const char *s, size_t len, int comma_ok, double *out)
 {
-	size_t i = 0, digits = 0, frac = 0;
-	int neg = 0, dot = 0;
+	size_t i = 0, digits = 0, frac = 0, sep_at = 0;
+	int neg = 0, sep = 0, comma = 0, expo = 0;
 	uint64_t m = 0;
 	if (len && (s[0] == '-' || s[0] == '+')) {
 		neg = s[0] == '-';
@@ -878,33 +886,47 @@ static int parse_real(const char *s, size_t len, double *out)
 	for (; i < len; i++) {
 		char c = s[i];
 		if (c >= '0' && c <= '9') {
-			m = m * 10 + (uint64_t)(c - '0');
+			if (digits < 19)
+				m = m * 10 + (uint64_t)(c - '0');
 			digits++;
-			frac += dot;
-		} else if ((c == '.' || c == ',') && !dot) {
-			dot = 1;
+			frac += sep;
+		} else if ((c == '.' || c == ',') && !sep) {
+			sep = 1;
+			comma = c == ',';
+			sep_at = i;
 		} else {
 			break;
 		}
 	}
-	if (i == len && digits > 0 && digits <= 15) {
+	if (!digits)
+		return -1;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t k = i + 1, ed = 0;
+		if (k < len && (s[k] == '+' || s[k] == '-'))
+			k++;
+		for (; k < len && s[k] >= '0' && s[k] <= '9'; k++)
+			ed++;
+		if (!ed)
+			return -1;
+		expo = 1;
+		i = k;
+	}
+	if (i != len)
+		return -1;
+	if (comma && !comma_ok)
+		return -2;
+	if (!expo && digits <= 15) {
 		double v = (double)m / pow10_exact[frac];
 		*out = neg ? -v : v;
 		return 0;
 	}
-	return parse_real_slow(s, len, out);
-}
-
-static int parse_real_slow(const char *s, size_t len, double *out)
-{
 	char tmp[64], *end;
-	if (!len || len >= sizeof(tmp))
+	if (len >= sizeof(tmp))
 		return -1;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (tmp[i] == ',')
-			tmp[i] = '.'; /* decimal comma, as some exports write it */
+	if (sep)
+		tmp[sep_at] = '.';
 	errno = 0;
 	*out = strtod(tmp, &end);
 	return errno || *end || !isfinite(*out) ? -1 : 0;
@@ -915,6 +937,37 @@ static const char *const unparsable[F_COUNT] = {
 #include "canon.def"
 #undef FIELD
 };
+static const char *const decimal_comma_in[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) "decimal comma in " name,
+#include "canon.def"
+#undef FIELD
+};
+static const char *const control_in[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) "control character in " name,
+#include "canon.def"
+#undef FIELD
+};
+
+/*
+ * Identifiers (parties, IMSI, IMEI, cell, LAC) name a subscriber, a
+ * handset or a mast: a control byte in one is damage or an injection
+ * attempt, never part of the identifier (issue #10).
+ */
+static int is_identifier(int f)
+{
+	return field_table[f].type == FT_PHONE || f == F_IMSI || f == F_IMEI ||
+	       f == F_CELL || f == F_LAC;
+}
+
+static int has_control(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
 
 /* Parse one column into rec->v[f]. 0, or -1 with '*reason'. */
 static int set_value(struct schema *s, struct record *rec, int f,
@@ -924,6 +977,10 @@ static int set_value(struct schema *s, struct record *rec, int f,
 	trim(&v, &len);
 	if (!len)
 		return 0; /* missing, not zero */
+	if (is_identifier(f) && has_control(v, len)) {
+		*reason = control_in[f];
+		return -1;
+	}
 	switch (field_table[f].type) {
 	case FT_STR:
 		out->s.s = v;
@@ -962,8 +1019,13 @@ static int set_value(struct schema *s, struct record *rec, int f,
 			return -1;
 		}
 		break;
-	case FT_REAL:
-		if (parse_real(v, len, &out->d) < 0)
+	case FT_REAL: {
+		int rc = parse_real(v, len, s->opts->decimal_comma, &out->d);
+		if (rc == -2) {
+			*reason = decimal_comma_in[f];
+			return -1;
+		}
+		if (rc < 0)
 			goto bad;
 		if (f == F_LAT && fabs(out->d) > 90) {
 			*reason = "latitude outside -90..90";
@@ -974,6 +1036,7 @@ static int set_value(struct schema *s, struct record *rec, int f,
 			return -1;
 		}
 		break;
+	}
 	case FT_TIME:
 		if (f == F_START || f == F_END) {
 			/* the microseconds too, for a duration from end - start */

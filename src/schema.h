@@ -41,6 +41,8 @@ struct schema_opts {
 	const struct tz *tz;          /* zone for stamps without one; NULL UTC */
 	const char *country;          /* calling code for trunk 0 ("60"), or NULL */
 	const struct cells *cells;    /* cell table, or NULL */
+	int decimal_comma;            /* 1: --decimal-comma, a comma may be
+					 the decimal separator of lat/lon */
 };
 
 /* How one column was understood (the `schema` command shows these). */

@@ -25,6 +25,7 @@ enum {
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
+	O_DECIMAL_COMMA,
 };
 
 static const struct option common_opts[] = {
@@ -33,6 +34,7 @@ static const struct option common_opts[] = {
 	{ "map", required_argument, NULL, O_MAP },
 	{ "delimiter", required_argument, NULL, O_DELIM },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "decimal-comma", no_argument, NULL, O_DECIMAL_COMMA },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
 	{ "country", required_argument, NULL, O_COUNTRY },
@@ -61,6 +63,7 @@ static const char common_usage[] =
 "      --map F=COL,...    map columns (name or 1-based number) to fields\n"
 "      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
 "      --no-header        the first line is data; map with --map F=N\n"
+"      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
@@ -98,6 +101,17 @@ void cli_error(const char *fmt, ...)
 	fprintf(stderr, "cdrsift: %s\n", buf_cstr(&out));
 	buf_release(&msg);
 	buf_release(&out);
+}
+
+volatile sig_atomic_t cli_sigpipe;
+
+int cli_out_closed(struct cli *cli)
+{
+	if (!cli->out_closed && cli->out && ferror(cli->out) && cli_sigpipe) {
+		cli->out_closed = 1;
+		__atomic_store_n(&cli->cancel, 1, __ATOMIC_RELEASE);
+	}
+	return cli->out_closed;
 }
 
 void cli_status(struct cli *cli, enum exit_status s)
@@ -237,6 +251,9 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			break;
 		case O_NO_HEADER:
 			cli->so.no_header = 1;
+			break;
+		case O_DECIMAL_COMMA:
+			cli->so.decimal_comma = 1;
 			break;
 		case O_TZ: {
 			struct diag d = DIAG_INIT;
@@ -742,6 +759,8 @@ static void *wrap_worker_new(void *ctx)
 static void wrap_input_start(void *ctx, struct pipe_input *pin)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	pw->shown = 0;
 	if (pin->usable && pw->cli->expr) {
@@ -755,13 +774,17 @@ static void wrap_input_start(void *ctx, struct pipe_input *pin)
 	}
 	if (pw->cmd->input_start)
 		pw->cmd->input_start(pw->cmd->ctx, pin);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_block_out(void *ctx, struct pipe_input *pin, struct buf *out)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	if (pw->cmd->block_out)
 		pw->cmd->block_out(pw->cmd->ctx, pin, out);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_reject(void *ctx, struct pipe_input *pin,
@@ -769,6 +792,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 {
 	struct pipe_wrap *pw = ctx;
 	struct source tmp;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.name = pin->name;
@@ -779,6 +804,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 	buf_add(&tmp.last_detail, rj->detail, rj->detail_len);
 	report_reject(pw->cli, &tmp, &pw->shown);
 	buf_release(&tmp.last_detail);
+	/* the status of what was done, should the run end before input_end */
+	cli_status(pw->cli, EXIT_REJECTS);
 }
 
 static void wrap_input_end(void *ctx, struct pipe_input *pin)
@@ -786,6 +813,8 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct pipe_wrap *pw = ctx;
 	struct cli *cli = pw->cli;
 	struct source *src = &pin->src;
+	if (cli_out_closed(cli))
+		return;
 	clear_progress(pw);
 	if (!pin->usable) {
 		report_unusable(cli, src);
@@ -819,6 +848,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	cell_use_add(&cli->cell_total, &pin->cell);
 	if (pw->cmd->input_end)
 		pw->cmd->input_end(pw->cmd->ctx, pin);
+	cli_out_closed(cli);
 }
 
 static void wrap_worker_done(void *ctx, void *wctx)
@@ -877,6 +907,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.expr = cli->expr;
 	o.require = cli->require;
 	o.nrequire = cli->nrequire;
+	o.cancel = &cli->cancel;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)
@@ -891,6 +922,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	if (cli_out_closed(cli))
+		return; /* quietly: the reader of the output is gone */
 	clear_progress(&pw);
 	print_accounting(cli);
 }
@@ -952,7 +985,7 @@ int cli_finish(struct cli *cli)
 {
 	int status = cli->status;
 	if (cli->out && (fflush(cli->out) != 0 || ferror(cli->out))) {
-		if (errno != EPIPE) {
+		if (!cli_out_closed(cli) && errno != EPIPE) {
 			cli_error("cannot write output: %s", strerror(errno));
 			status = EXIT_INPUT;
 		}

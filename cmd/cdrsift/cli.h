@@ -9,6 +9,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #include "evidence.h"
@@ -57,6 +58,9 @@ struct cli {
 	const char *output;         /* -o FILE, or NULL */
 	FILE *out;                  /* where data goes */
 	int out_tty;                /* 'out' is a terminal */
+	int out_closed;             /* 1 once 'out' is a closed pipe: the
+				       run ends there, quietly (DESIGN 3) */
+	int cancel;                 /* the pipeline's cancel flag (atomic) */
 	int threads;                /* -j N (0: all cores) */
 	const char *rejects_path;   /* --rejects FILE */
 	FILE *rejects;              /* open --rejects file */
@@ -106,6 +110,14 @@ void cli_status(struct cli *cli, enum exit_status s);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Free everything; returns the final exit status. */
 int cli_finish(struct cli *cli);
+/*
+ * Set by main's SIGPIPE handler (SIGPIPE does not kill the process, so a
+ * write to a closed pipe fails with EPIPE): with an error on 'out', it
+ * tells a closed pipe (quiet end) from a failed write (exit 3).
+ */
+extern volatile sig_atomic_t cli_sigpipe;
+/* 1 when 'out' has failed because its reader is gone; sets out_closed. */
+int cli_out_closed(struct cli *cli);
 /* "s" after a count other than one: "%llu row%s", n, PLURAL(n) */
 #define PLURAL(n) ((n) == 1 ? "" : "s")
 

@@ -36,10 +36,22 @@ static void usage(FILE *fp)
 		"'man cdrsift' has the rest.\n");
 }
 
+/* A closed pipe: noted, and the write fails with EPIPE (cli_out_closed). */
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	cli_sigpipe = 1;
+}
+
 int main(int argc, char **argv)
 {
-	/* a closed pipe (| head) ends the run quietly: see cli_finish */
-	signal(SIGPIPE, SIG_IGN);
+	/* a closed pipe (| head) ends the run quietly: see cli_out_closed */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
 	xalloc_init_from_env();
 	if (argc < 2) {
 		usage(stderr);
