@@ -27,7 +27,7 @@ endif
 # an input. `make test` replays the seeds with $(BUILD)/fuzz-replay.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= input csvrow time expr cells partial
+FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
@@ -39,6 +39,8 @@ FUZZ_MAXLEN_time   = 4096
 FUZZ_MAXLEN_expr   = 4096
 FUZZ_MAXLEN_cells  = 16384
 FUZZ_MAXLEN_partial = 16384
+FUZZ_MAXLEN_audit  = 16384
+FUZZ_MAXLEN_manifest = 16384
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata

@@ -1,5 +1,8 @@
 /*
- * cells.c - load a cell-site table into an interned key index.
+ * cells.c - cell keys (split, canonical text) and the cell-site table:
+ * every row indexed under each key shape a record could carry for it
+ * (CGI, MCC-MNC-CI, LAC-CI, CI), a shape's key shared by rows at different
+ * positions marked ambiguous; a record looks up its own shape only.
  */
 #include "cells.h"
 
@@ -22,13 +25,153 @@ struct cell_pos {
 };
 
 struct cells {
-	struct intern keys;   /* key text -> id */
+	struct intern keys;   /* index key text (see index_key) -> id */
 	struct cell_pos *pos; /* indexed by key id */
 	size_t alloc;
 	struct cells_stats st;
 };
 
 enum { C_MCC, C_MNC, C_LAC, C_CELL, C_LAT, C_LON, C_RANGE, C_N };
+
+/* ---- cell keys ---- */
+
+static int all_digits(const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int cell_split(const char *s, size_t len, struct cell_key *k)
+{
+	struct cell_part p[4];
+	size_t n = 0, at = 0;
+	memset(k, 0, sizeof(*k));
+	if (!len)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '-')
+			continue;
+		if (n == 4 || !all_digits(s + at, i - at))
+			goto opaque;
+		p[n].s = s + at;
+		p[n].len = i - at;
+		n++;
+		at = i + 1;
+	}
+	if (n >= 3 && (p[0].len != 3 || p[1].len > 3))
+		goto opaque;
+	switch (n) {
+	case 4:
+		k->mcc = p[0], k->mnc = p[1], k->lac = p[2], k->ci = p[3];
+		return 4;
+	case 3:
+		k->mcc = p[0], k->mnc = p[1], k->ci = p[2];
+		return 3;
+	case 2:
+		k->lac = p[0], k->ci = p[1];
+		return 2;
+	default:
+		break;
+	}
+opaque:
+	k->ci.s = s;
+	k->ci.len = len;
+	return 1;
+}
+
+static int add_part(char *out, size_t outlen, size_t *n,
+		    const struct cell_part *p, int last)
+{
+	if (*n + p->len + 1 >= outlen)
+		return -1;
+	memcpy(out + *n, p->s, p->len);
+	*n += p->len;
+	if (!last)
+		out[(*n)++] = '-';
+	return 0;
+}
+
+size_t cell_key_format(const struct cell_key *k, char *out, size_t outlen)
+{
+	size_t n = 0;
+	int plmn = k->mcc.len && k->mnc.len;
+	if (!k->ci.len || !outlen)
+		return 0;
+	if ((plmn && (add_part(out, outlen, &n, &k->mcc, 0) < 0 ||
+		      add_part(out, outlen, &n, &k->mnc, 0) < 0)) ||
+	    (k->lac.len && add_part(out, outlen, &n, &k->lac, 0) < 0) ||
+	    add_part(out, outlen, &n, &k->ci, 1) < 0) {
+		out[0] = '\0';
+		return 0;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* A digits-only part without its leading zeros ("0" stays "0"). */
+static struct cell_part part_number(const struct cell_part *p)
+{
+	struct cell_part q = *p;
+	if (all_digits(q.s, q.len))
+		while (q.len > 1 && q.s[0] == '0')
+			q.s++, q.len--;
+	return q;
+}
+
+int cell_part_same(const struct cell_part *a, const struct cell_part *b)
+{
+	struct cell_part x = part_number(a), y = part_number(b);
+	return x.len == y.len && !memcmp(x.s, y.s, x.len);
+}
+
+/*
+ * The index key of the parts 'k' names for 'shape' (4: MCC MNC LAC CI, 3:
+ * MCC MNC CI, 2: LAC CI, 1: CI): the shape digit, then each part, numbers
+ * without leading zeros (OpenCellID writes MNC 02 as 2), each after a 0x1f
+ * separator. Returns the length, 0 when it does not fit.
+ */
+static size_t index_key(const struct cell_key *k, int shape, char *out,
+			size_t outlen)
+{
+	const struct cell_part *parts[4];
+	size_t np = 0, n = 0;
+	if (shape == 4 || shape == 3) {
+		parts[np++] = &k->mcc;
+		parts[np++] = &k->mnc;
+	}
+	if (shape == 4 || shape == 2)
+		parts[np++] = &k->lac;
+	parts[np++] = &k->ci;
+	out[n++] = (char)('0' + shape);
+	for (size_t i = 0; i < np; i++) {
+		struct cell_part q = part_number(parts[i]);
+		if (n + q.len + 1 > outlen)
+			return 0;
+		out[n++] = '\x1f';
+		memcpy(out + n, q.s, q.len);
+		n += q.len;
+	}
+	return n;
+}
+
+/* The shape of the key a record carries: the parts it has. */
+static int key_shape(const struct cell_key *k)
+{
+	int plmn = k->mcc.len && k->mnc.len;
+	if (!k->ci.len)
+		return 0;
+	if (plmn && k->lac.len)
+		return 4;
+	if (plmn)
+		return 3;
+	return k->lac.len ? 2 : 1;
+}
+
+/* ---- the table ---- */
 
 static int column_role(const char *name, size_t len)
 {
@@ -80,6 +223,42 @@ static void add_key(struct cells *c, const char *key, size_t len,
 	}
 }
 
+/*
+ * Merge part 'col' (a table column, may be empty) into 'into' (from the
+ * cell column's own text). -1 when both are given and differ.
+ */
+static int merge_part(struct cell_part *into, const char *col)
+{
+	struct cell_part p = { col, strlen(col) };
+	if (!p.len)
+		return 0;
+	if (into->len && !cell_part_same(into, &p))
+		return -1;
+	*into = p;
+	return 0;
+}
+
+/*
+ * Index table row parts 'k' under every key a record could carry for it:
+ * its CI alone, LAC-CI when the row has a LAC, MCC-MNC-CI and the CGI
+ * when it has MCC and MNC.
+ */
+static void add_row(struct cells *c, const struct cell_key *k,
+		    const struct cell_pos *p)
+{
+	char key[300];
+	int plmn = k->mcc.len && k->mnc.len;
+	for (int shape = 4; shape >= 1; shape--) {
+		size_t n;
+		if ((shape >= 3 && !plmn) || ((shape == 4 || shape == 2) &&
+					      !k->lac.len))
+			continue;
+		n = index_key(k, shape, key, sizeof(key));
+		if (n)
+			add_key(c, key, n, p);
+	}
+}
+
 int cells_load(struct cells **out, const char *path, struct diag *d)
 {
 	struct input in;
@@ -117,8 +296,6 @@ int cells_load(struct cells **out, const char *path, struct diag *d)
 	while ((rc = csvrow_next(&rd, &row, d)) != CSVROW_EOF) {
 		struct cell_pos p = { 0, 0, 0 };
 		const char *f[C_N];
-		char key[256];
-		int n;
 		if (rc == CSVROW_FATAL)
 			goto fail;
 		c->st.rows++;
@@ -137,20 +314,16 @@ int cells_load(struct cells **out, const char *path, struct diag *d)
 		}
 		if (*f[C_RANGE] && parse_real(f[C_RANGE], &p.range) < 0)
 			p.range = 0;
+		struct cell_key k;
+		cell_split(f[C_CELL], strlen(f[C_CELL]), &k);
+		if (merge_part(&k.mcc, f[C_MCC]) < 0 ||
+		    merge_part(&k.mnc, f[C_MNC]) < 0 ||
+		    merge_part(&k.lac, f[C_LAC]) < 0) {
+			c->st.rejected++; /* a CGI that its own columns deny */
+			continue;
+		}
 		c->st.loaded++;
-		if (*f[C_MCC] && *f[C_MNC] && *f[C_LAC]) {
-			n = snprintf(key, sizeof(key), "%s-%s-%s-%s", f[C_MCC],
-				     f[C_MNC], f[C_LAC], f[C_CELL]);
-			if (n > 0 && (size_t)n < sizeof(key))
-				add_key(c, key, (size_t)n, &p);
-		}
-		if (*f[C_LAC]) {
-			n = snprintf(key, sizeof(key), "%s-%s", f[C_LAC],
-				     f[C_CELL]);
-			if (n > 0 && (size_t)n < sizeof(key))
-				add_key(c, key, (size_t)n, &p);
-		}
-		add_key(c, f[C_CELL], strlen(f[C_CELL]), &p);
+		add_row(c, &k, &p);
 	}
 	if (in.damaged || rd.io_error) {
 		char *why = xstrdup(buf_cstr(&d->msg));
@@ -169,51 +342,21 @@ fail:
 	return -1;
 }
 
-static int find(const struct cells *c, const char *key, size_t len,
-		double *lat, double *lon, double *range)
+enum cells_answer cells_find(const struct cells *c, const struct cell_key *k,
+			     double *lat, double *lon, double *range)
 {
-	int64_t id = intern_get(&c->keys, key, len);
-	if (id < 0 || isnan(c->pos[id].lat))
-		return 0;
+	char key[300];
+	int shape = key_shape(k);
+	size_t n = shape ? index_key(k, shape, key, sizeof(key)) : 0;
+	int64_t id = n ? intern_get(&c->keys, key, n) : -1;
+	if (id < 0)
+		return CELLS_UNKNOWN;
+	if (isnan(c->pos[id].lat))
+		return CELLS_AMBIGUOUS;
 	*lat = c->pos[id].lat;
 	*lon = c->pos[id].lon;
 	*range = c->pos[id].range;
-	return 1;
-}
-
-int cells_lookup(const struct cells *c, const char *cell, size_t len,
-		 const char *lac, size_t laclen, double *lat, double *lon,
-		 double *range)
-{
-	char key[256];
-	if (find(c, cell, len, lat, lon, range))
-		return 1;
-	if (lac && laclen && laclen + len + 2 < sizeof(key)) {
-		int n = snprintf(key, sizeof(key), "%.*s-%.*s", (int)laclen,
-				 lac, (int)len, cell);
-		if (n > 0 && find(c, key, (size_t)n, lat, lon, range))
-			return 1;
-	}
-	/* a CGI whose full form is unknown: try LAC-CI, then CI */
-	const char *dash = memchr(cell, '-', len);
-	if (dash) {
-		const char *p = cell + len;
-		int dashes = 0;
-		while (p > cell && dashes < 2) {
-			p--;
-			if (*p == '-')
-				dashes++;
-		}
-		if (dashes == 2 &&
-		    find(c, p + 1, len - (size_t)(p + 1 - cell), lat, lon, range))
-			return 1;
-		const char *last = cell + len - 1;
-		while (*last != '-')
-			last--;
-		return find(c, last + 1, len - (size_t)(last + 1 - cell), lat,
-			    lon, range);
-	}
-	return 0;
+	return CELLS_FOUND;
 }
 
 const struct cells_stats *cells_stats(const struct cells *c)

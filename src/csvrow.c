@@ -14,15 +14,20 @@
  * field-length cap between pieces, so one stray quote in a 10 GB dump never
  * becomes a 10 GB field.
  *
- * Line ends: '\n' is the only row terminator given to libcsv (its term
- * function) and CR counts as a space (trimmed at the end of a field), so
- * CRLF and LF files give the same rows. A file whose first chunk has CRs
- * and no LF at all is read in CR mode, with '\r' as the line end. A lone CR
- * inside an LF file is data.
+ * Line ends (issue #10): outside quotes each of LF, CRLF and a bare CR ends
+ * a line and a row, line by line in any mix (files concatenated from
+ * systems that end lines differently), as Python's csv module reads with
+ * newline=''; inside quotes they are data, kept as they are. A CRLF pair is
+ * one line end: a slice never ends between its two bytes (a CR that is the
+ * last byte read so far waits for the next byte), so physical line numbers
+ * count LF, CRLF and CR alike, in quotes too. libcsv is given both bytes
+ * as row terminators (a CR ends the row, the LF after it is an empty line
+ * that libcsv does not report), and spaces and tabs as its space bytes.
+ * pipeline.c cuts blocks by the same rule (csvrow_eol_len, csvrow_lines).
  *
  * Fast path: a whole line without a quote character is split on the
  * delimiter with memchr and trimmed the way libcsv trims unquoted fields
- * (spaces, tabs and, in LF mode, CRs at both ends). libcsv stays the
+ * (spaces and tabs at both ends). libcsv stays the
  * reference: tests/unit/test_csvrow.c compares both paths on every case and
  * on random lines, and every other line goes through libcsv.
  *
@@ -31,7 +36,11 @@
  * row is rejected with the line it started on, and reading resumes at the
  * next physical line: the lines after the first one of the bad row are fed
  * again from the replay buffer. A stray quote therefore costs one line,
- * never the rest of the file.
+ * never the rest of the file. When the error lies in the row's first line
+ * and that line is not read to its end yet, its rest belongs to the bad
+ * row (read into its raw bytes, never parsed), whether it comes from the
+ * chunk or from the replay buffer: a replayed line longer than a slice is
+ * rejected once, not read again as a row from where the slice ended.
  */
 #include "csvrow.h"
 
@@ -50,7 +59,6 @@
 
 struct reader {
 	struct csv_parser p;     /* libcsv state */
-	unsigned char term;      /* line end: '\n', or '\r' in CR mode */
 	size_t field_cap;        /* longest field, bytes */
 	size_t max_fields;       /* most fields in a row */
 	size_t row_cap;          /* longest raw row, bytes */
@@ -72,6 +80,9 @@ struct reader {
 	uint64_t row_line;       /* line where the current row started */
 	int row_started;         /* bytes of a row have been fed */
 	int row_done;            /* cb_row fired: a complete row is ready */
+	int row_blank;           /* the row's bytes so far are spaces, tabs
+				    and line ends only (libcsv is still at
+				    its row start) */
 	const char *bad;         /* reason the current row will be rejected */
 	int skip_line;           /* drop input up to the end of this line */
 	uint64_t *member_line;   /* first line of each gzip member */
@@ -92,24 +103,61 @@ struct reader {
 	int trim_delim;          /* the delimiter trimtab is for, -1: none */
 };
 
-static int is_lf(unsigned char c)
+static int is_eol_byte(unsigned char c)
 {
-	return c == '\n';
+	return c == '\n' || c == '\r';
 }
 
-static int is_cr(unsigned char c)
+static int is_space_byte(unsigned char c)
 {
-	return c == '\r';
+	return c == ' ' || c == '\t';
+}
+
+/* The first line end byte (CR or LF) in s[0..n), or NULL. */
+static const char *find_eol(const char *s, size_t n)
+{
+	const char *lf = n ? memchr(s, '\n', n) : NULL;
+	size_t before = lf ? (size_t)(lf - s) : n;
+	const char *cr = before ? memchr(s, '\r', before) : NULL;
+	return cr ? cr : lf;
+}
+
+size_t csvrow_eol_len(const char *s, size_t n)
+{
+	if (!n || !is_eol_byte((unsigned char)s[n - 1]))
+		return 0;
+	return n >= 2 && s[n - 1] == '\n' && s[n - 2] == '\r' ? 2 : 1;
+}
+
+uint64_t csvrow_lines(const char *s, size_t n, int after_cr)
+{
+	uint64_t lines = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\r')
+			lines++;
+		else if (s[i] == '\n' && !(i ? s[i - 1] == '\r' : after_cr))
+			lines++;
+	}
+	return lines;
 }
 
 /*
- * In LF mode a CR counts as a space: libcsv trims it from the end of an
- * unquoted field and after a closing quote, so CRLF and LF files give the
- * same rows, while a CR inside a quoted field stays data.
+ * Bytes of s[0..n) up to and including its first line end (a CRLF pair
+ * whole), or 0 when it has none.
  */
-static int is_space_or_cr(unsigned char c)
+static size_t first_line_len(const char *s, size_t n)
 {
-	return c == ' ' || c == '\t' || c == '\r';
+	const char *e = find_eol(s, n);
+	if (!e)
+		return 0;
+	size_t k = (size_t)(e - s) + 1;
+	return *e == '\r' && k < n && s[k] == '\n' ? k + 1 : k;
+}
+
+/* 1 when the last byte of s[0..n) ends a line. */
+static int ends_line(const char *s, size_t n)
+{
+	return n && is_eol_byte((unsigned char)s[n - 1]);
 }
 
 static void cb_field(void *s, size_t n, void *data)
@@ -162,9 +210,8 @@ static void parser_setup(struct reader *rd, char delim)
 {
 	csv_init(&rd->p, CSV_STRICT | CSV_STRICT_FINI);
 	csv_set_delim(&rd->p, (unsigned char)delim);
-	csv_set_term_func(&rd->p, rd->term == '\r' ? is_cr : is_lf);
-	if (rd->term == '\n')
-		csv_set_space_func(&rd->p, is_space_or_cr);
+	csv_set_term_func(&rd->p, is_eol_byte);
+	csv_set_space_func(&rd->p, is_space_byte);
 	csv_set_blk_size(&rd->p, 16u << 10);
 	rd->parser_ready = 1;
 }
@@ -182,6 +229,7 @@ static void row_reset(struct reader *rd)
 	rd->nfield = 0;
 	rd->row_started = 0;
 	rd->row_done = 0;
+	rd->row_blank = 1;
 	rd->bad = NULL;
 	rd->fast_raw = NULL;
 }
@@ -217,9 +265,8 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 		ask = rd->read_size;
 	int rc = input_read(r->in, rd->chunk + rd->end, ask, &got, d);
 	if (rd->members_seen < r->in->members) {
-		uint64_t pending = 0;
-		for (size_t i = rd->pos; i < rd->end; i++)
-			pending += rd->chunk[i] == (char)rd->term;
+		uint64_t pending = csvrow_lines(rd->chunk + rd->pos,
+						rd->end - rd->pos, 0);
 		note_member(rd, r->in, r->lines + pending);
 	}
 	rd->end += got;
@@ -241,9 +288,32 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 }
 
 /*
+ * The end of a slice of s[0..avail) that may stop at 'lim': just after the
+ * first line end (a CRLF pair whole, even when the LF lies past 'lim'), or
+ * 'lim'. Sets '*eol'. Returns 0 when the first line end is a CR that is the
+ * last byte of 'avail' and 'more' bytes may follow: the next byte decides.
+ */
+static size_t slice_end(const char *s, size_t avail, size_t lim, int more,
+			int *eol)
+{
+	const char *e = lim ? find_eol(s, lim) : NULL;
+	*eol = e != NULL;
+	if (!e)
+		return lim;
+	size_t k = (size_t)(e - s) + 1;
+	if (*e == '\r') {
+		if (k < avail)
+			return s[k] == '\n' ? k + 1 : k;
+		if (more)
+			return 0;
+	}
+	return k;
+}
+
+/*
  * The next slice to feed: bytes up to and including the next line end,
- * at most SLICE_MAX. Sets '*eol' when the slice ends a physical line.
- * Returns 0 when no bytes are left at all.
+ * at most SLICE_MAX (plus the LF of a CRLF pair). Sets '*eol' when the
+ * slice ends a physical line. Returns 0 when no bytes are left at all.
  */
 static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
 		      size_t *n, int *eol, int *from_replay, struct diag *d)
@@ -257,10 +327,8 @@ static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
 		const char *base = rd->replay.data + rd->replay_pos;
 		size_t avail = rd->replay.len - rd->replay_pos;
 		size_t lim = avail < rd->slice_max ? avail : rd->slice_max;
-		const char *nl = memchr(base, rd->term, lim);
 		*s = base;
-		*n = nl ? (size_t)(nl - base) + 1 : lim;
-		*eol = nl != NULL;
+		*n = slice_end(base, avail, lim, 0, eol);
 		*from_replay = 1;
 		rd->replay_pos += *n;
 		return 1;
@@ -270,12 +338,12 @@ static int next_slice(struct csvrow *r, struct reader *rd, const char **s,
 		const char *base = rd->chunk + rd->pos;
 		size_t avail = rd->end - rd->pos;
 		size_t lim = avail < rd->slice_max ? avail : rd->slice_max;
-		const char *nl = lim ? memchr(base, rd->term, lim) : NULL;
-		if (nl || avail >= rd->slice_max || (rd->in_eof && avail)) {
+		size_t k = slice_end(base, avail, lim, !rd->in_eof, eol);
+		if (k && (*eol || avail >= rd->slice_max ||
+			  (rd->in_eof && avail))) {
 			*s = base;
-			*n = nl ? (size_t)(nl - base) + 1 : lim;
-			*eol = nl != NULL;
-			rd->pos += *n;
+			*n = k;
+			rd->pos += k;
 			return 1;
 		}
 		if (!refill(r, rd, d)) {
@@ -293,22 +361,19 @@ static int feed(struct reader *rd, const char *s, size_t n)
 }
 
 /* libcsv's space characters as we configure it, never the delimiter. */
-static int is_trim(const struct reader *rd, char c, char delim)
+static int is_trim(char c, char delim)
 {
-	return c != delim && (c == ' ' || c == '\t' ||
-			      (c == '\r' && rd->term == '\n'));
+	return c != delim && (c == ' ' || c == '\t');
 }
 
 /*
  * A line that yields no row: only line ends and space characters (libcsv
  * does not report empty rows).
  */
-static int is_blank_line(const struct reader *rd, const char *s, size_t n,
-			 char delim)
+static int is_blank_line(const char *s, size_t n, char delim)
 {
 	for (size_t i = 0; i < n; i++)
-		if (s[i] != '\n' && s[i] != (char)rd->term &&
-		    !is_trim(rd, s[i], delim))
+		if (s[i] != '\n' && s[i] != '\r' && !is_trim(s[i], delim))
 			return 0;
 	return 1;
 }
@@ -320,13 +385,13 @@ static int is_blank_line(const struct reader *rd, const char *s, size_t n,
  */
 static void fast_split(struct reader *rd, const char *s, size_t n, char delim)
 {
-	const char *end = s + n - 1, *p = s;
+	const char *end = s + n - csvrow_eol_len(s, n), *p = s;
 	for (;;) {
 		const char *q = memchr(p, delim, (size_t)(end - p));
 		const char *a = p, *b = q ? q : end;
-		while (a < b && is_trim(rd, *a, delim))
+		while (a < b && is_trim(*a, delim))
 			a++;
-		while (b > a && is_trim(rd, b[-1], delim))
+		while (b > a && is_trim(b[-1], delim))
 			b--;
 		cb_field((void *)(uintptr_t)a, (size_t)(b - a), rd);
 		if (!q)
@@ -355,13 +420,16 @@ static int reject_line(struct csvrow *r, struct reader *rd,
 
 /*
  * One pass over the bytes at s[0..lim) for the line that starts there:
- * returns the line's length with its line end, with the offsets of its
- * delimiters in rd->dpos[0..*nd). Returns 0 when the general path must take
- * the line: no line end within 'lim', a quote or NUL byte before it, or
- * more delimiters than a row may have fields.
+ * returns the line's length with its line end (CRLF whole: the LF may lie
+ * at s[lim] when lim < avail), with its length without the line end in
+ * '*body' and the offsets of its delimiters in rd->dpos[0..*nd). Returns 0
+ * when the general path must take the line: no line end within 'lim', a
+ * quote or NUL byte before it, more delimiters than a row may have fields,
+ * or a CR that is the last byte read while more may follow ('more').
  */
-static size_t scan_line(struct reader *rd, const char *s, size_t lim,
-			char delim, size_t *nd)
+static size_t scan_line(struct reader *rd, const char *s, size_t avail,
+			size_t lim, int more, char delim, size_t *nd,
+			size_t *body)
 {
 	size_t cap = rd->max_fields < rd->dpos_alloc ? rd->max_fields :
 		     rd->dpos_alloc;
@@ -370,13 +438,15 @@ static size_t scan_line(struct reader *rd, const char *s, size_t lim,
 	if (lim > UINT32_MAX)
 		lim = UINT32_MAX;
 #if defined(__SSE2__)
-	const __m128i vt = _mm_set1_epi8((char)rd->term);
+	const __m128i vlf = _mm_set1_epi8('\n');
+	const __m128i vcr = _mm_set1_epi8('\r');
 	const __m128i vd = _mm_set1_epi8(delim);
 	const __m128i vq = _mm_set1_epi8('"');
 	const __m128i vz = _mm_setzero_si128();
 	for (; i + 16 <= lim; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vt));
+		unsigned mt = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(v, vlf), _mm_cmpeq_epi8(v, vcr)));
 		unsigned mb = (unsigned)_mm_movemask_epi8(
 			_mm_or_si128(_mm_cmpeq_epi8(v, vq), _mm_cmpeq_epi8(v, vz)));
 		unsigned md = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vd));
@@ -389,17 +459,15 @@ static size_t scan_line(struct reader *rd, const char *s, size_t lim,
 			pos[n++] = (uint32_t)(i + (size_t)__builtin_ctz(md));
 		}
 		if (mt) {
-			*nd = n;
-			return i + (size_t)__builtin_ctz(mt) + 1;
+			i += (size_t)__builtin_ctz(mt);
+			goto line_end;
 		}
 	}
 #endif
 	for (; i < lim; i++) {
 		char c = s[i];
-		if (c == (char)rd->term) {
-			*nd = n;
-			return i + 1;
-		}
+		if (c == '\n' || c == '\r')
+			goto line_end;
 		if (c == '"' || c == '\0')
 			return 0;
 		if (c == delim) {
@@ -409,6 +477,16 @@ static size_t scan_line(struct reader *rd, const char *s, size_t lim,
 		}
 	}
 	return 0;
+line_end:
+	*nd = n;
+	*body = i;
+	if (s[i] == '\r') {
+		if (i + 1 < avail)
+			return s[i + 1] == '\n' ? i + 2 : i + 1;
+		if (more)
+			return 0;
+	}
+	return i + 1;
 }
 
 /*
@@ -434,22 +512,23 @@ static int fast_row(struct csvrow *r, struct reader *rd, struct csvrow_row *row)
 	}
 	if (rd->trim_delim != (unsigned char)delim) {
 		for (int c = 0; c < 256; c++)
-			rd->trimtab[c] = (unsigned char)is_trim(rd, (char)c, delim);
+			rd->trimtab[c] = (unsigned char)is_trim((char)c, delim);
 		rd->trim_delim = (unsigned char)delim;
 	}
-	size_t n = scan_line(rd, s, lim, delim, &nd);
+	size_t body;
+	size_t n = scan_line(rd, s, avail, lim, !rd->in_eof, delim, &nd, &body);
 	if (!n)
 		return 0;
 	rd->pos += n;
 	r->lines++;
-	if (is_blank_line(rd, s, n, delim)) {
+	if (is_blank_line(s, n, delim)) {
 		r->blank_lines++;
 		return 2;
 	}
 	rd->row_line = r->lines;
 	rd->fast_raw = s;
 	rd->fast_raw_len = n;
-	size_t body = n - 1, nf = nd + 1;
+	size_t nf = nd + 1;
 	if (nf > rd->alloc) {
 		size_t want = rd->alloc ? rd->alloc : 64;
 		while (want < nf)
@@ -525,11 +604,9 @@ static int sniff(struct csvrow *r, struct reader *rd, char delim,
 	}
 	const char *start = rd->chunk + rd->pos;
 	size_t avail = rd->end - rd->pos;
-	if (!memchr(start, '\n', avail) && memchr(start, '\r', avail))
-		rd->term = '\r';
-	const char *nl = memchr(start, rd->term, avail);
+	const char *nl = find_eol(start, avail);
 	size_t first = nl ? (size_t)(nl - start) : avail;
-	r->crlf = rd->term == '\n' && nl && first > 0 && start[first - 1] == '\r';
+	r->crlf = nl && *nl == '\r' && first + 1 < avail && nl[1] == '\n';
 	if (delim) {
 		r->delimiter = delim;
 		return 0;
@@ -561,7 +638,6 @@ int csvrow_open(struct csvrow *r, struct input *in,
 	memset(r, 0, sizeof(*r));
 	r->in = in;
 	r->priv = rd;
-	rd->term = '\n';
 	rd->field_cap = opts && opts->field_cap ? opts->field_cap : (1u << 20);
 	rd->max_fields = opts && opts->max_fields ? opts->max_fields : 65536;
 	rd->row_cap = rd->field_cap < (1u << 20) ? (4u << 20) : rd->field_cap * 4;
@@ -584,13 +660,12 @@ int csvrow_open(struct csvrow *r, struct input *in,
  */
 static void resume_after_bad_row(struct csvrow *r, struct reader *rd)
 {
-	const char *nl = rd->raw.len ? memchr(rd->raw.data, rd->term,
-					      rd->raw.len) : NULL;
-	if (nl) {
-		size_t keep = rd->raw.len - (size_t)(nl + 1 - rd->raw.data);
+	size_t first = first_line_len(rd->raw.data, rd->raw.len);
+	if (first) {
+		size_t keep = rd->raw.len - first;
 		if (keep) {
 			struct buf tail = BUF_INIT;
-			buf_add(&tail, nl + 1, keep);
+			buf_add(&tail, rd->raw.data + first, keep);
 			buf_add(&tail, buf_cstr(&rd->replay) + rd->replay_pos,
 				rd->replay.len - rd->replay_pos);
 			buf_release(&rd->replay);
@@ -602,6 +677,22 @@ static void resume_after_bad_row(struct csvrow *r, struct reader *rd)
 	parser_reset(rd, r->delimiter);
 }
 
+/*
+ * Physical lines the current row spans: its whole lines read so far, and
+ * the line it stops in when that one is not whole (a syntax error found
+ * before the end of a line, or the end of input), so that the figure does
+ * not depend on where slices were cut.
+ */
+static uint64_t row_nlines(const struct csvrow *r, const struct reader *rd)
+{
+	if (r->lines < rd->row_line)
+		return 1;
+	uint64_t n = r->lines - rd->row_line + 1;
+	if (rd->raw.len && !ends_line(rd->raw.data, rd->raw.len))
+		n++;
+	return n;
+}
+
 static void fill_row(struct csvrow *r, struct reader *rd,
 		     struct csvrow_row *row)
 {
@@ -611,7 +702,7 @@ static void fill_row(struct csvrow *r, struct reader *rd,
 	row->len = rd->len;
 	row->nfield = rd->nfield;
 	row->line = rd->row_line;
-	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	row->nlines = rd->fast_raw ? 1 : row_nlines(r, rd);
 	row->raw = rd->fast_raw ? rd->fast_raw : buf_cstr(&rd->raw);
 	row->raw_len = rd->fast_raw ? rd->fast_raw_len : rd->raw.len;
 	row->member = r->in ? r->in->members : 0;
@@ -624,13 +715,12 @@ static int reject_row(struct csvrow *r, struct reader *rd,
 	r->reason = why;
 	memset(row, 0, sizeof(*row));
 	row->line = rd->row_line;
-	row->nlines = r->lines >= rd->row_line ? r->lines - rd->row_line + 1 : 1;
+	row->nlines = row_nlines(r, rd);
 	/* hand out the raw bytes of the first line only: the rest is re-read */
-	const char *nl = rd->raw.len ? memchr(rd->raw.data, rd->term,
-					      rd->raw.len) : NULL;
+	size_t first = first_line_len(rd->raw.data, rd->raw.len);
 	resume_after_bad_row(r, rd);
 	row->raw = buf_cstr(&rd->raw);
-	row->raw_len = nl ? (size_t)(nl + 1 - rd->raw.data) : rd->raw.len;
+	row->raw_len = first ? first : rd->raw.len;
 	row->member = r->in ? r->in->members : 0;
 	rd->row_started = 0;
 	rd->nfield = 0;
@@ -710,7 +800,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			continue;
 		}
 		if (!rd->row_started) {
-			if (eol && is_blank_line(rd, s, n, r->delimiter)) {
+			if (eol && is_blank_line(s, n, r->delimiter)) {
 				r->blank_lines++;
 				continue;
 			}
@@ -730,6 +820,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 		}
 		if (rd->raw.len + n <= rd->row_cap + rd->slice_max)
 			buf_add(&rd->raw, s, n);
+		if (rd->row_blank && !is_blank_line(s, n, r->delimiter))
+			rd->row_blank = 0;
 		const char *why = NULL;
 		if (feed(rd, s, n) < 0)
 			why = rd->p.quoted ? "text after a closing quote" :
@@ -738,8 +830,8 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			why = "field longer than the cap";
 		else if (rd->raw.len > rd->row_cap && !rd->row_done)
 			why = "row longer than the cap";
-		if (why && !eol && rd->replay_pos >= rd->replay.len &&
-		    !memchr(buf_cstr(&rd->raw), rd->term, rd->raw.len)) {
+		if (why && !eol &&
+		    !first_line_len(rd->raw.data, rd->raw.len)) {
 			/*
 			 * A one-line bad row not read to its end yet: read the
 			 * rest of the line into the raw row (up to the row cap)
@@ -749,17 +841,17 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			rd->skip_line = 1;
 			continue;
 		}
-		if (why) {
-			int rc = reject_row(r, rd, row, why);
+		if (why)
+			return reject_row(r, rd, row, why);
+		if (eol && rd->row_blank && !rd->row_done) {
 			/*
-			 * When nothing is replayed, the rest of this physical
-			 * line (not fed yet) belongs to the bad row: drop it.
-			 * When lines are replayed, the replay ends with the
-			 * start of this line and the chunk holds its rest.
+			 * A blank line that came in several slices: the same
+			 * as one that came whole (skipped above), whatever the
+			 * slice size.
 			 */
-			if (!eol && rd->replay_pos >= rd->replay.len)
-				rd->skip_line = 1;
-			return rc;
+			r->blank_lines++;
+			row_reset(rd);
+			continue;
 		}
 		if (rd->row_done) {
 			rd->row_started = 0;
@@ -780,14 +872,13 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 }
 
 int csvrow_open_block(struct csvrow *r, char *data, size_t len,
-		      const struct csvrow_opts *opts, char delimiter, char term,
+		      const struct csvrow_opts *opts, char delimiter,
 		      int cut_short, int skip_first_line)
 {
 	struct reader *rd = xcalloc(1, sizeof(*rd));
 	memset(r, 0, sizeof(*r));
 	r->priv = rd;
 	r->delimiter = delimiter;
-	rd->term = (unsigned char)term;
 	rd->field_cap = opts && opts->field_cap ? opts->field_cap : (1u << 20);
 	rd->max_fields = opts && opts->max_fields ? opts->max_fields : 65536;
 	rd->row_cap = rd->field_cap < (1u << 20) ? (4u << 20) : rd->field_cap * 4;
@@ -803,12 +894,6 @@ int csvrow_open_block(struct csvrow *r, char *data, size_t len,
 	rd->skip_line = skip_first_line;
 	parser_setup(rd, delimiter);
 	return 0;
-}
-
-char csvrow_term(const struct csvrow *r)
-{
-	const struct reader *rd = r->priv;
-	return (char)rd->term;
 }
 
 int csvrow_take_rest(struct csvrow *r, const char **data, size_t *len,

@@ -3,8 +3,9 @@
  * The reader pulls decompressed bytes from a struct input, slices them at
  * line ends (so that every row has its physical line number), feeds libcsv
  * in strict mode, and hands out one row at a time as borrowed views into
- * its own field buffer. It sniffs the dialect (delimiter, UTF-8 BOM, line
- * ends) from the first bytes, refuses UTF-16, and turns every malformed row
+ * its own field buffer. Each of LF, CRLF and CR ends a line, in any mix
+ * (csvrow_eol_len). It sniffs the dialect (delimiter, UTF-8 BOM) from the
+ * first bytes, refuses UTF-16, and turns every malformed row
  * (unterminated quote, quote in an unquoted field, field over the length
  * cap) into a reject with its line, resuming at the next physical line. It
  * knows nothing of headers or canonical fields (schema.h).
@@ -54,7 +55,8 @@ struct csvrow {
 	struct input *in;     /* borrowed */
 	char delimiter;       /* in use (sniffed or given) */
 	int bom;              /* 1 when a UTF-8 BOM was skipped */
-	int crlf;             /* 1 when the first line ended in CRLF */
+	int crlf;             /* 1 when the first line ended in CRLF (the
+				 others may end in LF, CRLF or CR) */
 	uint64_t lines;       /* physical lines seen so far */
 	uint64_t blank_lines; /* empty lines skipped (not rows) */
 	int io_error;         /* 1 when reading failed (not damage) */
@@ -84,10 +86,18 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d);
  * 0, or -1.
  */
 int csvrow_open_block(struct csvrow *r, char *data, size_t len,
-		      const struct csvrow_opts *opts, char delimiter, char term,
+		      const struct csvrow_opts *opts, char delimiter,
 		      int cut_short, int skip_first_line);
-/* The line-end byte in use: '\n', or '\r' for CR-only files. */
-char csvrow_term(const struct csvrow *r);
+/*
+ * Line ends, the rule every reader and the block cutter share: each of LF,
+ * CRLF and a bare CR ends a physical line (outside quotes, a row too).
+ * csvrow_eol_len: the bytes of the line end that s[0..n) ends with (2 for
+ * CRLF, 1 for LF or CR, 0 when it ends with neither). csvrow_lines: the
+ * line ends in s[0..n); 'after_cr' says the byte before s was a CR, so
+ * that a leading LF completes that line end instead of making one.
+ */
+size_t csvrow_eol_len(const char *s, size_t n);
+uint64_t csvrow_lines(const char *s, size_t n, int after_cr);
 /*
  * Hand over the bytes read from the input but not consumed (after the last
  * row returned), so that a caller can go on reading the input itself. The

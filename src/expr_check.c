@@ -31,6 +31,15 @@
  * duration, duration / duration a number, date +- int days a date. A
  * result that overflows or divides by zero is missing.
  *
+ * Cells. The name "cell" reads the cell identity (CI or ECI) alone, the
+ * hidden field F_CELL_ID, whatever the spelling of the record's cell (a CGI
+ * in one column, or separate mcc, mnc, lac and cell columns). A string
+ * literal that is a key of several parts ("502-16-1224-102405123",
+ * "502-16-102405123", "1224-102405123") compares the parts it names:
+ * "cell == KEY" becomes "mcc == .. and mnc == .. and lac == .. and cell
+ * == ..", "!=" their "or" of "!=", and "in" sets holding keys the "or" of
+ * those (see the Cells section of the man page).
+ *
  * Folding: operators whose operands are all constants are computed here
  * with the evaluator's own helpers (expr_func.h), so that "duration >
  * 1h + 30m" costs one comparison per row.
@@ -46,6 +55,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "cells.h"
 #include "expr_func.h"
 #include "schema.h"
 #include "timeparse.h"
@@ -406,21 +416,23 @@ static void phone_const(struct checker *c, struct expr_node *n,
 		text_const(c, n, T_PHONE, out, (size_t)r);
 }
 
-static int64_t unit_ms(const char *unit)
+/* Microseconds in one 'unit' (durations are microseconds, record.h). */
+static int64_t unit_us(const char *unit)
 {
-	if (!strcmp(unit, "ms")) return 1;
-	if (!strcmp(unit, "s")) return 1000;
-	if (!strcmp(unit, "m") || !strcmp(unit, "min")) return 60000;
-	if (!strcmp(unit, "h")) return 3600000;
-	if (!strcmp(unit, "d")) return 86400000;
-	if (!strcmp(unit, "w")) return 7 * 86400000LL;
+	if (!strcmp(unit, "us")) return 1;
+	if (!strcmp(unit, "ms")) return 1000;
+	if (!strcmp(unit, "s")) return 1000000;
+	if (!strcmp(unit, "m") || !strcmp(unit, "min")) return 60000000;
+	if (!strcmp(unit, "h")) return 3600000000LL;
+	if (!strcmp(unit, "d")) return 86400000000LL;
+	if (!strcmp(unit, "w")) return 7 * 86400000000LL;
 	return 0;
 }
 
-static int set_dur(struct checker *c, struct expr_node *n, double ms)
+static int set_dur(struct checker *c, struct expr_node *n, double us)
 {
 	int64_t v;
-	if (real_to_int(ms, &v) < 0)
+	if (real_to_int(us, &v) < 0)
 		return fail_at(c, n, "expected a duration, found a number too "
 			       "large");
 	make_const(n, T_DUR);
@@ -463,7 +475,7 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 				n->k.d = v;
 				return 0;
 			}
-			return set_dur(c, n, v * 1000.0);
+			return set_dur(c, n, v * 1e6);
 		}
 		return fail_expected(c, n, type_noun(want), want);
 	}
@@ -515,7 +527,7 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 			if (t->int_overflow)
 				break;
 			return set_dur(c, n, (t->kind == TK_INT ? (double)t->i :
-							       t->d) * 1000.0);
+							       t->d) * 1e6);
 		case T_DIST:
 			if (t->int_overflow)
 				break;
@@ -541,8 +553,8 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 				       c->src->text + n->start);
 		break;
 	case TK_UNIT:
-		if (want == T_DUR && unit_ms(t->unit))
-			return set_dur(c, n, t->d * (double)unit_ms(t->unit));
+		if (want == T_DUR && unit_us(t->unit))
+			return set_dur(c, n, t->d * (double)unit_us(t->unit));
 		if (want == T_DIST && (!strcmp(t->unit, "m") ||
 				       !strcmp(t->unit, "km"))) {
 			make_const(n, T_DIST);
@@ -596,12 +608,12 @@ static int coerce(struct checker *c, struct expr_node *n, enum expr_type want)
 			return 0;
 		}
 		case T_DUR: {
-			int64_t ms;
-			if (dur_parse(t->s, t->len, &ms) < 0)
+			int64_t us;
+			if (dur_parse(t->s, t->len, &us) < 0)
 				return fail_expected(c, n, "a duration (90s, "
 						     "1h, \"01:30:00\")", want);
 			make_const(n, T_DUR);
-			n->k.i = ms;
+			n->k.i = us;
 			return 0;
 		}
 		case T_IP:
@@ -934,11 +946,133 @@ static int unify(struct checker *c, struct expr_node **ap,
 	return fail_expected(c, b, type_noun(a->type), a->type);
 }
 
+/* ---- cell keys ---------------------------------------------------------- */
+
+/* A string literal that names more than the cell identity: its parts. */
+static int cell_literal(const struct expr_node *n, struct cell_key *k)
+{
+	if (n->kind != N_LIT || n->lit.kind != TK_STR)
+		return 0;
+	return cell_split(n->lit.s, n->lit.len, k) > 1;
+}
+
+/*
+ * A cell key written without quotes (cell == 502-16-1224-7) reads as
+ * arithmetic or a date: refuse it with the spelling that works.
+ */
+static int unquoted_key(struct checker *c, const struct expr_node *n)
+{
+	struct cell_key k;
+	const char *text = c->src->text + n->start;
+	size_t len = n->end - n->start;
+	if ((n->kind == N_LIT && n->lit.kind == TK_STR) || n->kind == N_FIELD ||
+	    n->kind == N_COL || cell_split(text, len, &k) < 2)
+		return 0;
+	return fail_at(c, n, "expected a cell key in quotes, found '%.*s' "
+		       "(write \"%.*s\")", (int)len, text, (int)len, text);
+}
+
+static int is_cell(const struct expr_node *n)
+{
+	return n->kind == N_FIELD && n->field == F_CELL_ID;
+}
+
+static struct expr_node *new_node(struct checker *c,
+				  const struct expr_node *at,
+				  enum node_kind kind)
+{
+	struct expr_node *n = pool_alloc(c->cx->pool, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	n->start = at->start;
+	n->end = at->end;
+	n->op_start = at->op_start;
+	n->op_end = at->op_end;
+	n->height = at->height;
+	return n;
+}
+
+/* 'l' op 'r' as a new boolean node (and, or, == or != of text). */
+static struct expr_node *new_binary(struct checker *c,
+				    const struct expr_node *at, enum tok op,
+				    struct expr_node *l, struct expr_node *r)
+{
+	struct expr_node *n = new_node(c, at, N_BINARY);
+	n->op = op;
+	n->a = l;
+	n->b = r;
+	n->type = T_BOOL;
+	return n;
+}
+
+/*
+ * The comparisons "field op part" for each part of cell key 'k', joined
+ * by 'join': for "cell == CGI" every part equal (and), for "cell != CGI"
+ * some part different (or). A part the record lacks is missing, and a
+ * comparison with a missing value is false: a record that carries only a
+ * LAC and a CI is never "==" a CGI, and "!=" only when its LAC or CI
+ * differ, so neither answer is a guess.
+ */
+static struct expr_node *cell_parts_node(struct checker *c,
+					 const struct expr_node *at,
+					 const struct cell_key *k, enum tok cmp,
+					 enum tok join)
+{
+	const enum field_id fields[4] = { F_MCC, F_MNC, F_LAC, F_CELL_ID };
+	const struct cell_part *parts[4] = { &k->mcc, &k->mnc, &k->lac,
+					     &k->ci };
+	struct expr_node *acc = NULL;
+	for (int i = 0; i < 4; i++) {
+		if (!parts[i]->len)
+			continue;
+		struct expr_node *f = new_node(c, at, N_FIELD);
+		f->field = fields[i];
+		f->type = T_STR;
+		struct expr_node *v = new_node(c, at, N_CONST);
+		text_const(c, v, T_STR, parts[i]->s, parts[i]->len);
+		struct expr_node *e = new_binary(c, at, cmp, f, v);
+		acc = acc ? new_binary(c, at, join, acc, e) : e;
+	}
+	return acc;
+}
+
+/*
+ * "cell OP literal" where the literal is a cell key of several parts
+ * ("502-16-1224-102405123", "1224-102405123"): 'n' becomes the comparison
+ * of each part it names (see cell_parts_node). 1 when rewritten, 0 when
+ * 'n' is not such a comparison, -1 on error (an order with a key).
+ */
+static int cell_key_compare(struct checker *c, struct expr_node *n)
+{
+	struct cell_key k;
+	struct expr_node *lit = is_cell(n->a) ? n->b : is_cell(n->b) ? n->a :
+									   NULL;
+	if (lit && unquoted_key(c, lit) < 0)
+		return -1;
+	if (!lit || !cell_literal(lit, &k))
+		return 0;
+	if (n->op != TK_EQ && n->op != TK_NE)
+		return expr_fail(c->src, n->op_start, n->op_end,
+				 "expected '==', '!=' or 'in' with a cell key "
+				 "(MCC-MNC-LAC-CI), found '%s'",
+				 tok_text(n->op));
+	struct expr_node *r = cell_parts_node(c, n, &k, n->op,
+					      n->op == TK_EQ ? TK_AND : TK_OR);
+	uint32_t s = n->start, e = n->end;
+	*n = *r;
+	n->start = s;
+	n->end = e;
+	return 1;
+}
+
 static int check_compare(struct checker *c, struct expr_node *n)
 {
 	enum expr_type t;
 	if (check_flex(c, &n->a) < 0 || check_flex(c, &n->b) < 0)
 		return -1;
+	int rc = cell_key_compare(c, n);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (unify(c, &n->a, &n->b) < 0)
 		return -1;
 	t = n->a->type;
@@ -1027,6 +1161,33 @@ static int coerce_arith(struct checker *c, struct expr_node **fp,
 	return finalize(c, f);
 }
 
+/*
+ * Replace '*np' (a duration or a time difference) by '*np' times (TK_STAR)
+ * or divided by (TK_SLASH) 1000, of type 't', folded when constant.
+ */
+static int scale_node(struct checker *c, struct expr_node **np, enum tok op,
+		      enum expr_type t)
+{
+	struct expr_node *a = *np;
+	struct expr_node *k = pool_alloc(c->cx->pool, sizeof(*k));
+	struct expr_node *n = pool_alloc(c->cx->pool, sizeof(*n));
+	*k = *a;
+	make_const(k, T_INT);
+	k->k.i = 1000;
+	*n = *a;
+	n->kind = N_BINARY;
+	n->op = op;
+	n->type = t;
+	n->flex = 0;
+	n->a = a;
+	n->b = k;
+	n->c = NULL;
+	*np = n;
+	if (a->kind == N_CONST)
+		return fold_arith(c, n);
+	return 0;
+}
+
 static int check_arith(struct checker *c, struct expr_node *n)
 {
 	enum tok op = n->op;
@@ -1101,9 +1262,9 @@ static int check_arith(struct checker *c, struct expr_node *n)
 		    (op == TK_STAR || op == TK_SLASH)) ||
 		   (is_numeric(ta) && tb == T_DUR && op == TK_STAR)) {
 		if (ta == T_INT || tb == T_INT) {
-			res = T_DUR; /* integer milliseconds */
+			res = T_DUR; /* integer microseconds */
 		} else {
-			/* scale in decimal, round back to milliseconds */
+			/* scale in decimal, round back to microseconds */
 			struct expr_node *wrap;
 			if (convert(c, &n->a, T_REAL) < 0 ||
 			    convert(c, &n->b, T_REAL) < 0)
@@ -1147,9 +1308,29 @@ static int check_arith(struct checker *c, struct expr_node *n)
 		wt = !strncmp(want, "a duration", 10) ? T_DUR : T_INT;
 		return fail_expected(c, n->b, want, wt);
 	}
+	/*
+	 * Timestamps are milliseconds, durations microseconds: a duration
+	 * added to or taken from a time counts in whole ms (truncated), and
+	 * the difference of two times is made microseconds.
+	 */
+	if (ta == T_TIME && tb == T_DUR &&
+	    scale_node(c, &n->b, TK_SLASH, T_INT) < 0)
+		return -1;
+	if (ta == T_DUR && tb == T_TIME &&
+	    scale_node(c, &n->a, TK_SLASH, T_INT) < 0)
+		return -1;
 	n->type = res;
-	if (n->a->kind == N_CONST && n->b->kind == N_CONST)
-		return fold_arith(c, n);
+	if (n->a->kind == N_CONST && n->b->kind == N_CONST &&
+	    fold_arith(c, n) < 0)
+		return -1;
+	if (ta == T_TIME && tb == T_TIME) {
+		/* 'n' becomes (copy of 'n') * 1000 */
+		struct expr_node *inner = pool_alloc(c->cx->pool, sizeof(*inner));
+		*inner = *n;
+		if (scale_node(c, &inner, TK_STAR, T_DUR) < 0)
+			return -1;
+		*n = *inner;
+	}
 	return 0;
 }
 
@@ -1350,6 +1531,57 @@ static int new_set(struct checker *c, enum expr_type t, size_t nr)
 	return (int)cx->nsets++;
 }
 
+static int check_in(struct checker *c, struct expr_node *n);
+
+/*
+ * "cell [not] in {...}" with cell keys of several parts among the items:
+ * 'n' becomes "cell in {the bare ids}" or-ed with "cell == KEY" for each
+ * key ("not in": "cell not in {ids}" and-ed with "cell != KEY"). 1 when
+ * rewritten, 0 when no item is such a key, -1 on error.
+ */
+static int cell_key_in(struct checker *c, struct expr_node *n)
+{
+	struct expr_node *set = n->b, *acc = NULL, *rest;
+	struct cell_key k;
+	size_t nkeys = 0, nrest = 0;
+	enum tok cmp = n->neg ? TK_NE : TK_EQ, join = n->neg ? TK_AND : TK_OR;
+	for (size_t i = 0; i < set->nargs; i++) {
+		if (unquoted_key(c, set->args[i]) < 0)
+			return -1;
+		nkeys += cell_literal(set->args[i], &k);
+	}
+	if (!nkeys)
+		return 0;
+	rest = new_node(c, set, N_SET);
+	rest->args = pool_alloc(c->cx->pool, (set->nargs ? set->nargs : 1) *
+					     sizeof(*rest->args));
+	for (size_t i = 0; i < set->nargs; i++) {
+		struct expr_node *e;
+		if (!cell_literal(set->args[i], &k)) {
+			rest->args[nrest++] = set->args[i];
+			continue;
+		}
+		e = cell_parts_node(c, set->args[i], &k, cmp,
+				    n->neg ? TK_OR : TK_AND);
+		acc = acc ? new_binary(c, n, join, acc, e) : e;
+	}
+	if (nrest) {
+		struct expr_node *in = new_node(c, n, N_IN);
+		rest->nargs = nrest;
+		in->a = n->a;
+		in->b = rest;
+		in->neg = n->neg;
+		if (check_in(c, in) < 0)
+			return -1;
+		acc = new_binary(c, n, join, in, acc);
+	}
+	uint32_t s = n->start, e = n->end;
+	*n = *acc;
+	n->start = s;
+	n->end = e;
+	return 1;
+}
+
 static int check_in(struct checker *c, struct expr_node *n)
 {
 	struct expr_node *rhs = n->b;
@@ -1381,6 +1613,11 @@ static int check_in(struct checker *c, struct expr_node *n)
 	}
 	if (t == T_BOOL || t == T_DIST || t == T_CIDR)
 		return fail_expected(c, n->a, "a value before 'in'", T_NONE);
+	if (is_cell(n->a)) {
+		int rc = cell_key_in(c, n);
+		if (rc)
+			return rc < 0 ? -1 : 0;
+	}
 	if (t == T_TEXT && rhs->nargs > 0) {
 		/* col() in a set of numbers compares as a number */
 		size_t nums = 0;
@@ -1691,8 +1928,8 @@ static int resolve_name(struct checker *c, struct expr_node *n)
 			       cdr ? "IP logs" : "call records");
 	}
 	n->kind = N_FIELD;
-	n->field = f;
-	n->type = type_of_field_type(field_table[f].type);
+	n->field = f == F_CELL ? F_CELL_ID : f; /* see "Cells" above */
+	n->type = type_of_field_type(field_table[n->field].type);
 	return 0;
 }
 

@@ -67,20 +67,20 @@ void expr_near_init(struct expr_near *n, double lat, double lon, double r)
 	n->use_box = geo_box_around(lat, lon, r, &n->box) == 0;
 }
 
-void expr_dur_dump(int64_t ms, struct buf *out)
+void expr_dur_dump(int64_t us, struct buf *out)
 {
 	static const struct {
-		int64_t ms;
+		int64_t us;
 		const char *unit;
-	} units[] = { { 86400000, "d" }, { 3600000, "h" }, { 60000, "min" },
-		      { 1000, "s" } };
-	if (ms != 0)
+	} units[] = { { 86400000000LL, "d" }, { 3600000000LL, "h" },
+		      { 60000000, "min" }, { 1000000, "s" }, { 1000, "ms" } };
+	if (us != 0)
 		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (ms % units[i].ms == 0) {
+			if (us % units[i].us == 0) {
 				buf_addf(out, "%lld%s",
-					 (long long)(ms / units[i].ms),
+					 (long long)(us / units[i].us),
 					 units[i].unit);
 				return;
 			}
-	buf_addf(out, "%lldms", (long long)ms);
+	buf_addf(out, "%lldus", (long long)us);
 }

@@ -166,10 +166,10 @@ static inline int expr_near_test(const struct expr_near *n, double lat,
 }
 
 /*
- * Format milliseconds of duration 'ms' the way dumps show it: the largest
- * unit that divides it exactly (1d, 2h, 10min, 90s, 250ms).
+ * Format microseconds of duration 'us' the way dumps show it: the largest
+ * unit that divides it exactly (1d, 2h, 10min, 90s, 250ms, 123us).
  */
 struct buf;
-void expr_dur_dump(int64_t ms, struct buf *out);
+void expr_dur_dump(int64_t us, struct buf *out);
 
 #endif

@@ -111,7 +111,7 @@ int expr_fail(const struct expr_src *src, uint32_t start, uint32_t end,
 	      const char *fmt, ...)
 {
 	struct diag *d = src->d;
-	struct buf *b;
+	struct buf *b, raw = BUF_INIT;
 	va_list ap;
 	size_t ls = 0, le = src->len, cols = 0, width = 0;
 
@@ -120,8 +120,14 @@ int expr_fail(const struct expr_src *src, uint32_t start, uint32_t end,
 	b = &d->msg;
 	buf_reset(b);
 	va_start(ap, fmt);
-	buf_vaddf(b, fmt, ap);
+	buf_vaddf(&raw, fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote the expression's own bytes ("found '...'"): control
+	 * bytes are escaped as on the repeated line below, never copied raw
+	 */
+	add_shown(b, buf_cstr(&raw), raw.len);
+	buf_release(&raw);
 	d->set = 1;
 
 	if (start > src->len)
@@ -193,7 +199,17 @@ void expr_tok_quote(const struct expr_src *src, const struct token *t,
 	}
 	if (t->kind != TK_STR)
 		buf_addch(&b, '\'');
-	buf_add_escaped(&b, src->text + t->start, n, 40);
+	/* as the repeated expression shows it: control bytes escaped, a
+	 * backslash kept as typed (escaping it too would show it twice) */
+	if (n > 40) {
+		size_t k = 40;
+		while (k > 0 && ((unsigned char)src->text[t->start + k] & 0xc0) == 0x80)
+			k--;
+		add_shown(&b, src->text + t->start, k);
+		buf_adds(&b, "...");
+	} else {
+		add_shown(&b, src->text + t->start, n);
+	}
 	if (t->kind != TK_STR)
 		buf_addch(&b, '\'');
 	snprintf(out, outlen, "%s", buf_cstr(&b));
@@ -221,15 +237,15 @@ static int peekc(const struct lexer *lx, size_t off)
 
 /* ---- numbers and units -------------------------------------------------- */
 
-static const char *const units[] = { "ms", "s", "m", "min", "h", "d", "w",
-				     "km" };
+static const char *const units[] = { "us", "ms", "s", "m", "min", "h", "d",
+				     "w", "km" };
 
 static double unit_ms_of(const char *u, size_t len)
 {
 	static const struct {
 		const char *unit;
 		double ms;
-	} tab[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+	} tab[] = { { "us", 0.001 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
 		    { "min", 60000 }, { "h", 3600000 }, { "d", 86400000 },
 		    { "w", 604800000 } };
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
@@ -337,7 +353,7 @@ static int lex_number(struct lexer *lx, struct token *t)
 				q++;
 			return expr_fail(lx->src, (uint32_t)lx->pos,
 					 (uint32_t)q,
-					 "expected a unit (ms s min m h d w "
+					 "expected a unit (us ms s min m h d w "
 					 "km), found '%.*s'",
 					 (int)(q - p), s + p);
 		}
@@ -776,16 +792,13 @@ static int read_token(struct lexer *lx, struct token *t)
 	{
 		/* one whole UTF-8 character under the caret */
 		size_t e = lx->pos + 1;
-		struct buf b = BUF_INIT;
-		int rc;
-		while (e < lx->src->len &&
+		while (e < lx->src->len && e - lx->pos < 4 &&
 		       ((unsigned char)s[e] & 0xc0) == 0x80)
 			e++;
-		buf_add_escaped(&b, s + lx->pos, e - lx->pos, 8);
-		rc = expr_fail(lx->src, (uint32_t)lx->pos, (uint32_t)e,
-			       "unexpected character '%s'", buf_cstr(&b));
-		buf_release(&b);
-		return rc;
+		/* expr_fail escapes its control bytes */
+		return expr_fail(lx->src, (uint32_t)lx->pos, (uint32_t)e,
+				 "unexpected character '%.*s'",
+				 (int)(e - lx->pos), s + lx->pos);
 	}
 }
 

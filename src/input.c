@@ -42,12 +42,22 @@
  * zlib accepts, and fails no later on streams both reject. The one known
  * difference: ISA-L 2.30 accepts a dynamic block whose Huffman code is
  * incomplete, which zlib rejects ("invalid code lengths set", "invalid
- * literal/lengths set", "invalid distances set"). What ISA-L writes in
- * the call that finds damage is dropped, so the bytes ISA-L decodes past
- * zlib's stop reach the caller only when they filled the caller's buffer
- * before ISA-L found anything wrong; zlib's message is reported all the
- * same. A member valid but for such a code is read whole. See
- * man/cdrsift.1, CDRSIFT_INFLATE.
+ * literal/lengths set", "invalid distances set").
+ *
+ * ISA-L's output is handed out in units: a member's output is cut at every
+ * multiple of ISAL_UNIT bytes (counted from the member's first byte), and
+ * a unit reaches the caller only once ISA-L has decoded all of it (or the
+ * member to its end, trailer checked) without a fault; a unit in which
+ * anything goes wrong is dropped whole and zlib writes it again. A unit
+ * that does not fit the caller's buffer is decoded into a staging buffer
+ * and handed out from there. So the bytes delivered are a function of the
+ * file alone, never of the caller's buffer size (issue #10: rows that
+ * depended on the read size): with such a code and damage after it, ISA-L
+ * delivers the whole units it decoded before the damage, and zlib stops
+ * at the code, so the two backends differ by those units at most, for any
+ * read size; zlib's message is reported all the same. A member valid but
+ * for such a code is read whole, its CRC-32 and length checked against
+ * the trailer. See man/cdrsift.1, CDRSIFT_INFLATE.
  */
 #include "input.h"
 
@@ -76,6 +86,8 @@
 #define ZCHUNK_MAX ((size_t)1 << 30)
 /* zlib's output while it catches up with ISA-L goes here and is dropped */
 #define SCRATCH_SIZE ((size_t)1 << 16)
+/* ISA-L output is delivered in whole units of this many bytes (banner) */
+#define ISAL_UNIT ((size_t)1 << 16)
 
 enum input_mode {
 	MODE_START,   /* nothing read yet: the magic bytes decide */
@@ -114,6 +126,9 @@ struct input_state {
 	uint64_t member_in;    /* file offset of the current member's 1f */
 	uint64_t isal_out;     /* bytes ISA-L has produced for this member */
 	struct inflate_state *is; /* ISA-L state, allocated at first use */
+	unsigned char *stage;  /* ISAL_UNIT bytes: a unit too big for 'dst' */
+	size_t stage_pos;      /* next byte of 'stage' to hand out */
+	size_t stage_len;      /* bytes held in 'stage' */
 #endif
 };
 
@@ -562,84 +577,78 @@ static int isal_header(struct input *in, struct input_state *st,
 
 /*
  * Hand the rest of the file to zlib: restart the current member at its
- * first byte and drop what ISA-L delivered of it in earlier calls. See the
- * diagram at the top. What ISA-L wrote in this call is not delivered: zlib
- * writes it again. That matters: on an invalid distance, ISA-L 2.30 writes
- * a few bogus bytes before it reports the error, in the same isal_inflate()
- * call, while every call that returns ISAL_DECOMP_OK wrote good bytes only.
+ * first byte and drop what ISA-L delivered of it: the 'delivered' bytes of
+ * this call and those of earlier calls. See the diagram at the top. The
+ * unit in progress is not delivered: zlib writes it again. That matters:
+ * on an invalid distance, ISA-L 2.30 writes a few bogus bytes before it
+ * reports the error, in the same isal_inflate() call, while every call
+ * that returns ISAL_DECOMP_OK wrote good bytes only.
  */
-static void isal_fallback(struct input *in, struct input_state *st)
+static void isal_fallback(struct input *in, struct input_state *st,
+			  size_t delivered)
 {
 	st->use_isal = 0;
 	st->member_isal = 0;
-	st->skip = in->bytes_out - in->member_start;
+	st->skip = in->bytes_out + delivered - in->member_start;
 	if (st->skip && !st->scratch)
 		st->scratch = xmalloc(SCRATCH_SIZE);
 	rewind_to(st, st->member_in);
 	zlib_member(st);
 }
 
+enum { UNIT_CLEAN = 1, UNIT_FALLBACK = 0 };
+
 /*
- * read_member() with ISA-L, same contract. Anything but clean progress
- * falls back to zlib, which then finishes the call.
+ * Decode the next unit of the current member into out[0..want), 'want'
+ * being the bytes to the next unit boundary: all of them, or the member
+ * to its end with its trailer checked (the member is then finished).
+ * '*made' says how many bytes were written. Returns UNIT_CLEAN,
+ * UNIT_FALLBACK when anything is not clean progress (the bytes written
+ * are then not to be delivered), or INPUT_IOERR.
  */
-static int read_member_isal(struct input *in, struct input_state *st,
-			    char *dst, size_t cap, size_t *got,
-			    struct diag *d)
+static int isal_unit(struct input *in, struct input_state *st,
+		     unsigned char *out, size_t want, size_t *made,
+		     struct diag *d)
 {
 	struct inflate_state *is = st->is;
-	size_t done = 0;
 
-	if (st->phase == PHASE_HEADER) {
-		int r = isal_header(in, st, d);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			goto fallback;
-		isal_inflate_reset(is);
-		is->crc_flag = ISAL_GZIP_NO_HDR; /* raw deflate, CRC-32 kept */
-		is->hist_bits = 0;               /* the full 32 KiB window */
-		st->phase = PHASE_DEFLATE;
-	}
+	*made = 0;
 	for (;;) {
-		size_t avail_in = st->ilen - st->ipos, avail_out = cap - done;
+		size_t avail_in = st->ilen - st->ipos;
 		uint32_t zin = (uint32_t)(avail_in < ZCHUNK_MAX ? avail_in :
 								  ZCHUNK_MAX);
-		uint32_t zout = (uint32_t)(avail_out < ZCHUNK_MAX ? avail_out :
-								    ZCHUNK_MAX);
-		uint32_t used, made;
+		uint32_t zout = (uint32_t)(want - *made);
+		uint32_t used, wrote;
 		int ret;
 
 		is->next_in = st->ibuf + st->ipos;
 		is->avail_in = zin;
-		is->next_out = (uint8_t *)dst + done;
+		is->next_out = out + *made;
 		is->avail_out = zout;
 		ret = isal_inflate(is);
 		used = zin - is->avail_in;
-		made = zout - is->avail_out;
+		wrote = zout - is->avail_out;
 		st->ipos += used;
-		done += made;
-		st->isal_out += made;
-		*got = done;
+		*made += wrote;
+		st->isal_out += wrote;
 
 		if (ret != ISAL_DECOMP_OK)
-			goto fallback;
+			return UNIT_FALLBACK;
 		if (is->block_state == ISAL_BLOCK_FINISH)
 			break;
-		if (done == cap)
-			return INPUT_OK;
+		if (*made == want)
+			return UNIT_CLEAN;
 		if (st->ipos < st->ilen) {
-			if (used == 0 && made == 0)
-				goto fallback; /* stuck: not clean progress */
+			if (used == 0 && wrote == 0)
+				return UNIT_FALLBACK; /* stuck */
 			continue;
 		}
 		/*
 		 * Unlike read_member(), read on rather than return what we
-		 * have: a regular file does not keep us waiting, and damage
-		 * found in this call costs no bytes delivered before it.
+		 * have: a regular file does not keep us waiting.
 		 */
 		if (at_eof(in, st))
-			goto fallback; /* truncated: zlib says where */
+			return UNIT_FALLBACK; /* truncated: zlib says where */
 		if (fill(in, st, d, 1) != INPUT_OK)
 			return INPUT_IOERR;
 	}
@@ -649,24 +658,88 @@ static int read_member_isal(struct input *in, struct input_state *st,
 	 * bit buffer: the trailer starts that many bytes back.
 	 */
 	if (is->read_in_length < 0)
-		goto fallback;
+		return UNIT_FALLBACK;
 	rewind_to(st, input_offset(in, st) - (uint64_t)(is->read_in_length / 8));
 	if (fill(in, st, d, 8) != INPUT_OK)
 		return INPUT_IOERR;
 	if (st->ilen - st->ipos < 8 ||
 	    le32(st->ibuf + st->ipos) != is->crc ||
 	    le32(st->ibuf + st->ipos + 4) != (uint32_t)st->isal_out)
-		goto fallback;
+		return UNIT_FALLBACK;
 	st->ipos += 8;
 	st->member_isal = 0;
 	st->mode = MODE_BETWEEN;
 	in->isal_members++;
+	return UNIT_CLEAN;
+}
+
+/*
+ * read_member() with ISA-L, same contract, unit by unit (see the banner):
+ * a unit that fits 'dst' is decoded there, one that does not goes to the
+ * staging buffer, which input_read() empties first. Anything but clean
+ * progress falls back to zlib, which then finishes the call.
+ */
+static int read_member_isal(struct input *in, struct input_state *st,
+			    char *dst, size_t cap, size_t *got,
+			    struct diag *d)
+{
+	size_t done = 0;
+
+	if (st->phase == PHASE_HEADER) {
+		int r = isal_header(in, st, d);
+		if (r < 0)
+			return r;
+		if (r == 0)
+			goto fallback;
+		isal_inflate_reset(st->is);
+		st->is->crc_flag = ISAL_GZIP_NO_HDR; /* raw deflate, CRC kept */
+		st->is->hist_bits = 0;               /* the full 32 KiB window */
+		st->phase = PHASE_DEFLATE;
+	}
+	while (st->member_isal && done < cap) {
+		size_t room = ISAL_UNIT - (size_t)(st->isal_out % ISAL_UNIT);
+		int staged = cap - done < room;
+		unsigned char *out = staged ? st->stage : (unsigned char *)dst + done;
+		size_t made;
+		int r;
+
+		if (staged && !st->stage)
+			out = st->stage = xmalloc(ISAL_UNIT);
+		r = isal_unit(in, st, out, room, &made, d);
+		if (r < 0) {
+			*got = done;
+			return r;
+		}
+		if (r == UNIT_FALLBACK)
+			goto fallback;
+		if (staged) {
+			size_t n = made < cap - done ? made : cap - done;
+			memcpy(dst + done, st->stage, n);
+			st->stage_pos = n;
+			st->stage_len = made;
+			done += n;
+			break;
+		}
+		done += made;
+	}
+	*got = done;
 	return INPUT_OK;
 
 fallback:
-	isal_fallback(in, st);
-	*got = 0;
+	isal_fallback(in, st, done);
+	*got = done;
 	return read_member(in, st, dst, cap, got, d);
+}
+
+/* Hand out what the staging buffer still holds of a unit. */
+static size_t isal_unstage(struct input_state *st, char *dst, size_t cap)
+{
+	size_t n = st->stage_len - st->stage_pos;
+	if (n > cap)
+		n = cap;
+	memcpy(dst, st->stage + st->stage_pos, n);
+	st->stage_pos += n;
+	return n;
 }
 #endif
 
@@ -742,6 +815,12 @@ int input_read(struct input *in, char *dst, size_t cap, size_t *got,
 	if (st->mode == MODE_START)
 		ret = sniff(in, st, d);
 	while (ret == INPUT_OK && *got == 0 && cap > 0) {
+#ifdef CDRSIFT_ISAL
+		if (st->stage_pos < st->stage_len) {
+			*got = isal_unstage(st, dst, cap);
+			break;
+		}
+#endif
 		if (st->mode == MODE_PLAIN)
 			ret = read_plain(in, st, dst, cap, got, d);
 #ifdef CDRSIFT_ISAL
@@ -754,6 +833,12 @@ int input_read(struct input *in, char *dst, size_t cap, size_t *got,
 			ret = next_member(in, st, d);
 		else
 			break;
+	}
+	if (*got && in->head_len < sizeof(in->head)) {
+		size_t n = sizeof(in->head) - in->head_len;
+		n = n < *got ? n : *got;
+		memcpy(in->head + in->head_len, dst, n);
+		in->head_len += n;
 	}
 	in->bytes_out += *got;
 	if (*got == 0 && st->mode == MODE_DONE)
@@ -780,6 +865,7 @@ void input_close(struct input *in)
 		inflateEnd(&st->zs);
 #ifdef CDRSIFT_ISAL
 	free(st->is);
+	free(st->stage);
 #endif
 	free(st->scratch);
 	EVP_MD_CTX_free(st->md);

@@ -37,6 +37,8 @@ struct input {
 	uint64_t zero_padding;    /* zero bytes accepted after the last member */
 	unsigned isal_members;    /* members ISA-L inflated whole (see below) */
 	unsigned char sha256[32]; /* valid once eof is set (whole file read) */
+	unsigned char head[512];  /* the first bytes returned (decompressed), */
+	size_t head_len;          /* to tell what a file is (source.c) */
 	/* private */
 	void *priv;
 };

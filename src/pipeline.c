@@ -9,7 +9,8 @@
  * With N = 1 the main thread does it all, block by block: the same blocks,
  * so the same results.
  *
- * Cutting a block: the block ends just after the last line end that lies
+ * Cutting a block: the block ends just after the last line end (LF, CRLF
+ * or CR, csvrow.h's rule; never between the CR and LF of a pair) that lies
  * outside quotes, counting quote characters from the block start (every
  * block starts outside quotes, so the parity is exact for well-formed CSV;
  * for broken quoting the cut is still deterministic, the same for every -j,
@@ -26,6 +27,12 @@
  * DEFER_MAX bytes per input, past which that input waits. So output is in
  * input order and byte-identical for every -j, and inputs are read in
  * parallel.
+ *
+ * Cancelling (a closed pipe, DESIGN 3): a hook sets *o->cancel. The main
+ * thread then emits nothing more and stops completing; readers stop before
+ * their next read or block, parsers before their next block, threads
+ * waiting for room or work are woken; after the join, the main thread
+ * frees the blocks and inputs left over.
  */
 #include "pipeline.h"
 
@@ -106,6 +113,21 @@ struct pipeline {
 	double t0, last_progress;       /* seconds (monotonic clock) */
 };
 
+static int cancelled(const struct pipeline *pl)
+{
+	return pl->o->cancel && __atomic_load_n(pl->o->cancel, __ATOMIC_ACQUIRE);
+}
+
+/* Free a block that will never be completed. */
+static void drop_task(struct pipe_task *t)
+{
+	free(t->data);
+	buf_release(&t->out);
+	buf_release(&t->rejects);
+	acct_release(&t->acct);
+	free(t);
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -147,9 +169,9 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 		w->bound = pin->index;
 	}
 	uint64_t need = h->need | (o->expr ? expr_needs(o->expr) : 0);
-	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter, pin->term,
+	csvrow_open_block(&r, t->data, t->len, o->co, pin->delimiter,
 			  t->cut_short, t->skip_first_line);
-	w->rec.cell_filled = w->rec.cell_disagree = w->rec.cell_unknown = 0;
+	memset(&w->rec.cell, 0, sizeof(w->rec.cell));
 	while ((rc = csvrow_next(&r, &row, &d)) != CSVROW_EOF) {
 		if (rc == CSVROW_FATAL)
 			break;
@@ -202,9 +224,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 	}
 	t->lines = r.lines;
 	t->acct.blank_lines = r.blank_lines;
-	t->cell_filled = w->rec.cell_filled;
-	t->cell_disagree = w->rec.cell_disagree;
-	t->cell_unknown = w->rec.cell_unknown;
+	t->cell = w->rec.cell;
 	csvrow_close(&r);
 	diag_release(&d);
 }
@@ -282,17 +302,6 @@ static void append_in(struct pipe_task **first, struct pipe_task **last,
 	*last = t;
 }
 
-/* Lines in data[0..len) ended by 'term'. */
-static uint64_t count_lines(const char *data, size_t len, char term)
-{
-	uint64_t n = 0;
-	const char *p = data, *end = data + len;
-	while (p < end && (p = memchr(p, term, (size_t)(end - p)))) {
-		n++;
-		p++;
-	}
-	return n;
-}
 
 /* The input-order half of completing a block: its input's counters. */
 static void absorb_task(struct pipeline *pl, struct pipe_task *t)
@@ -310,9 +319,7 @@ static void absorb_task(struct pipeline *pl, struct pipe_task *t)
 		pin->timed = 1;
 	}
 	pl->rows_done += t->acct.read;
-	pin->cell_filled += t->cell_filled;
-	pin->cell_disagree += t->cell_disagree;
-	pin->cell_unknown += t->cell_unknown;
+	cell_use_add(&pin->cell, &t->cell);
 	pin->lines += t->lines;
 	acct_release(&t->acct);
 }
@@ -323,8 +330,21 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 	const struct pipe_hooks *h = pl->h;
 	struct pipe_input *pin = t->pin;
 
+	if (cancelled(pl)) {
+		drop_task(t); /* its input is freed at the end of the run */
+		return;
+	}
+
 	if (t->seq == 0 && h->input_start)
 		h->input_start(h->ctx, pin);
+	/* rows rejected before a header-less input's first data row */
+	for (size_t i = 0; t->seq == 0 && h->reject && i < pin->src.nearly; i++) {
+		const struct early_reject *e = &pin->src.early[i];
+		struct pipe_reject rj = { e->line, e->reason, "", 0,
+					  pin->src.early_raw.data + e->off,
+					  e->len };
+		h->reject(h->ctx, pin, &rj);
+	}
 	/* rejects, with lines made absolute */
 	const char *p = t->rejects.data, *end = p + t->rejects.len;
 	while (p && p < end) {
@@ -335,12 +355,12 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 					  rh.detail_len, p + rh.detail_len,
 					  rh.raw_len };
 		p += rh.detail_len + rh.raw_len;
-		if (h->reject)
+		if (h->reject && !cancelled(pl))
 			h->reject(h->ctx, pin, &rj);
 	}
-	if (h->block_out && t->out.len)
+	if (h->block_out && t->out.len && !cancelled(pl))
 		h->block_out(h->ctx, pin, &t->out);
-	if (t->last) {
+	if (t->last && !cancelled(pl)) {
 		if (pin->damaged && pin->member_line && strstr(buf_cstr(&pin->src.problem), "check"))
 			buf_addf(&pin->src.problem, " (lines %llu to %llu of that "
 				 "member were read but cannot be trusted)",
@@ -410,6 +430,10 @@ static int complete_some(struct pipeline *pl)
 				emit_task(pl, d); /* may free pin with the last */
 				d = next;
 			}
+			if (cancelled(pl)) {
+				pthread_mutex_lock(&pl->mu);
+				return 0;
+			}
 			pthread_mutex_lock(&pl->mu);
 			return 1;
 		}
@@ -441,6 +465,10 @@ static int complete_some(struct pipeline *pl)
 static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t)
 {
 	struct pipe_input *pin = t->pin;
+	if (cancelled(pl)) {
+		drop_task(t);
+		return;
+	}
 	if (!pl->threaded) {
 		parse_block(self, t);
 		give_buffer(pl, t->data, t->cap);
@@ -450,12 +478,17 @@ static void submit(struct pipeline *pl, struct worker *self, struct pipe_task *t
 		return;
 	}
 	pthread_mutex_lock(&pl->mu);
-	while (pin->inflight >= pl->quota) {
+	while (pin->inflight >= pl->quota && !cancelled(pl)) {
 		struct pipe_task *u = take_untaken(pl);
 		if (u)
 			parse_taken(pl, self, u);
 		else
 			pthread_cond_wait(&pl->room, &pl->mu);
+	}
+	if (cancelled(pl)) {
+		pthread_mutex_unlock(&pl->mu);
+		drop_task(t);
+		return;
 	}
 	pin->inflight++;
 	append_in(&pin->q_first, &pin->q_last, t);
@@ -478,26 +511,30 @@ static struct pipe_task *new_task(struct pipe_input *pin, uint64_t seq)
 	return t;
 }
 
-/* The last 'c' in s[0..n), or NULL (memrchr is a GNU extension). */
-static const char *last_byte(const char *s, char c, size_t n)
+/*
+ * 1 when a line ends just after b[i] (csvrow.h's rule: LF, CRLF or CR).
+ * A CR that is the block's last byte is not known to end a line: the LF
+ * of a CRLF pair may come with the next read, and the pair is never cut.
+ */
+static int line_ends_at(const char *b, size_t len, size_t i)
 {
-	while (n > 0)
-		if (s[--n] == c)
-			return s + n;
-	return NULL;
+	if (b[i] == '\n')
+		return 1;
+	return b[i] == '\r' && i + 1 < len && b[i + 1] != '\n';
 }
 
 /*
  * The end of the last whole record in b[0..len): just past the last line
  * end outside quotes, or 0 when there is none.
  */
-static size_t cut_point(const char *b, size_t len, char term)
+static size_t cut_point(const char *b, size_t len)
 {
-	const char *nl = len ? last_byte(b, term, len) : NULL;
-	if (!nl)
+	if (!memchr(b, '"', len)) {
+		for (size_t i = len; i-- > 0;)
+			if (line_ends_at(b, len, i))
+				return i + 1;
 		return 0;
-	if (!memchr(b, '"', len))
-		return (size_t)(nl - b) + 1;
+	}
 	/* quotes present: find the last line end with an even count before it */
 	uint64_t total = 0;
 	for (size_t i = 0; i < len; i++)
@@ -506,7 +543,7 @@ static size_t cut_point(const char *b, size_t len, char term)
 	for (size_t i = len; i-- > 0;) {
 		if (b[i] == '"')
 			after++;
-		else if (b[i] == term && ((total - after) & 1) == 0)
+		else if (((total - after) & 1) == 0 && line_ends_at(b, len, i))
 			return i + 1;
 	}
 	return 0;
@@ -528,13 +565,14 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	struct diag d = DIAG_INIT;
 	uint64_t seq = 0;
 
-	if (source_open(&pin->src, path, o->so, o->co, need) < 0) {
+	if (source_open(&pin->src, path, o->so, o->co, need) < 0 ||
+	    source_require(&pin->src, o->require, o->nrequire) < 0) {
 		pin->name = pin->src.name;
 		pin->damaged = pin->src.in.damaged;
 		/* read the rest so that size and hash cover the whole file */
 		char tmp[65536];
 		size_t got;
-		while (!pin->src.open_failed &&
+		while (!pin->src.open_failed && !cancelled(pl) &&
 		       input_read(&pin->src.in, tmp, sizeof(tmp), &got, &d) == INPUT_OK &&
 		       got)
 			;
@@ -549,9 +587,22 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	pin->name = pin->src.name;
 	pin->usable = 1;
 	pin->delimiter = pin->src.rd.delimiter;
-	pin->term = csvrow_term(&pin->src.rd);
 	acct_merge(&pin->acct, &pin->src.acct);
 	pin->lines = pin->src.rd.lines;
+	/*
+	 * With no header (--no-header, a header-less preset) the first row
+	 * the schema was built from is data: it goes back in front of the
+	 * first block, its lines not yet counted, so that it is read like
+	 * every other row.
+	 */
+	const char *first = NULL;
+	size_t first_len = 0;
+	if (pin->src.pending_first) {
+		pin->src.pending_first = 0;
+		first = pin->src.header_raw.data;
+		first_len = pin->src.header_raw.len;
+		pin->lines = pin->src.row.line - 1;
+	}
 
 	const char *rest;
 	size_t rest_len;
@@ -569,7 +620,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	 * Where the latest gzip member began (uncompressed offset), for the
 	 * line numbers of a CRC report: found in the block that holds it.
 	 */
-	uint64_t blk_off = pin->src.in.bytes_out - rest_len;
+	uint64_t blk_off = pin->src.in.bytes_out - rest_len - first_len;
 	uint64_t member_off = pin->src.in.member_start;
 	int member_open = 0;
 	if (pin->src.in.members <= 1)
@@ -577,7 +628,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	else
 		member_open = 1;
 	size_t bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
-	size_t alloc = bsize > rest_len ? bsize : rest_len, len = 0;
+	size_t alloc = bsize > rest_len + first_len ? bsize : rest_len + first_len;
+	size_t len = 0;
 	char *blk = take_buffer(pl, &alloc);
 	/*
 	 * A block grows to hold a long record, but only to what a row may
@@ -587,13 +639,15 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
 	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
 	int skip_next = 0;
-	memcpy(blk, rest, rest_len);
-	len = rest_len;
+	if (first_len)
+		memcpy(blk, first, first_len);
+	memcpy(blk + first_len, rest, rest_len);
+	len = first_len + rest_len;
 	int eof = at_eof || damage;
 	note_bytes(pin);
-	for (;;) {
+	while (!cancelled(pl)) {
 		/* fill to the block size, or to the end of the input */
-		while (!eof && len < bsize) {
+		while (!eof && len < bsize && !cancelled(pl)) {
 			size_t got = 0;
 			size_t ask = bsize - len < READ_STEP ? bsize - len : READ_STEP;
 			unsigned before = pin->src.in.members;
@@ -616,7 +670,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 				eof = 1;
 			}
 		}
-		size_t cut = eof ? len : cut_point(blk, len, pin->term);
+		size_t cut = eof ? len : cut_point(blk, len);
 		int forced = 0;
 		if (!eof && cut == 0) {
 			if (alloc < grow_max) {
@@ -634,8 +688,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 		skip_next = forced;
 		if (member_open && member_off >= blk_off &&
 		    member_off <= blk_off + cut) {
-			t->member_rel = 1 + count_lines(blk, (size_t)(member_off - blk_off),
-							pin->term);
+			t->member_rel = 1 + csvrow_lines(blk,
+					(size_t)(member_off - blk_off), 0);
 			member_open = 0;
 		}
 		blk_off += cut;
@@ -659,7 +713,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 			 */
 			size_t got;
 			char tmp[4096];
-			while (!pin->src.in.eof &&
+			while (!pin->src.in.eof && !cancelled(pl) &&
 			       input_read(&pin->src.in, tmp, sizeof(tmp), &got,
 					  &d) == INPUT_OK && got)
 				;
@@ -684,14 +738,14 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	struct pipeline *pl = w->pl;
 	pthread_mutex_lock(&pl->mu);
-	while (w->is_reader && pl->next_input < pl->n) {
+	while (w->is_reader && pl->next_input < pl->n && !cancelled(pl)) {
 		size_t i = pl->next_input++;
 		pthread_mutex_unlock(&pl->mu);
 		read_input(pl, w, i);
 		pthread_mutex_lock(&pl->mu);
 	}
 	for (;;) {
-		struct pipe_task *t = take_untaken(pl);
+		struct pipe_task *t = cancelled(pl) ? NULL : take_untaken(pl);
 		if (t) {
 			parse_taken(pl, w, t);
 			continue;
@@ -751,7 +805,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	}
 	struct worker *self = &pl.w[pl.nthreads]; /* the main thread's slot */
 	if (!pl.threaded) {
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !cancelled(&pl); i++) {
 			pl.next_input = i + 1;
 			read_input(&pl, self, i);
 		}
@@ -761,7 +815,7 @@ void pipeline_run(const char *const *paths, size_t n,
 					   &pl.w[i]) != 0)
 				BUG("cannot start a thread");
 		pthread_mutex_lock(&pl.mu);
-		while (pl.head < n) {
+		while (pl.head < n && !cancelled(&pl)) {
 			if (complete_some(&pl))
 				continue;
 			struct pipe_task *t = take_untaken(&pl);
@@ -781,9 +835,26 @@ void pipeline_run(const char *const *paths, size_t n,
 		}
 		pl.stop = 1;
 		pthread_cond_broadcast(&pl.work);
+		pthread_cond_broadcast(&pl.room);
 		pthread_mutex_unlock(&pl.mu);
 		for (size_t i = 0; i < pl.nthreads; i++)
 			pthread_join(pl.w[i].thread, NULL);
+	}
+	/* after a cancel: the blocks and inputs no one will complete */
+	for (size_t i = 0; i < n; i++) {
+		struct pipe_input *pin = pl.pins[i];
+		if (!pin)
+			continue;
+		struct pipe_task *lists[2] = { pin->q_first, pin->d_first };
+		for (int k = 0; k < 2; k++)
+			for (struct pipe_task *t = lists[k], *next; t; t = next) {
+				next = t->next_in;
+				drop_task(t);
+			}
+		acct_release(&pin->acct);
+		source_release(&pin->src);
+		free(pin);
+		pl.pins[i] = NULL;
 	}
 	for (size_t i = 0; i < pl.nw; i++) {
 		struct worker *w = &pl.w[i];

@@ -41,14 +41,14 @@ struct pipe_input {
 	const char *name;        /* display name */
 	struct source src;       /* input, header, schema, problem text */
 	int usable;              /* 1 when the header was understood */
-	char delimiter, term;    /* dialect, for the workers */
+	char delimiter;          /* dialect, for the workers */
 	/* filled as blocks finish, in order (main thread) */
 	struct acct acct;        /* rows of the whole input */
 	uint64_t lines;          /* physical lines so far */
 	uint64_t out_of_order;   /* records starting before the previous one */
 	int64_t last_start;      /* start of the last timed record so far */
 	int timed;               /* a timed record was seen */
-	uint64_t cell_filled, cell_disagree, cell_unknown; /* cell table use */
+	struct cell_use cell;    /* cell spellings and cell table use */
 	int damaged;             /* gzip damage: problem holds the message */
 	int read_failed;         /* I/O error part-way */
 	uint64_t bytes_read;     /* compressed bytes read so far (atomic:
@@ -79,7 +79,7 @@ struct pipe_task {
 	int64_t first_start, last_start; /* first and last timed record */
 	uint64_t out_of_order;   /* order breaks inside the block */
 	int timed;               /* a timed record was seen */
-	uint64_t cell_filled, cell_disagree, cell_unknown;
+	struct cell_use cell;    /* cell spellings and cell table use */
 	int done;                /* 0 queued, 1 taken, 2 done */
 	/* private */
 	uint64_t member_rel;     /* a gzip member begins on this line of the
@@ -126,12 +126,24 @@ struct pipe_opts {
 	const struct schema_opts *so;
 	const struct csvrow_opts *co;
 	const struct expr *expr;  /* filter, or NULL */
+	const struct field_need *require; /* fields the command (and the
+				     filter) cannot do without: an input that
+				     lacks one is refused at its header
+				     (source_require) */
+	size_t nrequire;
 	unsigned threads;         /* threads in all; 0 or 1: the main thread alone */
 	size_t block_size;        /* bytes per block; 0: 2 MiB */
 	size_t defer_max;         /* output kept per later input; 0: 64 MiB */
+	int *cancel;              /* or NULL: a hook (main thread) sets it to
+				     1 to end the run now (a closed pipe) */
 };
 
-/* Read 'paths' (n of them; "-" is standard input) through 'h'. */
+/*
+ * Read 'paths' (n of them; "-" is standard input) through 'h'. Once a hook
+ * sets '*o->cancel', no hook is called again (not even input_end of the
+ * input under way), readers read no further, parsers take no new block,
+ * and everything is freed; worker_done is still called for every worker.
+ */
 void pipeline_run(const char *const *paths, size_t n,
 		  const struct pipe_opts *o, const struct pipe_hooks *h);
 

@@ -63,6 +63,16 @@ int rec_dir_from_name(const char *s, size_t len)
 	return name_index(dir_names, 4, s, len);
 }
 
+void cell_use_add(struct cell_use *a, const struct cell_use *b)
+{
+	a->filled += b->filled;
+	a->disagree += b->disagree;
+	a->unknown += b->unknown;
+	a->ambiguous += b->ambiguous;
+	for (int i = 0; i < CELL_FORM_COUNT; i++)
+		a->form[i] += b->form[i];
+}
+
 void record_init(struct record *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -78,6 +88,7 @@ void record_clear(struct record *r)
 {
 	r->present = 0;
 	r->scratch_len = 0;
+	r->sub_us[0] = r->sub_us[1] = 0;
 }
 
 /*
@@ -200,14 +211,22 @@ static void format_fixed6(double d, struct buf *b)
 	buf_addf(b, "%.6f", d);
 }
 
-void format_duration(int64_t ms, struct buf *b)
+void format_duration(int64_t us, struct buf *b)
 {
-	if (ms % 1000 == 0)
-		buf_add_i64(b, ms / 1000);
+	if (us % 1000000 == 0) {
+		buf_add_i64(b, us / 1000000);
+		return;
+	}
+	/* magnitude without negating INT64_MIN */
+	uint64_t m = us < 0 ? 0 - (uint64_t)us : (uint64_t)us;
+	if (m % 1000 == 0)
+		buf_addf(b, "%s%llu.%03llu", us < 0 ? "-" : "",
+			 (unsigned long long)(m / 1000000),
+			 (unsigned long long)(m % 1000000 / 1000));
 	else
-		buf_addf(b, "%s%lld.%03lld", ms < 0 ? "-" : "",
-			 (long long)(ms < 0 ? -ms : ms) / 1000,
-			 (long long)(ms < 0 ? -ms : ms) % 1000);
+		buf_addf(b, "%s%llu.%06llu", us < 0 ? "-" : "",
+			 (unsigned long long)(m / 1000000),
+			 (unsigned long long)(m % 1000000));
 }
 
 int record_format(const struct record *r, int f, const struct tz *tz,

@@ -28,7 +28,7 @@ enum field_type {
 	FT_INT,   /* integer: v.i (ports, bytes, hour, dow) */
 	FT_REAL,  /* decimal: v.d (lat, lon) */
 	FT_TIME,  /* instant: v.i, ms since the epoch, UTC */
-	FT_DUR,   /* duration: v.i, milliseconds */
+	FT_DUR,   /* duration: v.i, microseconds */
 	FT_TYPE,  /* enum rec_type: v.i */
 	FT_DIR,   /* enum rec_dir: v.i */
 	FT_IP,    /* IPv4 or IPv6 address: v.ip */
@@ -55,7 +55,8 @@ struct field_info {
 /* The table of canon.def, indexed by enum field_id. */
 extern const struct field_info field_table[F_COUNT];
 
-/* The field named 'name' (canonical name, exact), or -1. */
+/* The field named 'name' (canonical name, exact; the first of that name,
+   so F_CELL, not the hidden F_CELL_ID), or -1. */
 int field_by_name(const char *name, size_t len);
 /* "voice", "sms", ... and "mo", "mt", "unknown"; "" for other values. */
 const char *rec_type_name(int t);
@@ -84,6 +85,26 @@ union rvalue {
 struct csvrow_row;
 struct tz;
 
+/* How a record's cell was written (schema_map_row counts them). */
+enum cell_form {
+	CELL_FORM_CGI,     /* parts in the cell text: MCC-MNC-LAC-CI, ... */
+	CELL_FORM_COLUMNS, /* a bare id, with mcc, mnc or lac columns */
+	CELL_FORM_ID,      /* a bare id alone */
+	CELL_FORM_COUNT
+};
+
+/* What the cell keys of some records were, and what the table said. */
+struct cell_use {
+	uint64_t filled;     /* positions filled from the cell table */
+	uint64_t disagree;   /* own lat/lon far from the table's */
+	uint64_t unknown;    /* cell keys not in the table */
+	uint64_t ambiguous;  /* keys the table holds at several positions */
+	uint64_t form[CELL_FORM_COUNT]; /* records by how the cell was written */
+};
+
+/* Add the counts of 'b' to 'a'. */
+void cell_use_add(struct cell_use *a, const struct cell_use *b);
+
 struct record {
 	uint64_t present;             /* bit (1 << F_x) when v[F_x] is set */
 	union rvalue v[F_COUNT];      /* valid where the bit is set */
@@ -92,14 +113,16 @@ struct record {
 	const struct tz *tz;          /* zone for derived hour/dow/date */
 	const char *file;             /* display name of the input */
 	uint64_t line;                /* physical line where the row starts */
+	int sub_us[2];                /* microseconds past the ms of start and
+					 end (0..999), set with them: a
+					 duration from end - start is exact */
 	char *scratch;                /* owned: normalised strings of this row */
 	size_t scratch_len;           /* bytes used in 'scratch' */
 	size_t scratch_alloc;         /* bytes allocated */
-	/* running counters kept by schema_map_row for this reader (one
-	 * record per thread, so no locking); callers read and reset them */
-	uint64_t cell_filled;         /* positions filled from the cell table */
-	uint64_t cell_disagree;       /* own lat/lon far from the table's */
-	uint64_t cell_unknown;        /* cell ids not in the table */
+	struct cell_use cell;         /* running counters kept by
+					 schema_map_row for this reader (one
+					 record per thread, so no locking);
+					 callers read and reset them */
 };
 
 #define FIELD_BIT(f) ((uint64_t)1 << (f))
@@ -132,15 +155,19 @@ void record_derive(struct record *r, uint64_t need);
 struct buf;
 /*
  * Field 'f' of 'r' as text, appended to 'b': timestamps in ISO 8601 in
- * zone 'tz', durations in seconds (".fff" when not whole), positions with
+ * zone 'tz', durations in seconds (format_duration), positions with
  * six decimals, enum words, addresses, dates YYYY-MM-DD. Returns 1, or 0
  * (nothing appended) when the value is missing. The one formatter behind
  * every command's output, so a value reads the same everywhere.
  */
 int record_format(const struct record *r, int f, const struct tz *tz,
 		  struct buf *b);
-/* Milliseconds as seconds: "93", "93.500". */
-void format_duration(int64_t ms, struct buf *b);
+/*
+ * Microseconds as seconds: whole ones as an integer ("93"), else with
+ * three decimals when a whole number of milliseconds ("93.500"), else
+ * six ("0.000123").
+ */
+void format_duration(int64_t us, struct buf *b);
 
 /* Parse an IPv4 or IPv6 address ("10.1.2.3", "2001:db8::1"). 0 or -1. */
 int ip_parse(const char *s, size_t len, struct ipaddr *out);

@@ -9,8 +9,9 @@
  *     str path; uvarint bytes, bytes_out; str sha256 (0 or 64 hex)
  *     u8 flags (1 damaged, 2 unusable, 4 header, 8 crlf, 16 bom)
  *     u8 status (0, 1, 3); u8 kind (0-2); u8 delimiter byte
- *     str problem (empty: none)
- *     uvarint cell_filled, cell_disagree, cell_unknown, out of order
+ *     str problem (empty: none); str mapping (empty: none)
+ *     uvarint cell use: filled, disagree, unknown, ambiguous, then the
+ *             records of each cell form (CELL_FORM_COUNT); out of order
  *     uvarint read, accepted, rejected, filtered, matched,
  *             repeated_headers, blank_lines
  *     uvarint number of reasons, then each: str reason, uvarint count
@@ -37,6 +38,7 @@ static void input_release(struct rf_input *in)
 {
 	free(in->path);
 	free(in->problem);
+	free(in->mapping);
 	acct_release(&in->acct);
 }
 
@@ -165,6 +167,11 @@ out:
 	return rc;
 }
 
+int runfacts_covers(struct runfacts *rf, const char *sha256)
+{
+	return input_of_sha(rf, sha256) >= 0;
+}
+
 int runfacts_check_unique(const struct runfacts *rf, struct diag *d)
 {
 	struct intern seen;
@@ -274,9 +281,7 @@ void runfacts_total(const struct runfacts *rf, struct rf_input *total)
 		total->bytes += e->bytes;
 		total->bytes_out += e->bytes_out;
 		total->damaged |= e->damaged;
-		total->cell_filled += e->cell_filled;
-		total->cell_disagree += e->cell_disagree;
-		total->cell_unknown += e->cell_unknown;
+		cell_use_add(&total->cell, &e->cell);
 		total->ooo += e->ooo;
 		if (i == 0 || total->kind == e->kind)
 			total->kind = e->kind;
@@ -321,9 +326,13 @@ void runfacts_save(struct runfacts *rf, struct partial_writer *w)
 		partial_put_u8(w, (unsigned)e->kind);
 		partial_put_u8(w, (unsigned char)e->delimiter);
 		partial_put_str(w, e->problem ? e->problem : "");
-		partial_put_uvarint(w, e->cell_filled);
-		partial_put_uvarint(w, e->cell_disagree);
-		partial_put_uvarint(w, e->cell_unknown);
+		partial_put_str(w, e->mapping ? e->mapping : "");
+		partial_put_uvarint(w, e->cell.filled);
+		partial_put_uvarint(w, e->cell.disagree);
+		partial_put_uvarint(w, e->cell.unknown);
+		partial_put_uvarint(w, e->cell.ambiguous);
+		for (int k = 0; k < CELL_FORM_COUNT; k++)
+			partial_put_uvarint(w, e->cell.form[k]);
 		partial_put_uvarint(w, e->ooo);
 		struct acct *a = &e->acct;
 		partial_put_uvarint(w, a->read);
@@ -395,9 +404,9 @@ int runfacts_load(struct runfacts *rf, const struct partial_file *pf,
 		free(name);
 		free(value);
 	}
-	/* the least an input takes: 21 one-byte fields (empty strings,
-	   zero counts) */
-	uint64_t n = partial_get_count(&r, 21);
+	/* the least an input takes: one byte a field (empty strings, zero
+	   counts) */
+	uint64_t n = partial_get_count(&r, 23 + CELL_FORM_COUNT);
 	for (uint64_t i = 0; i < n && !r.failed; i++) {
 		struct rf_input *e = runfacts_input(rf, (size_t)i);
 		e->path = get_str(&r, STR_MAX);
@@ -426,9 +435,17 @@ int runfacts_load(struct runfacts *rf, const struct partial_file *pf,
 			e->problem = problem;
 		else
 			free(problem);
-		e->cell_filled = partial_get_uvarint(&r);
-		e->cell_disagree = partial_get_uvarint(&r);
-		e->cell_unknown = partial_get_uvarint(&r);
+		char *mapping = get_str(&r, STR_MAX);
+		if (mapping && *mapping)
+			e->mapping = mapping;
+		else
+			free(mapping);
+		e->cell.filled = partial_get_uvarint(&r);
+		e->cell.disagree = partial_get_uvarint(&r);
+		e->cell.unknown = partial_get_uvarint(&r);
+		e->cell.ambiguous = partial_get_uvarint(&r);
+		for (int k = 0; k < CELL_FORM_COUNT; k++)
+			e->cell.form[k] = partial_get_uvarint(&r);
 		e->ooo = partial_get_uvarint(&r);
 		struct acct *a = &e->acct;
 		a->read = partial_get_uvarint(&r);

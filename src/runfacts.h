@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "intern.h"
 #include "partial.h"
+#include "record.h"
 #include "source.h"
 
 #define RUNFACTS_TAG PARTIAL_TAG('F', 'A', 'C', 'T')
@@ -43,9 +44,8 @@ struct rf_input {
 	int kind;               /* enum record_kind */
 	char delimiter;         /* as read ("" when unknown) */
 	int header, crlf, bom;  /* dialect facts */
-	uint64_t cell_filled;   /* positions filled from --cells */
-	uint64_t cell_disagree; /* own lat/lon far from the table's */
-	uint64_t cell_unknown;  /* cell ids not in the table */
+	char *mapping;          /* owned, or NULL: "field <- column; ..." */
+	struct cell_use cell;   /* how cells were written; --cells use */
 	uint64_t ooo;           /* records out of time order */
 	struct acct acct;       /* rows read, accepted, rejected by reason */
 };
@@ -90,6 +90,8 @@ void runfacts_set_problem(struct rf_input *in, const char *text);
 int runfacts_compatible(const struct runfacts *a, const char *apath,
 			const struct runfacts *b, const char *bpath,
 			struct diag *d);
+/* 1 when an input of 'rf' has SHA-256 'sha256' (64 lowercase hex). */
+int runfacts_covers(struct runfacts *rf, const char *sha256);
 /* 0, or -1 with a message when 'rf' holds one input twice (SHA-256). */
 int runfacts_check_unique(const struct runfacts *rf, struct diag *d);
 /*

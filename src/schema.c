@@ -6,13 +6,17 @@
  *   1. --map entries (by name or 1-based position) win;
  *   2. every other column is matched, normalised (lower case, letters and
  *      digits only), against each field's canonical name and aliases
- *      (canon.def); the first column to reach a field keeps it;
+ *      (canon.def); two columns that reach one field (and a served party
+ *      beside a caller) make the header ambiguous, refused until --map
+ *      says which (check_ambiguous); a preset decides for its own format
+ *      (Asterisk, by position without a header, by name with one);
  *   3. the kind is decided (more IP-only than CDR-only fields: IP log);
  *      fields of the other kind are dropped back to unmapped;
  *   4. composites are settled: date and time in two columns; a lone date or
  *      time column that is really the whole timestamp; duration from end
  *      minus start; a CDR given as served party ("msisdn") + other party
- *      + direction; cell from MCC/MNC/LAC/CI parts.
+ *      + direction. The cell key's parts (a CGI in one column, or mcc,
+ *      mnc, lac and cell columns) are joined per row, in fill_cell().
  *
  * Values (see the VALUES section of the man page): empty fields are missing,
  * never zero. A value that does not parse as its field's type rejects the
@@ -253,6 +257,84 @@ static int looks_asterisk(const struct csvrow_row *row)
 	       is_disposition(row->field[14]);
 }
 
+/*
+ * The Asterisk CDR with a header: the columns of its cdr table (cdr_mysql,
+ * cdr_adaptive_odbc, cdr_pgsql: calldate, clid, src, dst, dcontext, ...,
+ * duration, billsec, disposition, ...) or a cdr_custom layout with a header
+ * line, as exported from a PBX database. Known by dcontext, billsec and
+ * disposition together.
+ */
+static const struct {
+	const char *name; /* normalised column name */
+	int field;
+} asterisk_names[] = {
+	{ "src", F_CALLER },       { "dst", F_CALLEE },
+	{ "calldate", F_START },   { "start", F_START },
+	{ "answer", F_ANSWER },    { "end", F_END },
+	{ "billsec", F_DURATION }, { "disposition", F_STATUS },
+	{ "uniqueid", F_ID },
+};
+
+static int asterisk_header(const struct csvrow_row *hdr)
+{
+	int have = 0;
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		have |= !strcmp(n, "dcontext") ? 1 : !strcmp(n, "billsec") ? 2 :
+			!strcmp(n, "disposition") ? 4 : 0;
+	}
+	return have == 7;
+}
+
+static void map_column(struct schema *s, int col, int f, const char *how);
+
+/*
+ * Map an Asterisk header by the preset's names. Another column whose
+ * alias reaches a field the preset gave (clid: the caller id text beside
+ * src; duration: ring and talk time beside billsec; sequence beside
+ * uniqueid) is not read: the preset decides for its own format. Other
+ * columns map by alias as usual. 'header_field' gets each column's field
+ * for the ambiguity check (-1 for those the preset set aside).
+ */
+static void asterisk_by_name(struct schema *s, const struct csvrow_row *hdr,
+			     int *header_field)
+{
+	uint64_t preset = 0;
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		char n[128];
+		schema_normalise_name(hdr->field[i], hdr->len[i], n, sizeof(n));
+		header_field[i] = -1;
+		for (size_t k = 0; k < sizeof(asterisk_names) / sizeof(asterisk_names[0]); k++)
+			if (!strcmp(n, asterisk_names[k].name) &&
+			    s->column_of[asterisk_names[k].field] < 0) {
+				map_column(s, (int)i, asterisk_names[k].field,
+					   "preset");
+				header_field[i] = asterisk_names[k].field;
+				preset |= FIELD_BIT(asterisk_names[k].field);
+			}
+	}
+	for (size_t i = 0; i < s->ncolumns; i++) {
+		if (s->columns[i].field >= 0)
+			continue;
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		int f = field_for_header(n, l);
+		if (f < 0) {
+			s->columns[i].how = "unmapped";
+		} else if (preset & FIELD_BIT(f)) {
+			s->columns[i].how = "preset: not read";
+		} else {
+			header_field[i] = f;
+			if (s->column_of[f] >= 0)
+				s->columns[i].how = "duplicate";
+			else
+				map_column(s, (int)i, f, "alias");
+		}
+	}
+}
+
 /* ---- building ---- */
 
 static int kind_of_field(int f)
@@ -291,9 +373,10 @@ static int apply_map(struct schema *s, const struct schema_opts *o,
 		if (m->position > 0) {
 			if ((size_t)m->position > s->ncolumns)
 				return diag_error(d, "--map: %s=%d: the file has "
-						  "only %zu columns",
+						  "only %zu column%s",
 						  field_table[m->field].name,
-						  m->position, s->ncolumns);
+						  m->position, s->ncolumns,
+						  s->ncolumns == 1 ? "" : "s");
 			col = m->position - 1;
 		} else {
 			col = schema_column_index(s, m->column,
@@ -359,11 +442,119 @@ static void settle_composites(struct schema *s)
 		unmap_field(s, F_SUBSCRIBER, "caller already mapped");
 }
 
+/* 1 when --map names field 'f'. */
+static int map_names(const struct schema_opts *o, int f)
+{
+	for (size_t i = 0; i < o->nmap; i++)
+		if (o->map[i].field == f)
+			return 1;
+	return 0;
+}
+
+/* 1 when --map gave column 'col' (0-based) to some field. */
+static int map_took(const struct schema *s, size_t col)
+{
+	return !strcmp(s->columns[col].how, "--map");
+}
+
+/* A header name that can be typed after --map F= as it is. */
+static int plain_name(const char *name)
+{
+	if (!*name)
+		return 0;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      *p == '.'))
+			return 0;
+	return 1;
+}
+
+/* "--map F=NAME" when NAME is plain and unique in the header, else F=N. */
+static void add_map_hint(const struct schema *s, struct buf *b, int f,
+			 size_t col)
+{
+	const char *name = s->columns[col].name;
+	int unique = 1;
+	for (size_t i = 0; i < s->ncolumns; i++)
+		if (i != col && !strcmp(s->columns[i].name, name))
+			unique = 0;
+	if (unique && plain_name(name))
+		buf_addf(b, "--map %s=%s", field_table[f].name, name);
+	else
+		buf_addf(b, "--map %s=%zu", field_table[f].name, col + 1);
+}
+
+/* One ambiguity, appended to 'msg' ("; " between several). */
+static void ambiguous(const struct schema *s, int f, size_t a, size_t b,
+		      const char *why, struct buf *msg)
+{
+	struct buf na = BUF_INIT, nb = BUF_INIT;
+	buf_add_escaped(&na, s->columns[a].name, strlen(s->columns[a].name), 64);
+	buf_add_escaped(&nb, s->columns[b].name, strlen(s->columns[b].name), 64);
+	buf_addf(msg, "%scolumn %zu '%s' and column %zu '%s' both reach field "
+		 "'%s'%s; say which with ", msg->len ? "; also " : "", a + 1,
+		 buf_cstr(&na), b + 1, buf_cstr(&nb), field_table[f].name, why);
+	add_map_hint(s, msg, f, a);
+	buf_adds(msg, " or ");
+	add_map_hint(s, msg, f, b);
+	buf_release(&na);
+	buf_release(&nb);
+}
+
+/*
+ * Two header columns that reach one field are refused until --map says
+ * which (DESIGN section 3: a header that cannot be understood reads 0
+ * rows). Columns --map gave to a field, and fields --map names, are
+ * settled; fields of the other kind are not read and do not count. In a
+ * CDR the served party (msisdn, subscriber) beside a caller column is
+ * the same question: which column is the caller.
+ */
+static int check_ambiguous(const struct schema *s, const struct schema_opts *o,
+			   const int *header_field, struct diag *d)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	struct buf msg = BUF_INIT;
+	int caller_said = 0;
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(field_table[f].kinds & keep) || map_names(o, f))
+			continue;
+		size_t first = SIZE_MAX;
+		for (size_t i = 0; i < s->ncolumns; i++) {
+			if (header_field[i] != f || map_took(s, i))
+				continue;
+			if (first == SIZE_MAX) {
+				first = i;
+			} else {
+				ambiguous(s, f, first, i, "", &msg);
+				caller_said |= f == F_CALLER;
+				break;
+			}
+		}
+	}
+	if (!caller_said && s->kind == KIND_CDR && !map_names(o, F_CALLER) &&
+	    !map_names(o, F_SUBSCRIBER) && s->column_of[F_CALLER] >= 0 &&
+	    s->column_of[F_SUBSCRIBER] >= 0 &&
+	    !map_took(s, (size_t)s->column_of[F_CALLER]) &&
+	    !map_took(s, (size_t)s->column_of[F_SUBSCRIBER])) {
+		size_t a = (size_t)s->column_of[F_SUBSCRIBER];
+		size_t b = (size_t)s->column_of[F_CALLER];
+		ambiguous(s, F_CALLER, a < b ? a : b, a < b ? b : a,
+			  " (a served party and a calling party)", &msg);
+	}
+	if (!msg.len)
+		return 0;
+	diag_error(d, "ambiguous header: %s", buf_cstr(&msg));
+	buf_release(&msg);
+	return -1;
+}
+
 int schema_build(struct schema **out, const struct schema_opts *opts,
 		 const struct csvrow_row *hdr, int *first_is_data,
 		 struct diag *d)
 {
 	struct schema *s = xcalloc(1, sizeof(*s));
+	int *header_field = NULL; /* per column: the field its name reaches */
 	s->opts = opts;
 	s->ncolumns = hdr->nfield;
 	s->columns = xcalloc(s->ncolumns ? s->ncolumns : 1, sizeof(*s->columns));
@@ -372,10 +563,13 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	*first_is_data = 0;
 
 	s->dialect = DIALECT_NONE;
-	if (opts->dialect == DIALECT_ASTERISK ||
+	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
+		    asterisk_header(hdr);
+	if (opts->dialect == DIALECT_ASTERISK || named ||
 	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
 		s->dialect = DIALECT_ASTERISK;
-	s->has_header = !opts->no_header && s->dialect != DIALECT_ASTERISK;
+	s->has_header = !opts->no_header &&
+			(s->dialect != DIALECT_ASTERISK || named);
 	*first_is_data = !s->has_header;
 
 	for (size_t i = 0; i < s->ncolumns; i++) {
@@ -389,19 +583,27 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->columns[i].how = "";
 		buf_release(&name);
 	}
-	if (s->dialect == DIALECT_ASTERISK) {
+	if (s->dialect == DIALECT_ASTERISK && named) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
+		asterisk_by_name(s, hdr, header_field);
+		s->kind = KIND_CDR;
+	} else if (s->dialect == DIALECT_ASTERISK) {
 		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
 			if ((size_t)asterisk_map[i].col < s->ncolumns)
 				map_column(s, asterisk_map[i].col,
 					   asterisk_map[i].field, "preset");
 		s->kind = KIND_CDR;
 	} else if (s->has_header) {
+		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
+				       sizeof(*header_field));
 		for (size_t i = 0; i < s->ncolumns; i++) {
 			char n[128];
 			size_t l = schema_normalise_name(hdr->field[i],
 							 hdr->len[i], n,
 							 sizeof(n));
 			int f = field_for_header(n, l);
+			header_field[i] = f;
 			if (f < 0) {
 				s->columns[i].how = "unmapped";
 				continue;
@@ -418,6 +620,8 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		goto fail;
 	if (s->dialect != DIALECT_ASTERISK)
 		settle_kind(s, opts);
+	if (header_field && check_ambiguous(s, opts, header_field, d) < 0)
+		goto fail;
 	settle_composites(s);
 	int any = 0;
 	for (int f = 0; f < F_COUNT; f++)
@@ -449,9 +653,11 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		s->parse_field[s->nparse] = (unsigned char)f;
 		s->parse_col[s->nparse++] = s->column_of[f];
 	}
+	free(header_field);
 	*out = s;
 	return 0;
 fail:
+	free(header_field);
 	schema_free(s);
 	return -1;
 }
@@ -464,6 +670,112 @@ void schema_free(struct schema *s)
 		free(s->columns[i].name);
 	free(s->columns);
 	free(s);
+}
+
+int schema_provides(const struct schema *s, int f)
+{
+	unsigned keep = s->kind == KIND_CDR ? KB_CDR : KB_IP;
+	if (f < 0 || f >= F_COUNT || !(field_table[f].kinds & keep))
+		return 0;
+	if (s->column_of[f] >= 0)
+		return 1;
+	switch (f) {
+	case F_START:
+		return s->time_split;
+	case F_DURATION:
+		return s->dur_derived;
+	case F_CALLER:
+	case F_CALLEE:
+		return s->served_mode;
+	case F_SUBSCRIBER:
+		return s->kind == KIND_CDR &&
+		       (schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE));
+	case F_PEER:
+		return s->kind == KIND_CDR ?
+		       schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE) :
+		       s->column_of[F_DST_IP] >= 0;
+	case F_HOUR:
+	case F_DOW:
+	case F_DATE:
+		return schema_provides(s, F_START);
+	case F_DIRECTION:
+		/* a type column may say it too (MOC, SMS-MT, ...) */
+		return s->column_of[F_TYPE] >= 0 || s->dialect == DIALECT_ASTERISK;
+	case F_TYPE:
+		return s->dialect == DIALECT_ASTERISK;
+	case F_LAT:
+	case F_LON:
+		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
+	case F_LAC:
+	case F_MCC:
+	case F_MNC:
+		return s->column_of[F_CELL] >= 0; /* from a CGI */
+	case F_CELL_ID:
+		return s->column_of[F_CELL] >= 0; /* the CI of the cell key */
+	default:
+		return 0;
+	}
+}
+
+int schema_check_fields(const struct schema *s, uint64_t fields,
+			const char *asked_by, struct diag *d)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(fields & FIELD_BIT(f)) || schema_provides(s, f))
+			continue;
+		struct buf names = BUF_INIT;
+		for (size_t i = 0; i < s->ncolumns && i < 12; i++) {
+			if (i)
+				buf_adds(&names, ", ");
+			buf_add_escaped(&names, s->columns[i].name,
+					strlen(s->columns[i].name), 40);
+		}
+		unsigned other = s->kind == KIND_CDR ? KB_IP : KB_CDR;
+		int wrong_kind = (field_table[f].kinds & other) &&
+				 !(field_table[f].kinds &
+				   (s->kind == KIND_CDR ? KB_CDR : KB_IP));
+		diag_error(d, "field '%s' (%s) is not in this input: %s "
+			   "(columns: %s%s)", field_table[f].name, asked_by,
+			   wrong_kind ? (s->kind == KIND_CDR ?
+			   "it is an IP-log field and this input is read as "
+			   "CDRs" : "it is a CDR field and this input is read "
+			   "as an IP log") : "no column maps to it, and it "
+			   "cannot be derived from those that do",
+			   buf_cstr(&names), s->ncolumns > 12 ? ", ..." : "");
+		buf_release(&names);
+		return -1;
+	}
+	return 0;
+}
+
+int schema_is_cell_table(const struct csvrow_row *hdr)
+{
+	static const char *const ocid[] = { "radio", "mcc", "net", "area",
+					    "cell", "lon", "lat" };
+	unsigned have = 0;     /* OpenCellID names seen, bit per name */
+	uint64_t fields = 0;   /* fields the columns reach */
+	for (size_t i = 0; i < hdr->nfield; i++) {
+		char n[128];
+		size_t l = schema_normalise_name(hdr->field[i], hdr->len[i], n,
+						 sizeof(n));
+		for (size_t k = 0; k < sizeof(ocid) / sizeof(ocid[0]); k++)
+			if (!strcmp(n, ocid[k]))
+				have |= 1u << k;
+		int f = field_for_header(n, l);
+		if (f >= 0)
+			fields |= FIELD_BIT(f);
+	}
+	if (have == (1u << (sizeof(ocid) / sizeof(ocid[0]))) - 1)
+		return 1;
+	uint64_t pos = FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
+	uint64_t event = FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+			 FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
+			 FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) |
+			 FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME) |
+			 FIELD_BIT(F_SRC_IP) | FIELD_BIT(F_PUBLIC_IP) |
+			 FIELD_BIT(F_DST_IP) | FIELD_BIT(F_IMSI) |
+			 FIELD_BIT(F_IMEI);
+	return (fields & pos) == pos && !(fields & event);
 }
 
 int schema_column_index(const struct schema *s, const char *name, size_t len)
@@ -510,7 +822,6 @@ static inline void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-static int parse_real_slow(const char *s, size_t len, double *out);
 
 static int all_digits(const char *s, size_t len)
 {
@@ -549,15 +860,24 @@ static const double pow10_exact[] = {
 };
 
 /*
- * A decimal number. The common form ([-]digits[.digits], at most 15
- * significant digits) is parsed exactly: the digits as an integer below
- * 2^53, divided by an exact power of ten, which IEEE division rounds
- * correctly (Clinger's fast path). Anything else goes to strtod.
+ * A decimal number (issue #10: hex floats, inf, nan and a decimal comma
+ * nobody declared are not numbers):
+ *
+ *   real -> [+|-] mantissa [(e|E) [+|-] digit+]
+ *   mantissa -> digit+ [sep digit*] | sep digit+
+ *   sep -> '.' | ',' (',' only with --decimal-comma: 'comma_ok')
+ *
+ * Returns 0, -1 when 's' is not a real, or -2 when it would be one with a
+ * decimal comma that is not allowed. The common form (no exponent, at most
+ * 15 significant digits) is computed exactly: the digits as an integer
+ * below 2^53, divided by an exact power of ten, which IEEE division rounds
+ * correctly (Clinger's fast path); the rest goes to strtod once the
+ * grammar has been checked here, on a copy with the separator a dot.
  */
-static int parse_real(const char *s, size_t len, double *out)
+static int parse_real(const char *s, size_t len, int comma_ok, double *out)
 {
-	size_t i = 0, digits = 0, frac = 0;
-	int neg = 0, dot = 0;
+	size_t i = 0, digits = 0, frac = 0, sep_at = 0;
+	int neg = 0, sep = 0, comma = 0, expo = 0;
 	uint64_t m = 0;
 	if (len && (s[0] == '-' || s[0] == '+')) {
 		neg = s[0] == '-';
@@ -566,33 +886,47 @@ static int parse_real(const char *s, size_t len, double *out)
 	for (; i < len; i++) {
 		char c = s[i];
 		if (c >= '0' && c <= '9') {
-			m = m * 10 + (uint64_t)(c - '0');
+			if (digits < 19)
+				m = m * 10 + (uint64_t)(c - '0');
 			digits++;
-			frac += dot;
-		} else if ((c == '.' || c == ',') && !dot) {
-			dot = 1;
+			frac += sep;
+		} else if ((c == '.' || c == ',') && !sep) {
+			sep = 1;
+			comma = c == ',';
+			sep_at = i;
 		} else {
 			break;
 		}
 	}
-	if (i == len && digits > 0 && digits <= 15) {
+	if (!digits)
+		return -1;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		size_t k = i + 1, ed = 0;
+		if (k < len && (s[k] == '+' || s[k] == '-'))
+			k++;
+		for (; k < len && s[k] >= '0' && s[k] <= '9'; k++)
+			ed++;
+		if (!ed)
+			return -1;
+		expo = 1;
+		i = k;
+	}
+	if (i != len)
+		return -1;
+	if (comma && !comma_ok)
+		return -2;
+	if (!expo && digits <= 15) {
 		double v = (double)m / pow10_exact[frac];
 		*out = neg ? -v : v;
 		return 0;
 	}
-	return parse_real_slow(s, len, out);
-}
-
-static int parse_real_slow(const char *s, size_t len, double *out)
-{
 	char tmp[64], *end;
-	if (!len || len >= sizeof(tmp))
+	if (len >= sizeof(tmp))
 		return -1;
 	memcpy(tmp, s, len);
 	tmp[len] = '\0';
-	for (size_t i = 0; i < len; i++)
-		if (tmp[i] == ',')
-			tmp[i] = '.'; /* decimal comma, as some exports write it */
+	if (sep)
+		tmp[sep_at] = '.';
 	errno = 0;
 	*out = strtod(tmp, &end);
 	return errno || *end || !isfinite(*out) ? -1 : 0;
@@ -603,6 +937,37 @@ static const char *const unparsable[F_COUNT] = {
 #include "canon.def"
 #undef FIELD
 };
+static const char *const decimal_comma_in[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) "decimal comma in " name,
+#include "canon.def"
+#undef FIELD
+};
+static const char *const control_in[F_COUNT] = {
+#define FIELD(id, name, kinds, type, aliases) "control character in " name,
+#include "canon.def"
+#undef FIELD
+};
+
+/*
+ * Identifiers (parties, IMSI, IMEI, cell, LAC) name a subscriber, a
+ * handset or a mast: a control byte in one is damage or an injection
+ * attempt, never part of the identifier (issue #10).
+ */
+static int is_identifier(int f)
+{
+	return field_table[f].type == FT_PHONE || f == F_IMSI || f == F_IMEI ||
+	       f == F_CELL || f == F_LAC;
+}
+
+static int has_control(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+	}
+	return 0;
+}
 
 /* Parse one column into rec->v[f]. 0, or -1 with '*reason'. */
 static int set_value(struct schema *s, struct record *rec, int f,
@@ -612,6 +977,10 @@ static int set_value(struct schema *s, struct record *rec, int f,
 	trim(&v, &len);
 	if (!len)
 		return 0; /* missing, not zero */
+	if (is_identifier(f) && has_control(v, len)) {
+		*reason = control_in[f];
+		return -1;
+	}
 	switch (field_table[f].type) {
 	case FT_STR:
 		out->s.s = v;
@@ -650,8 +1019,13 @@ static int set_value(struct schema *s, struct record *rec, int f,
 			return -1;
 		}
 		break;
-	case FT_REAL:
-		if (parse_real(v, len, &out->d) < 0)
+	case FT_REAL: {
+		int rc = parse_real(v, len, s->opts->decimal_comma, &out->d);
+		if (rc == -2) {
+			*reason = decimal_comma_in[f];
+			return -1;
+		}
+		if (rc < 0)
 			goto bad;
 		if (f == F_LAT && fabs(out->d) > 90) {
 			*reason = "latitude outside -90..90";
@@ -662,9 +1036,16 @@ static int set_value(struct schema *s, struct record *rec, int f,
 			return -1;
 		}
 		break;
+	}
 	case FT_TIME:
-		if (ts_parse(v, len, s->opts->tz, &out->i) < 0)
+		if (f == F_START || f == F_END) {
+			/* the microseconds too, for a duration from end - start */
+			if (ts_parse_us(v, len, s->opts->tz, &out->i,
+					&rec->sub_us[f == F_END]) < 0)
+				goto bad;
+		} else if (ts_parse(v, len, s->opts->tz, &out->i) < 0) {
 			goto bad;
+		}
 		break;
 	case FT_DUR:
 		if (dur_parse(v, len, &out->i) < 0)
@@ -720,6 +1101,9 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
 		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC) | FIELD_BIT(F_LAT) |
 			FIELD_BIT(F_LON); /* a position is a pair */
+	if (need & (FIELD_BIT(F_CELL_ID) | FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) |
+		    FIELD_BIT(F_LAC)))
+		need |= FIELD_BIT(F_CELL); /* one key: parts check each other */
 	if (need & FIELD_BIT(F_CELL))
 		need |= FIELD_BIT(F_MCC) | FIELD_BIT(F_MNC) | FIELD_BIT(F_LAC);
 	return need;
@@ -758,7 +1142,7 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}
-	if (ts_parse_time(tv, tl, &ms) < 0) {
+	if (ts_parse_time_us(tv, tl, &ms, &rec->sub_us[0]) < 0) {
 		*reason = "unparsable start time";
 		detail_value(s, detail, s->column_of[F_START_TIME], tv, tl);
 		return -1;
@@ -768,48 +1152,82 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 	return 0;
 }
 
-static void fill_cell(const struct schema *s, struct record *rec)
+/*
+ * The cell key (cells.h): the parts the cell text carries (a CGI
+ * "MCC-MNC-LAC-CI", an ECGI "MCC-MNC-ECI", "LAC-CI", or a bare id) and
+ * the parts separate mcc, mnc and lac columns give are one key; a part
+ * given twice must agree. F_CELL becomes the key's canonical text (what
+ * output, --by and counts see), F_CELL_ID the cell identity alone (what
+ * "cell" reads in expressions), and the parts fill mcc, mnc and lac.
+ * Then, with a cell table, the record's own parts find its position.
+ */
+static int fill_cell(const struct schema *s, struct record *rec,
+		     const char **reason, struct buf *detail)
 {
-	char tmp[160];
-	/* MCC/MNC/LAC/CI parts make a CGI */
-	if (record_has(rec, F_CELL) && record_has(rec, F_MCC) &&
-	    record_has(rec, F_MNC) && record_has(rec, F_LAC) &&
-	    !memchr(rec->v[F_CELL].s.s, '-', rec->v[F_CELL].s.len)) {
-		int n = snprintf(tmp, sizeof(tmp), "%.*s-%.*s-%.*s-%.*s",
-				 (int)rec->v[F_MCC].s.len, rec->v[F_MCC].s.s,
-				 (int)rec->v[F_MNC].s.len, rec->v[F_MNC].s.s,
-				 (int)rec->v[F_LAC].s.len, rec->v[F_LAC].s.s,
-				 (int)rec->v[F_CELL].s.len, rec->v[F_CELL].s.s);
-		if (n > 0 && (size_t)n < sizeof(tmp))
-			rec->v[F_CELL].s = record_keep(rec, tmp, (size_t)n);
-	}
-	/* a CGI gives the LAC when no column does */
-	if (record_has(rec, F_CELL) && !record_has(rec, F_LAC)) {
-		const char *c = rec->v[F_CELL].s.s;
-		size_t len = rec->v[F_CELL].s.len, dashes = 0, a = 0, b = 0;
-		for (size_t i = 0; i < len; i++)
-			if (c[i] == '-') {
-				dashes++;
-				if (dashes == 2)
-					a = i + 1;
-				if (dashes == 3)
-					b = i;
+	static const enum field_id part_field[3] = { F_MCC, F_MNC, F_LAC };
+	struct cell_key k;
+	struct cell_part *part[3] = { &k.mcc, &k.mnc, &k.lac };
+	int nparts = 0, from_columns = 0;
+	char tmp[512];
+
+	memset(&k, 0, sizeof(k));
+	if (record_has(rec, F_CELL))
+		nparts = cell_split(rec->v[F_CELL].s.s, rec->v[F_CELL].s.len,
+				    &k);
+	for (int i = 0; i < 3; i++) {
+		if (!record_has(rec, part_field[i]))
+			continue;
+		struct cell_part col = { rec->v[part_field[i]].s.s,
+					 rec->v[part_field[i]].s.len };
+		if (part[i]->len && !cell_part_same(part[i], &col)) {
+			*reason = "cell and its parts disagree";
+			if (detail) {
+				buf_adds(detail, "cell '");
+				buf_add_escaped(detail, rec->v[F_CELL].s.s,
+						rec->v[F_CELL].s.len, 64);
+				buf_addf(detail, "' has %s ",
+					 field_table[part_field[i]].name);
+				buf_add_escaped(detail, part[i]->s,
+						part[i]->len, 64);
+				buf_adds(detail, ", its column says ");
+				buf_add_escaped(detail, col.s, col.len, 64);
 			}
-		if (dashes == 3 && b > a) {
-			rec->v[F_LAC].s.s = c + a;
-			rec->v[F_LAC].s.len = (uint32_t)(b - a);
-			rec->present |= FIELD_BIT(F_LAC);
+			return -1;
 		}
+		if (!part[i]->len)
+			from_columns = 1;
+		*part[i] = col;
 	}
-	if (!s->opts->cells || !record_has(rec, F_CELL))
-		return;
+	if (!k.ci.len)
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (part[i]->len && !record_has(rec, part_field[i])) {
+			rec->v[part_field[i]].s.s = part[i]->s;
+			rec->v[part_field[i]].s.len = (uint32_t)part[i]->len;
+			rec->present |= FIELD_BIT(part_field[i]);
+		}
+	rec->v[F_CELL_ID].s.s = k.ci.s;
+	rec->v[F_CELL_ID].s.len = (uint32_t)k.ci.len;
+	rec->present |= FIELD_BIT(F_CELL_ID);
+	size_t n = cell_key_format(&k, tmp, sizeof(tmp));
+	if (n && (n != rec->v[F_CELL].s.len ||
+		  memcmp(tmp, rec->v[F_CELL].s.s, n)))
+		rec->v[F_CELL].s = record_keep(rec, tmp, n);
+	rec->cell.form[nparts > 1 ? CELL_FORM_CGI : from_columns ?
+		       CELL_FORM_COLUMNS : CELL_FORM_ID]++;
+
+	if (!s->opts->cells)
+		return 0;
 	double lat, lon, range;
-	const struct strv *lac = record_has(rec, F_LAC) ? &rec->v[F_LAC].s : NULL;
-	if (!cells_lookup(s->opts->cells, rec->v[F_CELL].s.s,
-			  rec->v[F_CELL].s.len, lac ? lac->s : NULL,
-			  lac ? lac->len : 0, &lat, &lon, &range)) {
-		rec->cell_unknown++;
-		return;
+	switch (cells_find(s->opts->cells, &k, &lat, &lon, &range)) {
+	case CELLS_UNKNOWN:
+		rec->cell.unknown++;
+		return 0;
+	case CELLS_AMBIGUOUS:
+		rec->cell.ambiguous++;
+		return 0;
+	case CELLS_FOUND:
+		break;
 	}
 	if (record_has(rec, F_LAT) && record_has(rec, F_LON)) {
 		/* keep the record's own position; count a disagreement */
@@ -818,13 +1236,22 @@ static void fill_cell(const struct schema *s, struct record *rec)
 			      cos(lat * M_PI / 180.0);
 		double limit = range > 1000.0 ? range : 1000.0;
 		if (dlat * dlat + dlon * dlon > limit * limit)
-			rec->cell_disagree++;
-		return;
+			rec->cell.disagree++;
+		return 0;
 	}
 	rec->v[F_LAT].d = lat;
 	rec->v[F_LON].d = lon;
 	rec->present |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
-	rec->cell_filled++;
+	rec->cell.filled++;
+	return 0;
+}
+
+/* 1 when a row may give a cell part twice (cell text and a part column). */
+static int cell_parts_twice(const struct schema *s)
+{
+	return s->column_of[F_CELL] >= 0 &&
+	       (s->column_of[F_MCC] >= 0 || s->column_of[F_MNC] >= 0 ||
+		s->column_of[F_LAC] >= 0);
 }
 
 int schema_map_row(struct schema *s, const struct csvrow_row *row,
@@ -841,8 +1268,9 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		*reason = row->nfield < s->ncolumns ? "too few fields" :
 						      "too many fields";
 		if (detail)
-			buf_addf(detail, "expected %zu fields, found %zu",
-				 s->ncolumns, row->nfield);
+			buf_addf(detail, "expected %zu field%s, found %zu",
+				 s->ncolumns, s->ncolumns == 1 ? "" : "s",
+				 row->nfield);
 		return -1;
 	}
 	size_t want = row->raw_len * 2 + 512;
@@ -852,12 +1280,14 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		rec->scratch_alloc = want;
 	}
 	/*
-	 * Composite values (date + time, end - start, the served party) are
-	 * built and checked whatever the caller reads, so that every command
-	 * accepts and rejects the same rows.
+	 * Composite values (date + time, end - start, the served party, a
+	 * cell key whose parts two columns give) are built and checked
+	 * whatever the caller reads, so that every command accepts and
+	 * rejects the same rows.
 	 */
 	need = expand_need(s, need | FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
-				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE));
+				FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE) |
+				(cell_parts_twice(s) ? FIELD_BIT(F_CELL) : 0));
 	/*
 	 * Every mapped column is parsed whatever the command reads, so that
 	 * every command accepts and rejects the same rows.
@@ -900,16 +1330,26 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	}
 	if (s->dur_derived && (need & FIELD_BIT(F_DURATION)) &&
 	    record_has(rec, F_START) && record_has(rec, F_END)) {
-		int64_t dms = rec->v[F_END].i - rec->v[F_START].i;
-		if (dms < 0) {
+		/* microseconds: the ms stamps and what their fractions had past */
+		int64_t dus;
+		if (__builtin_sub_overflow(rec->v[F_END].i, rec->v[F_START].i,
+					   &dus) ||
+		    __builtin_mul_overflow(dus, 1000, &dus) ||
+		    __builtin_add_overflow(dus, rec->sub_us[1] - rec->sub_us[0],
+					   &dus)) {
+			*reason = "unparsable duration";
+			return -1;
+		}
+		if (dus < 0) {
 			*reason = "end before start";
 			return -1;
 		}
-		rec->v[F_DURATION].i = dms;
+		rec->v[F_DURATION].i = dus;
 		rec->present |= FIELD_BIT(F_DURATION);
 	}
-	if (need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
-		fill_cell(s, rec);
+	if ((need & (FIELD_BIT(F_CELL) | FIELD_BIT(F_LAT) | FIELD_BIT(F_LON))) &&
+	    fill_cell(s, rec, reason, detail) < 0)
+		return -1;
 	if (record_has(rec, F_LAT) != record_has(rec, F_LON)) {
 		*reason = "latitude without longitude, or the reverse";
 		return -1;

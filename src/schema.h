@@ -41,6 +41,8 @@ struct schema_opts {
 	const struct tz *tz;          /* zone for stamps without one; NULL UTC */
 	const char *country;          /* calling code for trunk 0 ("60"), or NULL */
 	const struct cells *cells;    /* cell table, or NULL */
+	int decimal_comma;            /* 1: --decimal-comma, a comma may be
+					 the decimal separator of lat/lon */
 };
 
 /* How one column was understood (the `schema` command shows these). */
@@ -84,6 +86,29 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 		 const struct csvrow_row *hdr, int *first_is_data,
 		 struct diag *d);
 void schema_free(struct schema *s);
+
+/*
+ * 1 when records read with 's' can carry field 'f' (enum field_id): a
+ * column maps to it, or it is derived from mapped ones (subscriber and
+ * peer from the parties, hour/dow/date from the start, duration from end
+ * - start, lat/lon from a cell and the --cells table, ...). A field of the
+ * other kind is never carried.
+ */
+int schema_provides(const struct schema *s, int f);
+/*
+ * 0 when every field of 'fields' (FIELD_BIT()s) is carried; else -1 with
+ * a message in 'd' naming the first missing field, 'asked_by' (such as
+ * "asked for by -w"), and the input's columns.
+ */
+int schema_check_fields(const struct schema *s, uint64_t fields,
+			const char *asked_by, struct diag *d);
+
+/*
+ * 1 when header 'hdr' is that of a cell-site table rather than records:
+ * OpenCellID's (radio, mcc, net, area, cell, lon, lat), or a cell id with
+ * latitude and longitude and no party, time, address or identity column.
+ */
+int schema_is_cell_table(const struct csvrow_row *hdr);
 
 /* Column index of the raw column named 'name' (exact, then normalised); -1. */
 int schema_column_index(const struct schema *s, const char *name, size_t len);

@@ -4,6 +4,7 @@
  */
 #include "source.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +75,84 @@ static void note_damage(struct source *src, struct diag *d)
 	}
 }
 
+/* A compression or archive format this version does not read. */
+struct foreign {
+	const char *what;  /* "a zip archive", "xz data", ... */
+	const char *undo;  /* the command that makes it readable */
+	int archive;       /* 1: unpack it; 0: decompress it */
+};
+
+/* What the bytes 'b' (n of them) begin with, or NULL: magic numbers. */
+static const struct foreign *foreign_magic(const unsigned char *b, size_t n)
+{
+	static const struct foreign
+		gz = { "gzip data", "zcat", 0 },
+		xz = { "xz data", "xz -d (or xzcat FILE | cdrsift ... -)", 0 },
+		zst = { "zstd data", "zstd -d (or zstdcat FILE | cdrsift ... -)", 0 },
+		bz = { "bzip2 data", "bunzip2 (or bzcat FILE | cdrsift ... -)", 0 },
+		lz = { "lz4 data", "lz4 -d", 0 },
+		zip = { "a zip archive", "unzip", 1 },
+		tar = { "a tar archive", "tar -xf", 1 },
+		sz = { "a 7z archive", "7z x", 1 },
+		rar = { "a rar archive", "unrar x", 1 };
+	if (n >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return &gz;
+	if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
+		return &xz;
+	if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
+		return &zst;
+	if (n >= 10 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' &&
+	    b[3] >= '1' && b[3] <= '9' &&
+	    (!memcmp(b + 4, "\x31\x41\x59\x26\x53\x59", 6) ||
+	     !memcmp(b + 4, "\x17\x72\x45\x38\x50\x90", 6)))
+		return &bz;
+	if (n >= 4 && !memcmp(b, "\x04\x22\x4d\x18", 4))
+		return &lz;
+	if (n >= 4 && b[0] == 'P' && b[1] == 'K' &&
+	    ((b[2] == 3 && b[3] == 4) || (b[2] == 5 && b[3] == 6) ||
+	     (b[2] == 7 && b[3] == 8)))
+		return &zip;
+	if (n >= 262 && !memcmp(b + 257, "ustar", 5))
+		return &tar;
+	if (n >= 6 && !memcmp(b, "7z\xbc\xaf\x27\x1c", 6))
+		return &sz;
+	if (n >= 6 && !memcmp(b, "Rar!\x1a\x07", 6))
+		return &rar;
+	return NULL;
+}
+
+/*
+ * 1 when the input is a format this version does not read (what the
+ * decompressed bytes begin with: gzip inside gzip, an archive, another
+ * compression), with the message in src->problem.
+ */
+static int foreign_input(struct source *src)
+{
+	const struct foreign *f = foreign_magic(src->in.head, src->in.head_len);
+	struct buf *p = &src->problem;
+	if (!f)
+		return 0;
+	buf_reset(p);
+	if (!src->in.is_gzip)
+		buf_addf(p, "%s, which this version does not read: %s it "
+			 "first with %s", f->what, f->archive ? "unpack" :
+			 "decompress", f->undo);
+	else if (f->undo[0] == 'z')
+		buf_adds(p, "gzip data inside gzip (compressed twice): "
+			 "decompress it once with zcat (zcat FILE | cdrsift "
+			 "... -)");
+	else if (!strcmp(f->undo, "tar -xf"))
+		buf_adds(p, "a tar archive inside gzip (.tar.gz), which this "
+			 "version does not read: unpack it first with tar -xzf");
+	else
+		buf_addf(p, "%s inside gzip, which this version does not read: "
+			 "decompress it with zcat, then %s it with %s", f->what,
+			 f->archive ? "unpack" : "decompress", f->undo);
+	src->unusable = 1;
+	src->foreign = 1;
+	return 1;
+}
+
 int source_open(struct source *src, const char *path,
 		const struct schema_opts *so, const struct csvrow_opts *co,
 		uint64_t need)
@@ -93,6 +172,10 @@ int source_open(struct source *src, const char *path,
 	}
 	src->in.name = src->name;
 	if (csvrow_open(&src->rd, &src->in, co, &d) < 0) {
+		if (!src->rd.io_error && foreign_input(src)) {
+			diag_release(&d);
+			return -1;
+		}
 		src->unusable = 1;
 		src->open_failed = src->rd.io_error;
 		if (src->in.damaged && !src->rd.io_error)
@@ -102,11 +185,36 @@ int source_open(struct source *src, const char *path,
 		diag_release(&d);
 		return -1;
 	}
-	/* the header: the first row that is not a CSV syntax error */
+	if (foreign_input(src)) {
+		diag_release(&d);
+		return -1;
+	}
+	/*
+	 * The header is the first line: one that is no valid CSV cannot be
+	 * understood, and the input reads 0 rows (DESIGN section 3). Without
+	 * a header the first line is a data row: a CSV syntax error there is
+	 * a rejected row, and the next row builds the schema.
+	 */
+	int header_expected = !so->no_header && so->dialect != DIALECT_ASTERISK;
 	while ((rc = csvrow_next(&src->rd, &src->row, &d)) == CSVROW_REJECT) {
+		if (header_expected) {
+			src->unusable = 1;
+			buf_addf(&src->problem, "line %llu: header not understood: "
+				 "%s", (unsigned long long)src->row.line,
+				 src->rd.reason);
+			diag_release(&d);
+			return -1;
+		}
 		src->acct.read++;
 		src->acct.rejected++;
-		acct_reject(&src->acct, "malformed header line", 1);
+		acct_reject(&src->acct, src->rd.reason, 1);
+		VEC_GROW(src->early, src->nearly + 1, src->early_alloc);
+		struct early_reject *e = &src->early[src->nearly++];
+		e->line = src->row.line;
+		e->reason = src->rd.reason;
+		e->off = src->early_raw.len;
+		e->len = src->row.raw_len < 65536 ? src->row.raw_len : 65536;
+		buf_add(&src->early_raw, src->row.raw, e->len);
 	}
 	if (rc != CSVROW_ROW) {
 		src->unusable = 1;
@@ -115,6 +223,10 @@ int source_open(struct source *src, const char *path,
 			note_damage(src, &d);
 		else if (d.set)
 			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		else if (src->acct.read)
+			buf_addf(&src->problem, "no valid row: each of its %llu "
+				 "rows was rejected",
+				 (unsigned long long)src->acct.read);
 		else
 			buf_adds(&src->problem, "empty input: no header and no rows");
 		src->acct.blank_lines = src->rd.blank_lines;
@@ -122,11 +234,43 @@ int source_open(struct source *src, const char *path,
 		return -1;
 	}
 	buf_add(&src->header_raw, src->row.raw, src->row.raw_len);
+	if (header_expected && schema_is_cell_table(&src->row)) {
+		src->unusable = 1;
+		buf_adds(&src->problem, "a cell-site table (cell id with "
+			 "latitude and longitude), not records: pass it with "
+			 "--cells FILE");
+		diag_release(&d);
+		return -1;
+	}
 	if (schema_build(&src->schema, so, &src->row, &src->pending_first,
 			 &d) < 0) {
 		src->unusable = 1;
 		buf_addf(&src->problem, "line %llu: %s",
 			 (unsigned long long)src->row.line, buf_cstr(&d.msg));
+		diag_release(&d);
+		return -1;
+	}
+	diag_release(&d);
+	return 0;
+}
+
+int source_require(struct source *src, const struct field_need *needs,
+		   size_t n)
+{
+	struct diag d = DIAG_INIT;
+	int bad = 0;
+	for (size_t i = 0; i < n && !bad; i++) {
+		char by[64];
+		snprintf(by, sizeof(by), "asked for by %s", needs[i].by);
+		bad = schema_check_fields(src->schema, needs[i].fields, by, &d) < 0;
+	}
+	if (bad) {
+		src->unusable = 1;
+		src->lacks_field = 1;
+		buf_reset(&src->problem);
+		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		acct_release(&src->acct); /* no row is read */
+		src->nearly = 0;
 		diag_release(&d);
 		return -1;
 	}
@@ -207,6 +351,8 @@ void source_release(struct source *src)
 	acct_release(&src->acct);
 	buf_release(&src->problem);
 	buf_release(&src->header_raw);
+	free(src->early);
+	buf_release(&src->early_raw);
 	buf_release(&src->last_detail);
 	memset(src, 0, sizeof(*src));
 }

@@ -9,6 +9,7 @@
 #ifndef CDRSIFT_SOURCE_H
 #define CDRSIFT_SOURCE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "buf.h"
@@ -43,6 +44,13 @@ void acct_merge(struct acct *into, const struct acct *from);
 void acct_sort_reasons(struct acct *a);
 void acct_release(struct acct *a);
 
+/* A row rejected while looking for the first data row (no header). */
+struct early_reject {
+	uint64_t line;      /* physical line */
+	const char *reason; /* static text */
+	size_t off, len;    /* its raw bytes in source.early_raw (cut to 64 KiB) */
+};
+
 enum source_event {
 	SRC_RECORD = 1, /* 'rec' holds an accepted record */
 	SRC_EOF = 0,    /* no more rows */
@@ -58,10 +66,20 @@ struct source {
 	struct acct acct;
 	int open_failed;          /* could not be opened or read at all */
 	int unusable;             /* empty, header not understood, UTF-16 */
+	int lacks_field;          /* a field the command needs is not in it:
+				     refused before any row (exit 2) */
+	int foreign;              /* a format this version does not read
+				     (archive, xz, gzip inside gzip): it
+				     cannot be read at all (exit 3) */
 	int damaged;              /* gzip damage found */
 	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */
 	struct buf header_raw;    /* the header line's bytes as read */
+	/* rows rejected before the first data row of a header-less input,
+	   counted in acct; reported by the caller (source_open cannot) */
+	struct early_reject *early;
+	size_t nearly, early_alloc;
+	struct buf early_raw;
 	/* last reject */
 	uint64_t last_line;       /* physical line of the rejected row */
 	const char *last_reason;  /* static reason text */
@@ -83,6 +101,20 @@ struct source {
 int source_open(struct source *src, const char *path,
 		const struct schema_opts *so, const struct csvrow_opts *co,
 		uint64_t need);
+/* Fields a command cannot do without, and the option that asks for them. */
+struct field_need {
+	uint64_t fields;     /* FIELD_BIT()s */
+	const char *by;      /* "-w", "--by", "--split", "--sort duration" */
+};
+#define SOURCE_MAX_NEEDS 8
+
+/*
+ * After source_open: check that the input carries every field of the
+ * 'n' entries of 'needs'. Returns 0, or -1 with the input made unusable
+ * (lacks_field, problem set naming the field and option, no row counted).
+ */
+int source_require(struct source *src, const struct field_need *needs,
+		   size_t n);
 /* The next record or reject (enum source_event). */
 int source_next(struct source *src, struct record *rec);
 void source_release(struct source *src);

@@ -220,6 +220,10 @@ const struct table_col stats_columns[SC_NCOLS] = {
 	{ "cell_positions_filled", COL_COUNT },
 	{ "cell_positions_disagree", COL_COUNT },
 	{ "cell_ids_unknown", COL_COUNT }, { "problem", COL_TEXT },
+	/* added in 0.2.0, after the others: scripts cut by position */
+	{ "mapping", COL_TEXT }, { "cell_ids_ambiguous", COL_COUNT },
+	{ "cells_as_cgi", COL_COUNT }, { "cells_as_columns", COL_COUNT },
+	{ "cells_as_id", COL_COUNT },
 };
 
 static void run_grow(struct stats_run *sr, size_t n)
@@ -389,10 +393,15 @@ static void report_row(struct table *t, const struct tz *tz,
 			 e->acct.reasons[r].reason,
 			 (unsigned long long)e->acct.reasons[r].n);
 	table_set_text(t, row, SC_REASONS, b.data ? b.data : "", b.len);
-	table_set_u64(t, row, SC_CELL_FILLED, e->cell_filled);
-	table_set_u64(t, row, SC_CELL_DISAGREE, e->cell_disagree);
-	table_set_u64(t, row, SC_CELL_UNKNOWN, e->cell_unknown);
+	table_set_u64(t, row, SC_CELL_FILLED, e->cell.filled);
+	table_set_u64(t, row, SC_CELL_DISAGREE, e->cell.disagree);
+	table_set_u64(t, row, SC_CELL_UNKNOWN, e->cell.unknown);
 	set_str(t, row, SC_PROBLEM, e->problem ? e->problem : "");
+	set_str(t, row, SC_MAPPING, e->mapping ? e->mapping : "");
+	table_set_u64(t, row, SC_CELL_AMBIGUOUS, e->cell.ambiguous);
+	table_set_u64(t, row, SC_CELLS_CGI, e->cell.form[CELL_FORM_CGI]);
+	table_set_u64(t, row, SC_CELLS_COLUMNS, e->cell.form[CELL_FORM_COLUMNS]);
+	table_set_u64(t, row, SC_CELLS_ID, e->cell.form[CELL_FORM_ID]);
 	buf_release(&b);
 }
 

@@ -110,6 +110,7 @@ static inline int small_ymd_days(unsigned y, unsigned m, unsigned d,
 struct scan {
 	const char *p; /* next byte */
 	const char *e; /* one past the last byte */
+	int us;        /* microseconds past the ms of the last fraction read */
 };
 
 static inline unsigned digit_at(const struct scan *sc, size_t i)
@@ -174,8 +175,9 @@ static inline size_t count_digits(const struct scan *sc, size_t max)
 
 /*
  * frac -> ('.' | ',') digit{1,9}          (only '.' when 'comma' is 0)
- * Adds the milliseconds (truncated, not rounded) to '*ms'. Nothing to read
- * is success.
+ * Adds the milliseconds (truncated, not rounded) to '*ms' and keeps the
+ * next three digits, the microseconds past them, in 'sc->us'. Nothing to
+ * read is success.
  */
 static inline int scan_frac(struct scan *sc, int comma, int64_t *ms)
 {
@@ -190,6 +192,9 @@ static inline int scan_frac(struct scan *sc, int comma, int64_t *ms)
 		return -1;
 	for (size_t i = 0; i < 3; i++)
 		v = v * 10 + (int)(i < n ? digit_at(sc, i) : 0);
+	sc->us = 0;
+	for (size_t i = 3; i < 6; i++)
+		sc->us = sc->us * 10 + (int)(i < n ? digit_at(sc, i) : 0);
 	sc->p += n;
 	*ms += v;
 	return 0;
@@ -400,7 +405,13 @@ static inline int iso_fast(const char *p, int64_t *days, int64_t *tod)
  */
 int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms)
 {
-	struct scan sc = { s, s + len };
+	return ts_parse_us(s, len, tz, out_ms, NULL);
+}
+
+int ts_parse_us(const char *s, size_t len, const struct tz *tz,
+		int64_t *out_ms, int *out_us)
+{
+	struct scan sc = { s, s + len, 0 };
 	int64_t days, tod = 0;
 	size_t n;
 	int has_zone = 0;
@@ -414,6 +425,8 @@ int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms)
 				    scan_zone(&sc, &has_zone, &off)))
 			return -1;
 		*out_ms = settle(days * MS_PER_DAY + tod, has_zone, off, tz);
+		if (out_us)
+			*out_us = sc.us;
 		return 0;
 	}
 	n = count_digits(&sc, 15);
@@ -457,14 +470,20 @@ int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms)
 		if (scan_frac(&sc, 0, &ms) || sc.p != sc.e)
 			return -1;
 		*out_ms = ms;
+		if (out_us)
+			*out_us = sc.us;
 		return 0;
 	} else if ((n == 12 || n == 13) && sc.p + n == sc.e) {
 		*out_ms = digits_value(&sc, n);
+		if (out_us)
+			*out_us = 0;
 		return 0;
 	} else {
 		return -1;
 	}
 	*out_ms = settle(days * MS_PER_DAY + tod, has_zone, off, tz);
+	if (out_us)
+		*out_us = sc.us;
 	return 0;
 }
 
@@ -473,7 +492,7 @@ int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms)
  */
 int ts_parse_date(const char *s, size_t len, int64_t *out_days)
 {
-	struct scan sc = { s, s + len };
+	struct scan sc = { s, s + len, 0 };
 	size_t n;
 	char sep;
 
@@ -499,7 +518,14 @@ int ts_parse_date(const char *s, size_t len, int64_t *out_days)
  */
 int ts_parse_time(const char *s, size_t len, int64_t *out_ms)
 {
-	struct scan sc = { s, s + len };
+	return ts_parse_time_us(s, len, out_ms, NULL);
+}
+
+int ts_parse_time_us(const char *s, size_t len, int64_t *out_ms, int *out_us)
+{
+	struct scan sc = { s, s + len, 0 };
+	if (out_us)
+		*out_us = 0;
 	int64_t ms;
 
 	trim_blanks(&sc);
@@ -514,6 +540,8 @@ int ts_parse_time(const char *s, size_t len, int64_t *out_ms)
 	if (scan_clock(&sc, &ms) || sc.p != sc.e)
 		return -1;
 	*out_ms = ms;
+	if (out_us)
+		*out_us = sc.us;
 	return 0;
 }
 
@@ -544,13 +572,13 @@ static int scan_count(struct scan *sc, int64_t max, int64_t *out)
  *           | mins ':' ss [frac]              "2:03", "90:00"
  *           | hours ':' mm ':' ss [frac]      "01:02:03", "100:00:00"
  * secs, mins and hours are any number of digits; mm and ss exactly two and
- * below 60; frac is '.' and 1-9 digits, truncated to milliseconds. The total
- * must fit in int64 milliseconds.
+ * below 60; frac is '.' and 1-9 digits, truncated to microseconds. The
+ * total must fit in int64 microseconds.
  */
-int dur_parse(const char *s, size_t len, int64_t *out_ms)
+int dur_parse(const char *s, size_t len, int64_t *out_us)
 {
-	const int64_t max_s = INT64_MAX / 1000 - 1; /* room for the fraction */
-	struct scan sc = { s, s + len };
+	const int64_t max_s = INT64_MAX / 1000000 - 1; /* room for the fraction */
+	struct scan sc = { s, s + len, 0 };
 	int64_t first, total, ms = 0;
 	int mid, last;
 
@@ -576,7 +604,7 @@ int dur_parse(const char *s, size_t len, int64_t *out_ms)
 	}
 	if (scan_frac(&sc, 0, &ms) || sc.p != sc.e)
 		return -1;
-	*out_ms = total * 1000 + ms;
+	*out_us = (total * 1000 + ms) * 1000 + sc.us;
 	return 0;
 }
 

@@ -80,24 +80,34 @@ int64_t tz_local_to_utc(const struct tz *tz, int64_t local_ms);
  */
 int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms);
 /*
+ * ts_parse, and in '*out_us' (when not NULL) the microseconds past the
+ * millisecond that the fraction also gave (0..999; 0 without one):
+ * timestamps are kept in ms, but a duration derived from end - start is
+ * exact to the microsecond (schema.c).
+ */
+int ts_parse_us(const char *s, size_t len, const struct tz *tz,
+		int64_t *out_ms, int *out_us);
+/*
  * A date alone (YYYY-MM-DD, YYYY/MM/DD, the day-first forms, YYYYMMDD):
  * days since 1970-01-01. 0 or -1.
  */
 int ts_parse_date(const char *s, size_t len, int64_t *out_days);
 /*
  * A time of day alone, "H[H]:MM[:SS[.fff]]" or "HHMMSS": ms since midnight.
- * 0 or -1.
+ * 0 or -1. ts_parse_time_us also sets '*out_us' (when not NULL) to the
+ * microseconds past the ms, as ts_parse_us does.
  */
 int ts_parse_time(const char *s, size_t len, int64_t *out_ms);
+int ts_parse_time_us(const char *s, size_t len, int64_t *out_ms, int *out_us);
 
 /*
  * A duration: seconds ("93", "93.5"), "MM:SS" ("2:03", "90:00") or
  * "H:MM:SS" ("01:02:03", "100:00:00"). The leading unit takes any number of
  * digits; the others exactly two and below 60. A '.' fraction of 1-9 digits
- * is truncated to ms. Negative, empty and overflowing values fail. Returns
- * 0 and sets '*out_ms', or -1.
+ * is truncated to microseconds. Negative, empty and overflowing values
+ * fail. Returns 0 and sets '*out_us' (microseconds), or -1.
  */
-int dur_parse(const char *s, size_t len, int64_t *out_ms);
+int dur_parse(const char *s, size_t len, int64_t *out_us);
 
 /*
  * Write 'ms' as ISO 8601 in zone 'tz' into 'out' (32 bytes are enough for

@@ -392,6 +392,23 @@ static void table_push(struct tz *tz, int64_t at, int32_t off)
  */
 static void table_finish(struct tz *tz)
 {
+	/*
+	 * The footer governs every instant after the last transition (RFC
+	 * 8536 section 3.3), even where it disagrees with the last type:
+	 * its offset one second later starts the tabulated part. A footer
+	 * without DST is then one offset for ever (for all time in a file
+	 * without transitions), and the table is complete: local times on
+	 * either side of the last transition resolve by the same search.
+	 */
+	if (tz->has_rule && tz->rule_after != INT64_MIN) {
+		int32_t o = rule_offset(&tz->rule, tz->rule_after + 1);
+		if (o != off_before(tz, tz->nr)) {
+			table_push(tz, tz->rule_after + 1, o);
+			tz->rule_after++;
+		}
+	} else if (tz->has_rule && !tz->rule.has_dst) {
+		tz->off0 = tz->rule.std_off;
+	}
 	if (tz->has_rule && tz->rule.has_dst && tz->rule_after != INT64_MIN) {
 		int64_t last = tz->rule_after, y, a, b;
 		int mo, da;
@@ -415,6 +432,12 @@ static void table_finish(struct tz *tz)
 				tz->rule_after = b;
 		}
 	}
+	/*
+	 * A footer without DST is one offset for ever after the last
+	 * transition (and for all time in a file without transitions): put
+	 * it in the table too, so that local times on either side of the
+	 * last transition resolve by the same search as every other
+	 */
 	for (size_t i = 0; i < tz->nr; i++) {
 		int32_t ob = off_before(tz, i), oa = tz->items[i].off;
 		int64_t w = tz->items[i].at + (ob > oa ? ob : oa);
@@ -894,7 +917,10 @@ int64_t tz_local_to_utc(const struct tz *tz, int64_t local_ms)
 	if (!tz->nr && !tz->has_rule)
 		return sat_sub(local_ms, (int64_t)tz->off0 * 1000);
 	s = floor_div(local_ms, 1000);
-	if (!tz->has_rule || s + TZ_MAX_OFFSET <= tz->rule_after) {
+	/* the table is complete unless a DST rule goes on past its end */
+	if (!tz->has_rule || !tz->rule.has_dst ||
+	    (tz->rule_after != INT64_MIN &&
+	     s + TZ_MAX_OFFSET <= tz->rule_after)) {
 		LAST_LE(tz, wall, s, i);
 		o = i < 0 ? tz->off0 : tz->items[i].off;
 		return sat_sub(local_ms, (int64_t)o * 1000);

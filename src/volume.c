@@ -5,10 +5,11 @@
  * Threads. One state is shared by every thread. A thread's feed cuts each
  * record into a small binary digest and batches it by the shard of its
  * group key (64 shards); a full batch (4 KiB, ~80 records) goes into the
- * shard under the shard's lock. Items (peers, cells) are batched the same
- * way by their stripe (64 stripes). So a lock is taken once per batch,
- * two threads seldom want the same one, and no state is kept twice:
- * memory does not grow with -j, and there is nothing to merge at the end.
+ * shard under the shard's lock. Items (peers, cells, subscribers) are
+ * batched the same way by their stripe (64 stripes). So a lock is taken
+ * once per batch, two threads seldom want the same one, and no state is
+ * kept twice: memory does not grow with -j, and there is nothing to merge
+ * at the end.
  *
  *   feed (one per thread)                 state (shared)
  *   ---------------------                 --------------
@@ -34,14 +35,16 @@
  * arena. Texts are made for the report only. Because the forms are one to
  * one, two records share a group exactly when their key texts are equal.
  *
- * Groups. 40 bytes in the common case, in chunks of 1024: counts and
- * durations in 32 bits, times in 48. A group that outgrows any of them
- * (or has bytes, or a negative duration) moves to a wide record of 64-bit
- * fields, so nothing ever wraps. With --pairs, 16 more bytes for the two
- * directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
+ * Groups. 48 bytes in the common case, in chunks of 1024: counts and the
+ * longest duration in 32 bits (durations are microseconds: calls to 71
+ * minutes), the total duration in 64, times in 48. A group that outgrows
+ * any of them (or has bytes, or a negative duration) moves to a wide
+ * record of 64-bit fields, so nothing ever wraps. With --pairs, 24 more
+ * bytes for the two directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
  * the group's id, so a probe rarely touches a group that is not the one.
  *
- * Distinct pairs. Every (group, peer) and (group, cell) seen goes to the
+ * Distinct pairs. Every (group, peer), (group, cell) and (group,
+ * subscriber: only when volume_opts.subscribers asks) seen goes to the
  * stripe of its item, where the item gets a dense id (each item lives in
  * one stripe only; numbers up to 12 digits pack with their id in 8
  * bytes), into a buffer; a full buffer is sorted (radix), deduplicated and
@@ -52,8 +55,8 @@
  * its group's count: exact whatever the budget, the thread count and the
  * order of the records.
  *
- * Run layout: entries sorted by (gid, f), unique, f = item id << 1 | kind
- * (0 peer, 1 cell), gid = local group id << 6 | shard:
+ * Run layout: entries sorted by (gid, f), unique, f = item id << 2 | kind
+ * (0 peer, 1 cell, 2 subscriber), gid = local group id << 6 | shard:
  *
  *   +-----------+-------------------------------+-----------+-----
  *   | varint dg | varint (dg ? f : f - pf - 1)  | varint dg | ...
@@ -62,10 +65,11 @@
  *
  * Report. Rows are first put in an order that depends on the keys alone
  * (hash, then bytes), then sorted (stable merge sort) or, for --top N,
- * selected with a heap of N: key order compares numbers as numbers and
- * text as bytes, which is not transitive when both mix ("9" < "10" <
- * "1a" < "9"); starting from a fixed order keeps the result the same for
- * every -j and every order of the input rows.
+ * selected with a heap of N. Key order is typed (cmp_typed: addresses,
+ * numbers, durations and instants by value, digit strings before other
+ * text) and total: only equal keys tie, so the order is the same for
+ * every -j and every order of the input rows; the fixed start is kept as
+ * a second guarantee.
  */
 #include "volume.h"
 
@@ -100,6 +104,8 @@
 #define KEY_ARENA ((uint64_t)1 << 63)  /* group key: offset in the arena */
 #define FILL ((uint64_t)1 << 32)       /* row handle of an empty bucket */
 #define WINDOW (64u << 10)             /* read buffer of a spilled run */
+#define KIND_BITS 2                    /* pair: item id << KIND_BITS | kind */
+#define NKIND 3                        /* item kinds: peer, cell, subscriber */
 
 /* component tags (inline keys keep them in bits 61-62) */
 enum { KT_NUM = 0, KT_TIME = 1, KT_EMPTY = 2, KT_TEXT = 3 };
@@ -114,6 +120,7 @@ enum {
 	D_PEER = 32,
 	D_CELL = 64,
 	D_SPLIT = 128,
+	D_SUB = 256,   /* a subscriber to count distinct */
 };
 
 /* A group in its common, narrow form. */
@@ -122,8 +129,8 @@ struct ngroup {
 	uint32_t records;    /* WIDE: the group is wide[dur_n] */
 	uint32_t dur_n;      /* records with a counted duration */
 	uint32_t timed;      /* records with a start */
-	uint32_t dur_total;  /* ms */
-	uint32_t dur_max;    /* ms */
+	uint32_t dur_max;    /* us */
+	uint64_t dur_total;  /* us, at most INT64_MAX */
 	uint8_t first[6];    /* ms, 48-bit two's complement, little-endian */
 	uint8_t last[6];
 };
@@ -131,17 +138,18 @@ struct ngroup {
 /* --pairs: the two directions of a narrow group. */
 struct ndir {
 	uint32_t n[2];       /* records a->b, b->a */
-	uint32_t dur[2];     /* their counted durations, ms */
+	uint64_t dur[2];     /* their counted durations, us, at most INT64_MAX */
 };
 
 /* A group's aggregates in full. */
 struct wgroup {
 	uint64_t records, dur_n, timed;
-	int64_t dur_total, dur_max;   /* ms */
+	int64_t dur_total, dur_max;   /* us */
 	int64_t first, last;          /* ms, when timed */
-	uint64_t bytes_up, bytes_down;
+	uint64_t bytes_up, bytes_down;  /* sums over the records that have them */
+	uint64_t up_n, down_n;        /* records with bytes up, down */
 	uint64_t dir_n[2];
-	int64_t dir_dur[2];           /* ms */
+	int64_t dir_dur[2];           /* us */
 };
 
 struct gshard {
@@ -160,7 +168,8 @@ struct gshard {
 	struct intern cellkeys;   /* (local << 32 | split id) -> count slot */
 	uint64_t *cellcount;
 	size_t ncell, cellalloc;
-	uint32_t *cnt;            /* after finish: [2 local] peers, [2 local + 1] cells */
+	uint32_t *cnt;            /* after finish: [NKIND local + kind] distinct
+				     peers, cells, subscribers */
 };
 
 struct run {
@@ -199,6 +208,8 @@ struct rowent {
 struct volume {
 	struct volume_opts o;
 	int lone_time;            /* one key, a calendar one */
+	int peer_field;           /* the field whose distinct values are the
+				     peers (volume_peer_field) */
 	size_t ncomp;             /* key components: nkeys, 2 with pairs */
 	struct gshard shard[NSHARD];
 	struct istripe stripe[NSTRIPE];
@@ -252,6 +263,32 @@ int volume_key_is_time(int key)
 	       key == VK_WEEK || key == VK_MONTH;
 }
 
+int volume_key_is_party(int key)
+{
+	return key == F_CALLER || key == F_CALLEE || key == F_SUBSCRIBER ||
+	       key == F_PEER;
+}
+
+/*
+ * The field whose distinct values are a group's peers: for a party key
+ * the other party relative to the key's value (caller -> callee, callee
+ * -> caller, subscriber -> peer, peer -> subscriber: the derivation of
+ * subscriber and peer from the direction makes the last two exact, a call
+ * to oneself included); for any other key the records' peer field.
+ */
+int volume_peer_field(const struct volume_opts *o)
+{
+	for (size_t i = 0; i < o->nkeys && !o->pairs; i++) {
+		switch (o->keys[i]) {
+		case F_CALLER: return F_CALLEE;
+		case F_CALLEE: return F_CALLER;
+		case F_SUBSCRIBER: return F_PEER;
+		case F_PEER: return F_SUBSCRIBER;
+		}
+	}
+	return F_PEER;
+}
+
 /* Keys whose text is made from the start: the calendar ones. */
 static int key_from_start(int key)
 {
@@ -272,6 +309,9 @@ uint64_t volume_needs(const struct volume_opts *o)
 					     FIELD_BIT(F_START);
 	if (o->pairs)
 		need |= FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE);
+	need |= FIELD_BIT(volume_peer_field(o));
+	if (o->subscribers)
+		need |= FIELD_BIT(F_SUBSCRIBER);
 	return need;
 }
 
@@ -466,7 +506,7 @@ static int64_t get48(const uint8_t *p)
 
 /* ---- digests: a record as a feed batches it ---- */
 
-/* An item (peer or cell) in canonical form. */
+/* An item (peer, cell or subscriber) in canonical form. */
 struct item {
 	int text;                 /* 0: the number 'num'; 1: bytes 's' */
 	uint64_t num;
@@ -482,7 +522,7 @@ struct digest {
 	size_t klen;              /* bytes of an arena key, 0: inline */
 	int64_t dur, start;
 	uint64_t up, down;
-	struct item peer, cell;
+	struct item peer, cell, sub;
 	const unsigned char *split;
 	size_t split_len;
 };
@@ -503,7 +543,7 @@ struct volume_feed {
 /* One (group, item) of an item batch. */
 struct ientry {
 	uint32_t gid;
-	unsigned kind;            /* 0 peer, 1 cell */
+	unsigned kind;            /* 0 peer, 1 cell, 2 subscriber */
 	uint64_t hash;            /* of the item */
 	struct item it;
 };
@@ -552,7 +592,8 @@ static uint64_t item_hash(const struct item *it)
 static const unsigned char *digest_read(const unsigned char *p,
 					struct digest *d)
 {
-	d->flags = *p++;
+	d->flags = p[0] | (unsigned)p[1] << 8;
+	p += 2;
 	p = get8(p, &d->hash);
 	d->klen = get_varint(&p);
 	if (d->klen) {
@@ -573,6 +614,8 @@ static const unsigned char *digest_read(const unsigned char *p,
 		p = get_item(p, &d->peer);
 	if (d->flags & D_CELL)
 		p = get_item(p, &d->cell);
+	if (d->flags & D_SUB)
+		p = get_item(p, &d->sub);
 	if (d->flags & D_SPLIT) {
 		d->split_len = get_varint(&p);
 		d->split = p;
@@ -713,7 +756,7 @@ static void group_get(const struct gshard *s, uint32_t local,
 	w->records = g->records;
 	w->dur_n = g->dur_n;
 	w->timed = g->timed;
-	w->dur_total = g->dur_total;
+	w->dur_total = (int64_t)g->dur_total;
 	w->dur_max = g->dur_max;
 	if (g->timed) {
 		w->first = get48(g->first);
@@ -723,7 +766,7 @@ static void group_get(const struct gshard *s, uint32_t local,
 		const struct ndir *dir = gdir(s, local);
 		for (int k = 0; k < 2; k++) {
 			w->dir_n[k] = dir->n[k];
-			w->dir_dur[k] = dir->dur[k];
+			w->dir_dur[k] = (int64_t)dir->dur[k];
 		}
 	}
 }
@@ -763,6 +806,8 @@ static void wide_merge(struct wgroup *w, const struct wgroup *x)
 		w->dur_max = x->dur_max;
 	w->bytes_up += x->bytes_up;
 	w->bytes_down += x->bytes_down;
+	w->up_n += x->up_n;
+	w->down_n += x->down_n;
 	for (int k = 0; k < 2; k++) {
 		w->dir_n[k] += x->dir_n[k];
 		w->dir_dur[k] = add_i64(w->dir_dur[k], x->dir_dur[k]);
@@ -780,9 +825,9 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	uint64_t dn = (uint64_t)g->dur_n + x->dur_n;
 	uint64_t timed = (uint64_t)g->timed + x->timed;
 	if (rec >= WIDE || dn > UINT32_MAX || timed > UINT32_MAX ||
-	    x->bytes_up || x->bytes_down || x->dur_total < 0 ||
+	    x->up_n || x->down_n || x->dur_total < 0 ||
 	    x->dur_max < 0 || x->dur_max > UINT32_MAX ||
-	    (uint64_t)g->dur_total + (uint64_t)x->dur_total > UINT32_MAX)
+	    g->dur_total + (uint64_t)x->dur_total > (uint64_t)INT64_MAX)
 		return 0;
 	int64_t first = 0, last = 0;
 	if (x->timed) {
@@ -802,9 +847,10 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	if (dir) {
 		for (int k = 0; k < 2; k++) {
 			dn2[k] = (uint64_t)dir->n[k] + x->dir_n[k];
-			dd2[k] = (uint64_t)dir->dur[k] + (uint64_t)x->dir_dur[k];
-			if (dn2[k] > UINT32_MAX || x->dir_dur[k] < 0 ||
-			    dd2[k] > UINT32_MAX)
+			if (dn2[k] > UINT32_MAX || x->dir_dur[k] < 0)
+				return 0;
+			dd2[k] = dir->dur[k] + (uint64_t)x->dir_dur[k];
+			if (dd2[k] > (uint64_t)INT64_MAX)
 				return 0;
 		}
 	} else if (x->dir_n[0] || x->dir_n[1] || x->dir_dur[0] || x->dir_dur[1]) {
@@ -812,7 +858,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	}
 	g->records = (uint32_t)rec;
 	g->dur_n = (uint32_t)dn;
-	g->dur_total += (uint32_t)x->dur_total;
+	g->dur_total += (uint64_t)x->dur_total;
 	if ((uint32_t)x->dur_max > g->dur_max)
 		g->dur_max = (uint32_t)x->dur_max;
 	if (x->timed) {
@@ -823,7 +869,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 	if (dir) {
 		for (int k = 0; k < 2; k++) {
 			dir->n[k] = (uint32_t)dn2[k];
-			dir->dur[k] = (uint32_t)dd2[k];
+			dir->dur[k] = dd2[k];
 		}
 	}
 	return 1;
@@ -847,27 +893,27 @@ static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
 	if (g->records != WIDE && g->records < WIDE - 1 &&
 	    !(d->flags & (D_UP | D_DOWN))) {
 		/* the common case, in place */
-		uint32_t dv = 0;
+		uint64_t dv = 0;
 		int ok = 1;
 		if (d->flags & D_DUR) {
 			ok = d->dur >= 0 && d->dur <= UINT32_MAX &&
 			     g->dur_n < UINT32_MAX &&
-			     (uint64_t)g->dur_total + (uint64_t)d->dur <= UINT32_MAX;
-			dv = (uint32_t)d->dur;
+			     g->dur_total + (uint64_t)d->dur <= (uint64_t)INT64_MAX;
+			dv = (uint64_t)d->dur;
 		}
 		if (ok && (d->flags & D_START))
 			ok = d->start >= T48_MIN && d->start <= T48_MAX &&
 			     g->timed < UINT32_MAX;
 		if (ok && nd)
 			ok = nd->n[dir] < UINT32_MAX &&
-			     (uint64_t)nd->dur[dir] + dv <= UINT32_MAX;
+			     nd->dur[dir] + dv <= (uint64_t)INT64_MAX;
 		if (ok) {
 			g->records++;
 			if (d->flags & D_DUR) {
 				g->dur_n++;
 				g->dur_total += dv;
 				if (dv > g->dur_max)
-					g->dur_max = dv;
+					g->dur_max = (uint32_t)dv;
 			}
 			if (d->flags & D_START) {
 				if (!g->timed || d->start < get48(g->first))
@@ -895,10 +941,14 @@ static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
 	}
 	if (s->dir)
 		x.dir_n[dir] = 1;
-	if (d->flags & D_UP)
+	if (d->flags & D_UP) {
 		x.bytes_up = d->up;
-	if (d->flags & D_DOWN)
+		x.up_n = 1;
+	}
+	if (d->flags & D_DOWN) {
 		x.bytes_down = d->down;
+		x.down_n = 1;
+	}
 	if (d->flags & D_START) {
 		x.timed = 1;
 		x.first = x.last = d->start;
@@ -1002,8 +1052,8 @@ static uint32_t num_put(struct istripe *t, uint64_t value, uint64_t h)
 /* The id of item 'it' (hash 'h') in stripe 't', added when new; NO_ID when full. */
 static uint32_t item_put(struct istripe *t, const struct item *it, uint64_t h)
 {
-	if (t->nitems >= (UINT32_MAX >> 1))
-		return NO_ID; /* ids must fit 31 bits */
+	if (t->nitems >= (UINT32_MAX >> KIND_BITS))
+		return NO_ID; /* ids must fit 30 bits */
 	if (!it->text)
 		return num_put(t, it->num, h);
 	int added;
@@ -1367,6 +1417,7 @@ struct volume *volume_new(const struct volume_opts *o)
 	v->lone_time = o->nkeys == 1 && volume_key_is_time(o->keys[0]) &&
 		       !o->pairs;
 	v->ncomp = o->pairs ? 2 : o->nkeys;
+	v->peer_field = volume_peer_field(o);
 	size_t budget = o->budget ? o->budget : VOLUME_BUDGET_DEFAULT;
 	/* half for the stripes' buffers, half for runs kept in memory */
 	v->pair_cap = budget / 2 / NSTRIPE / sizeof(uint64_t);
@@ -1432,8 +1483,8 @@ static void apply_stripe(struct volume_feed *f, unsigned ti)
 			item_prefetch(t, &f->ie[i + AHEAD]);
 		uint32_t id = item_put(t, &e->it, e->hash);
 		if (id != NO_ID)
-			pair_add(v, t, (uint64_t)e->gid << 32 | (uint64_t)id << 1 |
-				 e->kind, scratch);
+			pair_add(v, t, (uint64_t)e->gid << 32 |
+				 (uint64_t)id << KIND_BITS | e->kind, scratch);
 	}
 	pthread_mutex_unlock(&t->mu);
 	buf_reset(st);
@@ -1513,6 +1564,8 @@ static void apply_shard(struct volume_feed *f, unsigned si)
 			stage_item(f, gid, 0, &d->peer);
 		if (d->flags & D_CELL)
 			stage_item(f, gid, 1, &d->cell);
+		if (d->flags & D_SUB)
+			stage_item(f, gid, 2, &d->sub);
 	}
 	pthread_mutex_unlock(&s->mu);
 	buf_reset(st);
@@ -1623,14 +1676,21 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 		     hash_bytes(f->key.data, f->key.len);
 	unsigned flags = 0;
 	struct item peer = { 0, 0, NULL, 0 }, cell = { 0, 0, NULL, 0 };
+	struct item sub = { 0, 0, NULL, 0 };
 	char ipbuf[64];
-	if (record_has(r, F_PEER)) {
-		peer = item_of(r->v[F_PEER].s.s, r->v[F_PEER].s.len);
+	int pf = v->peer_field;
+	if (record_has(r, (enum field_id)pf)) {
+		peer = item_of(r->v[pf].s.s, r->v[pf].s.len);
 		flags |= D_PEER;
-	} else if (r->kind == KIND_IP && record_has(r, F_DST_IP)) {
+	} else if (pf == F_PEER && r->kind == KIND_IP &&
+		   record_has(r, F_DST_IP)) {
 		size_t pl = ip_format(&r->v[F_DST_IP].ip, ipbuf, sizeof(ipbuf));
 		peer = item_of(ipbuf, pl);
 		flags |= D_PEER;
+	}
+	if (v->o.subscribers && record_has(r, F_SUBSCRIBER)) {
+		sub = item_of(r->v[F_SUBSCRIBER].s.s, r->v[F_SUBSCRIBER].s.len);
+		flags |= D_SUB;
 	}
 	if (record_has(r, F_CELL)) {
 		cell = item_of(r->v[F_CELL].s.s, r->v[F_CELL].s.len);
@@ -1673,10 +1733,12 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 	}
 	unsigned si = (unsigned)(h >> (64 - SHARD_BITS));
 	struct buf *b = &f->stage[si];
-	size_t need = 64 + f->key.len + 2 * 20 + peer.len + cell.len + slen;
+	size_t need = 64 + f->key.len + 3 * 20 + peer.len + cell.len +
+		      sub.len + slen;
 	buf_grow(b, need);
 	unsigned char *p0 = (unsigned char *)b->data + b->len, *p = p0;
 	*p++ = (unsigned char)flags;
+	*p++ = (unsigned char)(flags >> 8);
 	p = put8(p, &h);
 	if (is_inline) {
 		*p++ = 0;
@@ -1698,6 +1760,8 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 		p = put_item(p, &peer);
 	if (flags & D_CELL)
 		p = put_item(p, &cell);
+	if (flags & D_SUB)
+		p = put_item(p, &sub);
 	if (flags & D_SPLIT) {
 		p = put_varint(p, slen);
 		memcpy(p, sval, slen);
@@ -1826,7 +1890,7 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 			uint32_t local = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
 			if (local == NO_ID)
 				continue;
-			uint64_t ref = rev[f >> 1];
+			uint64_t ref = rev[f >> KIND_BITS];
 			struct item it;
 			if (ref >> 63) {
 				size_t len;
@@ -1840,7 +1904,8 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 			if (id != NO_ID)
 				pair_add(into, T, (uint64_t)(local << SHARD_BITS |
 					 (gid & (NSHARD - 1))) << 32 |
-					 (uint64_t)id << 1 | (f & 1), scratch);
+					 (uint64_t)id << KIND_BITS |
+					 (f & ((1u << KIND_BITS) - 1)), scratch);
 		}
 		if (r < 0) {
 			char tmp[128];
@@ -1886,7 +1951,8 @@ static void *finish_main(void *arg)
 		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
 			uint32_t gid = (uint32_t)(key >> 32);
 			struct gshard *s = &v->shard[gid & (NSHARD - 1)];
-			size_t at = (size_t)(gid >> SHARD_BITS) * 2 + (key & 1);
+			size_t at = (size_t)(gid >> SHARD_BITS) * NKIND +
+				    (key & ((1u << KIND_BITS) - 1));
 			__atomic_fetch_add(&s->cnt[at], 1, __ATOMIC_RELAXED);
 		}
 		if (r < 0) {
@@ -1963,7 +2029,7 @@ int volume_finish(struct volume *v, unsigned threads, struct diag *d)
 		free(s->index); /* no lookups from now on */
 		s->index = NULL;
 		s->isize = 0;
-		s->cnt = xcalloc(s->n ? s->n * 2 : 1, sizeof(*s->cnt));
+		s->cnt = xcalloc(s->n ? s->n * NKIND : 1, sizeof(*s->cnt));
 		v->ngroups += s->n;
 	}
 	struct finish_job j;
@@ -2085,23 +2151,113 @@ static const char *comp_text(const struct volume *v, size_t i,
 	return "";
 }
 
-/* Compare key texts component by component, numbers as numbers. */
-static int cmp_component(const char *a, size_t al, const char *b, size_t bl)
+static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 {
-	char *ea, *eb;
-	if (al && bl && al < 32 && bl < 32) {
-		char ta[32], tb[32];
-		memcpy(ta, a, al);
-		ta[al] = '\0';
-		memcpy(tb, b, bl);
-		tb[bl] = '\0';
-		double x = strtod(ta, &ea), y = strtod(tb, &eb);
-		if (!*ea && !*eb && ea != ta && eb != tb && x != y)
-			return x < y ? -1 : 1;
-	}
 	size_t m = al < bl ? al : bl;
-	int c = memcmp(a, b, m);
+	int c = m ? memcmp(a, b, m) : 0;
 	return c ? c : (al < bl ? -1 : al > bl);
+}
+
+/* 1 when 's' is all digits (at least one). */
+static int all_digits(const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* -1, 0 or 1 as 'x' is below, equal to or above 'y'. */
+#define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y))
+
+/*
+ * Order of two key texts of a field of type 'type' (the man page's
+ * `--sort key`): the empty (missing) value first; addresses as numbers,
+ * IPv4 before IPv6; integers, decimals and durations by value; instants
+ * in time order; other text (identifiers, words, dates written
+ * YYYY-MM-DD) with the all-digit values (phone numbers, cell ids) first
+ * in numeric order, then the rest bytewise. Values of equal rank compare
+ * bytewise, so this is a total order in which only equal texts tie.
+ */
+static int cmp_typed(int type, const char *a, size_t al, const char *b,
+		     size_t bl)
+{
+	if (!al || !bl)
+		return CMP3(al != 0, bl != 0);
+	char ta[64], tb[64];
+	int c = 0;
+	switch (type) {
+	case FT_IP: {
+		struct ipaddr x, y;
+		if (ip_parse(a, al, &x) == 0 && ip_parse(b, bl, &y) == 0) {
+			c = CMP3(x.v6, y.v6);
+			if (!c)
+				c = memcmp(x.b, y.b, x.v6 ? 16 : 4);
+		}
+		break;
+	}
+	case FT_INT:
+	case FT_REAL:
+		if (al < sizeof(ta) && bl < sizeof(tb)) {
+			char *ea, *eb;
+			memcpy(ta, a, al);
+			ta[al] = '\0';
+			memcpy(tb, b, bl);
+			tb[bl] = '\0';
+			if (type == FT_INT) {
+				long long x = strtoll(ta, &ea, 10);
+				long long y = strtoll(tb, &eb, 10);
+				if (!*ea && !*eb)
+					c = CMP3(x, y);
+			} else {
+				double x = strtod(ta, &ea), y = strtod(tb, &eb);
+				if (!*ea && !*eb)
+					c = CMP3(x, y);
+			}
+		}
+		break;
+	case FT_DUR: {
+		int64_t x, y;
+		if (dur_parse(a, al, &x) == 0 && dur_parse(b, bl, &y) == 0)
+			c = CMP3(x, y);
+		break;
+	}
+	case FT_TIME: {
+		int64_t x, y;
+		if (ts_parse(a, al, NULL, &x) == 0 && ts_parse(b, bl, NULL, &y) == 0)
+			c = CMP3(x, y);
+		break;
+	}
+	default: {
+		int da = all_digits(a, al), db = all_digits(b, bl);
+		if (da != db)
+			return da ? -1 : 1;
+		if (da) {
+			/* numeric order of digit strings: skip the leading zeros */
+			size_t za = 0, zb = 0;
+			while (za + 1 < al && a[za] == '0')
+				za++;
+			while (zb + 1 < bl && b[zb] == '0')
+				zb++;
+			c = CMP3(al - za, bl - zb);
+			if (!c)
+				c = memcmp(a + za, b + zb, al - za);
+		}
+		break;
+	}
+	}
+	return c ? c : cmp_bytes(a, al, b, bl);
+}
+
+/* The field type of key position 'i' (what cmp_typed orders by). */
+static int comp_type(const struct volume *v, size_t i)
+{
+	if (v->o.pairs)
+		return FT_PHONE;
+	int key = v->o.keys[i];
+	return key < F_COUNT ? (int)field_table[key].type : FT_DATE;
 }
 
 static int cmp_comp(const struct volume *v, size_t i, const struct comp *a,
@@ -2109,17 +2265,15 @@ static int cmp_comp(const struct volume *v, size_t i, const struct comp *a,
 {
 	char ta[64], tb[64];
 	size_t al, bl;
-	if (a->tag == KT_NUM && b->tag == KT_NUM) {
-		/* what cmp_component gives for their texts, without them */
-		if (a->val == b->val)
-			return 0;
-		double x = (double)a->val, y = (double)b->val;
-		if (x != y)
-			return x < y ? -1 : 1;
-	}
+	if (a->tag == KT_EMPTY || b->tag == KT_EMPTY)
+		return CMP3(a->tag != KT_EMPTY, b->tag != KT_EMPTY);
+	if (a->tag == KT_TIME && b->tag == KT_TIME)
+		return CMP3(unzigzag(a->val), unzigzag(b->val));
+	if (a->tag == KT_NUM && b->tag == KT_NUM)
+		return CMP3(a->val, b->val); /* digits without a leading zero */
 	const char *x = comp_text(v, i, a, ta, &al);
 	const char *y = comp_text(v, i, b, tb, &bl);
-	return cmp_component(x, al, y, bl);
+	return cmp_typed(comp_type(v, i), x, al, y, bl);
 }
 
 static int key_empty(const struct keyref *k)
@@ -2216,9 +2370,9 @@ static void sort_rows(const struct volume *v, struct rowent *a, size_t n,
 
 /* The group of handle 'h' in full ('w'), with its distinct counts. */
 static void row_group(const struct volume *v, uint64_t h, struct wgroup *w,
-		      uint64_t *peers, uint64_t *cells)
+		      uint64_t *peers, uint64_t *cells, uint64_t *subs)
 {
-	*peers = *cells = 0;
+	*peers = *cells = *subs = 0;
 	if (h & FILL) {
 		memset(w, 0, sizeof(*w));
 		return;
@@ -2227,8 +2381,9 @@ static void row_group(const struct volume *v, uint64_t h, struct wgroup *w,
 	uint32_t local = (uint32_t)(h & 0xffffffffu) >> SHARD_BITS;
 	group_get(s, local, w);
 	if (s->cnt) {
-		*peers = s->cnt[2 * (size_t)local];
-		*cells = s->cnt[2 * (size_t)local + 1];
+		*peers = s->cnt[NKIND * (size_t)local];
+		*cells = s->cnt[NKIND * (size_t)local + 1];
+		*subs = s->cnt[NKIND * (size_t)local + 2];
 	}
 }
 
@@ -2236,10 +2391,10 @@ static uint64_t primary_of(const struct volume *v, uint64_t h,
 			   enum volume_sort sort)
 {
 	struct wgroup w;
-	uint64_t peers, cells;
+	uint64_t peers, cells, subs;
 	if (sort == VS_DEFAULT || sort == VS_KEY)
 		return 0;
-	row_group(v, h, &w, &peers, &cells);
+	row_group(v, h, &w, &peers, &cells, &subs);
 	switch (sort) {
 	case VS_COUNT: return w.records;
 	case VS_DURATION: return (uint64_t)w.dur_total;
@@ -2358,8 +2513,7 @@ size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
 	/*
 	 * Start from an order that depends on the keys alone (not on which
 	 * thread added a group first), so that the result is the same for
-	 * every -j even where key order is not transitive (numbers mixed
-	 * with text that sorts between them).
+	 * every -j whatever the comparisons below do with equal values.
 	 */
 	struct rowent *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
 	sort_rows(v, rows, n, tmp, cmp_canon);
@@ -2389,7 +2543,7 @@ void volume_row(const struct volume *v, size_t i, struct volume_group *g)
 	struct wgroup w;
 	uint64_t h = v->rows[i].h;
 	memset(g, 0, sizeof(*g));
-	row_group(v, h, &w, &g->peers, &g->cells);
+	row_group(v, h, &w, &g->peers, &g->cells, &g->subscribers);
 	g->id = h;
 	g->records = w.records;
 	g->dur_n = w.dur_n;
@@ -2397,6 +2551,8 @@ void volume_row(const struct volume *v, size_t i, struct volume_group *g)
 	g->dur_max = w.dur_max;
 	g->bytes_up = w.bytes_up;
 	g->bytes_down = w.bytes_down;
+	g->up_n = w.up_n;
+	g->down_n = w.down_n;
 	g->first = w.first;
 	g->last = w.last;
 	g->timed = w.timed;
@@ -2443,7 +2599,7 @@ size_t volume_memory(const struct volume *v)
 					  (s->dir ? sizeof(**s->dir) : 0)) +
 		     s->isize * sizeof(*s->index) +
 		     s->walloc * sizeof(*s->wide) + s->arena_alloc +
-		     (s->cnt ? s->n * 2 * sizeof(*s->cnt) : 0) +
+		     (s->cnt ? s->n * NKIND * sizeof(*s->cnt) : 0) +
 		     intern_memory(&s->splits) + intern_memory(&s->cellkeys) +
 		     s->cellalloc * sizeof(*s->cellcount);
 	}
@@ -2474,9 +2630,7 @@ static int cmp_split_bytes(const struct volume *v, const struct rowent *x,
 	size_t al, bl;
 	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
 	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
-	size_t m = al < bl ? al : bl;
-	int c = memcmp(a, b, m);
-	return c ? c : (al < bl ? -1 : al > bl);
+	return cmp_bytes(a, al, b, bl);
 }
 
 static int cmp_split(const struct volume *v, const struct rowent *x,
@@ -2485,7 +2639,9 @@ static int cmp_split(const struct volume *v, const struct rowent *x,
 	size_t al, bl;
 	const char *a = intern_str(&v->splits, (uint32_t)x->h, &al);
 	const char *b = intern_str(&v->splits, (uint32_t)y->h, &bl);
-	return cmp_component(a, al, b, bl);
+	int key = v->o.split;
+	return cmp_typed(key < F_COUNT && !key_from_start(key) ?
+			 (int)field_table[key].type : FT_DATE, a, al, b, bl);
 }
 
 size_t volume_split_values(const struct volume *v, uint32_t **ids)

@@ -2,14 +2,14 @@
  * volume.h - call volumes by any key (DESIGN section 5, `cdrsift volume`).
  * Records are grouped by the values of one or more key fields; per group it
  * keeps records, total/mean/max duration, bytes up and down, exact distinct
- * peers and cells, first and last seen. With 'pairs' the key is the
+ * peers, subscribers and cells, first and last seen. With 'pairs' the key is the
  * unordered pair {caller, callee}, with counts and durations kept for each
  * direction: the edges of the call graph.
  *
  * One state is shared by all threads: each thread adds records through its
  * own feed (volume_feed_*), and the feeds' batches go into the state under
  * fine-grained locks. Memory is the groups plus a bounded budget for the
- * distinct (group, peer) and (group, cell) pairs; beyond the budget sorted
+ * distinct (group, peer), (group, cell) and (group, subscriber) pairs; beyond the budget sorted
  * runs of pairs go to a temporary file. Distinct counts are exact.
  * Merging (volume_merge) is exact and order-independent, so states built
  * from any split of the input combine into the same report.
@@ -34,6 +34,8 @@ int volume_key_by_name(const char *name, size_t len);
 const char *volume_key_name(int key);
 /* 1 for hour, dow, date, week and month: listed in time order, gaps shown. */
 int volume_key_is_time(int key);
+/* 1 for the party keys: caller, callee, subscriber, peer. */
+int volume_key_is_party(int key);
 
 /* Default bytes of distinct-pair data held in memory (volume_opts.budget). */
 #define VOLUME_BUDGET_DEFAULT ((size_t)4 << 20)
@@ -48,22 +50,34 @@ struct volume_opts {
 				      spilling (0: VOLUME_BUDGET_DEFAULT) */
 	const char *tmpdir;        /* directory of the spill file (borrowed;
 				      NULL: /tmp) */
+	int subscribers;           /* count distinct subscribers per group */
 };
+
+/*
+ * The field whose distinct values are a group's distinct peers (the man
+ * page's definition): with a party key among 'o->keys' (the first one)
+ * the record's other party relative to the key's value (--by caller:
+ * callee; callee: caller; subscriber: peer; peer: subscriber), else the
+ * record's peer field (an IP log without one: its dst_ip).
+ */
+int volume_peer_field(const struct volume_opts *o);
 
 /* One reported row, filled by volume_row(). */
 struct volume_group {
 	uint64_t id;           /* handle for volume_key_text/volume_split_count */
 	uint64_t records;      /* records in the group */
 	uint64_t dur_n;        /* records with a duration (not SMS) */
-	int64_t dur_total;     /* ms */
-	int64_t dur_max;       /* ms */
-	uint64_t bytes_up, bytes_down;
+	int64_t dur_total;     /* us */
+	int64_t dur_max;       /* us */
+	uint64_t bytes_up, bytes_down; /* sums over the records that have them */
+	uint64_t up_n, down_n; /* records with bytes up, down (0: missing) */
 	uint64_t peers;        /* exact distinct peers */
 	uint64_t cells;        /* exact distinct cells */
+	uint64_t subscribers;  /* exact distinct subscribers (opts.subscribers) */
 	int64_t first, last;   /* first and last start, ms (when timed) */
 	uint64_t timed;        /* records with a start */
 	uint64_t dir_n[2];     /* pairs: a->b and b->a records */
-	int64_t dir_dur[2];    /* pairs: a->b and b->a durations, ms */
+	int64_t dir_dur[2];    /* pairs: a->b and b->a durations, us */
 	int64_t tkey;          /* numeric value of a lone time key */
 };
 

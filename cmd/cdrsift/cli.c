@@ -25,7 +25,9 @@
 enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
-	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS, O_PARTIAL,
+	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
+	O_AUDIT, O_PROVENANCE, O_MANIFEST,
+	O_DECIMAL_COMMA, O_PARTIAL,
 };
 
 static const struct option common_opts[] = {
@@ -34,6 +36,7 @@ static const struct option common_opts[] = {
 	{ "map", required_argument, NULL, O_MAP },
 	{ "delimiter", required_argument, NULL, O_DELIM },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
+	{ "decimal-comma", no_argument, NULL, O_DECIMAL_COMMA },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
 	{ "country", required_argument, NULL, O_COUNTRY },
@@ -45,6 +48,9 @@ static const struct option common_opts[] = {
 	{ "rejects", required_argument, NULL, O_REJECTS },
 	{ "max-reject-messages", required_argument, NULL, O_MAX_REJECT_MSGS },
 	{ "partial", required_argument, NULL, O_PARTIAL },
+	{ "audit", required_argument, NULL, O_AUDIT },
+	{ "provenance", required_argument, NULL, O_PROVENANCE },
+	{ "manifest", required_argument, NULL, O_MANIFEST },
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -60,6 +66,7 @@ static const char common_usage[] =
 "      --map F=COL,...    map columns (name or 1-based number) to fields\n"
 "      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
 "      --no-header        the first line is data; map with --map F=N\n"
+"      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
@@ -70,6 +77,9 @@ static const char common_usage[] =
 "  -j, --threads N        threads: readers, parsers (default: all cores)\n"
 "      --rejects FILE     write every rejected row there (CSV)\n"
 "      --max-reject-messages N  rejects reported per input on stderr (10)\n"
+"      --manifest FILE    check the inputs against a sha256sum manifest first\n"
+"      --provenance FILE  write the run's json meta there\n"
+"      --audit FILE       append a hash-chained record of the run there\n"
 "      --partial FILE     write the exact state there for 'cdrsift merge'\n"
 "                         (stats only in this version)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
@@ -96,6 +106,17 @@ void cli_error(const char *fmt, ...)
 	fprintf(stderr, "cdrsift: %s\n", buf_cstr(&out));
 	buf_release(&msg);
 	buf_release(&out);
+}
+
+volatile sig_atomic_t cli_sigpipe;
+
+int cli_out_closed(struct cli *cli)
+{
+	if (!cli->out_closed && cli->out && ferror(cli->out) && cli_sigpipe) {
+		cli->out_closed = 1;
+		__atomic_store_n(&cli->cancel, 1, __ATOMIC_RELEASE);
+	}
+	return cli->out_closed;
 }
 
 void cli_status(struct cli *cli, enum exit_status s)
@@ -183,7 +204,8 @@ static void usage(const struct cli *cli, const struct cmd_opts *co, FILE *fp)
 		cli->cmd, co && co->usage ? co->usage : "", common_usage);
 }
 
-int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
+static int parse_args(struct cli *cli, int argc, char **argv,
+		      const struct cmd_opts *co)
 {
 	struct option opts[64];
 	size_t n = 0;
@@ -234,6 +256,9 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 			break;
 		case O_NO_HEADER:
 			cli->so.no_header = 1;
+			break;
+		case O_DECIMAL_COMMA:
+			cli->so.decimal_comma = 1;
 			break;
 		case O_TZ: {
 			struct diag d = DIAG_INIT;
@@ -320,6 +345,15 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 				return EXIT_USAGE;
 			cli->max_reject_messages = (int)v;
 			break;
+		case O_AUDIT:
+			cli->ev.audit_path = optarg;
+			break;
+		case O_PROVENANCE:
+			cli->ev.provenance_path = optarg;
+			break;
+		case O_MANIFEST:
+			cli->ev.manifest_path = optarg;
+			break;
 		case O_PROGRESS:
 			cli->progress = 1;
 			break;
@@ -367,18 +401,73 @@ int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 	return 0;
 }
 
+/* 0 once cli_setup sent the output to a file: the terminal is not its width */
+static int output_is_stdout = 1;
+
+int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
+{
+	int rc = parse_args(cli, argc, argv, co);
+	evidence_start(cli, rc);
+	return rc;
+}
+
 int cli_term_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
 	if (cols && *cols)
 		return (int)strtol(cols, NULL, 10);
-	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (output_is_stdout && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;
 }
 
-int cli_setup(struct cli *cli, enum record_kind kind_hint)
+void cli_require(struct cli *cli, uint64_t fields, const char *by)
+{
+	if (!fields)
+		return;
+	if (cli->nrequire == SOURCE_MAX_NEEDS)
+		BUG("more than %d field needs", SOURCE_MAX_NEEDS);
+	cli->require[cli->nrequire].fields = fields;
+	cli->require[cli->nrequire++].by = by;
+}
+
+/*
+ * A question the data cannot answer is an error before any row is read
+ * (exit 2): every input file's header is read first and checked for the
+ * fields the command cannot do without (cli->require: volume's keys, ...) and
+ * those the filter names. Files are opened again for the run; standard
+ * input, pipes and other inputs that are no regular file cannot be read
+ * twice, so they are checked when the run reads their header (and
+ * refused then, the inputs before them having been read). Inputs that
+ * cannot be opened or understood are left to the run, which reports them.
+ */
+static int check_inputs(struct cli *cli)
+{
+	int bad = 0;
+	if (cli->expr)
+		cli_require(cli, expr_needs(cli->expr), "-w");
+	if (!cli->nrequire)
+		return 0;
+	for (int i = 0; i < cli->nfiles; i++) {
+		struct source src;
+		struct stat st;
+		/* only regular files can be read twice (not "-", a pipe, a
+		   <(zcat ...) substitution, a device) */
+		if (!strcmp(cli->files[i], "-") ||
+		    stat(cli->files[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
+		    source_require(&src, cli->require, cli->nrequire) < 0) {
+			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			bad = 1;
+		}
+		source_release(&src);
+	}
+	return bad ? EXIT_USAGE : 0;
+}
+
+static int setup_outputs(struct cli *cli, enum record_kind kind_hint)
 {
 	if (cli->output) {
 		cli->out = fopen(cli->output, "w");
@@ -390,6 +479,7 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 	} else {
 		cli->out = stdout;
 	}
+	output_is_stdout = cli->out == stdout;
 	cli->out_tty = isatty(fileno(cli->out));
 	if (cli->format < 0)
 		cli->format = cli->out_tty ? OUT_TABLE : OUT_CSV;
@@ -426,7 +516,20 @@ int cli_setup(struct cli *cli, enum record_kind kind_hint)
 		}
 		cli->expr_st = expr_state_new(cli->expr);
 	}
-	return 0;
+	return check_inputs(cli);
+}
+
+/* The manifest check comes first: a refused run creates no output. */
+int cli_setup(struct cli *cli, enum record_kind kind_hint)
+{
+	int rc = evidence_setup(cli);
+	if (rc == 0)
+		rc = setup_outputs(cli, kind_hint);
+	if (rc > 0)
+		cli_status(cli, (enum exit_status)rc);
+	else if (rc < 0)
+		cli->ev.no_run = 1;
+	return rc;
 }
 
 /* ---- the input loop ---- */
@@ -471,7 +574,11 @@ static void report_reject(struct cli *cli, struct source *src,
 		while (rl && (src->last_raw[rl - 1] == '\n' ||
 			      src->last_raw[rl - 1] == '\r'))
 			rl--;
-		csv_field(cli->rejects, src->name, strlen(src->name));
+		/* the file name escaped as the detail is: no raw control bytes */
+		struct buf fname = BUF_INIT;
+		buf_add_escaped(&fname, src->name, strlen(src->name), (size_t)-1);
+		csv_field(cli->rejects, fname.data ? fname.data : "", fname.len);
+		buf_release(&fname);
 		fprintf(cli->rejects, ",%llu,", (unsigned long long)src->last_line);
 		csv_field(cli->rejects, src->last_reason, strlen(src->last_reason));
 		fputc(',', cli->rejects);
@@ -501,6 +608,24 @@ static void remember_input(struct cli *cli, struct source *src)
 	s->damaged = src->damaged;
 	if (src->in.eof && !src->open_failed)
 		input_sha256_hex(&src->in, s->sha256);
+}
+
+/*
+ * An input that reads no row: the message, and the status: 3 when it
+ * could not be opened or read at all (missing, a directory, a format this
+ * version does not read), 1 when it is empty or its header cannot be
+ * understood (DESIGN section 3).
+ */
+static void report_unusable(struct cli *cli, struct source *src)
+{
+	/* open errors name the file themselves */
+	if (src->open_failed &&
+	    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
+		cli_error("%s", buf_cstr(&src->problem));
+	else
+		cli_error("%s: %s", src->name, buf_cstr(&src->problem));
+	cli_status(cli, src->open_failed || src->foreign ? EXIT_INPUT :
+		   src->lacks_field ? EXIT_USAGE : EXIT_REJECTS);
 }
 
 /* Drain a source that could not be parsed, so its size and hash are known. */
@@ -533,15 +658,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 		struct source src;
 		uint64_t shown = 0;
 		int stop = 0;
-		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0) {
+		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0 ||
+		    source_require(&src, cli->require, cli->nrequire) < 0) {
 			drain(&src);
-			/* open errors name the file themselves */
-			if (src.open_failed &&
-			    !strncmp(buf_cstr(&src.problem), "cannot open", 11))
-				cli_error("%s", buf_cstr(&src.problem));
-			else
-				cli_error("%s: %s", src.name, buf_cstr(&src.problem));
-			cli_status(cli, src.open_failed ? EXIT_INPUT : EXIT_REJECTS);
+			report_unusable(cli, &src);
 			if (h->on_end)
 				h->on_end(h->ctx, &src);
 			remember_input(cli, &src);
@@ -556,9 +676,10 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				cli_error("%s: %s", src.name, buf_cstr(&d.msg));
 			diag_release(&d);
 		}
+		int enough = 0; /* on_record had enough of this input */
 		if (h->on_start && h->on_start(h->ctx, &src) != 0)
 			stop = 1;
-		while (!stop) {
+		while (!stop && !enough) {
 			int ev = source_next(&src, &rec);
 			if (ev == SRC_EOF)
 				break;
@@ -589,13 +710,17 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				}
 			}
 			src.acct.matched++;
-			if (h->on_record && h->on_record(h->ctx, &src, &rec) != 0)
+			int r = h->on_record ? h->on_record(h->ctx, &src, &rec) : 0;
+			if (r < 0)
 				stop = 1;
+			else if (r > 0)
+				enough = 1;
 		}
 		if (shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  src.name,
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
+				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
@@ -604,18 +729,21 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src.in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", src.name,
-				  (unsigned long long)src.in.zero_padding);
+				  (unsigned long long)src.in.zero_padding,
+				  PLURAL(src.in.zero_padding));
 		}
 		if (src.acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
-		if (!stop)
+		if (!stop && !enough)
 			drain(&src);
 		if (h->on_end)
 			h->on_end(h->ctx, &src);
 		remember_input(cli, &src);
 		acct_merge(&cli->total, &src.acct);
+		cell_use_add(&cli->cell_total, &rec.cell);
+		memset(&rec.cell, 0, sizeof(rec.cell));
 		source_release(&src);
 		if (stop)
 			break;
@@ -651,6 +779,8 @@ static void *wrap_worker_new(void *ctx)
 static void wrap_input_start(void *ctx, struct pipe_input *pin)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	pw->shown = 0;
 	if (pin->usable && pw->cli->expr) {
@@ -664,13 +794,17 @@ static void wrap_input_start(void *ctx, struct pipe_input *pin)
 	}
 	if (pw->cmd->input_start)
 		pw->cmd->input_start(pw->cmd->ctx, pin);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_block_out(void *ctx, struct pipe_input *pin, struct buf *out)
 {
 	struct pipe_wrap *pw = ctx;
+	if (cli_out_closed(pw->cli))
+		return;
 	if (pw->cmd->block_out)
 		pw->cmd->block_out(pw->cmd->ctx, pin, out);
+	cli_out_closed(pw->cli);
 }
 
 static void wrap_reject(void *ctx, struct pipe_input *pin,
@@ -678,6 +812,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 {
 	struct pipe_wrap *pw = ctx;
 	struct source tmp;
+	if (cli_out_closed(pw->cli))
+		return;
 	clear_progress(pw);
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.name = pin->name;
@@ -688,6 +824,8 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 	buf_add(&tmp.last_detail, rj->detail, rj->detail_len);
 	report_reject(pw->cli, &tmp, &pw->shown);
 	buf_release(&tmp.last_detail);
+	/* the status of what was done, should the run end before input_end */
+	cli_status(pw->cli, EXIT_REJECTS);
 }
 
 static void wrap_input_end(void *ctx, struct pipe_input *pin)
@@ -695,20 +833,18 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	struct pipe_wrap *pw = ctx;
 	struct cli *cli = pw->cli;
 	struct source *src = &pin->src;
+	if (cli_out_closed(cli))
+		return;
 	clear_progress(pw);
 	if (!pin->usable) {
-		if (src->open_failed &&
-		    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
-			cli_error("%s", buf_cstr(&src->problem));
-		else
-			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
-		cli_status(cli, src->open_failed ? EXIT_INPUT : EXIT_REJECTS);
+		report_unusable(cli, src);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected rows not shown%s",
+			cli_error("%s: %llu more rejected row%s not shown%s",
 				  pin->name,
 				  (unsigned long long)(pw->shown -
 					(uint64_t)cli->max_reject_messages),
+				  PLURAL(pw->shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		if (pin->read_failed) {
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
@@ -717,9 +853,10 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
 			cli_status(cli, EXIT_REJECTS);
 		} else if (src->in.zero_padding) {
-			cli_error("%s: note: %llu zero bytes of padding after the "
+			cli_error("%s: note: %llu zero byte%s of padding after the "
 				  "last gzip member", pin->name,
-				  (unsigned long long)src->in.zero_padding);
+				  (unsigned long long)src->in.zero_padding,
+				  PLURAL(src->in.zero_padding));
 		}
 		if (pin->acct.rejected)
 			cli_status(cli, EXIT_REJECTS);
@@ -728,8 +865,10 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	src->read_failed = pin->read_failed;
 	remember_input(cli, src);
 	acct_merge(&cli->total, &pin->acct);
+	cell_use_add(&cli->cell_total, &pin->cell);
 	if (pw->cmd->input_end)
 		pw->cmd->input_end(pw->cmd->ctx, pin);
+	cli_out_closed(cli);
 }
 
 static void wrap_worker_done(void *ctx, void *wctx)
@@ -786,6 +925,9 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.so = &cli->so;
 	o.co = &cli->co;
 	o.expr = cli->expr;
+	o.require = cli->require;
+	o.nrequire = cli->nrequire;
+	o.cancel = &cli->cancel;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)
@@ -800,6 +942,8 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
 	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	if (cli_out_closed(cli))
+		return; /* quietly: the reader of the output is gone */
 	clear_progress(&pw);
 	print_accounting(cli);
 }
@@ -813,7 +957,20 @@ static void meta_head(struct cli *cli, struct buf *b)
 			buf_addch(b, ',');
 		json_add_str(b, cli->argv[i], strlen(cli->argv[i]));
 	}
-	buf_adds(b, "],");
+	buf_adds(b, "],\"time\":");
+	json_add_str(b, cli->ev.run_time, strlen(cli->ev.run_time));
+	buf_addch(b, ',');
+}
+
+/* The meta's cell-table counters, when a table was given. */
+static void meta_cells(struct buf *b, const struct cell_use *u)
+{
+	buf_addf(b, ",\"cells\":{\"filled\":%llu,\"disagree\":%llu,"
+		 "\"unknown\":%llu,\"ambiguous\":%llu}",
+		 (unsigned long long)u->filled,
+		 (unsigned long long)u->disagree,
+		 (unsigned long long)u->unknown,
+		 (unsigned long long)u->ambiguous);
 }
 
 void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
@@ -826,13 +983,22 @@ void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 				in[i].damaged);
 	buf_adds(b, "],");
 	meta_json_accounting(b, &cli->total);
+	if (cli->cells)
+		meta_cells(b, &cli->cell_total);
 	buf_addch(b, '}');
 }
 
 void cli_meta_json_rf(struct cli *cli, struct runfacts *rf, struct buf *b)
 {
+	const char *cells = runfacts_option(rf, "--cells (sha256)");
 	meta_head(cli, b);
 	runfacts_meta_json(rf, b);
+	if (cells && *cells) {
+		struct rf_input total;
+		runfacts_total(rf, &total);
+		meta_cells(b, &total.cell);
+		acct_release(&total.acct);
+	}
 	buf_addch(b, '}');
 }
 
@@ -840,7 +1006,7 @@ int cli_finish(struct cli *cli)
 {
 	int status = cli->status;
 	if (cli->out && (fflush(cli->out) != 0 || ferror(cli->out))) {
-		if (errno != EPIPE) {
+		if (!cli_out_closed(cli) && errno != EPIPE) {
 			cli_error("cannot write output: %s", strerror(errno));
 			status = EXIT_INPUT;
 		}
@@ -854,6 +1020,7 @@ int cli_finish(struct cli *cli)
 			  strerror(errno));
 		status = EXIT_INPUT;
 	}
+	status = evidence_finish(cli, status);
 	if (cli->expr_st)
 		expr_state_free(cli->expr_st);
 	if (cli->expr)
@@ -876,9 +1043,9 @@ void fmt_time(const struct cli *cli, int64_t ms, struct buf *b)
 	buf_add(b, tmp, n);
 }
 
-void fmt_duration(int64_t ms, struct buf *b)
+void fmt_duration(int64_t us, struct buf *b)
 {
-	format_duration(ms, b);
+	format_duration(us, b);
 }
 
 int fmt_field(const struct cli *cli, const struct record *r, int f,

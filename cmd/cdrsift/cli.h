@@ -9,8 +9,10 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
+#include "evidence.h"
 #include "output.h"
 #include "pipeline.h"
 #include "record.h"
@@ -58,6 +60,9 @@ struct cli {
 	const char *output;         /* -o FILE, or NULL */
 	FILE *out;                  /* where data goes */
 	int out_tty;                /* 'out' is a terminal */
+	int out_closed;             /* 1 once 'out' is a closed pipe: the
+				       run ends there, quietly (DESIGN 3) */
+	int cancel;                 /* the pipeline's cancel flag (atomic) */
 	int threads;                /* -j N (0: all cores) */
 	const char *rejects_path;   /* --rejects FILE */
 	FILE *rejects;              /* open --rejects file */
@@ -69,13 +74,20 @@ struct cli {
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */
+	/* fields the command cannot do without, by option (cli_require);
+	   cli_setup adds those of -w */
+	struct field_need require[SOURCE_MAX_NEEDS];
+	size_t nrequire;
 	struct expr *expr;          /* compiled -w, or NULL */
 	struct expr_state *expr_st; /* its state */
 	/* results */
 	enum exit_status status;    /* highest status so far */
 	struct acct total;          /* accounting over every input */
+	struct cell_use cell_total; /* cell spellings and --cells use, all
+				       inputs */
 	struct input_summary *inputs; /* finished inputs, for json meta */
 	size_t ninputs, inputs_alloc;
+	struct evidence ev;         /* --audit, --provenance, --manifest */
 };
 
 /* A command's own options: getopt_long entries and a handler. */
@@ -92,18 +104,36 @@ struct cmd_opts {
 int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co);
 /* Set up output, rejects file, expression. 0, or an exit status. */
 int cli_setup(struct cli *cli, enum record_kind kind_hint);
+/* Before cli_setup: every input must carry 'fields', asked for by 'by'. */
+void cli_require(struct cli *cli, uint64_t fields, const char *by);
 /* Raise the run's status to at least 's'. */
 void cli_status(struct cli *cli, enum exit_status s);
 /* Print "cdrsift: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Free everything; returns the final exit status. */
 int cli_finish(struct cli *cli);
-/* The table width of the terminal, or 0. */
+/*
+ * Set by main's SIGPIPE handler (SIGPIPE does not kill the process, so a
+ * write to a closed pipe fails with EPIPE): with an error on 'out', it
+ * tells a closed pipe (quiet end) from a failed write (exit 3).
+ */
+extern volatile sig_atomic_t cli_sigpipe;
+/* 1 when 'out' has failed because its reader is gone; sets out_closed. */
+int cli_out_closed(struct cli *cli);
+/* "s" after a count other than one: "%llu row%s", n, PLURAL(n) */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
+/*
+ * The width tables fit: COLUMNS when set, else that of the terminal on
+ * standard output when the output goes there (not with -o FILE), else 0.
+ */
 int cli_term_width(void);
 
 /* Called for each source once its header is known, each record that
- * passed the filter, and each source at its end. A non-zero return from
- * on_record stops the run (output failed). */
+ * passed the filter, and each source at its end. on_record returns 0 to
+ * go on, 1 when it has had enough of this input (the run goes on with the
+ * next input; this one is not read to its end, so it has no SHA-256), or
+ * -1 to stop the run (output failed). A non-zero on_start stops the run. */
 struct run_hooks {
 	void *ctx;
 	uint64_t need;   /* fields the command reads */
@@ -113,7 +143,7 @@ struct run_hooks {
 };
 
 /* Read every input through the hooks, on one thread, record by record
- * (schema: a few rows only); reports rejects and damage. */
+ * (schema: a few rows of each input); reports rejects and damage. */
 void cli_run(struct cli *cli, const struct run_hooks *h);
 /*
  * Read every input through the thread pipeline (-j); the command's hooks
@@ -133,7 +163,7 @@ const struct input_summary *cli_inputs(const struct cli *cli, size_t *n);
 
 /* Format helpers shared by commands. */
 void fmt_time(const struct cli *cli, int64_t ms, struct buf *b);
-void fmt_duration(int64_t ms, struct buf *b);
+void fmt_duration(int64_t us, struct buf *b); /* microseconds as seconds */
 /* One record field as text into 'b' (empty when missing). 1 when present. */
 int fmt_field(const struct cli *cli, const struct record *r, int f,
 	      struct buf *b);
@@ -144,5 +174,8 @@ int cmd_stats(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_manifest(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_keygen(int argc, char **argv);
 
 #endif

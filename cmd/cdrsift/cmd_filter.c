@@ -46,6 +46,16 @@ static int handle(void *ctx, int c, const char *arg)
 	return 0;
 }
 
+/*
+ * Fields that are no column of the canonical output: the cell key's MCC
+ * and MNC are in the cell column's text already (DESIGN 2 lists the
+ * columns), and lac stays for the scripts that read it.
+ */
+static int not_a_column(int f)
+{
+	return f == F_MCC || f == F_MNC;
+}
+
 /* The canonical columns of a kind, in canon.def order. */
 static void choose_columns(struct filter_ctx *f, enum record_kind kind)
 {
@@ -55,8 +65,8 @@ static void choose_columns(struct filter_ctx *f, enum record_kind kind)
 		unsigned k = field_table[i].kinds;
 		if (!(k & kb) || (k & (KB_AUX | KB_DERIVED)))
 			continue;
-		if (kind != KIND_IP && i == F_SUBSCRIBER)
-			continue; /* derived for CDRs */
+		if ((kind != KIND_IP && i == F_SUBSCRIBER) || not_a_column(i))
+			continue; /* derived for CDRs; part of the cell */
 		f->fields[f->ncols] = i;
 		f->cols[f->ncols].name = field_table[i].name;
 		f->cols[f->ncols].type = field_table[i].type == FT_INT ||
@@ -115,7 +125,8 @@ static void on_record(void *wctx, const struct pipe_input *pin,
 	}
 	for (int i = 0; i < F_COUNT; i++) {
 		unsigned k = field_table[i].kinds;
-		if ((k & (KB_AUX | KB_DERIVED)) || !record_has(rec, (enum field_id)i))
+		if ((k & (KB_AUX | KB_DERIVED)) || not_a_column(i) ||
+		    !record_has(rec, (enum field_id)i))
 			continue;
 		unsigned char fid = (unsigned char)i;
 		size_t at = out->len;
@@ -230,7 +241,8 @@ int cmd_filter(int argc, char **argv)
 		writer_meta(f.w, buf_cstr(&meta));
 		if (cli.format == OUT_TABLE) {
 			struct buf foot = BUF_INIT;
-			buf_addf(&foot, "(%llu records)", (unsigned long long)f.n);
+			buf_addf(&foot, "(%llu record%s)", (unsigned long long)f.n,
+				 PLURAL(f.n));
 			writer_footer(f.w, buf_cstr(&foot));
 			buf_release(&foot);
 		}

@@ -21,6 +21,7 @@
 
 #include "analysis.h"
 #include "cli.h"
+#include "manifest.h"
 #include "partial.h"
 #include "run.h"
 #include "runfacts.h"
@@ -112,68 +113,40 @@ static int load_state(struct partial_file *pf, const struct runfacts *rf,
 	return rc;
 }
 
-/* Whether 'c' is a lowercase or uppercase hex digit. */
-static int hexdig(int c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
 /*
- * The inputs of sha256sum manifest 'path' that no input of 'rf' covers,
- * listed on standard error. Returns 0 (all covered), EXIT_REJECTS (some
- * not), or an exit status after a message (unreadable: 3, bad line: 2).
+ * The inputs of sha256sum manifest 'path' (manifest.h: escaped names,
+ * --tag lines) that no input of 'rf' covers, listed on standard error.
+ * Returns 0 (all covered), EXIT_REJECTS (some not), or an exit status
+ * after a message (unreadable: 3, a bad line: 2).
  */
-static int check_expect(const char *path, const struct runfacts *rf)
+static int check_expect(const char *path, struct runfacts *rf)
 {
-	FILE *f = fopen(path, "r");
+	struct manifest m = MANIFEST_INIT;
+	struct diag d = DIAG_INIT;
 	struct buf b = BUF_INIT;
-	char line[8192];
-	unsigned long lineno = 0;
 	int rc = 0;
-	if (!f) {
-		cli_error("merge: cannot open '%s': %s", shown(path, &b),
-			  strerror(errno));
-		buf_release(&b);
-		return EXIT_INPUT;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		if (!len)
-			continue;
-		int ok = len > 66 && line[64] == ' ' &&
-			 (line[65] == ' ' || line[65] == '*');
-		for (int i = 0; ok && i < 64; i++)
-			ok = hexdig((unsigned char)line[i]);
-		if (!ok) {
-			cli_error("%s:%lu: not a sha256sum line (64 hex digits, "
-				  "two spaces or ' *', a path)", shown(path, &b),
-				  lineno);
+	if (manifest_load(&m, path, &d) < 0) {
+		if (d.line) {
+			cli_error("%s:%llu: %s", shown(path, &b),
+				  (unsigned long long)d.line, buf_cstr(&d.msg));
 			rc = EXIT_USAGE;
-			break;
+		} else {
+			cli_error("merge: --expect: %s", buf_cstr(&d.msg));
+			rc = EXIT_INPUT;
 		}
-		char sha[65];
-		for (int i = 0; i < 64; i++)
-			sha[i] = (char)(line[i] >= 'A' && line[i] <= 'F' ?
-					line[i] - 'A' + 'a' : line[i]);
-		sha[64] = 0;
-		int covered = 0;
-		for (size_t i = 0; i < rf->n && !covered; i++)
-			covered = !strcmp(rf->in[i].sha256, sha);
-		if (!covered) {
-			cli_error("merge: not covered by any partial: '%s' "
-				  "(sha256 %s)", shown(line + 66, &b), sha);
-			rc = EXIT_REJECTS;
-		}
+		goto out;
 	}
-	if (rc != EXIT_USAGE && ferror(f)) {
-		cli_error("merge: cannot read '%s'", shown(path, &b));
-		rc = EXIT_INPUT;
+	for (size_t i = 0; i < m.nr; i++) {
+		const struct manifest_entry *e = &m.items[i];
+		if (runfacts_covers(rf, e->sha256))
+			continue;
+		cli_error("merge: not covered by any partial: '%s' (sha256 %s)",
+			  shown(e->name, &b), e->sha256);
+		rc = EXIT_REJECTS;
 	}
-	fclose(f);
+out:
+	manifest_release(&m);
+	diag_release(&d);
 	buf_release(&b);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * cmd_schema.c - `cdrsift schema`: for each input, the dialect and how each
  * column was understood: its header name, the canonical field it reaches
- * (and how: name, alias, --map, preset), sample values, and the columns
+ * (and how: name, alias, --map, preset; for the cell column, how the
+ * sampled rows wrote their cells), sample values, and the columns
  * that reach nothing (still usable as col("...") in expressions).
  */
 #include <stdlib.h>
@@ -27,7 +28,32 @@ struct schema_ctx {
 	int *nsamples;
 	size_t ncol;
 	uint64_t rows;
+	uint64_t cell_form[CELL_FORM_COUNT]; /* sampled rows by cell spelling */
 };
+
+/*
+ * How the sampled rows wrote their cells, into 'b': "CGI", "separate
+ * columns", "bare id", or several with their row counts.
+ */
+static void cell_forms(const struct schema_ctx *c, struct buf *b)
+{
+	static const char *const names[CELL_FORM_COUNT] = {
+		"CGI", "separate columns", "bare id" };
+	int kinds = 0;
+	for (int i = 0; i < CELL_FORM_COUNT; i++)
+		kinds += c->cell_form[i] != 0;
+	for (int i = 0; i < CELL_FORM_COUNT; i++) {
+		if (!c->cell_form[i])
+			continue;
+		if (b->len)
+			buf_adds(b, ", ");
+		buf_adds(b, names[i]);
+		if (kinds > 1)
+			buf_addf(b, " (%llu row%s)",
+				 (unsigned long long)c->cell_form[i],
+				 c->cell_form[i] == 1 ? "" : "s");
+	}
+}
 
 static int on_start(void *ctx, struct source *src)
 {
@@ -36,6 +62,7 @@ static int on_start(void *ctx, struct source *src)
 	c->samples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->samples));
 	c->nsamples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->nsamples));
 	c->rows = 0;
+	memset(c->cell_form, 0, sizeof(c->cell_form));
 	return 0;
 }
 
@@ -43,6 +70,8 @@ static int on_record(void *ctx, struct source *src, struct record *rec)
 {
 	struct schema_ctx *c = ctx;
 	(void)src;
+	/* the counts of this input so far (cli_run resets them per input) */
+	memcpy(c->cell_form, rec->cell.form, sizeof(c->cell_form));
 	for (size_t i = 0; i < c->ncol && i < rec->row->nfield; i++) {
 		const char *v = rec->row->field[i];
 		size_t len = rec->row->len[i];
@@ -92,15 +121,27 @@ static int on_end(void *ctx, struct source *src)
 	if (!s)
 		return 0;
 	struct writer *w = c->w;
+	struct buf forms = BUF_INIT;
+	cell_forms(c, &forms);
 	if (!w) {
-		fprintf(cli->out, "%s: %s, %s-delimited, %s%s%s%s%s%s\n",
-			src->name, s->kind == KIND_IP ? "ip log" : "cdr",
+		/* the title wraps at the terminal's width, the name escaped */
+		struct buf title = BUF_INIT, wrapped = BUF_INIT;
+		int width = cli_term_width();
+		buf_add_escaped(&title, src->name, strlen(src->name), 256);
+		buf_addf(&title, ": %s, %s-delimited, %s%s%s%s%s%s%s%s",
+			s->kind == KIND_IP ? "ip log" : "cdr",
 			delim_name(src->rd.delimiter),
 			s->has_header ? "header" : "no header",
 			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" : "",
 			src->rd.crlf ? ", CRLF" : "", src->rd.bom ? ", BOM" : "",
 			s->time_split ? ", start from date + time columns" : "",
-			s->dur_derived ? ", duration from end - start" : "");
+			s->dur_derived ? ", duration from end - start" : "",
+			forms.len ? ", cells as " : "", buf_cstr(&forms));
+		text_wrap(&wrapped, title.data, title.len,
+			  width > 0 ? (size_t)width : 0, 2);
+		fputs(buf_cstr(&wrapped), cli->out);
+		buf_release(&title);
+		buf_release(&wrapped);
 		w = writer_new(cli->out, OUT_TABLE, columns + 1, NCOLS - 1,
 			       cli->out_tty, cli_term_width());
 	}
@@ -115,6 +156,12 @@ static int on_end(void *ctx, struct source *src)
 		if (f == F_SUBSCRIBER && s->served_mode)
 			fname = "subscriber (served party)";
 		const char *how = s->columns[i].how;
+		struct buf how_cell = BUF_INIT;
+		if (f == F_CELL && forms.len) {
+			buf_addf(&how_cell, "%s; cells as %s", how,
+				 buf_cstr(&forms));
+			how = buf_cstr(&how_cell);
+		}
 		const char *cells[NCOLS] = { src->name, num, buf_cstr(&name),
 					     fname, how,
 					     c->samples ? buf_cstr(&c->samples[i]) : "" };
@@ -126,7 +173,9 @@ static int on_end(void *ctx, struct source *src)
 		else
 			writer_row(w, cells + 1, lens + 1);
 		buf_release(&name);
+		buf_release(&how_cell);
 	}
+	buf_release(&forms);
 	if (!c->w) {
 		writer_finish(w);
 		writer_free(w);
@@ -164,7 +213,8 @@ int cmd_schema(int argc, char **argv)
 	if (cli.format != OUT_TABLE)
 		c.w = writer_new(cli.out, (enum out_format)cli.format, columns,
 				 NCOLS, cli.out_tty, 0);
-	struct run_hooks h = { &c, 0, on_start, on_record, on_end };
+	struct run_hooks h = { &c, FIELD_BIT(F_CELL), on_start, on_record,
+				on_end }; /* the cell: how cells were written */
 	cli_run(&cli, &h);
 	if (c.w) {
 		struct buf meta = BUF_INIT;

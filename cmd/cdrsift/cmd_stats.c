@@ -23,60 +23,171 @@ struct stats_view {
 	int cells;              /* a --cells table was given */
 };
 
-/* The human report: one block per input, then the total. */
+#define GAPS_SHOWN 3 /* gaps listed in the table; csv and json list all */
+
+/*
+ * Append to 'b' the first GAPS_SHOWN gaps of 'list' (space-separated, as
+ * in the gap_list column) and how many more there are.
+ */
+static void gaps_short(const char *list, uint64_t ngap, struct buf *b)
+{
+	const char *p = list;
+	for (uint64_t g = 0; g < ngap && g < GAPS_SHOWN && *p; g++) {
+		const char *e = strchr(p, ' ');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *slash = memchr(p, '/', n);
+		if (g)
+			buf_adds(b, ", ");
+		/* ISO 8601 abbreviates an interval's end to what differs:
+		 * 2025-01-03T09:00:00Z/14:00:00Z */
+		if (slash && slash - p > 11 && (size_t)(slash - p) + 12 < n &&
+		    !memcmp(p, slash + 1, 11)) {
+			buf_add(b, p, (size_t)(slash - p) + 1);
+			buf_add(b, slash + 12, n - (size_t)(slash - p) - 12);
+		} else {
+			buf_add(b, p, n);
+		}
+		p += n + (e != NULL);
+	}
+	if (ngap > GAPS_SHOWN)
+		buf_addf(b, " \xe2\x80\xa6 and %llu more",
+			 (unsigned long long)(ngap - GAPS_SHOWN));
+}
+
+/*
+ * The human report: one block per input, then the total. Lines longer
+ * than the terminal wrap, continued under their value.
+ */
 static void print_block(struct cli *cli, const struct stats_view *v,
 			const struct rf_input *e, const struct stats *st,
 			struct buf *cell)
 {
-	FILE *fp = cli->out;
+	struct buf t = BUF_INIT;
 #define S(i) buf_cstr(&cell[i])
-	fprintf(fp, "%s\n", e->path ? S(SC_INPUT) : "total");
+#define N(i, v) S(i), PLURAL(v)
+	if (e->path)
+		buf_add_escaped(&t, e->path, strlen(e->path), 4096);
+	else
+		buf_adds(&t, "total");
+	buf_addch(&t, '\n');
 	if (e->path) {
-		fprintf(fp, "  bytes        %s (%s uncompressed)%s\n", S(SC_BYTES),
+		buf_addf(&t, "  bytes        %s (%s uncompressed)%s\n", S(SC_BYTES),
 			S(SC_BYTES_OUT), e->damaged ? "  DAMAGED" : "");
-		fprintf(fp, "  sha256       %s\n", *e->sha256 ? e->sha256 : "-");
-		fprintf(fp, "  format       %s, %s-delimited%s%s%s\n",
-			e->kind ? kind_name(e->kind) : "unknown",
-			S(SC_DELIM), e->header ? ", header" : ", no header",
-			e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		buf_addf(&t, "  sha256       %s\n", *e->sha256 ? e->sha256 : "-");
+		if (e->kind || *delimiter_name(e->delimiter))
+			buf_addf(&t, "  format       %s, %s-delimited%s%s%s\n",
+				e->kind ? kind_name(e->kind) : "unknown kind",
+				*delimiter_name(e->delimiter) ?
+				S(SC_DELIM) : "unknown",
+				e->header ? ", header" : ", no header",
+				e->crlf ? ", CRLF" : "", e->bom ? ", BOM" : "");
+		else
+			buf_addf(&t, "  format       not understood\n");
+		if (e->mapping)
+			buf_addf(&t, "  columns      %s\n", S(SC_MAPPING));
 		if (e->problem) {
+			/*
+			 * The problem is already a message: its evidence was
+			 * escaped where it was written, so only stray control
+			 * bytes are escaped here (a backslash is not doubled)
+			 */
 			struct buf esc = BUF_INIT;
-			buf_add_escaped(&esc, e->problem, strlen(e->problem), 256);
-			fprintf(fp, "  problem      %s\n", buf_cstr(&esc));
+			for (const char *q = e->problem; *q; q++) {
+				if ((unsigned char)*q < 0x20 || *q == 0x7f)
+					buf_add_escaped(&esc, q, 1, 1);
+				else
+					buf_addch(&esc, *q);
+			}
+			buf_addf(&t, "  problem      %s\n", buf_cstr(&esc));
 			buf_release(&esc);
 		}
 	}
-	fprintf(fp, "  rows         %s read, %s accepted, %s rejected",
+	buf_addf(&t, "  rows         %s read, %s accepted, %s rejected",
 		S(SC_READ), S(SC_ACCEPTED), S(SC_REJECTED));
 	if (v->filter)
-		fprintf(fp, ", %s filtered out, %s matched", S(SC_FILTERED),
+		buf_addf(&t, ", %s filtered out, %s matched", S(SC_FILTERED),
 			S(SC_MATCHED));
-	fputc('\n', fp);
-	if (e->acct.nreasons)
-		fprintf(fp, "  rejected     %s\n", S(SC_REASONS));
+	buf_addch(&t, '\n');
+	if (e->acct.nreasons) {
+		/* wrapped between reasons, not inside one */
+		buf_adds(&t, "  rejected     ");
+		const char *r0 = S(SC_REASONS);
+		for (const char *q = r0; *q; q++)
+			buf_addch(&t, *q == ' ' && q > r0 && q[-1] != ';' ?
+				  WRAP_NBSP : *q);
+		buf_addch(&t, '\n');
+	}
 	if (e->acct.repeated_headers)
-		fprintf(fp, "  headers      %s repeated header lines skipped\n",
-			S(SC_REPEATED));
+		buf_addf(&t, "  headers      %s repeated header line%s skipped\n",
+			N(SC_REPEATED, e->acct.repeated_headers));
 	if (st->timed)
-		fprintf(fp, "  span         %s .. %s\n", S(SC_FIRST), S(SC_LAST));
-	fprintf(fp, "  distinct     %s subscribers, %s cells, %s IMEIs\n",
-		S(SC_SUBS), S(SC_CELLS), S(SC_IMEIS));
+		buf_addf(&t, "  span         %s .. %s\n", S(SC_FIRST), S(SC_LAST));
+	buf_addf(&t, "  distinct     %s subscriber%s, %s cell%s, %s IMEI%s\n",
+		N(SC_SUBS, intern_count(&st->subscribers)),
+		N(SC_CELLS, intern_count(&st->cells)),
+		N(SC_IMEIS, intern_count(&st->imeis)));
 	if (e->kind != KIND_IP)
-		fprintf(fp, "  types        %s voice, %s sms, %s data, %s other; "
+		buf_addf(&t, "  types        %s voice, %s sms, %s data, %s other; "
 			"%s mo, %s mt, %s unknown direction\n", S(SC_VOICE),
 			S(SC_SMS), S(SC_DATA), S(SC_OTHER), S(SC_MO), S(SC_MT),
 			S(SC_UNKNOWN_DIR));
-	fprintf(fp, "  gaps         %s (%s empty hours)%s%s\n", S(SC_GAPS),
-		S(SC_GAP_HOURS), cell[SC_GAP_LIST].len ? ": " : "",
-		S(SC_GAP_LIST));
-	fprintf(fp, "  out of order %s rows\n", S(SC_OOO));
+	{
+		uint64_t ngap = strtoull(S(SC_GAPS), NULL, 10);
+		uint64_t hours = strtoull(S(SC_GAP_HOURS), NULL, 10);
+		struct buf gl = BUF_INIT;
+		gaps_short(S(SC_GAP_LIST), ngap, &gl);
+		buf_addf(&t, "  gaps         %s (%s empty hour%s)%s%s\n",
+			S(SC_GAPS), S(SC_GAP_HOURS), PLURAL(hours),
+			gl.len ? ": " : "", buf_cstr(&gl));
+		buf_release(&gl);
+	}
+	buf_addf(&t, "  out of order %s row%s\n", N(SC_OOO, e->ooo));
+	buf_addf(&t, "  cells as     CGI %s, separate columns %s, bare id %s\n",
+		S(SC_CELLS_CGI), S(SC_CELLS_COLUMNS), S(SC_CELLS_ID));
 	if (v->cells)
-		fprintf(fp, "  cell table   %s positions filled, %s records "
-			"disagree with it, %s cell ids not in it\n",
-			S(SC_CELL_FILLED), S(SC_CELL_DISAGREE), S(SC_CELL_UNKNOWN));
+		buf_addf(&t, "  cell table   %s position%s filled, %s record%s "
+			"disagree%s with it, %s cell id%s not in it, %s "
+			"ambiguous\n",
+			N(SC_CELL_FILLED, e->cell.filled),
+			N(SC_CELL_DISAGREE, e->cell.disagree),
+			e->cell.disagree == 1 ? "s" : "",
+			N(SC_CELL_UNKNOWN, e->cell.unknown), S(SC_CELL_AMBIGUOUS));
+#undef N
 #undef S
+	/* each line wraps under its value (15 columns in) */
+	struct buf out = BUF_INIT;
+	size_t width = cli_term_width() > 0 ? (size_t)cli_term_width() : 0;
+	const char *text = buf_cstr(&t);
+	size_t text_len = t.len;
+	for (const char *l = text; l < text + text_len;) {
+		const char *nl = memchr(l, '\n', (size_t)(text + text_len - l));
+		size_t n = nl ? (size_t)(nl - l) : (size_t)(text + text_len - l);
+		text_wrap(&out, l, n, width, l[0] == ' ' ? 15 : 2);
+		l += n + (nl != NULL);
+	}
+	fwrite(buf_cstr(&out), 1, out.len, cli->out);
+	buf_release(&out);
+	buf_release(&t);
 }
 
+/* Figures an input cannot give, said as its header is known: not errors. */
+static void stats_input_start(void *ctx, struct pipe_input *pin)
+{
+	const struct schema *sc = pin->src.schema;
+	(void)ctx;
+	if (!sc)
+		return;
+	if (!schema_provides(sc, F_START))
+		cli_error("%s: warning: no column gives the start time: "
+			  "first, last, gaps and out_of_order are "
+			  "empty or 0 for this input", pin->name);
+	if (!schema_provides(sc, F_SUBSCRIBER))
+		cli_error("%s: warning: no column gives a party (%s): "
+			  "subscribers is 0 for this input", pin->name,
+			  sc->kind == KIND_CDR ?
+			  "caller, callee or a served party" :
+			  "subscriber");
+}
 
 void stats_human(struct cli *cli, struct runfacts *rf, void *state,
 		 struct table *t)
@@ -109,7 +220,8 @@ void stats_human(struct cli *cli, struct runfacts *rf, void *state,
 
 static const char stats_usage[] =
 "Prints, per input and in total: bytes (compressed and not), SHA-256 of the\n"
-"bytes as read, kind and dialect, rows read/accepted/rejected (by reason),\n"
+"bytes as read, kind, dialect and column mapping (field <- column), rows\n"
+"read/accepted/rejected (by reason),\n"
 "time span, distinct subscribers, cells and IMEIs, coverage gaps (clock\n"
 "hours with no record inside the span) and rows out of time order.\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
@@ -126,6 +238,7 @@ int cmd_stats(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	run_init(&r, &cli, &stats_analysis, NULL);
+	r.input_start = stats_input_start;
 	run_inputs(&r);
 	if (cli.partial_path) {
 		rc = run_save_partial(&r);

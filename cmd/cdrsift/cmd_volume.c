@@ -171,7 +171,7 @@ static size_t budget_from_env(void)
 
 static const char volume_usage[] =
 "Counts records by key: records, total/mean/max duration, bytes, distinct\n"
-"peers and cells, first and last seen.\n"
+"peers, subscribers (keys other than a party) and cells, first and last seen.\n"
 "      --by KEY[,KEY...]  group by fields (caller, callee, subscriber, peer,\n"
 "                         cell, imei, imsi, type, direction, hour, date, dow,\n"
 "                         week, month, dst_ip, dst_port, apn, public_ip, ...);\n"
@@ -198,13 +198,33 @@ int cmd_volume(int argc, char **argv)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	if (x.o.pairs && x.o.nkeys) {
 		cli_error("--pairs and --by cannot be combined");
+		cli_status(&cli, EXIT_USAGE); /* for --audit */
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
+	/*
+	 * every key, the --split key and a --sort duration must come from
+	 * each input's columns (or be derived from them)
+	 */
+	uint64_t keys = 0;
+	for (size_t i = 0; i < x.o.nkeys; i++)
+		keys |= x.o.keys[i] < F_COUNT ?
+			FIELD_BIT(x.o.keys[i]) : FIELD_BIT(F_START);
+	cli_require(&cli, keys, "--by");
+	if (x.o.split >= 0)
+		cli_require(&cli, x.o.split < F_COUNT ? FIELD_BIT(x.o.split) :
+			    FIELD_BIT(F_START), "--split");
+	if (x.sort == VS_DURATION)
+		cli_require(&cli, FIELD_BIT(F_DURATION), "--sort duration");
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	x.o.tz = cli.tz;
+	/* distinct_subscribers: shown where the key is not a party */
+	x.o.subscribers = !x.o.pairs;
+	for (size_t i = 0; i < x.o.nkeys; i++)
+		if (volume_key_is_party(x.o.keys[i]))
+			x.o.subscribers = 0;
 	x.o.budget = budget_from_env();
 	x.o.tmpdir = getenv("TMPDIR");
 	x.v = volume_new(&x.o);
@@ -282,7 +302,14 @@ int cmd_volume(int argc, char **argv)
 	}
 	c_rest = nc;
 	cols[nc++] = (struct out_col){ "distinct_peers", OT_NUM };
+	size_t c_subs = 0;
+	if (x.o.subscribers) {
+		c_subs = nc;
+		cols[nc++] = (struct out_col){ "distinct_subscribers", OT_NUM };
+	}
+	size_t c_cells = nc;
 	cols[nc++] = (struct out_col){ "distinct_cells", OT_NUM };
+	size_t c_seen = nc;
 	cols[nc++] = (struct out_col){ "first_seen", OT_STR };
 	cols[nc++] = (struct out_col){ "last_seen", OT_STR };
 
@@ -310,7 +337,7 @@ int cmd_volume(int argc, char **argv)
 		}
 #define SETNUM(i, val) do { buf_addf(&cell[i], "%llu", (unsigned long long)(val)); \
 	cells[i] = buf_cstr(&cell[i]); } while (0)
-#define SETDUR(i, ms) do { fmt_duration(ms, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
+#define SETDUR(i, us) do { fmt_duration(us, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
 		SETNUM(nkeycols, g->records);
 		for (size_t s = 0; s < nsplit; s++) {
 			size_t i = nkeycols + 1 + (lone_time && cli.format == OUT_TABLE) + s;
@@ -327,17 +354,20 @@ int cmd_volume(int argc, char **argv)
 			SETDUR(c_dur + 1, g->dur_total / (int64_t)g->dur_n);
 			SETDUR(c_dur + 2, g->dur_max);
 		}
-		if (c_bytes) {
+		/* a sum over the records that have it; missing when none has */
+		if (c_bytes && g->up_n)
 			SETNUM(c_bytes, g->bytes_up);
+		if (c_bytes && g->down_n)
 			SETNUM(c_bytes + 1, g->bytes_down);
-		}
 		SETNUM(c_rest, g->peers);
-		SETNUM(c_rest + 1, g->cells);
+		if (c_subs)
+			SETNUM(c_subs, g->subscribers);
+		SETNUM(c_cells, g->cells);
 		if (g->timed) {
-			fmt_time(&cli, g->first, &cell[c_rest + 2]);
-			fmt_time(&cli, g->last, &cell[c_rest + 3]);
-			cells[c_rest + 2] = buf_cstr(&cell[c_rest + 2]);
-			cells[c_rest + 3] = buf_cstr(&cell[c_rest + 3]);
+			fmt_time(&cli, g->first, &cell[c_seen]);
+			fmt_time(&cli, g->last, &cell[c_seen + 1]);
+			cells[c_seen] = buf_cstr(&cell[c_seen]);
+			cells[c_seen + 1] = buf_cstr(&cell[c_seen + 1]);
 		}
 #undef SETNUM
 #undef SETDUR
@@ -346,13 +376,14 @@ int cmd_volume(int argc, char **argv)
 		writer_row(w, cells, lens);
 	}
 	struct buf foot = BUF_INIT;
-	buf_addf(&foot, "%zu rows shown, %zu groups with records", ng,
-		 volume_ngroups(x.v));
+	buf_addf(&foot, "%zu row%s shown, %zu group%s with records", ng,
+		 PLURAL(ng), volume_ngroups(x.v), PLURAL(volume_ngroups(x.v)));
 	if (hidden)
 		buf_addf(&foot, " (%llu hidden by --min-count %llu)",
 			 (unsigned long long)hidden,
 			 (unsigned long long)x.min_count);
-	buf_addf(&foot, ", %llu records", (unsigned long long)x.records);
+	buf_addf(&foot, ", %llu record%s", (unsigned long long)x.records,
+		 PLURAL(x.records));
 	writer_footer(w, buf_cstr(&foot));
 	struct buf meta = BUF_INIT;
 	size_t nin;
@@ -362,10 +393,12 @@ int cmd_volume(int argc, char **argv)
 	writer_finish(w);
 	writer_free(w);
 	if (cli.verbose)
-		cli_error("volume: %zu groups, %zu bytes of group state, %llu "
-			  "bytes of pairs spilled", volume_ngroups(x.v),
-			  volume_memory(x.v),
-			  (unsigned long long)volume_spilled(x.v));
+		cli_error("volume: %zu group%s, %zu byte%s of group state, %llu "
+			  "byte%s of pairs spilled", volume_ngroups(x.v),
+			  PLURAL(volume_ngroups(x.v)), volume_memory(x.v),
+			  PLURAL(volume_memory(x.v)),
+			  (unsigned long long)volume_spilled(x.v),
+			  PLURAL(volume_spilled(x.v)));
 	buf_release(&meta);
 	buf_release(&foot);
 	for (size_t i = 0; i < MAXCOLS; i++)

@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	{ "volume", cmd_volume, "call volumes by any key, with time bars" },
 	{ "schema", cmd_schema, "show how each column of a file was understood" },
 	{ "merge", cmd_merge, "merge --partial files into the report of one run" },
+	{ "manifest", cmd_manifest, "write a sha256sum manifest of files" },
+	{ "verify", cmd_verify, "check an --audit log: its chain, every file it names" },
+	{ "keygen", cmd_keygen, "create a key for --pseudonymize (32 bytes, mode 0600)" },
 };
 
 static void usage(FILE *fp)
@@ -34,10 +37,22 @@ static void usage(FILE *fp)
 		"'man cdrsift' has the rest.\n");
 }
 
+/* A closed pipe: noted, and the write fails with EPIPE (cli_out_closed). */
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	cli_sigpipe = 1;
+}
+
 int main(int argc, char **argv)
 {
-	/* a closed pipe (| head) ends the run quietly: see cli_finish */
-	signal(SIGPIPE, SIG_IGN);
+	/* a closed pipe (| head) ends the run quietly: see cli_out_closed */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGPIPE, &sa, NULL);
 	xalloc_init_from_env();
 	if (argc < 2) {
 		usage(stderr);

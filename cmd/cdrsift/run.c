@@ -91,6 +91,31 @@ static void hook_input_start(void *ctx, struct pipe_input *pin)
 	e->delimiter = pin->delimiter ? pin->delimiter : src->rd.delimiter;
 	e->crlf = src->rd.crlf;
 	e->bom = src->rd.bom;
+	free(e->mapping);
+	e->mapping = NULL;
+	const struct schema *sc = src->schema;
+	if (sc) {
+		/* DESIGN section 5: per input, how its columns were mapped */
+		struct buf m = BUF_INIT;
+		for (size_t i = 0; i < sc->ncolumns; i++) {
+			int f = sc->columns[i].field;
+			if (f < 0)
+				continue;
+			if (m.len)
+				buf_adds(&m, "; ");
+			buf_adds(&m, field_table[f].name);
+			buf_adds(&m, " <- ");
+			buf_add_escaped(&m, sc->columns[i].name,
+					strlen(sc->columns[i].name), 64);
+		}
+		if (sc->time_split)
+			buf_adds(&m, "; start <- start_date + start_time");
+		if (sc->dur_derived)
+			buf_adds(&m, "; duration <- end - start");
+		if (m.len)
+			e->mapping = xstrdup(buf_cstr(&m));
+		buf_release(&m);
+	}
 	if (r->input_start)
 		r->input_start(r->ctx, pin);
 }
@@ -111,9 +136,7 @@ static void hook_input_end(void *ctx, struct pipe_input *pin)
 		runfacts_set_problem(e, buf_cstr(&src->problem));
 	if (src->in.eof && !src->open_failed && !pin->read_failed)
 		input_sha256_hex(&src->in, e->sha256);
-	e->cell_filled = pin->cell_filled;
-	e->cell_disagree = pin->cell_disagree;
-	e->cell_unknown = pin->cell_unknown;
+	e->cell = pin->cell;
 	acct_merge(&e->acct, &pin->acct);
 	/* the exit status this input gives, as cli_pipeline decides it */
 	if (!pin->usable)

@@ -200,7 +200,7 @@ rows | head -n 1 >header-only.csv
 rows | tr '\n' '\r' >eol-cr.csv
 rows | sed 's/$/\r/' >eol-crlf.csv
 rows | awk 'NR % 2 { printf "%s\r\n", $0; next } { print }' >eol-mixed.csv
-# a lone CR inside an LF file is data: two rows glued into one
+# a lone CR inside an LF file ends a line, as in CR and CRLF files: two rows
 printf 'caller,callee,start,duration\n60123456789,60198765432,2025-01-03 08:00:00,60\r60198765432,60123456789,2025-01-03 09:12:44,7\n' >eol-lone-cr.csv
 { printf '\357\273\277'; rows; } >bom-utf8.csv
 { printf '\377\376'; printf "$(rows | od -An -v -tu1 | tr -s ' \n' '\n\n' | grep . | awk '{ printf "\\%03o\\000", $1 }')"; } >bom-utf16le.csv

@@ -1,10 +1,12 @@
 /*
  * fuzz_cells.c - the cell-site table loader (--cells) on arbitrary bytes,
  * plain or gzip. A table that loads is then queried with the first field
- * of each of its first lines, alone and with a LAC, as records would query
- * it. Checks, besides surviving: rows = loaded + rejected; a refused table
- * leaves a message without raw control bytes (a damaged gzip table once
- * freed its own message: testdata/fuzz/cells/regress-damaged-gzip-uaf).
+ * of each of its first lines, split as a record's cell, and as a LAC with
+ * the second field as the CI, as records would query it; the canonical
+ * text of a split key splits back into the same parts. Checks, besides
+ * surviving: rows = loaded + rejected; a refused table leaves a message
+ * without raw control bytes (a damaged gzip table once freed its own
+ * message: testdata/fuzz/cells/regress-damaged-gzip-uaf).
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
@@ -39,12 +41,29 @@ FUZZ_ENTRY(cells)
 		const char *key_end = comma ? comma : line_end;
 		double lat, lon, range;
 		size_t klen = (size_t)(key_end - p);
-		if (cells_lookup(c, p, klen, NULL, 0, &lat, &lon, &range))
+		struct cell_key k;
+		char text[512];
+		int nparts = cell_split(p, klen, &k);
+		FUZZ_CHECK(nparts >= 0 && nparts <= 4 && (klen == 0) == (nparts == 0));
+		if (cells_find(c, &k, &lat, &lon, &range) == CELLS_FOUND)
 			FUZZ_CHECK(fabs(lat) <= 90 && fabs(lon) <= 180);
-		if (comma && cells_lookup(c, comma + 1,
-					  (size_t)(line_end - comma - 1), p,
-					  klen, &lat, &lon, &range))
-			FUZZ_CHECK(fabs(lat) <= 90 && fabs(lon) <= 180);
+		/* the canonical text splits into the same parts */
+		size_t tl = cell_key_format(&k, text, sizeof(text));
+		if (tl && nparts > 1) {
+			struct cell_key k2;
+			FUZZ_CHECK(cell_split(text, tl, &k2) == nparts);
+			FUZZ_CHECK(k2.ci.len == k.ci.len &&
+				   !memcmp(k2.ci.s, k.ci.s, k.ci.len));
+		}
+		if (comma) {
+			k.lac.s = p;
+			k.lac.len = klen;
+			k.ci.s = comma + 1;
+			k.ci.len = (size_t)(line_end - comma - 1);
+			if (k.ci.len && cells_find(c, &k, &lat, &lon, &range) ==
+					CELLS_FOUND)
+				FUZZ_CHECK(fabs(lat) <= 90 && fabs(lon) <= 180);
+		}
 		p = line_end + 1;
 	}
 	cells_free(c);

@@ -6,18 +6,14 @@
  * each pass allocates two 1 MiB buffers, which under ASan costs more than
  * the parsing):
  *   A  default options;
- *   B  the same with tiny reads (1-7 bytes): csvrow.h promises that every
- *      read size gives the same rows, so the event streams of A and B must
- *      hash alike, rejects included;
+ *   B  the same with tiny reads (1-7 bytes) and tiny libcsv slices (1-5
+ *      bytes): csvrow.h promises that every read size gives the same
+ *      rows, so the event streams of A and B must hash alike, rejects
+ *      included (line, lines spanned, raw bytes and reason);
  *   C  source.c with tiny caps (16-byte fields, 4 fields a row), tiny libcsv
  *      slices (1-5 bytes), a +08:00 zone and a national prefix: the
  *      accounting must add up;
  *   D  source.c with --no-header and a positional --map.
- * B does not shrink the slices: a syntax error inside a replayed line
- * longer than one slice does not skip the rest of that line, which then
- * reads as an extra row (known bug, see t1001 "phantom row"), and a
- * reject's raw bytes and 'nlines' stop at the slice that held the error.
- * Build with -DFUZZ_CSVROW_TINY_SLICES to compare tiny slices too.
  * Reject details must not copy raw control bytes from the value (DESIGN
  * section 3); every string value of a record is read in full so that the
  * sanitizers see a dangling or short view.
@@ -92,10 +88,8 @@ static uint64_t hash_row(uint64_t h, int ev, const struct csvrow *r,
 	h = fuzz_hash_u64(h, (uint64_t)ev);
 	h = fuzz_hash_u64(h, row->line);
 	if (ev == CSVROW_REJECT) {
-#ifndef FUZZ_CSVROW_TINY_SLICES
 		h = fuzz_hash_u64(h, row->nlines);
 		h = fuzz_hash(h, row->raw, row->raw_len);
-#endif
 		FUZZ_CHECK(r->reason != NULL);
 		return fuzz_hash_str(h, r->reason);
 	}
@@ -256,9 +250,7 @@ FUZZ_ENTRY(csvrow)
 	memset(&so, 0, sizeof(so));
 	b = a;
 	b.read_size = 1 + size % 7;
-#ifdef FUZZ_CSVROW_TINY_SLICES
 	b.slice_max = 1 + size % 5;
-#endif
 	FUZZ_CHECK(pass_rows(path, &a, &so) == pass_rows(path, &b, &so));
 
 	if (size % 2 == 0) {

@@ -48,7 +48,8 @@ test_expect_success 'unwritable output: exit 3' '
 '
 test_expect_success 'a closed pipe ends the run quietly' '
 	mawk "BEGIN { print \"caller,callee,start,duration\"; for (i = 0; i < 200000; i++) print 600000 + i \",602,2025-01-03 08:00:00,60\" }" >big.csv &&
-	cdrsift filter -f csv big.csv 2>err | head -1 >/dev/null &&
+	{ cdrsift filter -f csv big.csv 2>err; echo $? >rc; } | head -1 >/dev/null &&
+	echo 0 >want.rc && test_cmp want.rc rc &&
 	! test -s err
 '
 test_expect_success '--rejects writes file, line, reason, detail and the raw row' '

@@ -39,7 +39,7 @@ gzip -n <small.csv >small.csv.gz
 inject() {
 	cdrsift "$@" >want.out 2>want.err
 	want_rc=$?
-	if [ "$want_rc" -ge 2 ]; then
+	if [ "$want_rc" -ne 0 ]; then   # small.csv has no bad row
 		echo "the run fails without injection (exit $want_rc)"
 		cat want.err
 		return 1

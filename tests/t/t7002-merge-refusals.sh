@@ -133,7 +133,7 @@ test_expect_success 'merge --expect: the inputs no partial covers' '
 	test_cmp want got2 &&
 	echo "not a manifest line" >bad.manifest &&
 	test_exit 2 cdrsift merge --expect bad.manifest part-00.csv.part 2>err &&
-	grep -q "bad.manifest:1: not a sha256sum line" err &&
+	grep -q "bad.manifest:1: expected 64 hex digits" err &&
 	test_exit 3 cdrsift merge --expect no-such.manifest part-00.csv.part
 '
 

@@ -1,7 +1,9 @@
 /*
  * check.h - the unit-test macros (Redis test_cond, git test-tool, TAP).
  * Each CHECK prints "ok N - what" or "not ok N - what" with file:line and the
- * values compared; main.c counts them and ends with "N passed, N failed".
+ * values compared; SKIP(what, why) prints "ok N # skip what (why)" for a
+ * check that cannot run in this build. main.c counts them and ends with
+ * "N passed, N failed, N skipped".
  * A suite is a function registered with TEST_SUITE(name); tests/unit/main.c
  * runs every suite, or those named on its command line.
  */
@@ -14,6 +16,10 @@
 void check_report(int ok, const char *file, int line, const char *what,
 		  const char *detail_fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* A check that cannot run in this build (such as one that needs ISA-L):
+   counted as skipped, never as passed. */
+void check_skip(const char *what, const char *why);
 
 struct buf;
 /* 'nrows' CDR rows (caller, callee, start, duration) after a header, the
@@ -33,6 +39,8 @@ void test_register(const char *name, test_suite_fn fn);
 
 #define CHECK(cond)                                                            \
 	check_report(!!(cond), __FILE__, __LINE__, #cond, "%s", "")
+
+#define SKIP(what, why) check_skip((what), (why))
 
 #define CHECK_EQ_INT(a, b)                                                     \
 	do {                                                                   \

@@ -1,6 +1,7 @@
 /*
  * main.c - unit-test runner: runs the registered suites (all, or those named
- * as arguments) and ends with "N passed, N failed". Exit 1 on any failure.
+ * as arguments) and ends with "N passed, N failed, N skipped". Exit 1 on any
+ * failure.
  */
 #include "check.h"
 
@@ -20,7 +21,7 @@ struct suite {
 
 static struct suite suites[64];
 static int nsuites;
-static int npass, nfail;
+static int npass, nfail, nskip;
 static const char *current;
 static char tmpdir[256];
 
@@ -45,7 +46,7 @@ void test_register(const char *name, test_suite_fn fn)
 void check_report(int ok, const char *file, int line, const char *what,
 		  const char *fmt, ...)
 {
-	int n = npass + nfail + 1;
+	int n = npass + nfail + nskip + 1;
 	if (ok) {
 		npass++;
 		printf("ok %d - %s: %s\n", n, current, what);
@@ -59,6 +60,13 @@ void check_report(int ok, const char *file, int line, const char *what,
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+void check_skip(const char *what, const char *why)
+{
+	nskip++;
+	printf("ok %d # skip %s: %s (%s)\n", npass + nfail + nskip, current,
+	       what, why);
 }
 
 const char *test_data_dir(void)
@@ -114,6 +122,6 @@ int main(int argc, char **argv)
 		suites[i].fn();
 		fflush(stdout);
 	}
-	printf("%d passed, %d failed\n", npass, nfail);
+	printf("%d passed, %d failed, %d skipped\n", npass, nfail, nskip);
 	return nfail ? 1 : 0;
 }

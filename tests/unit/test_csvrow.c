@@ -104,6 +104,17 @@ static const struct csv_case cases[] = {
 	  "L1:a|b R2:field longer than the cap L3:0123456789 R4:quote inside an unquoted field L5:3|4 E", 16 },
 	/* CR-only line ends */
 	{ "a,b\r1,2\r3,4\r", "L1:a|b L2:1|2 L3:3|4 E", 0 },
+	/* mixed line ends, row by row (issue #10): LF, CRLF and CR each end a
+	   line, a CRLF pair is one; in quotes they are data */
+	{ "a,b\n1,2\r\n3,4\r5,6\n7,8", "L1:a|b L2:1|2 L3:3|4 L4:5|6 L5:7|8 E", 0 },
+	{ "a,b\r\"x\r\ny\",2\r\"p\nq\rr\"\r\n3,4\n",
+	  "L1:a|b L2:x\r\ny|2 L4:p\nq\rr L7:3|4 E", 0 },
+	{ "a,b\r\r\n\n\r1 , 2 \r\"3\" ,4\r\n", "L1:a|b L5:1|2 L6:3|4 E", 0 },
+	{ "a,b\r1,x\"y\r\n3,4\r", "L1:a|b R2:quote inside an unquoted field L3:3|4 E", 0 },
+	{ "a,b\r\n1,\"open\r3,4\n5,6\r",
+	  "L1:a|b R2:unterminated quoted field L3:3|4 L4:5|6 E", 0 },
+	/* a line of spaces and tabs is blank whatever the slice size */
+	{ "a,b\n \t \r\n1,2\n\t\n 3,4\n", "L1:a|b L3:1|2 L5:3|4 E", 0 },
 	/* NUL byte in a field */
 	{ "a,b\n1,x\0y\n3,4\n", "L1:a|b R2:NUL byte in field L3:3|4 E", 0 },
 	/* spaces around unquoted fields are trimmed by libcsv */

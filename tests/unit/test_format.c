@@ -83,10 +83,10 @@ TEST_SUITE(format)
 				     "got \"%s\", want \"%s\"", buf_cstr(&got), want);
 		}
 		/* durations: whole seconds through the same code */
-		if (ints[i] > INT64_MIN / 1000 && ints[i] < INT64_MAX / 1000) {
+		if (ints[i] > INT64_MIN / 1000000 && ints[i] < INT64_MAX / 1000000) {
 			snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
 			buf_reset(&got);
-			format_duration(ints[i] * 1000, &got);
+			format_duration(ints[i] * 1000000, &got); /* us */
 			if (strcmp(buf_cstr(&got), want)) {
 				iok = 0;
 				check_report(0, __FILE__, __LINE__, "duration seconds",
@@ -97,6 +97,20 @@ TEST_SUITE(format)
 	if (iok)
 		check_report(1, __FILE__, __LINE__, "integers and whole durations as printf",
 			     "%s", "");
+	/* durations with a fraction: ms as three decimals, else six */
+	static const struct {
+		int64_t us;
+		const char *want;
+	} durs[] = { { 93500000, "93.500" }, { 123, "0.000123" },
+		     { 1000, "0.001" }, { 1500001, "1.500001" },
+		     { -123, "-0.000123" }, { -93500000, "-93.500" },
+		     { INT64_MIN, "-9223372036854.775808" },
+		     { INT64_MAX, "9223372036854.775807" } };
+	for (size_t i = 0; i < sizeof(durs) / sizeof(durs[0]); i++) {
+		buf_reset(&got);
+		format_duration(durs[i].us, &got);
+		CHECK_EQ_STR(buf_cstr(&got), durs[i].want);
+	}
 	buf_release(&got);
 	record_release(&r);
 }

@@ -151,7 +151,7 @@ TEST_SUITE(schema)
 		CHECK_EQ_INT(rec.v[F_TYPE].i, TYPE_VOICE);
 		CHECK_EQ_INT(rec.v[F_DIRECTION].i, DIR_MT);
 		CHECK_EQ_INT(rec.v[F_START].i, 1735891205000LL);
-		CHECK_EQ_INT(rec.v[F_DURATION].i, 3723000);
+		CHECK_EQ_INT(rec.v[F_DURATION].i, 3723000000LL); /* us */
 		CHECK_EQ_MEM(rec.v[F_CALLEE].s.s, rec.v[F_CALLEE].s.len, "60198765432", 11);
 		/* no --country: the trunk 0 stays */
 		CHECK_EQ_MEM(rec.v[F_CALLER].s.s, rec.v[F_CALLER].s.len, "0123456789", 10);
@@ -191,7 +191,7 @@ TEST_SUITE(schema)
 		CHECK_EQ_MEM(rec.v[F_CALLER].s.s, rec.v[F_CALLER].s.len, "602", 3);
 		CHECK_EQ_MEM(rec.v[F_CALLEE].s.s, rec.v[F_CALLEE].s.len, "601", 3);
 		CHECK_EQ_MEM(rec.v[F_SUBSCRIBER].s.s, rec.v[F_SUBSCRIBER].s.len, "601", 3);
-		CHECK_EQ_INT(rec.v[F_DURATION].i, 90000);
+		CHECK_EQ_INT(rec.v[F_DURATION].i, 90000000LL); /* us, from end - start */
 		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "601|602|OUT|1735891290|1735891200"),
 					    &rec, ~(uint64_t)0, &reason, &detail), -1);
 		CHECK_EQ_STR(reason, "end before start");
@@ -204,11 +204,48 @@ TEST_SUITE(schema)
 		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|502-16-290-12345|3.1|101.6"),
 					    &rec, ~(uint64_t)0, &reason, &detail), 0);
 		CHECK_EQ_MEM(rec.v[F_LAC].s.s, rec.v[F_LAC].s.len, "290", 3);
+		CHECK_EQ_MEM(rec.v[F_MCC].s.s, rec.v[F_MCC].s.len, "502", 3);
+		CHECK_EQ_MEM(rec.v[F_MNC].s.s, rec.v[F_MNC].s.len, "16", 2);
+		CHECK_EQ_MEM(rec.v[F_CELL_ID].s.s, rec.v[F_CELL_ID].s.len,
+			     "12345", 5);
+		CHECK_EQ_MEM(rec.v[F_CELL].s.s, rec.v[F_CELL].s.len,
+			     "502-16-290-12345", 16);
+		/* not a key of digit parts: one opaque identity */
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|KL-0042-B|3.1|101.6"),
+					    &rec, ~(uint64_t)0, &reason, &detail), 0);
+		CHECK(!record_has(&rec, F_LAC));
+		CHECK_EQ_MEM(rec.v[F_CELL_ID].s.s, rec.v[F_CELL_ID].s.len,
+			     "KL-0042-B", 9);
 		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|x|91|101.6"),
 					    &rec, ~(uint64_t)0, &reason, &detail), -1);
 		CHECK_EQ_STR(reason, "latitude outside -90..90");
 		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|x|3.1|"),
 					    &rec, ~(uint64_t)0, &reason, &detail), -1);
+		schema_free(s);
+	}
+
+	/* cell parts in columns make the same key as a CGI; parts must agree */
+	s = build(&o, "caller|mcc|mnc|lac|cell", NULL);
+	if (s) {
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|502|16|290|12345"),
+					    &rec, ~(uint64_t)0, &reason, &detail), 0);
+		CHECK_EQ_MEM(rec.v[F_CELL].s.s, rec.v[F_CELL].s.len,
+			     "502-16-290-12345", 16);
+		CHECK_EQ_MEM(rec.v[F_CELL_ID].s.s, rec.v[F_CELL_ID].s.len,
+			     "12345", 5);
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|||290|12345"),
+					    &rec, ~(uint64_t)0, &reason, &detail), 0);
+		CHECK_EQ_MEM(rec.v[F_CELL].s.s, rec.v[F_CELL].s.len,
+			     "290-12345", 9);
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|502|16||12345"),
+					    &rec, ~(uint64_t)0, &reason, &detail), 0);
+		CHECK_EQ_MEM(rec.v[F_CELL].s.s, rec.v[F_CELL].s.len,
+			     "502-16-12345", 12);
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|502|16|0290|502-16-290-12345"),
+					    &rec, ~(uint64_t)0, &reason, &detail), 0);
+		CHECK_EQ_INT(schema_map_row(s, make_row(&r, "1|502|19|290|502-16-290-12345"),
+					    &rec, ~(uint64_t)0, &reason, &detail), -1);
+		CHECK_EQ_STR(reason, "cell and its parts disagree");
 		schema_free(s);
 	}
 

@@ -1,6 +1,6 @@
 /*
  * test_volume.c - volume against a naive oracle: every aggregate and the
- * exact distinct peers and cells of every group, for one state fed
+ * exact distinct peers, subscribers and cells of every group, for one state fed
  * directly, for several feeds and threads on one state, and for states
  * built from random splits of the records (with a budget so small that
  * every run of pairs goes to the spill file) merged in different orders.
@@ -93,8 +93,10 @@ static void to_record(const struct trec *t, struct record *r)
 #define SETS(f, str) do { r->v[f].s = (struct strv){ str, (uint32_t)strlen(str) }; \
 	r->present |= FIELD_BIT(f); } while (0)
 #define SETI(f, x) do { r->v[f].i = (x); r->present |= FIELD_BIT(f); } while (0)
-	if (t->has_caller)
+	if (t->has_caller) {
 		SETS(F_CALLER, t->caller);
+		SETS(F_SUBSCRIBER, t->caller); /* the served party of an mo call */
+	}
 	if (t->has_callee) {
 		SETS(F_CALLEE, t->callee);
 		SETS(F_PEER, t->callee);
@@ -118,9 +120,9 @@ static void to_record(const struct trec *t, struct record *r)
 
 struct ogroup {
 	char key[64];
-	uint64_t records, dur_n, timed, up, down, dir_n[2];
+	uint64_t records, dur_n, timed, up, down, up_n, down_n, dir_n[2];
 	int64_t dur_total, dur_max, first, last, dir_dur[2];
-	uint64_t peers, cells;
+	uint64_t peers, cells, subs;
 };
 
 static void date_text(int64_t ms, char *out, size_t cap)
@@ -140,16 +142,16 @@ static int oracle_key(const struct volume_opts *o, const struct trec *t,
 	const char *b = t->has_callee ? t->callee : "";
 	if (o->pairs) {
 		int swap = strcmp(a, b) > 0;
-		snprintf(out, cap, "%s|%s", swap ? b : a, swap ? a : b);
+		snprintf(out, cap, "%.23s|%.23s", swap ? b : a, swap ? a : b);
 		return swap;
 	}
 	out[0] = '\0';
 	for (size_t i = 0; i < o->nkeys; i++) {
 		char part[40] = "";
 		if (o->keys[i] == F_CALLER)
-			snprintf(part, sizeof(part), "%s", a);
+			snprintf(part, sizeof(part), "%.23s", a);
 		else if (o->keys[i] == F_CELL && t->has_cell)
-			snprintf(part, sizeof(part), "%s", t->cell);
+			snprintf(part, sizeof(part), "%.15s", t->cell);
 		else if (o->keys[i] == F_DATE && t->has_start)
 			date_text(t->start, part, sizeof(part));
 		size_t l = strlen(out);
@@ -165,17 +167,20 @@ static int cmp_str(const void *a, const void *b)
 
 static char *line_of(const char *key, uint64_t records, uint64_t dur_n,
 		     int64_t dur_total, int64_t dur_max, uint64_t up,
-		     uint64_t down, uint64_t peers, uint64_t cells,
+		     uint64_t down, uint64_t up_n, uint64_t down_n,
+		     uint64_t peers, uint64_t cells, uint64_t subs,
 		     int64_t first, int64_t last, uint64_t timed,
 		     const uint64_t *dn, const int64_t *dd)
 {
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s records=%llu dur_n=%llu total=%lld max=%lld up=%llu "
-		 "down=%llu peers=%llu cells=%llu", key,
+	buf_addf(&b, "%s records=%llu dur_n=%llu total=%lld max=%lld up=%llu/%llu "
+		 "down=%llu/%llu peers=%llu cells=%llu subs=%llu", key,
 		 (unsigned long long)records, (unsigned long long)dur_n,
 		 (long long)dur_total, (long long)dur_max,
-		 (unsigned long long)up, (unsigned long long)down,
-		 (unsigned long long)peers, (unsigned long long)cells);
+		 (unsigned long long)up, (unsigned long long)up_n,
+		 (unsigned long long)down, (unsigned long long)down_n,
+		 (unsigned long long)peers, (unsigned long long)cells,
+		 (unsigned long long)subs);
 	if (timed)
 		buf_addf(&b, " first=%lld last=%lld timed=%llu", (long long)first,
 			 (long long)last, (unsigned long long)timed);
@@ -186,7 +191,7 @@ static char *line_of(const char *key, uint64_t records, uint64_t dur_n,
 
 /* Count distinct "group\x1fitem" strings per group. */
 static void distinct(char **pairs, size_t n, struct ogroup *g, size_t ng,
-		     int cells)
+		     int kind)
 {
 	qsort(pairs, n, sizeof(*pairs), cmp_str);
 	for (size_t i = 0; i < n; i++) {
@@ -195,8 +200,10 @@ static void distinct(char **pairs, size_t n, struct ogroup *g, size_t ng,
 		size_t kl = (size_t)(strchr(pairs[i], '\x1f') - pairs[i]);
 		for (size_t j = 0; j < ng; j++)
 			if (strlen(g[j].key) == kl && !memcmp(g[j].key, pairs[i], kl)) {
-				if (cells)
+				if (kind == 1)
 					g[j].cells++;
+				else if (kind == 2)
+					g[j].subs++;
 				else
 					g[j].peers++;
 			}
@@ -208,7 +215,8 @@ static size_t oracle_rows(const struct volume_opts *o, char ***out)
 {
 	struct ogroup *g = calloc(NREC, sizeof(*g));
 	char **pp = calloc(NREC, sizeof(*pp)), **pc = calloc(NREC, sizeof(*pc));
-	size_t ng = 0, np = 0, nc = 0;
+	char **ps = calloc(NREC, sizeof(*ps));
+	size_t ng = 0, np = 0, nc = 0, ns = 0;
 	for (int i = 0; i < NREC; i++) {
 		const struct trec *t = &recs[i];
 		char key[64];
@@ -232,6 +240,8 @@ static size_t oracle_rows(const struct volume_opts *o, char ***out)
 			x->dir_n[dir]++;
 		x->up += (uint64_t)t->up;
 		x->down += (uint64_t)t->down;
+		x->up_n += t->has_up != 0;
+		x->down_n += t->has_down != 0;
 		if (t->has_start) {
 			if (!x->timed || t->start < x->first)
 				x->first = t->start;
@@ -249,22 +259,32 @@ static size_t oracle_rows(const struct volume_opts *o, char ***out)
 			buf_addf(&c, "%s\x1f%s", key, t->cell);
 			pc[nc++] = (char *)buf_cstr(&c);
 		}
+		if (o->subscribers && t->has_caller) {
+			struct buf c = BUF_INIT;
+			buf_addf(&c, "%s\x1f%s", key, t->caller);
+			ps[ns++] = (char *)buf_cstr(&c);
+		}
 	}
 	distinct(pp, np, g, ng, 0);
 	distinct(pc, nc, g, ng, 1);
+	distinct(ps, ns, g, ng, 2);
 	char **rows = calloc(ng, sizeof(*rows));
 	for (size_t j = 0; j < ng; j++)
 		rows[j] = line_of(g[j].key, g[j].records, g[j].dur_n,
 				  g[j].dur_total, g[j].dur_max, g[j].up, g[j].down,
-				  g[j].peers, g[j].cells, g[j].first, g[j].last,
+				  g[j].up_n, g[j].down_n, g[j].peers, g[j].cells,
+				  g[j].subs, g[j].first, g[j].last,
 				  g[j].timed, g[j].dir_n, g[j].dir_dur);
 	qsort(rows, ng, sizeof(*rows), cmp_str);
 	for (size_t i = 0; i < np; i++)
 		free(pp[i]);
 	for (size_t i = 0; i < nc; i++)
 		free(pc[i]);
+	for (size_t i = 0; i < ns; i++)
+		free(ps[i]);
 	free(pp);
 	free(pc);
+	free(ps);
 	free(g);
 	*out = rows;
 	return ng;
@@ -290,8 +310,9 @@ static size_t volume_rows(struct volume *v, const struct volume_opts *o,
 			buf_add(&key, t, len);
 		}
 		rows[i] = line_of(buf_cstr(&key), g.records, g.dur_n, g.dur_total,
-				  g.dur_max, g.bytes_up, g.bytes_down, g.peers,
-				  g.cells, g.first, g.last, g.timed, g.dir_n,
+				  g.dur_max, g.bytes_up, g.bytes_down, g.up_n,
+				  g.down_n, g.peers, g.cells, g.subscribers,
+				  g.first, g.last, g.timed, g.dir_n,
 				  g.dir_dur);
 		buf_release(&key);
 	}
@@ -428,11 +449,18 @@ TEST_SUITE(volume)
 
 	o.nkeys = 1;
 	o.keys[0] = F_DATE;
+	o.subscribers = 1; /* not a party key: distinct subscribers too */
 	check_opts(&o, "by date");
 
 	o.nkeys = 0;
 	check_opts(&o, "no key");
 
+	o.nkeys = 1;
+	o.keys[0] = F_CELL;
+	check_opts(&o, "by cell");
+
+	o.nkeys = 0;
+	o.subscribers = 0;
 	o.pairs = 1;
 	check_opts(&o, "pairs");
 }
