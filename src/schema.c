@@ -948,6 +948,18 @@ static const char *const control_in[F_COUNT] = {
 #undef FIELD
 };
 
+const char schema_reason_dmy_conflict[] =
+	"month above 12 in a day-first date (see --date-order)";
+const char schema_reason_mdy_conflict[] =
+	"month above 12 in a month-first date (see --date-order)";
+
+/* The reason for a date that reads only in the order not in force. */
+static const char *order_conflict(const struct schema *s)
+{
+	return s->opts->date_order == DATE_MDY ? schema_reason_mdy_conflict :
+						 schema_reason_dmy_conflict;
+}
+
 /*
  * Identifiers (parties, IMSI, IMEI, cell, LAC) name a subscriber, a
  * handset or a mast: a control byte in one is damage or an injection
@@ -1037,16 +1049,21 @@ static int set_value(struct schema *s, struct record *rec, int f,
 		}
 		break;
 	}
-	case FT_TIME:
-		if (f == F_START || f == F_END) {
-			/* the microseconds too, for a duration from end - start */
-			if (ts_parse_us(v, len, s->opts->tz, &out->i,
-					&rec->sub_us[f == F_END]) < 0)
-				goto bad;
-		} else if (ts_parse(v, len, s->opts->tz, &out->i) < 0) {
-			goto bad;
+	case FT_TIME: {
+		/* the microseconds too, for a duration from end - start */
+		int us = 0, rc = ts_parse_order(v, len, s->opts->tz,
+						(enum date_order)s->opts->date_order,
+						&out->i, &us);
+		if (rc == -2) {
+			*reason = order_conflict(s);
+			return -1;
 		}
+		if (rc < 0)
+			goto bad;
+		if (f == F_START || f == F_END)
+			rec->sub_us[f == F_END] = us;
 		break;
+	}
 	case FT_DUR:
 		if (dur_parse(v, len, &out->i) < 0)
 			goto bad;
@@ -1137,8 +1154,10 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 	trim(&tv, &tl);
 	if (!dl && !tl)
 		return 0;
-	if (ts_parse_date(dv, dl, &days) < 0) {
-		*reason = "unparsable start date";
+	int rc = ts_parse_date_order(dv, dl,
+				     (enum date_order)s->opts->date_order, &days);
+	if (rc < 0) {
+		*reason = rc == -2 ? order_conflict(s) : "unparsable start date";
 		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}

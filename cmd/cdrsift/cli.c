@@ -25,7 +25,7 @@ enum {
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
-	O_DECIMAL_COMMA,
+	O_DECIMAL_COMMA, O_DATE_ORDER,
 };
 
 static const struct option common_opts[] = {
@@ -35,6 +35,7 @@ static const struct option common_opts[] = {
 	{ "delimiter", required_argument, NULL, O_DELIM },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "decimal-comma", no_argument, NULL, O_DECIMAL_COMMA },
+	{ "date-order", required_argument, NULL, O_DATE_ORDER },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
 	{ "country", required_argument, NULL, O_COUNTRY },
@@ -66,6 +67,7 @@ static const char common_usage[] =
 "      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
+"      --date-order dmy|mdy  day or month first in 3/4/2025 (default dmy)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
 "      --cells FILE       cell-site table (OpenCellID CSV or cell,lat,lon)\n"
 "      --field-cap N      longest field in bytes (default 1048576)\n"
@@ -254,6 +256,17 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			break;
 		case O_DECIMAL_COMMA:
 			cli->so.decimal_comma = 1;
+			break;
+		case O_DATE_ORDER:
+			if (!strcmp(optarg, "dmy"))
+				cli->so.date_order = DATE_DMY;
+			else if (!strcmp(optarg, "mdy"))
+				cli->so.date_order = DATE_MDY;
+			else {
+				cli_error("--date-order: expected dmy or mdy, "
+					  "found '%s'", optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case O_TZ: {
 			struct diag d = DIAG_INIT;
@@ -578,6 +591,28 @@ static void report_reject(struct cli *cli, struct source *src,
 	(*shown)++;
 }
 
+/*
+ * Once per input: rows rejected because their dates read only in the
+ * other day-month order, and the option that says which order the file
+ * uses. The rows stay rejected: a file is never re-read in another order.
+ */
+static void date_order_hint(const char *name, const struct acct *a)
+{
+	for (size_t i = 0; i < a->nreasons; i++) {
+		const char *r = a->reasons[i].reason;
+		int mdy = !strcmp(r, schema_reason_mdy_conflict);
+		if (!mdy && strcmp(r, schema_reason_dmy_conflict))
+			continue;
+		cli_error("%s: %llu row%s with a month above 12 in %s: if the "
+			  "file writes %s first, run again with --date-order %s",
+			  name, (unsigned long long)a->reasons[i].n,
+			  PLURAL(a->reasons[i].n),
+			  mdy ? "a month-first date" : "a day-first date",
+			  mdy ? "days" : "months", mdy ? "dmy" : "mdy");
+		return;
+	}
+}
+
 static void remember_input(struct cli *cli, struct source *src)
 {
 	VEC_GROW(cli->inputs, cli->ninputs + 1, cli->inputs_alloc);
@@ -702,6 +737,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
 				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
+		date_order_hint(src.name, &src.acct);
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_INPUT);
@@ -826,6 +862,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 					(uint64_t)cli->max_reject_messages),
 				  PLURAL(pw->shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
+		date_order_hint(pin->name, &pin->acct);
 		if (pin->read_failed) {
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
 			cli_status(cli, EXIT_INPUT);
