@@ -43,6 +43,9 @@ struct schema_opts {
 	const struct cells *cells;    /* cell table, or NULL */
 	int decimal_comma;            /* 1: --decimal-comma, a comma may be
 					 the decimal separator of lat/lon */
+	const char *subscriber;       /* --subscriber NUMBER, normalised as
+					 phone_normalise() writes it, or
+					 NULL (see schema_map_row) */
 	int date_order;               /* enum date_order (timeparse.h):
 					 DATE_DMY (0) or --date-order mdy */
 };

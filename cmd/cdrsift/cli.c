@@ -25,7 +25,7 @@ enum {
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
-	O_DECIMAL_COMMA, O_DATE_ORDER,
+	O_DECIMAL_COMMA, O_DATE_ORDER, O_SUBSCRIBER, O_CELLS_MAP,
 };
 
 static const struct option common_opts[] = {
@@ -38,6 +38,8 @@ static const struct option common_opts[] = {
 	{ "date-order", required_argument, NULL, O_DATE_ORDER },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
+	{ "cells-map", required_argument, NULL, O_CELLS_MAP },
+	{ "subscriber", required_argument, NULL, O_SUBSCRIBER },
 	{ "country", required_argument, NULL, O_COUNTRY },
 	{ "dialect", required_argument, NULL, O_DIALECT },
 	{ "field-cap", required_argument, NULL, O_FIELD_CAP },
@@ -70,6 +72,8 @@ static const char common_usage[] =
 "      --date-order dmy|mdy  day or month first in 3/4/2025 (default dmy)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
 "      --cells FILE       cell-site table (OpenCellID CSV or cell,lat,lon)\n"
+"      --cells-map cell=COL,lat=COL,lon=COL[,range=COL]  its column names\n"
+"      --subscriber N     every record is N's (one target, no served column)\n"
 "      --field-cap N      longest field in bytes (default 1048576)\n"
 "  -f, --format F         table, csv, tsv, json, ndjson\n"
 "  -o, --output FILE      write there instead of standard output\n"
@@ -80,6 +84,8 @@ static const char common_usage[] =
 "      --provenance FILE  write the run's json meta there\n"
 "      --audit FILE       append a hash-chained record of the run there\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
+
+static int late_options(struct cli *cli);
 
 /*
  * Every message goes through here: formatted first, then written with its
@@ -281,21 +287,15 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			cli->so.tz = cli->tz;
 			break;
 		}
-		case O_CELLS: {
-			struct diag d = DIAG_INIT;
-			if (cli->cells) {
-				cells_free(cli->cells);
-				cli->cells = NULL;
-			}
-			if (cells_load(&cli->cells, optarg, &d) < 0) {
-				cli_error("--cells: %s", buf_cstr(&d.msg));
-				diag_release(&d);
-				return EXIT_INPUT;
-			}
-			diag_release(&d);
-			cli->so.cells = cli->cells;
+		case O_CELLS:
+			cli->cells_path = optarg;
 			break;
-		}
+		case O_CELLS_MAP:
+			cli->cells_map = optarg;
+			break;
+		case O_SUBSCRIBER:
+			cli->subscriber_arg = optarg;
+			break;
 		case O_COUNTRY:
 			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
 			    strlen(optarg) > 4) {
@@ -391,11 +391,50 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	}
 	cli->files = argv + optind;
 	cli->nfiles = argc - optind;
-	return 0;
+	return late_options(cli);
 }
 
 /* 0 once cli_setup sent the output to a file: the terminal is not its width */
 static int output_is_stdout = 1;
+
+/*
+ * The options that depend on others, whatever their order: --subscriber
+ * is normalised with --country, and the --cells table read with
+ * --cells-map.
+ */
+static int late_options(struct cli *cli)
+{
+	if (cli->subscriber_arg) {
+		const char *a = cli->subscriber_arg;
+		int n = phone_normalise(a, strlen(a), cli->so.country,
+					cli->subscriber,
+					sizeof(cli->subscriber));
+		if (n <= 0) {
+			cli_error("--subscriber: expected a phone number, "
+				  "found '%s'", a);
+			return EXIT_USAGE;
+		}
+		cli->so.subscriber = cli->subscriber;
+	}
+	if (cli->cells_map && !cli->cells_path) {
+		cli_error("--cells-map: no --cells table to read with it");
+		return EXIT_USAGE;
+	}
+	if (cli->cells_path) {
+		struct diag d = DIAG_INIT;
+		int rc = cells_load_map(&cli->cells, cli->cells_path,
+					cli->cells_map, &d);
+		if (rc < 0) {
+			cli_error("--cells%s: %s", rc == -2 ? "-map" : "",
+				  buf_cstr(&d.msg));
+			diag_release(&d);
+			return rc == -2 ? EXIT_USAGE : EXIT_INPUT;
+		}
+		diag_release(&d);
+		cli->so.cells = cli->cells;
+	}
+	return 0;
+}
 
 int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 {

@@ -54,6 +54,10 @@ struct cli {
 	char *map_text;             /* owned copy of the --map argument */
 	struct tz *tz;              /* owned --tz zone (NULL: UTC) */
 	struct cells *cells;        /* owned --cells table */
+	const char *cells_path;     /* --cells FILE, loaded after the options */
+	const char *cells_map;      /* --cells-map text, or NULL */
+	const char *subscriber_arg; /* --subscriber NUMBER as given */
+	char subscriber[64];        /* it normalised (so.subscriber) */
 	int format;                 /* enum out_format, -1 until decided */
 	const char *output;         /* -o FILE, or NULL */
 	FILE *out;                  /* where data goes */
