@@ -250,7 +250,92 @@ static void add_row(struct cells *c, const struct cell_key *k,
 	}
 }
 
+static const char *const role_names[C_N] = {
+	[C_MCC] = "mcc", [C_MNC] = "mnc", [C_LAC] = "lac", [C_CELL] = "cell",
+	[C_LAT] = "lat", [C_LON] = "lon", [C_RANGE] = "range",
+};
+
+/*
+ * --cells-map "role=column,...": check the roles, and when 'hdr' is not
+ * NULL set 'col' from the header (exact name, then normalised). 0, -2 for
+ * a malformed map (no table read), -1 for a column 'hdr' lacks.
+ */
+static int apply_map(const char *map, const struct csvrow_row *hdr, int *col,
+		     const char *path, struct diag *d)
+{
+	const char *p = map;
+	int seen[C_N] = { 0 };
+	if (!*map) {
+		diag_error(d, "expected role=column entries, found ''");
+		return -2;
+	}
+	while (*p) {
+		const char *e = strchr(p, ','), *eq;
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		int role = -1;
+		eq = memchr(p, '=', len);
+		if (!eq || eq == p || eq + 1 == p + len) {
+			diag_error(d, "expected role=column, found '%.*s'",
+				   (int)len, p);
+			return -2;
+		}
+		for (int r = 0; r < C_N; r++)
+			if (strlen(role_names[r]) == (size_t)(eq - p) &&
+			    !memcmp(role_names[r], p, (size_t)(eq - p)))
+				role = r;
+		if (role < 0) {
+			diag_error(d, "unknown role '%.*s' (expected cell, lat, "
+				   "lon, range, mcc, mnc or lac)",
+				   (int)(eq - p), p);
+			return -2;
+		}
+		if (seen[role]++) {
+			diag_error(d, "role '%s' given twice", role_names[role]);
+			return -2;
+		}
+		if (hdr) {
+			const char *name = eq + 1;
+			size_t nl = len - (size_t)(eq + 1 - p);
+			char want[64], got[64];
+			int found = -1;
+			for (size_t i = 0; i < hdr->nfield && found < 0; i++)
+				if (hdr->len[i] == nl &&
+				    !memcmp(hdr->field[i], name, nl))
+					found = (int)i;
+			schema_normalise_name(name, nl, want, sizeof(want));
+			for (size_t i = 0; i < hdr->nfield && found < 0 && *want;
+			     i++) {
+				schema_normalise_name(hdr->field[i], hdr->len[i],
+						      got, sizeof(got));
+				if (!strcmp(want, got))
+					found = (int)i;
+			}
+			if (found < 0) {
+				diag_error(d, "cell table '%s' has no column "
+					   "'%.*s' (--cells-map %s=)", path,
+					   (int)nl, name, role_names[role]);
+				return -1;
+			}
+			/* the column leaves any role the names gave it */
+			for (int r = 0; r < C_N; r++)
+				if (col[r] == found)
+					col[r] = -1;
+			col[role] = found;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 int cells_load(struct cells **out, const char *path, struct diag *d)
+{
+	return cells_load_map(out, path, NULL, d);
+}
+
+int cells_load_map(struct cells **out, const char *path, const char *map,
+		   struct diag *d)
 {
 	struct input in;
 	struct csvrow rd;
@@ -258,6 +343,8 @@ int cells_load(struct cells **out, const char *path, struct diag *d)
 	int col[C_N], rc;
 	struct cells *c;
 
+	if (map && (rc = apply_map(map, NULL, NULL, path, d)) < 0)
+		return rc;
 	if (input_open(&in, path, d) < 0)
 		return -1;
 	if (csvrow_open(&rd, &in, NULL, d) < 0) {
@@ -279,9 +366,11 @@ int cells_load(struct cells **out, const char *path, struct diag *d)
 		if (role >= 0 && col[role] < 0)
 			col[role] = (int)i;
 	}
+	if (map && apply_map(map, &row, col, path, d) < 0)
+		goto fail;
 	if (col[C_CELL] < 0 || col[C_LAT] < 0 || col[C_LON] < 0) {
-		diag_error(d, "cell table '%s' needs cell id, lat and lon columns",
-			   path);
+		diag_error(d, "cell table '%s' needs cell id, lat and lon "
+			   "columns (name them with --cells-map)", path);
 		goto fail;
 	}
 	while ((rc = csvrow_next(&rd, &row, d)) != CSVROW_EOF) {

@@ -64,6 +64,18 @@ struct cells_stats {
 
 /* Load 'path'. 0 and '*out' (free with cells_free), or -1 with 'd' set. */
 int cells_load(struct cells **out, const char *path, struct diag *d);
+/*
+ * cells_load with the columns named by 'map' (--cells-map, or NULL):
+ * "role=column[,role=column...]", roles cell, lat, lon, range, mcc, mnc
+ * and lac, a column by its header name (exact, then case- and
+ * punctuation-insensitive). A mapped role wins over the names the table's
+ * header gives; roles the map leaves out are found by name as without it.
+ * Returns 0, -2 when 'map' itself is malformed (an unknown or repeated
+ * role, an entry without '='; nothing is read), or -1 as cells_load
+ * (also for a column the table does not have), with 'd' set.
+ */
+int cells_load_map(struct cells **out, const char *path, const char *map,
+		   struct diag *d);
 
 enum cells_answer {
 	CELLS_UNKNOWN = 0,   /* no table row has the record's key */

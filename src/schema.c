@@ -32,6 +32,7 @@
 #include <strings.h>
 
 #include "cells.h"
+#include "geodesy.h"
 #include "phone.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -429,6 +430,9 @@ static void settle_composites(struct schema *s)
 	/* a served party column in a CDR without caller: msisdn + other party */
 	if (s->kind == KIND_CDR && c[F_SUBSCRIBER] >= 0 && c[F_CALLER] < 0)
 		s->served_mode = 1;
+	else if (s->kind == KIND_CDR && s->opts && s->opts->subscriber &&
+		 c[F_CALLER] < 0 && c[F_SUBSCRIBER] < 0)
+		s->served_mode = 1; /* --subscriber: one target, other party */
 	else if (s->kind == KIND_CDR && c[F_SUBSCRIBER] >= 0)
 		unmap_field(s, F_SUBSCRIBER, "caller already mapped");
 }
@@ -680,7 +684,8 @@ int schema_provides(const struct schema *s, int f)
 		return s->served_mode;
 	case F_SUBSCRIBER:
 		return s->kind == KIND_CDR &&
-		       (schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE));
+		       ((s->opts && s->opts->subscriber) ||
+			schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE));
 	case F_PEER:
 		return s->kind == KIND_CDR ?
 		       schema_provides(s, F_CALLER) || schema_provides(s, F_CALLEE) :
@@ -697,6 +702,9 @@ int schema_provides(const struct schema *s, int f)
 	case F_LAT:
 	case F_LON:
 		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
+	case F_CELL_OFFSET:
+		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells &&
+		       s->column_of[F_LAT] >= 0 && s->column_of[F_LON] >= 0;
 	case F_LAC:
 	case F_MCC:
 	case F_MNC:
@@ -931,6 +939,18 @@ static const char *const control_in[F_COUNT] = {
 #undef FIELD
 };
 
+const char schema_reason_dmy_conflict[] =
+	"month above 12 in a day-first date (see --date-order)";
+const char schema_reason_mdy_conflict[] =
+	"month above 12 in a month-first date (see --date-order)";
+
+/* The reason for a date that reads only in the order not in force. */
+static const char *order_conflict(const struct schema *s)
+{
+	return s->opts->date_order == DATE_MDY ? schema_reason_mdy_conflict :
+						 schema_reason_dmy_conflict;
+}
+
 /*
  * Identifiers (parties, IMSI, IMEI, cell, LAC) name a subscriber, a
  * handset or a mast: a control byte in one is damage or an injection
@@ -1020,16 +1040,21 @@ static int set_value(struct schema *s, struct record *rec, int f,
 		}
 		break;
 	}
-	case FT_TIME:
-		if (f == F_START || f == F_END) {
-			/* the microseconds too, for a duration from end - start */
-			if (ts_parse_us(v, len, s->opts->tz, &out->i,
-					&rec->sub_us[f == F_END]) < 0)
-				goto bad;
-		} else if (ts_parse(v, len, s->opts->tz, &out->i) < 0) {
-			goto bad;
+	case FT_TIME: {
+		/* the microseconds too, for a duration from end - start */
+		int us = 0, rc = ts_parse_order(v, len, s->opts->tz,
+						(enum date_order)s->opts->date_order,
+						&out->i, &us);
+		if (rc == -2) {
+			*reason = order_conflict(s);
+			return -1;
 		}
+		if (rc < 0)
+			goto bad;
+		if (f == F_START || f == F_END)
+			rec->sub_us[f == F_END] = us;
 		break;
+	}
 	case FT_DUR:
 		if (dur_parse(v, len, &out->i) < 0)
 			goto bad;
@@ -1081,6 +1106,8 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 		need |= FIELD_BIT(F_START) | FIELD_BIT(F_END);
 	if (need & FIELD_BIT(F_START))
 		need |= FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME);
+	if (need & FIELD_BIT(F_CELL_OFFSET))
+		need |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
 	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
 		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC) | FIELD_BIT(F_LAT) |
 			FIELD_BIT(F_LON); /* a position is a pair */
@@ -1106,6 +1133,57 @@ static void detail_value(const struct schema *s, struct buf *detail, int col,
 	buf_addch(detail, '\'');
 }
 
+static int is_number(const struct record *rec, int f, const char *n,
+		     size_t nl)
+{
+	return record_has(rec, f) && rec->v[f].s.len == nl &&
+	       !memcmp(rec->v[f].s.s, n, nl);
+}
+
+static void set_number(struct record *rec, int f, const char *n, size_t nl)
+{
+	rec->v[f].s.s = n;
+	rec->v[f].s.len = (uint32_t)nl;
+	rec->present |= FIELD_BIT(f);
+}
+
+/*
+ * --subscriber NUMBER: every record is that target's. It fills what the
+ * file does not say and checks what it does: a served-party value, when
+ * the file has one, must be the number; with caller and callee, the party
+ * the direction serves (the caller of mo, the callee of mt) must be the
+ * number or missing (then it becomes the number), and an unknown
+ * direction becomes mo or mt by the party that is the number (mo when
+ * both are). -1 when the record is someone else's.
+ */
+static int served_by_option(const struct schema *s, struct record *rec)
+{
+	const char *n = s->opts->subscriber;
+	size_t nl = strlen(n);
+	int dir = record_has(rec, F_DIRECTION) ? (int)rec->v[F_DIRECTION].i :
+						 DIR_UNKNOWN;
+	if (s->served_mode) {
+		if (!record_has(rec, F_SUBSCRIBER))
+			set_number(rec, F_SUBSCRIBER, n, nl);
+		return is_number(rec, F_SUBSCRIBER, n, nl) ? 0 : -1;
+	}
+	if (dir == DIR_MO || dir == DIR_MT) {
+		int f = dir == DIR_MT ? F_CALLEE : F_CALLER;
+		if (!record_has(rec, f))
+			set_number(rec, f, n, nl);
+		return is_number(rec, f, n, nl) ? 0 : -1;
+	}
+	if (is_number(rec, F_CALLER, n, nl))
+		dir = DIR_MO;
+	else if (is_number(rec, F_CALLEE, n, nl))
+		dir = DIR_MT;
+	else
+		return -1;
+	rec->v[F_DIRECTION].i = dir;
+	rec->present |= FIELD_BIT(F_DIRECTION);
+	return 0;
+}
+
 /* A CDR's start from date + time columns. */
 static int split_start(struct schema *s, const struct csvrow_row *row,
 		       struct record *rec, const char **reason,
@@ -1120,8 +1198,10 @@ static int split_start(struct schema *s, const struct csvrow_row *row,
 	trim(&tv, &tl);
 	if (!dl && !tl)
 		return 0;
-	if (ts_parse_date(dv, dl, &days) < 0) {
-		*reason = "unparsable start date";
+	int rc = ts_parse_date_order(dv, dl,
+				     (enum date_order)s->opts->date_order, &days);
+	if (rc < 0) {
+		*reason = rc == -2 ? order_conflict(s) : "unparsable start date";
 		detail_value(s, detail, s->column_of[F_START_DATE], dv, dl);
 		return -1;
 	}
@@ -1214,6 +1294,10 @@ static int fill_cell(const struct schema *s, struct record *rec,
 	}
 	if (record_has(rec, F_LAT) && record_has(rec, F_LON)) {
 		/* keep the record's own position; count a disagreement */
+		rec->v[F_CELL_OFFSET].d = geo_distance_m(rec->v[F_LAT].d,
+							 rec->v[F_LON].d,
+							 lat, lon);
+		rec->present |= FIELD_BIT(F_CELL_OFFSET);
 		double dlat = (rec->v[F_LAT].d - lat) * 111195.0;
 		double dlon = (rec->v[F_LON].d - lon) * 111195.0 *
 			      cos(lat * M_PI / 180.0);
@@ -1291,6 +1375,11 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	    !record_has(rec, F_DIRECTION)) {
 		rec->v[F_DIRECTION].i = DIR_UNKNOWN;
 		rec->present |= FIELD_BIT(F_DIRECTION);
+	}
+	if (s->kind == KIND_CDR && s->opts->subscriber &&
+	    served_by_option(s, rec) < 0) {
+		*reason = "served party is not the --subscriber number";
+		return -1;
 	}
 	if (s->served_mode && record_has(rec, F_SUBSCRIBER)) {
 		int mt = rec->v[F_DIRECTION].i == DIR_MT;

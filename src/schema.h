@@ -43,7 +43,20 @@ struct schema_opts {
 	const struct cells *cells;    /* cell table, or NULL */
 	int decimal_comma;            /* 1: --decimal-comma, a comma may be
 					 the decimal separator of lat/lon */
+	const char *subscriber;       /* --subscriber NUMBER, normalised as
+					 phone_normalise() writes it, or
+					 NULL (see schema_map_row) */
+	int date_order;               /* enum date_order (timeparse.h):
+					 DATE_DMY (0) or --date-order mdy */
 };
+
+/*
+ * The reject reasons of a short date that reads only in the other order
+ * (a month above 12): one per order in force, naming --date-order.
+ * cli.c tells once per input when rows were rejected for one of them.
+ */
+extern const char schema_reason_dmy_conflict[];
+extern const char schema_reason_mdy_conflict[];
 
 /* How one column was understood (the `schema` command shows these). */
 struct schema_column {

@@ -111,6 +111,10 @@ struct scan {
 	const char *p; /* next byte */
 	const char *e; /* one past the last byte */
 	int us;        /* microseconds past the ms of the last fraction read */
+	int mdy;       /* 1: the short date forms are month first */
+	int order_conflict; /* the short date was read in the other order
+			       (its month field is above 12): the stamp
+			       fails with -2 if the rest of it parses */
 };
 
 static inline unsigned digit_at(const struct scan *sc, size_t i)
@@ -305,9 +309,14 @@ static inline int64_t settle(int64_t local_ms, int has_zone, int32_t off,
 }
 
 /*
- * Dates. ymd -> yyyy sep mm sep dd        (sep '-' or '/', the same twice)
- *        dmy -> d[d] sep m[m] sep yyyy    (sep '/', '-' or '.', the same)
- * Set '*days' and '*sep'.
+ * Dates. ymd -> yyyy sep m[m] sep d[d]    (sep '-' or '/', the same twice)
+ *        dmy -> d[d] sep m[m] sep yyyy    (sep '/', '-' or '.', the same;
+ *                                         m[m] sep d[d] sep yyyy when
+ *                                         sc->mdy)
+ * Set '*days' and '*sep'. A short date whose month field is above 12 while
+ * the other order gives a real date is read in that order only to see
+ * whether the rest of the stamp parses: sc->order_conflict is set and the
+ * stamp fails (-2), never takes that value.
  */
 static inline int scan_ymd(struct scan *sc, int64_t *days, char *sep)
 {
@@ -316,29 +325,37 @@ static inline int scan_ymd(struct scan *sc, int64_t *days, char *sep)
 	if (scan_fixed(sc, 4, &y) || sc->p >= sc->e)
 		return -1;
 	*sep = *sc->p++;
-	if ((*sep != '-' && *sep != '/') || scan_fixed(sc, 2, &m) ||
+	if ((*sep != '-' && *sep != '/') || scan_1or2(sc, &m) ||
 	    !peek(sc, *sep))
 		return -1;
 	sc->p++;
-	if (scan_fixed(sc, 2, &d))
+	if (scan_1or2(sc, &d))
 		return -1;
 	return small_ymd_days((unsigned)y, (unsigned)m, (unsigned)d, days);
 }
 
 static inline int scan_dmy(struct scan *sc, int64_t *days)
 {
-	int y, m, d;
+	int y, a, b, m, d;
 	char sep;
 
-	if (scan_1or2(sc, &d) || sc->p >= sc->e)
+	if (scan_1or2(sc, &a) || sc->p >= sc->e)
 		return -1;
 	sep = *sc->p++;
-	if ((sep != '/' && sep != '-' && sep != '.') || scan_1or2(sc, &m) ||
+	if ((sep != '/' && sep != '-' && sep != '.') || scan_1or2(sc, &b) ||
 	    !peek(sc, sep))
 		return -1;
 	sc->p++;
 	if (scan_fixed(sc, 4, &y))
 		return -1;
+	d = sc->mdy ? b : a;
+	m = sc->mdy ? a : b;
+	if (m > 12 && d >= 1 && d <= 12) {
+		int t = m;
+		m = d;
+		d = t;
+		sc->order_conflict = 1;
+	}
 	return small_ymd_days((unsigned)y, (unsigned)m, (unsigned)d, days);
 }
 
@@ -411,7 +428,14 @@ int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms)
 int ts_parse_us(const char *s, size_t len, const struct tz *tz,
 		int64_t *out_ms, int *out_us)
 {
-	struct scan sc = { s, s + len, 0 };
+	int rc = ts_parse_order(s, len, tz, DATE_DMY, out_ms, out_us);
+	return rc < 0 ? -1 : 0;
+}
+
+int ts_parse_order(const char *s, size_t len, const struct tz *tz,
+		   enum date_order order, int64_t *out_ms, int *out_us)
+{
+	struct scan sc = { s, s + len, 0, order == DATE_MDY, 0 };
 	int64_t days, tod = 0;
 	size_t n;
 	int has_zone = 0;
@@ -481,6 +505,8 @@ int ts_parse_us(const char *s, size_t len, const struct tz *tz,
 	} else {
 		return -1;
 	}
+	if (sc.order_conflict)
+		return -2;
 	*out_ms = settle(days * MS_PER_DAY + tod, has_zone, off, tz);
 	if (out_us)
 		*out_us = sc.us;
@@ -492,25 +518,37 @@ int ts_parse_us(const char *s, size_t len, const struct tz *tz,
  */
 int ts_parse_date(const char *s, size_t len, int64_t *out_days)
 {
-	struct scan sc = { s, s + len, 0 };
+	return ts_parse_date_order(s, len, DATE_DMY, out_days) < 0 ? -1 : 0;
+}
+
+int ts_parse_date_order(const char *s, size_t len, enum date_order order,
+			int64_t *out_days)
+{
+	struct scan sc = { s, s + len, 0, order == DATE_MDY, 0 };
 	size_t n;
+	int64_t days;
 	char sep;
 
 	trim_blanks(&sc);
 	n = count_digits(&sc, 9);
 	if (n == 4) {
-		if (scan_ymd(&sc, out_days, &sep))
+		if (scan_ymd(&sc, &days, &sep))
 			return -1;
 	} else if (n == 1 || n == 2) {
-		if (scan_dmy(&sc, out_days))
+		if (scan_dmy(&sc, &days))
 			return -1;
 	} else if (n == 8) {
-		if (scan_ymd8(&sc, out_days))
+		if (scan_ymd8(&sc, &days))
 			return -1;
 	} else {
 		return -1;
 	}
-	return sc.p == sc.e ? 0 : -1;
+	if (sc.p != sc.e)
+		return -1;
+	if (sc.order_conflict)
+		return -2;
+	*out_days = days;
+	return 0;
 }
 
 /*
@@ -523,7 +561,7 @@ int ts_parse_time(const char *s, size_t len, int64_t *out_ms)
 
 int ts_parse_time_us(const char *s, size_t len, int64_t *out_ms, int *out_us)
 {
-	struct scan sc = { s, s + len, 0 };
+	struct scan sc = { s, s + len, 0, 0, 0 };
 	if (out_us)
 		*out_us = 0;
 	int64_t ms;
@@ -578,7 +616,7 @@ static int scan_count(struct scan *sc, int64_t max, int64_t *out)
 int dur_parse(const char *s, size_t len, int64_t *out_us)
 {
 	const int64_t max_s = INT64_MAX / 1000000 - 1; /* room for the fraction */
-	struct scan sc = { s, s + len, 0 };
+	struct scan sc = { s, s + len, 0, 0, 0 };
 	int64_t first, total, ms = 0;
 	int mid, last;
 

@@ -70,8 +70,9 @@ int64_t tz_local_to_utc(const struct tz *tz, int64_t local_ms);
  *             (12-13 digits), always UTC
  * zone: 'Z', 'z', +hh:mm, +hhmm or +hh (at most 18:00; also +hh:mm:ss, as
  * ts_format writes for local mean time), optionally after one space, or
- * " UTC" / " GMT". Hours take 1 or 2 digits, every other field
- * its exact count; YYYY-first dates take two-digit months and days.
+ * " UTC" / " GMT". Hours, months and days take 1 or 2 digits (as
+ * spreadsheets write "2020/2/10 22:41"), every other field its exact
+ * count.
  * Leading and trailing blanks (space, tab) are ignored; anything else left
  * over fails. A stamp without a zone is local time in 'tz' (NULL: UTC),
  * resolved as tz_local_to_utc does. Impossible values (month 13, day 0,
@@ -87,11 +88,31 @@ int ts_parse(const char *s, size_t len, const struct tz *tz, int64_t *out_ms);
  */
 int ts_parse_us(const char *s, size_t len, const struct tz *tz,
 		int64_t *out_ms, int *out_us);
+
+/*
+ * The order of day and month in the short date forms (DD/MM/YYYY and its
+ * '-' and '.' spellings): day first (DESIGN section 2, the default) or
+ * month first (--date-order mdy). YYYY-first dates are always y-m-d.
+ */
+enum date_order { DATE_DMY = 0, DATE_MDY = 1 };
+/*
+ * ts_parse_us with the short dates read in 'order' (ts_parse and
+ * ts_parse_us read them day first). Returns 0, -1 when the field is not a
+ * timestamp, or -2 when it would be one only in the other order (its
+ * month field is above 12 and its day field a month): the value is never
+ * re-read that way, the caller rejects it and names the option. Nothing
+ * is written to the outputs on failure. Allocates nothing; thread-safe.
+ */
+int ts_parse_order(const char *s, size_t len, const struct tz *tz,
+		   enum date_order order, int64_t *out_ms, int *out_us);
 /*
  * A date alone (YYYY-MM-DD, YYYY/MM/DD, the day-first forms, YYYYMMDD):
  * days since 1970-01-01. 0 or -1.
  */
 int ts_parse_date(const char *s, size_t len, int64_t *out_days);
+/* ts_parse_date in 'order': 0, -1, or -2 as ts_parse_order says. */
+int ts_parse_date_order(const char *s, size_t len, enum date_order order,
+			int64_t *out_days);
 /*
  * A time of day alone, "H[H]:MM[:SS[.fff]]" or "HHMMSS": ms since midnight.
  * 0 or -1. ts_parse_time_us also sets '*out_us' (when not NULL) to the

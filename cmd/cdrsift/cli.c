@@ -27,7 +27,7 @@ enum {
 	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
-	O_DECIMAL_COMMA, O_PARTIAL,
+	O_DECIMAL_COMMA, O_PARTIAL, O_DATE_ORDER, O_SUBSCRIBER, O_CELLS_MAP,
 };
 
 static const struct option common_opts[] = {
@@ -37,8 +37,11 @@ static const struct option common_opts[] = {
 	{ "delimiter", required_argument, NULL, O_DELIM },
 	{ "no-header", no_argument, NULL, O_NO_HEADER },
 	{ "decimal-comma", no_argument, NULL, O_DECIMAL_COMMA },
+	{ "date-order", required_argument, NULL, O_DATE_ORDER },
 	{ "tz", required_argument, NULL, O_TZ },
 	{ "cells", required_argument, NULL, O_CELLS },
+	{ "cells-map", required_argument, NULL, O_CELLS_MAP },
+	{ "subscriber", required_argument, NULL, O_SUBSCRIBER },
 	{ "country", required_argument, NULL, O_COUNTRY },
 	{ "dialect", required_argument, NULL, O_DIALECT },
 	{ "field-cap", required_argument, NULL, O_FIELD_CAP },
@@ -69,8 +72,11 @@ static const char common_usage[] =
 "      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
+"      --date-order dmy|mdy  day or month first in 3/4/2025 (default dmy)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
 "      --cells FILE       cell-site table (OpenCellID CSV or cell,lat,lon)\n"
+"      --cells-map cell=COL,lat=COL,lon=COL[,range=COL]  its column names\n"
+"      --subscriber N     every record is N's (one target, no served column)\n"
 "      --field-cap N      longest field in bytes (default 1048576)\n"
 "  -f, --format F         table, csv, tsv, json, ndjson\n"
 "  -o, --output FILE      write there instead of standard output\n"
@@ -83,6 +89,8 @@ static const char common_usage[] =
 "      --partial FILE     write the exact state there for 'cdrsift merge'\n"
 "                         (stats only in this version)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
+
+static int late_options(struct cli *cli);
 
 /*
  * Every message goes through here: formatted first, then written with its
@@ -260,6 +268,17 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 		case O_DECIMAL_COMMA:
 			cli->so.decimal_comma = 1;
 			break;
+		case O_DATE_ORDER:
+			if (!strcmp(optarg, "dmy"))
+				cli->so.date_order = DATE_DMY;
+			else if (!strcmp(optarg, "mdy"))
+				cli->so.date_order = DATE_MDY;
+			else {
+				cli_error("--date-order: expected dmy or mdy, "
+					  "found '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case O_TZ: {
 			struct diag d = DIAG_INIT;
 			tz_free(cli->tz);
@@ -273,26 +292,15 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			cli->so.tz = cli->tz;
 			break;
 		}
-		case O_CELLS: {
-			struct diag d = DIAG_INIT;
-			if (cli->cells) {
-				cells_free(cli->cells);
-				cli->cells = NULL;
-			}
-			if (cells_load(&cli->cells, optarg, &d) < 0) {
-				cli_error("--cells: %s", buf_cstr(&d.msg));
-				diag_release(&d);
-				return EXIT_INPUT;
-			}
-			diag_release(&d);
-			cli->so.cells = cli->cells;
-			/* partials merge only over the same table */
-			if (file_sha256_hex(optarg, cli->cells_sha256) < 0) {
-				cli_error("--cells: cannot read '%s'", optarg);
-				return EXIT_INPUT;
-			}
+		case O_CELLS:
+			cli->cells_path = optarg;
 			break;
-		}
+		case O_CELLS_MAP:
+			cli->cells_map = optarg;
+			break;
+		case O_SUBSCRIBER:
+			cli->subscriber_arg = optarg;
+			break;
 		case O_COUNTRY:
 			if (!*optarg || strspn(optarg, "0123456789") != strlen(optarg) ||
 			    strlen(optarg) > 4) {
@@ -398,11 +406,55 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 	}
 	cli->files = argv + optind;
 	cli->nfiles = argc - optind;
-	return 0;
+	return late_options(cli);
 }
 
 /* 0 once cli_setup sent the output to a file: the terminal is not its width */
 static int output_is_stdout = 1;
+
+/*
+ * The options that depend on others, whatever their order: --subscriber
+ * is normalised with --country, and the --cells table read with
+ * --cells-map.
+ */
+static int late_options(struct cli *cli)
+{
+	if (cli->subscriber_arg) {
+		const char *a = cli->subscriber_arg;
+		int n = phone_normalise(a, strlen(a), cli->so.country,
+					cli->subscriber,
+					sizeof(cli->subscriber));
+		if (n <= 0) {
+			cli_error("--subscriber: expected a phone number, "
+				  "found '%s'", a);
+			return EXIT_USAGE;
+		}
+		cli->so.subscriber = cli->subscriber;
+	}
+	if (cli->cells_map && !cli->cells_path) {
+		cli_error("--cells-map: no --cells table to read with it");
+		return EXIT_USAGE;
+	}
+	if (cli->cells_path) {
+		struct diag d = DIAG_INIT;
+		int rc = cells_load_map(&cli->cells, cli->cells_path,
+					cli->cells_map, &d);
+		if (rc < 0) {
+			cli_error("--cells%s: %s", rc == -2 ? "-map" : "",
+				  buf_cstr(&d.msg));
+			diag_release(&d);
+			return rc == -2 ? EXIT_USAGE : EXIT_INPUT;
+		}
+		diag_release(&d);
+		cli->so.cells = cli->cells;
+		/* partials merge only over the same table */
+		if (file_sha256_hex(cli->cells_path, cli->cells_sha256) < 0) {
+			cli_error("--cells: cannot read '%s'", cli->cells_path);
+			return EXIT_INPUT;
+		}
+	}
+	return 0;
+}
 
 int cli_parse(struct cli *cli, int argc, char **argv, const struct cmd_opts *co)
 {
@@ -598,6 +650,28 @@ static void report_reject(struct cli *cli, struct source *src,
 	(*shown)++;
 }
 
+/*
+ * Once per input: rows rejected because their dates read only in the
+ * other day-month order, and the option that says which order the file
+ * uses. The rows stay rejected: a file is never re-read in another order.
+ */
+static void date_order_hint(const char *name, const struct acct *a)
+{
+	for (size_t i = 0; i < a->nreasons; i++) {
+		const char *r = a->reasons[i].reason;
+		int mdy = !strcmp(r, schema_reason_mdy_conflict);
+		if (!mdy && strcmp(r, schema_reason_dmy_conflict))
+			continue;
+		cli_error("%s: %llu row%s with a month above 12 in %s: if the "
+			  "file writes %s first, run again with --date-order %s",
+			  name, (unsigned long long)a->reasons[i].n,
+			  PLURAL(a->reasons[i].n),
+			  mdy ? "a month-first date" : "a day-first date",
+			  mdy ? "days" : "months", mdy ? "dmy" : "mdy");
+		return;
+	}
+}
+
 static void remember_input(struct cli *cli, struct source *src)
 {
 	VEC_GROW(cli->inputs, cli->ninputs + 1, cli->inputs_alloc);
@@ -722,6 +796,7 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
 				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
+		date_order_hint(src.name, &src.acct);
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_INPUT);
@@ -846,6 +921,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 					(uint64_t)cli->max_reject_messages),
 				  PLURAL(pw->shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
+		date_order_hint(pin->name, &pin->acct);
 		if (pin->read_failed) {
 			cli_error("%s: %s", pin->name, buf_cstr(&src->problem));
 			cli_status(cli, EXIT_INPUT);

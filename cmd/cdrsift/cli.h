@@ -56,6 +56,10 @@ struct cli {
 	struct cells *cells;        /* owned --cells table */
 	char cells_sha256[65];      /* hex SHA-256 of the --cells file, or "" */
 	const char *partial_path;   /* --partial FILE, or NULL */
+	const char *cells_path;     /* --cells FILE, loaded after the options */
+	const char *cells_map;      /* --cells-map text, or NULL */
+	const char *subscriber_arg; /* --subscriber NUMBER as given */
+	char subscriber[64];        /* it normalised (so.subscriber) */
 	int format;                 /* enum out_format, -1 until decided */
 	const char *output;         /* -o FILE, or NULL */
 	FILE *out;                  /* where data goes */

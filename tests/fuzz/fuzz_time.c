@@ -80,6 +80,31 @@ static void strings(const char *s, size_t len)
 		if (ts_parse(s, len, zones[i], &v) == 0)
 			round_trip(v, zones[i]);
 	}
+	/*
+	 * The day-month orders: day first is ts_parse; a field that reads
+	 * only in the other order (-2) does read in it, and a value never
+	 * leaks out of a failure.
+	 */
+	{
+		int64_t a = 7, b = 7, p = 7;
+		int ra = ts_parse_order(s, len, NULL, DATE_DMY, &a, NULL);
+		int rb = ts_parse_order(s, len, NULL, DATE_MDY, &b, NULL);
+		int rp = ts_parse(s, len, NULL, &p);
+		FUZZ_CHECK(ra >= -2 && ra <= 0 && rb >= -2 && rb <= 0);
+		FUZZ_CHECK((ra == 0) == (rp == 0) && (ra != 0 || a == p));
+		FUZZ_CHECK(ra != -2 || rb == 0);
+		FUZZ_CHECK(rb != -2 || ra == 0);
+		FUZZ_CHECK(ra == 0 || a == 7);
+		FUZZ_CHECK(rb == 0 || b == 7);
+		if (rb == 0)
+			round_trip(b, NULL);
+		a = b = 7;
+		ra = ts_parse_date_order(s, len, DATE_DMY, &a);
+		rb = ts_parse_date_order(s, len, DATE_MDY, &b);
+		FUZZ_CHECK(ra != -2 || rb == 0);
+		FUZZ_CHECK(rb != -2 || ra == 0);
+		FUZZ_CHECK((ra == 0 || a == 7) && (rb == 0 || b == 7));
+	}
 	if (ts_parse_date(s, len, &v) == 0) {
 		int64_t y;
 		int m, d;

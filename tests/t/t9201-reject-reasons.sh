@@ -52,6 +52,11 @@ w("regex.csv", b"caller,callee\n" + b"a" * 5000 + b"b,602\n")
 w("cgi.csv", b"caller,callee,start,cell,lac\n"
   b"601,602,2025-01-03 08:00:00,502-16-1224-102405123,1224\n"
   b"601,602,2025-01-03 08:00:00,502-16-1224-102405123,999\n")
+# issue 12: a date that reads only in the other day-month order (day
+# first, and month first with --date-order mdy), and a record that is not
+# the --subscriber number's
+w("order.csv", b"caller,callee,start\n601,602,12/25/2025 08:00\n601,602,25/12/2025 08:00\n")
+w("sub.csv", b"caller,callee,direction,start\n601,602,mo,2025-01-03 08:00:00\n603,602,mo,2025-01-03 08:00:00\n")
 PY
 
 test_expect_success 'the corpus gives every reason the program prints' '
@@ -60,6 +65,9 @@ test_expect_success 'the corpus gives every reason the program prints' '
 		test_exit 1 cdrsift filter -f json "$f" >>reasons.json 2>/dev/null || return 1
 	done &&
 	test_exit 1 cdrsift filter -f json --field-cap 16 cap.csv >>reasons.json 2>/dev/null &&
+	test_exit 1 cdrsift filter -f json order.csv >>reasons.json 2>/dev/null &&
+	test_exit 1 cdrsift filter -f json --date-order mdy order.csv >>reasons.json 2>/dev/null &&
+	test_exit 1 cdrsift filter -f json --subscriber 601 sub.csv >>reasons.json 2>/dev/null &&
 	test_exit 1 cdrsift filter -f json -w "caller ~ \"^(a|aa)+\$\"" regex.csv >>reasons.json 2>/dev/null &&
 	/usr/bin/python3 - <<-\PY
 	import json
@@ -67,7 +75,7 @@ test_expect_success 'the corpus gives every reason the program prints' '
 	for line in open("reasons.json"):
 	    got |= set(json.loads(line)["meta"]["accounting"]["rejected_by_reason"])
 	open("printed", "w").write("".join(r + "\n" for r in sorted(got)))
-	assert len(got) == 35, (len(got), sorted(got))
+	assert len(got) == 38, (len(got), sorted(got))
 	PY
 '
 # the man page's list: the .B lines after .TP or .TQ between "The reasons:" and the

@@ -296,7 +296,7 @@ static void test_parse_rejects(void)
 		"2025-01-03T24:00:00", "2025-01-03T23:60:00",
 		"2025-01-03T23:59:60", "2025-01-03 24:00",
 		/* digit counts */
-		"2025-1-03", "2025-01-3", "25-01-03", "02025-01-03",
+		"2025-001-03", "2025-01-003", "25-01-03", "02025-01-03",
 		"2025-01-03T08", "2025-01-03T08:0", "2025-01-03T008:00",
 		"2025-01-03T08:00:0", "2025-01-03T08:00:000",
 		/* separators */
@@ -349,7 +349,7 @@ static void test_parse_date_time(void)
 	CHECK(ts_parse_date("2400-02-29", 10, &v) == 0 && v == 157113);
 	CHECK(ts_parse_date("2025-02-29", 10, &v) == -1);
 	CHECK(ts_parse_date("2025-01-03 08:00", 16, &v) == -1);
-	CHECK(ts_parse_date("2025-1-3", 8, &v) == -1);
+	CHECK(ts_parse_date("2025-1-3", 8, &v) == 0 && v == 20091);
 	CHECK(ts_parse_date("", 0, &v) == -1);
 	CHECK(ts_parse_date("32/01/2025", 10, &v) == -1);
 	CHECK(ts_parse_date("1735891200", 10, &v) == -1);
@@ -1149,8 +1149,70 @@ static void test_against_glibc(void)
 	tzset();
 }
 
+/*
+ * Spreadsheet dates (issue #12): unpadded fields, minutes without seconds,
+ * the day-month order, and the refusal of a date that reads only in the
+ * other order. Expected instants from Python's datetime:
+ *   datetime(2020,2,10,22,41,tzinfo=timezone.utc).timestamp() * 1000
+ */
+static void check_order(const char *in, enum date_order o, int want_rc,
+			int64_t want, int line)
+{
+	char what[200];
+	int64_t got = -7;
+	int us = -7;
+	int rc = ts_parse_order(in, strlen(in), NULL, o, &got, &us);
+	snprintf(what, sizeof(what), "ts_parse_order(\"%s\", %s) == %d, %" PRId64,
+		 in, o == DATE_MDY ? "mdy" : "dmy", want_rc, want);
+	check_report(rc == want_rc && (rc != 0 || got == want) &&
+		     (rc == 0 || (got == -7 && us == -7)),
+		     __FILE__, line, what, "rc %d, got %" PRId64, rc, got);
+}
+
+static void test_spreadsheet_dates(void)
+{
+	int64_t v;
+
+	check_parse_ok(NULL, "2020/2/10 22:41", 1581374460000, __LINE__);
+	check_parse_ok(NULL, "2015-1-13 9:05:00", 1421139900000, __LINE__);
+	check_parse_ok(NULL, "2015-01-13 9:05:00", 1421139900000, __LINE__);
+	check_parse_ok(NULL, "2015-1-13T09:05", 1421139900000, __LINE__);
+	check_parse_ok(NULL, "2025-1-3 8:00", 1735891200000, __LINE__);
+	check_parse_ok(NULL, "3/1/2025 8:00", 1735891200000, __LINE__);
+	/* day first by default: 4/3 is 4 March */
+	check_order("4/3/2025 8:00", DATE_DMY, 0, 1741075200000, __LINE__);
+	check_order("4/3/2025 8:00", DATE_MDY, 0, 1743667200000, __LINE__);
+	check_order("04.03.2025 08:00:00", DATE_MDY, 0, 1743667200000, __LINE__);
+	check_order("12/25/2025 23:59:59", DATE_MDY, 0, 1766707199000, __LINE__);
+	/* a month above 12 that the other order would read: -2, no value */
+	check_order("12/25/2025 23:59:59", DATE_DMY, -2, 0, __LINE__);
+	check_order("25/12/2025 23:59:59", DATE_MDY, -2, 0, __LINE__);
+	check_order("12-25-2025", DATE_DMY, -2, 0, __LINE__);
+	/* not a date in either order, or broken elsewhere: -1 */
+	check_order("13/13/2025 08:00", DATE_DMY, -1, 0, __LINE__);
+	check_order("12/25/2025 24:00", DATE_DMY, -1, 0, __LINE__);
+	check_order("12/25/2025 8:00 junk", DATE_DMY, -1, 0, __LINE__);
+	check_order("2/30/2025", DATE_MDY, -1, 0, __LINE__);
+	check_order("30/2/2025", DATE_DMY, -1, 0, __LINE__);
+	/* YYYY-first is y-m-d in either order */
+	check_order("2025-12-25 23:59:59", DATE_DMY, 0, 1766707199000, __LINE__);
+	check_order("2025-12-25 23:59:59", DATE_MDY, 0, 1766707199000, __LINE__);
+	check_order("2025-25-12 23:59:59", DATE_DMY, -1, 0, __LINE__);
+	/* ts_parse (day first) turns the conflict into a plain failure */
+	check_parse_bad("12/25/2025 23:59:59", 19, __LINE__);
+	CHECK(ts_parse_date_order("4/3/2025", 8, DATE_MDY, &v) == 0 &&
+	      v == 20181);
+	CHECK(ts_parse_date_order("4/3/2025", 8, DATE_DMY, &v) == 0 &&
+	      v == 20151);
+	v = -7;
+	CHECK(ts_parse_date_order("3/25/2025", 9, DATE_DMY, &v) == -2 &&
+	      v == -7);
+	CHECK(ts_parse_date("3/25/2025", 9, &v) == -1);
+}
+
 TEST_SUITE(timeparse)
 {
+	test_spreadsheet_dates();
 	test_calendar();
 	test_parse_accepts();
 	test_parse_rejects();
