@@ -213,6 +213,15 @@ static int value_dir(const char *s, size_t len)
 	return DIR_UNKNOWN;
 }
 
+/* Add marker s[0..len) to 'ns' (an empty one, or one too many, is not). */
+static void nullset_add(struct nullset *ns, const char *s, size_t len)
+{
+	if (!len || ns->n >= NULLSET_MAX || nullset_match(ns, s, len) == 1)
+		return;
+	ns->v[ns->n] = xstrndup(s, len);
+	ns->len[ns->n++] = len;
+}
+
 /* ---- Asterisk Master.csv preset (FORMATS.md) ---- */
 
 static const struct {
@@ -561,6 +570,12 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	for (int f = 0; f < F_COUNT; f++)
 		s->column_of[f] = -1;
 	*first_is_data = 0;
+	for (const char *p = opts->nulls; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		nullset_add(&s->nulls, p, l);
+		p = c ? c + 1 : p + l;
+	}
 
 	s->dialect = DIALECT_NONE;
 	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
@@ -666,6 +681,10 @@ void schema_free(struct schema *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nulls.n; i++)
+		free(s->nulls.v[i]);
+	free(s->nulls.empty);
+	free(s->zeek_path);
 	for (size_t i = 0; i < s->ncolumns; i++)
 		free(s->columns[i].name);
 	free(s->columns);
@@ -794,6 +813,39 @@ int schema_column_index(const struct schema *s, const char *name, size_t len)
 			return (int)i;
 	}
 	return -1;
+}
+
+int schema_row_class(const struct schema *s, const struct csvrow_row *row)
+{
+	if (s->dialect == DIALECT_ZEEK && row->nfield && row->len[0] &&
+	    row->field[0][0] == '#') {
+		if (row->len[0] == 7 && !memcmp(row->field[0], "#fields", 7)) {
+			struct csvrow_row h = *row;
+			h.field++;
+			h.len++;
+			h.nfield--;
+			/* other fields: mapped, so rejected, never skipped */
+			return schema_is_header_row(s, &h) ? SCHEMA_ROW_HEADER :
+							     SCHEMA_ROW_DATA;
+		}
+		return SCHEMA_ROW_DIRECTIVE;
+	}
+	return schema_is_header_row(s, row) ? SCHEMA_ROW_HEADER : SCHEMA_ROW_DATA;
+}
+
+void schema_set_zeek(struct schema *s, const char *unset, const char *empty,
+		     const char *path)
+{
+	s->dialect = DIALECT_ZEEK;
+	if (unset && *unset)
+		nullset_add(&s->nulls, unset, strlen(unset));
+	if (empty && *empty) {
+		free(s->nulls.empty);
+		s->nulls.empty = xstrdup(empty);
+		s->nulls.empty_len = strlen(empty);
+	}
+	free(s->zeek_path);
+	s->zeek_path = path ? xstrdup(path) : NULL;
 }
 
 int schema_is_header_row(const struct schema *s, const struct csvrow_row *row)
@@ -1263,6 +1315,7 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	rec->row = row;
 	rec->tz = s->opts->tz;
 	rec->line = row->line;
+	rec->nulls = s->nulls.n || s->nulls.empty ? &s->nulls : NULL;
 	*reason = NULL;
 	if (row->nfield != s->ncolumns) {
 		*reason = row->nfield < s->ncolumns ? "too few fields" :
@@ -1294,6 +1347,9 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	 */
 	for (size_t i = 0; i < s->nparse; i++) {
 		int f = s->parse_field[i], col = s->parse_col[i];
+		if (rec->nulls && nullset_match(rec->nulls, row->field[col],
+						row->len[col]))
+			continue; /* missing (or empty: missing too) */
 		if (set_value(s, rec, f, row->field[col], row->len[col],
 			      reason) < 0) {
 			detail_value(s, detail, col, row->field[col],

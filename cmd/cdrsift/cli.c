@@ -22,7 +22,7 @@
 
 enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
-	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
+	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT, O_NULL,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
 	O_DECIMAL_COMMA,
@@ -39,6 +39,7 @@ static const struct option common_opts[] = {
 	{ "cells", required_argument, NULL, O_CELLS },
 	{ "country", required_argument, NULL, O_COUNTRY },
 	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "null", required_argument, NULL, O_NULL },
 	{ "field-cap", required_argument, NULL, O_FIELD_CAP },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
@@ -65,6 +66,7 @@ static const char common_usage[] =
 "      --no-header        the first line is data; map with --map F=N\n"
 "      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
 "      --dialect NAME     asterisk (header-less Master.csv) or none\n"
+"      --null LIST        values that mean missing (-,(empty),NULL,\\N,n/a)\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
 "      --cells FILE       cell-site table (OpenCellID CSV or cell,lat,lon)\n"
@@ -292,6 +294,22 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			}
 			cli->so.country = optarg;
 			break;
+		case O_NULL: {
+			size_t items = 1;
+			int empty = !*optarg || optarg[0] == ',' ||
+				    optarg[strlen(optarg) - 1] == ',' ||
+				    strstr(optarg, ",,");
+			for (const char *q = optarg; *q; q++)
+				items += *q == ',';
+			if (empty || items > 12) {
+				cli_error("--null: expected 1 to 12 comma-separated "
+					  "markers such as -,NULL, found '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->so.nulls = optarg;
+			break;
+		}
 		case O_DIALECT:
 			if (!strcmp(optarg, "asterisk"))
 				cli->so.dialect = DIALECT_ASTERISK;
