@@ -24,6 +24,7 @@
  */
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -224,14 +225,55 @@ static void nullset_add(struct nullset *ns, const char *s, size_t len)
 
 /* ---- Asterisk Master.csv preset (FORMATS.md) ---- */
 
-static const struct {
+struct preset_col {
 	int col; /* 0-based */
 	int field;
-} asterisk_map[] = {
+};
+
+static const struct preset_col asterisk_map[] = {
 	{ 1, F_CALLER }, { 2, F_CALLEE },  { 9, F_START },
 	{ 10, F_ANSWER }, { 11, F_END },   { 13, F_DURATION },
 	{ 14, F_STATUS }, { 16, F_ID },
 };
+
+/*
+ * Asterisk cdr_custom's stock mapping (cdr_custom.conf): clid, src, dst,
+ * dcontext, channel, dstchannel, lastapp, lastdata, start, answer, end,
+ * duration, billsec, disposition, amaflags, accountcode, uniqueid,
+ * userfield, sequence; billsec is the duration, as for cdr_csv.
+ */
+static const struct preset_col asterisk_custom_map[] = {
+	{ 1, F_CALLER }, { 2, F_CALLEE },  { 8, F_START },
+	{ 9, F_ANSWER }, { 10, F_END },    { 12, F_DURATION },
+	{ 13, F_STATUS }, { 16, F_ID },
+};
+
+/*
+ * FreeSWITCH mod_cdr_csv's example (default) template: caller_id_name,
+ * caller_id_number, destination_number, context, start_stamp,
+ * answer_stamp, end_stamp, duration, billsec, hangup_cause, uuid,
+ * bleg_uuid, accountcode, read_codec, write_codec.
+ */
+static const struct preset_col freeswitch_map[] = {
+	{ 1, F_CALLER }, { 2, F_CALLEE },  { 4, F_START },
+	{ 5, F_ANSWER }, { 6, F_END },     { 8, F_DURATION },
+	{ 9, F_STATUS }, { 10, F_ID },
+};
+
+static const struct preset_col *preset_map(enum dialect d, size_t *n)
+{
+	switch (d) {
+	case DIALECT_ASTERISK_CUSTOM:
+		*n = sizeof(asterisk_custom_map) / sizeof(asterisk_custom_map[0]);
+		return asterisk_custom_map;
+	case DIALECT_FREESWITCH:
+		*n = sizeof(freeswitch_map) / sizeof(freeswitch_map[0]);
+		return freeswitch_map;
+	default:
+		*n = sizeof(asterisk_map) / sizeof(asterisk_map[0]);
+		return asterisk_map;
+	}
+}
 
 static int is_disposition(const char *s)
 {
@@ -264,6 +306,72 @@ static int looks_asterisk(const struct csvrow_row *row)
 	       is_uint(row->field[12], row->len[12]) &&
 	       is_uint(row->field[13], row->len[13]) &&
 	       is_disposition(row->field[14]);
+}
+
+static int is_stamp(const struct csvrow_row *row, size_t i)
+{
+	int64_t t;
+	return ts_parse(row->field[i], row->len[i], NULL, &t) == 0;
+}
+
+static int is_amaflags(const char *s)
+{
+	return !strcmp(s, "DOCUMENTATION") || !strcmp(s, "BILLING") ||
+	       !strcmp(s, "OMIT") || !strcmp(s, "DEFAULT");
+}
+
+/*
+ * The shape of a cdr_custom row in the stock mapping: 19 fields, stamps
+ * in 9 and 11 (10 a stamp or empty), whole numbers in 12, 13 and 19, a
+ * disposition in 14 and AMA flags in 15 (1-based).
+ */
+static int looks_asterisk_custom(const struct csvrow_row *row)
+{
+	return row->nfield == 19 && is_stamp(row, 8) && is_stamp(row, 10) &&
+	       (!row->len[9] || is_stamp(row, 9)) &&
+	       is_uint(row->field[11], row->len[11]) &&
+	       is_uint(row->field[12], row->len[12]) &&
+	       is_disposition(row->field[13]) && is_amaflags(row->field[14]) &&
+	       is_uint(row->field[18], row->len[18]);
+}
+
+/* A Q.850 cause name as FreeSWITCH writes it: NORMAL_CLEARING, ... */
+static int is_cause(const char *s, size_t len)
+{
+	if (len < 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* A UUID in its 8-4-4-4-12 hex form. */
+static int is_uuid(const char *s, size_t len)
+{
+	if (len != 36)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The shape of a FreeSWITCH example-template row: 15 fields, stamps in 5
+ * and 7 (6 a stamp or empty), whole numbers in 8 and 9, a cause name in 10
+ * and a UUID in 11 (1-based).
+ */
+static int looks_freeswitch(const struct csvrow_row *row)
+{
+	return row->nfield == 15 && is_stamp(row, 4) && is_stamp(row, 6) &&
+	       (!row->len[5] || is_stamp(row, 5)) &&
+	       is_uint(row->field[7], row->len[7]) &&
+	       is_uint(row->field[8], row->len[8]) &&
+	       is_cause(row->field[9], row->len[9]) &&
+	       is_uuid(row->field[10], row->len[10]);
 }
 
 /*
@@ -580,11 +688,18 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	s->dialect = DIALECT_NONE;
 	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
 		    asterisk_header(hdr);
+	int sniff = opts->dialect == DIALECT_AUTO && !opts->nmap;
 	if (opts->dialect == DIALECT_ASTERISK || named ||
-	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
+	    (sniff && looks_asterisk(hdr)))
 		s->dialect = DIALECT_ASTERISK;
+	else if (opts->dialect == DIALECT_ASTERISK_CUSTOM ||
+		 (sniff && looks_asterisk_custom(hdr)))
+		s->dialect = DIALECT_ASTERISK_CUSTOM;
+	else if (opts->dialect == DIALECT_FREESWITCH ||
+		 (sniff && looks_freeswitch(hdr)))
+		s->dialect = DIALECT_FREESWITCH;
 	s->has_header = !opts->no_header &&
-			(s->dialect != DIALECT_ASTERISK || named);
+			(!dialect_is_pbx(s->dialect) || named);
 	*first_is_data = !s->has_header;
 
 	for (size_t i = 0; i < s->ncolumns; i++) {
@@ -603,11 +718,12 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 				       sizeof(*header_field));
 		asterisk_by_name(s, hdr, header_field);
 		s->kind = KIND_CDR;
-	} else if (s->dialect == DIALECT_ASTERISK) {
-		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
-			if ((size_t)asterisk_map[i].col < s->ncolumns)
-				map_column(s, asterisk_map[i].col,
-					   asterisk_map[i].field, "preset");
+	} else if (dialect_is_pbx(s->dialect)) {
+		size_t n;
+		const struct preset_col *pm = preset_map(s->dialect, &n);
+		for (size_t i = 0; i < n; i++)
+			if ((size_t)pm[i].col < s->ncolumns)
+				map_column(s, pm[i].col, pm[i].field, "preset");
 		s->kind = KIND_CDR;
 	} else if (s->has_header) {
 		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
@@ -633,7 +749,7 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	}
 	if (apply_map(s, opts, d) < 0)
 		goto fail;
-	if (s->dialect != DIALECT_ASTERISK)
+	if (!dialect_is_pbx(s->dialect))
 		settle_kind(s, opts);
 	if (header_field && check_ambiguous(s, opts, header_field, d) < 0)
 		goto fail;
@@ -719,9 +835,9 @@ int schema_provides(const struct schema *s, int f)
 		return schema_provides(s, F_START);
 	case F_DIRECTION:
 		/* a type column may say it too (MOC, SMS-MT, ...) */
-		return s->column_of[F_TYPE] >= 0 || s->dialect == DIALECT_ASTERISK;
+		return s->column_of[F_TYPE] >= 0 || dialect_is_pbx(s->dialect);
 	case F_TYPE:
-		return s->dialect == DIALECT_ASTERISK;
+		return dialect_is_pbx(s->dialect);
 	case F_LAT:
 	case F_LON:
 		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
@@ -1380,7 +1496,7 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		}
 	}
 	/* Asterisk's Master.csv holds voice calls; direction is unknown */
-	if (s->dialect == DIALECT_ASTERISK && (need & FIELD_BIT(F_TYPE))) {
+	if (dialect_is_pbx(s->dialect) && (need & FIELD_BIT(F_TYPE))) {
 		rec->v[F_TYPE].i = TYPE_VOICE;
 		rec->present |= FIELD_BIT(F_TYPE);
 	}

@@ -23,7 +23,20 @@
 struct tz;
 struct cells;
 
-enum dialect { DIALECT_AUTO = 0, DIALECT_NONE, DIALECT_ASTERISK, DIALECT_ZEEK };
+enum dialect {
+	DIALECT_AUTO = 0, DIALECT_NONE,
+	DIALECT_ASTERISK,        /* Asterisk cdr_csv Master.csv */
+	DIALECT_ZEEK,            /* a Zeek log (#separator, #fields) */
+	DIALECT_ASTERISK_CUSTOM, /* Asterisk cdr_custom, stock mapping */
+	DIALECT_FREESWITCH,      /* FreeSWITCH mod_cdr_csv, example template */
+};
+
+/* 1 for the header-less PBX presets (voice CDRs mapped by position). */
+static inline int dialect_is_pbx(enum dialect d)
+{
+	return d == DIALECT_ASTERISK || d == DIALECT_ASTERISK_CUSTOM ||
+	       d == DIALECT_FREESWITCH;
+}
 
 /* One --map entry: canonical field = column name, or 1-based position. */
 struct map_entry {

@@ -289,7 +289,7 @@ int source_open(struct source *src, const char *path,
 	 * a header the first line is a data row: a CSV syntax error there is
 	 * a rejected row, and the next row builds the schema.
 	 */
-	int header_expected = !so->no_header && so->dialect != DIALECT_ASTERISK;
+	int header_expected = !so->no_header && !dialect_is_pbx(so->dialect);
 	while ((rc = csvrow_next(&src->rd, &src->row, &d)) == CSVROW_REJECT) {
 		if (header_expected) {
 			src->unusable = 1;

@@ -65,7 +65,8 @@ static const char common_usage[] =
 "      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
 "      --no-header        the first line is data; map with --map F=N\n"
 "      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
-"      --dialect NAME     asterisk (header-less Master.csv) or none\n"
+"      --dialect NAME     asterisk, asterisk-custom, freeswitch (header-less\n"
+"                         Master.csv), none or auto\n"
 "      --null LIST        values that mean missing (-,(empty),NULL,\\N,n/a)\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
@@ -313,12 +314,17 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 		case O_DIALECT:
 			if (!strcmp(optarg, "asterisk"))
 				cli->so.dialect = DIALECT_ASTERISK;
+			else if (!strcmp(optarg, "asterisk-custom"))
+				cli->so.dialect = DIALECT_ASTERISK_CUSTOM;
+			else if (!strcmp(optarg, "freeswitch"))
+				cli->so.dialect = DIALECT_FREESWITCH;
 			else if (!strcmp(optarg, "none"))
 				cli->so.dialect = DIALECT_NONE;
 			else if (!strcmp(optarg, "auto"))
 				cli->so.dialect = DIALECT_AUTO;
 			else {
-				cli_error("--dialect: expected asterisk, none or "
+				cli_error("--dialect: expected asterisk, "
+					  "asterisk-custom, freeswitch, none or "
 					  "auto, found '%s'", optarg);
 				return EXIT_USAGE;
 			}
