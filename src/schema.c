@@ -320,10 +320,10 @@ static int looks_asterisk_custom(const struct csvrow_row *row)
 {
 	return row->nfield == 19 && is_stamp(row, 8) && is_stamp(row, 10) &&
 	       (!row->len[9] || is_stamp(row, 9)) &&
-	       is_uint(row->field[11], row->len[11]) &&
-	       is_uint(row->field[12], row->len[12]) &&
+	       text_is_digits(row->field[11], row->len[11]) &&
+	       text_is_digits(row->field[12], row->len[12]) &&
 	       is_disposition(row->field[13]) && is_amaflags(row->field[14]) &&
-	       is_uint(row->field[18], row->len[18]);
+	       text_is_digits(row->field[18], row->len[18]);
 }
 
 /* A Q.850 cause name as FreeSWITCH writes it: NORMAL_CLEARING, ... */
@@ -359,8 +359,8 @@ static int looks_freeswitch(const struct csvrow_row *row)
 {
 	return row->nfield == 15 && is_stamp(row, 4) && is_stamp(row, 6) &&
 	       (!row->len[5] || is_stamp(row, 5)) &&
-	       is_uint(row->field[7], row->len[7]) &&
-	       is_uint(row->field[8], row->len[8]) &&
+	       text_is_digits(row->field[7], row->len[7]) &&
+	       text_is_digits(row->field[8], row->len[8]) &&
 	       is_cause(row->field[9], row->len[9]) &&
 	       is_uuid(row->field[10], row->len[10]);
 }
