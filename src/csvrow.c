@@ -45,6 +45,7 @@
 #include "csvrow.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -581,6 +582,33 @@ static int fast_row(struct csvrow *r, struct reader *rd, struct csvrow_row *row)
 	return CSVROW_ROW;
 }
 
+/*
+ * A Zeek log's first line, "#separator \x09" (the byte written as \xHH or
+ * as itself): 1 with the separator byte in '*sep', else 0.
+ */
+static int zeek_separator(const char *s, size_t n, char *sep)
+{
+	static const char tag[] = "#separator ";
+	size_t t = sizeof(tag) - 1;
+	if (n < t + 1 || memcmp(s, tag, t))
+		return 0;
+	s += t;
+	n -= t;
+	if (n == 4 && s[0] == '\\' && s[1] == 'x' && isxdigit((unsigned char)s[2]) &&
+	    isxdigit((unsigned char)s[3])) {
+		int hi = isdigit((unsigned char)s[2]) ? s[2] - '0' :
+			 tolower((unsigned char)s[2]) - 'a' + 10;
+		int lo = isdigit((unsigned char)s[3]) ? s[3] - '0' :
+			 tolower((unsigned char)s[3]) - 'a' + 10;
+		*sep = (char)(hi * 16 + lo);
+	} else if (n == 1) {
+		*sep = s[0];
+	} else {
+		return 0;
+	}
+	return *sep && *sep != '\n' && *sep != '\r' && *sep != '"';
+}
+
 /* Sniff BOMs, line ends and the delimiter from the first bytes. */
 static int sniff(struct csvrow *r, struct reader *rd, char delim,
 		 struct diag *d)
@@ -607,6 +635,11 @@ static int sniff(struct csvrow *r, struct reader *rd, char delim,
 	const char *nl = find_eol(start, avail);
 	size_t first = nl ? (size_t)(nl - start) : avail;
 	r->crlf = nl && *nl == '\r' && first + 1 < avail && nl[1] == '\n';
+	if (zeek_separator(start, first, &r->zeek_delim)) {
+		r->zeek = 1;
+		if (!delim)
+			delim = r->zeek_delim;
+	}
 	if (delim) {
 		r->delimiter = delim;
 		return 0;

@@ -57,6 +57,9 @@ struct csvrow {
 	int bom;              /* 1 when a UTF-8 BOM was skipped */
 	int crlf;             /* 1 when the first line ended in CRLF (the
 				 others may end in LF, CRLF or CR) */
+	int zeek;             /* 1 when the first line is a Zeek log's
+				 "#separator \x09" directive */
+	char zeek_delim;      /* the separator it names */
 	uint64_t lines;       /* physical lines seen so far */
 	uint64_t blank_lines; /* empty lines skipped (not rows) */
 	int io_error;         /* 1 when reading failed (not damage) */

@@ -180,10 +180,11 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 			add_reject(t, row.line, r.reason, "", 0, row.raw, row.raw_len);
 			continue;
 		}
-		if (schema_is_header_row(pin->src.schema, &row)) {
+		int cls = schema_row_class(pin->src.schema, &row);
+		if (cls == SCHEMA_ROW_HEADER)
 			t->acct.repeated_headers++;
+		if (cls != SCHEMA_ROW_DATA)
 			continue;
-		}
 		t->acct.read++;
 		const char *reason;
 		buf_reset(&w->detail);

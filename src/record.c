@@ -110,12 +110,33 @@ struct strv record_keep(struct record *r, const char *s, size_t len)
 	return v;
 }
 
+int nullset_match(const struct nullset *ns, const char *s, size_t len)
+{
+	if (!ns || !len)
+		return 0;
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->len[i] == len && !memcmp(ns->v[i], s, len))
+			return 1;
+	if (ns->empty && ns->empty_len == len && !memcmp(ns->empty, s, len))
+		return 2;
+	return 0;
+}
+
 int record_raw(const struct record *r, size_t col, struct strv *out)
 {
 	if (!r->row || col >= r->row->nfield)
 		return -1;
 	out->s = r->row->field[col];
 	out->len = r->row->len[col];
+	switch (nullset_match(r->nulls, out->s, out->len)) {
+	case 1:
+		return -1;
+	case 2:
+		out->len = 0;
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 

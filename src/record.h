@@ -105,11 +105,29 @@ struct cell_use {
 /* Add the counts of 'b' to 'a'. */
 void cell_use_add(struct cell_use *a, const struct cell_use *b);
 
+/*
+ * Null markers (--null, and a Zeek log's #unset_field and #empty_field):
+ * a value equal to one of v[] is missing; one equal to 'empty' is the
+ * empty text. Owned by the schema.
+ */
+#define NULLSET_MAX 16
+struct nullset {
+	size_t n;                 /* markers in v[] */
+	char *v[NULLSET_MAX];     /* owned, NUL-terminated */
+	size_t len[NULLSET_MAX];
+	char *empty;              /* owned, or NULL */
+	size_t empty_len;
+};
+
+/* 1: missing (a null marker), 2: empty (the empty marker), 0: neither. */
+int nullset_match(const struct nullset *ns, const char *s, size_t len);
+
 struct record {
 	uint64_t present;             /* bit (1 << F_x) when v[F_x] is set */
 	union rvalue v[F_COUNT];      /* valid where the bit is set */
 	enum record_kind kind;        /* CDR or IP log */
 	const struct csvrow_row *row; /* the raw row: fields by column index */
+	const struct nullset *nulls;  /* the row's null markers, or NULL */
 	const struct tz *tz;          /* zone for derived hour/dow/date */
 	const char *file;             /* display name of the input */
 	uint64_t line;                /* physical line where the row starts */
@@ -141,7 +159,8 @@ struct strv record_keep(struct record *r, const char *s, size_t len);
 
 /*
  * Raw column 'col' (0-based) of the row the record came from. Returns 0 and
- * sets the view, or -1 when the row has no such column.
+ * sets the view, or -1 when the row has no such column or the value is a
+ * null marker (r->nulls: missing); the empty marker gives the empty text.
  */
 int record_raw(const struct record *r, size_t col, struct strv *out);
 

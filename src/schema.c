@@ -24,6 +24,7 @@
  */
 #include "schema.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -215,16 +216,66 @@ static int value_dir(const char *s, size_t len)
 	return DIR_UNKNOWN;
 }
 
+/* Add marker s[0..len) to 'ns' (an empty one, or one too many, is not). */
+static void nullset_add(struct nullset *ns, const char *s, size_t len)
+{
+	if (!len || ns->n >= NULLSET_MAX || nullset_match(ns, s, len) == 1)
+		return;
+	ns->v[ns->n] = xstrndup(s, len);
+	ns->len[ns->n++] = len;
+}
+
 /* ---- Asterisk Master.csv preset (FORMATS.md) ---- */
 
-static const struct {
+struct preset_col {
 	int col; /* 0-based */
 	int field;
-} asterisk_map[] = {
+};
+
+static const struct preset_col asterisk_map[] = {
 	{ 1, F_CALLER }, { 2, F_CALLEE },  { 9, F_START },
 	{ 10, F_ANSWER }, { 11, F_END },   { 13, F_DURATION },
 	{ 14, F_STATUS }, { 16, F_ID },
 };
+
+/*
+ * Asterisk cdr_custom's stock mapping (cdr_custom.conf): clid, src, dst,
+ * dcontext, channel, dstchannel, lastapp, lastdata, start, answer, end,
+ * duration, billsec, disposition, amaflags, accountcode, uniqueid,
+ * userfield, sequence; billsec is the duration, as for cdr_csv.
+ */
+static const struct preset_col asterisk_custom_map[] = {
+	{ 1, F_CALLER }, { 2, F_CALLEE },  { 8, F_START },
+	{ 9, F_ANSWER }, { 10, F_END },    { 12, F_DURATION },
+	{ 13, F_STATUS }, { 16, F_ID },
+};
+
+/*
+ * FreeSWITCH mod_cdr_csv's example (default) template: caller_id_name,
+ * caller_id_number, destination_number, context, start_stamp,
+ * answer_stamp, end_stamp, duration, billsec, hangup_cause, uuid,
+ * bleg_uuid, accountcode, read_codec, write_codec.
+ */
+static const struct preset_col freeswitch_map[] = {
+	{ 1, F_CALLER }, { 2, F_CALLEE },  { 4, F_START },
+	{ 5, F_ANSWER }, { 6, F_END },     { 8, F_DURATION },
+	{ 9, F_STATUS }, { 10, F_ID },
+};
+
+static const struct preset_col *preset_map(enum dialect d, size_t *n)
+{
+	switch (d) {
+	case DIALECT_ASTERISK_CUSTOM:
+		*n = sizeof(asterisk_custom_map) / sizeof(asterisk_custom_map[0]);
+		return asterisk_custom_map;
+	case DIALECT_FREESWITCH:
+		*n = sizeof(freeswitch_map) / sizeof(freeswitch_map[0]);
+		return freeswitch_map;
+	default:
+		*n = sizeof(asterisk_map) / sizeof(asterisk_map[0]);
+		return asterisk_map;
+	}
+}
 
 static int is_disposition(const char *s)
 {
@@ -247,6 +298,72 @@ static int looks_asterisk(const struct csvrow_row *row)
 	       text_is_digits(row->field[12], row->len[12]) &&
 	       text_is_digits(row->field[13], row->len[13]) &&
 	       is_disposition(row->field[14]);
+}
+
+static int is_stamp(const struct csvrow_row *row, size_t i)
+{
+	int64_t t;
+	return ts_parse(row->field[i], row->len[i], NULL, &t) == 0;
+}
+
+static int is_amaflags(const char *s)
+{
+	return !strcmp(s, "DOCUMENTATION") || !strcmp(s, "BILLING") ||
+	       !strcmp(s, "OMIT") || !strcmp(s, "DEFAULT");
+}
+
+/*
+ * The shape of a cdr_custom row in the stock mapping: 19 fields, stamps
+ * in 9 and 11 (10 a stamp or empty), whole numbers in 12, 13 and 19, a
+ * disposition in 14 and AMA flags in 15 (1-based).
+ */
+static int looks_asterisk_custom(const struct csvrow_row *row)
+{
+	return row->nfield == 19 && is_stamp(row, 8) && is_stamp(row, 10) &&
+	       (!row->len[9] || is_stamp(row, 9)) &&
+	       text_is_digits(row->field[11], row->len[11]) &&
+	       text_is_digits(row->field[12], row->len[12]) &&
+	       is_disposition(row->field[13]) && is_amaflags(row->field[14]) &&
+	       text_is_digits(row->field[18], row->len[18]);
+}
+
+/* A Q.850 cause name as FreeSWITCH writes it: NORMAL_CLEARING, ... */
+static int is_cause(const char *s, size_t len)
+{
+	if (len < 4)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+/* A UUID in its 8-4-4-4-12 hex form. */
+static int is_uuid(const char *s, size_t len)
+{
+	if (len != 36)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The shape of a FreeSWITCH example-template row: 15 fields, stamps in 5
+ * and 7 (6 a stamp or empty), whole numbers in 8 and 9, a cause name in 10
+ * and a UUID in 11 (1-based).
+ */
+static int looks_freeswitch(const struct csvrow_row *row)
+{
+	return row->nfield == 15 && is_stamp(row, 4) && is_stamp(row, 6) &&
+	       (!row->len[5] || is_stamp(row, 5)) &&
+	       text_is_digits(row->field[7], row->len[7]) &&
+	       text_is_digits(row->field[8], row->len[8]) &&
+	       is_cause(row->field[9], row->len[9]) &&
+	       is_uuid(row->field[10], row->len[10]);
 }
 
 /*
@@ -556,15 +673,28 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	for (int f = 0; f < F_COUNT; f++)
 		s->column_of[f] = -1;
 	*first_is_data = 0;
+	for (const char *p = opts->nulls; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+		nullset_add(&s->nulls, p, l);
+		p = c ? c + 1 : p + l;
+	}
 
 	s->dialect = DIALECT_NONE;
 	int named = !opts->no_header && opts->dialect != DIALECT_NONE &&
 		    asterisk_header(hdr);
+	int sniff = opts->dialect == DIALECT_AUTO && !opts->nmap;
 	if (opts->dialect == DIALECT_ASTERISK || named ||
-	    (opts->dialect == DIALECT_AUTO && !opts->nmap && looks_asterisk(hdr)))
+	    (sniff && looks_asterisk(hdr)))
 		s->dialect = DIALECT_ASTERISK;
+	else if (opts->dialect == DIALECT_ASTERISK_CUSTOM ||
+		 (sniff && looks_asterisk_custom(hdr)))
+		s->dialect = DIALECT_ASTERISK_CUSTOM;
+	else if (opts->dialect == DIALECT_FREESWITCH ||
+		 (sniff && looks_freeswitch(hdr)))
+		s->dialect = DIALECT_FREESWITCH;
 	s->has_header = !opts->no_header &&
-			(s->dialect != DIALECT_ASTERISK || named);
+			(!dialect_is_pbx(s->dialect) || named);
 	*first_is_data = !s->has_header;
 
 	for (size_t i = 0; i < s->ncolumns; i++) {
@@ -583,11 +713,12 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 				       sizeof(*header_field));
 		asterisk_by_name(s, hdr, header_field);
 		s->kind = KIND_CDR;
-	} else if (s->dialect == DIALECT_ASTERISK) {
-		for (size_t i = 0; i < sizeof(asterisk_map) / sizeof(asterisk_map[0]); i++)
-			if ((size_t)asterisk_map[i].col < s->ncolumns)
-				map_column(s, asterisk_map[i].col,
-					   asterisk_map[i].field, "preset");
+	} else if (dialect_is_pbx(s->dialect)) {
+		size_t n;
+		const struct preset_col *pm = preset_map(s->dialect, &n);
+		for (size_t i = 0; i < n; i++)
+			if ((size_t)pm[i].col < s->ncolumns)
+				map_column(s, pm[i].col, pm[i].field, "preset");
 		s->kind = KIND_CDR;
 	} else if (s->has_header) {
 		header_field = xcalloc(s->ncolumns ? s->ncolumns : 1,
@@ -613,7 +744,7 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 	}
 	if (apply_map(s, opts, d) < 0)
 		goto fail;
-	if (s->dialect != DIALECT_ASTERISK)
+	if (!dialect_is_pbx(s->dialect))
 		settle_kind(s, opts);
 	if (header_field && check_ambiguous(s, opts, header_field, d) < 0)
 		goto fail;
@@ -661,6 +792,10 @@ void schema_free(struct schema *s)
 {
 	if (!s)
 		return;
+	for (size_t i = 0; i < s->nulls.n; i++)
+		free(s->nulls.v[i]);
+	free(s->nulls.empty);
+	free(s->zeek_path);
 	for (size_t i = 0; i < s->ncolumns; i++)
 		free(s->columns[i].name);
 	free(s->columns);
@@ -696,9 +831,9 @@ int schema_provides(const struct schema *s, int f)
 		return schema_provides(s, F_START);
 	case F_DIRECTION:
 		/* a type column may say it too (MOC, SMS-MT, ...) */
-		return s->column_of[F_TYPE] >= 0 || s->dialect == DIALECT_ASTERISK;
+		return s->column_of[F_TYPE] >= 0 || dialect_is_pbx(s->dialect);
 	case F_TYPE:
-		return s->dialect == DIALECT_ASTERISK;
+		return dialect_is_pbx(s->dialect);
 	case F_LAT:
 	case F_LON:
 		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
@@ -793,6 +928,39 @@ int schema_column_index(const struct schema *s, const char *name, size_t len)
 			return (int)i;
 	}
 	return -1;
+}
+
+int schema_row_class(const struct schema *s, const struct csvrow_row *row)
+{
+	if (s->dialect == DIALECT_ZEEK && row->nfield && row->len[0] &&
+	    row->field[0][0] == '#') {
+		if (row->len[0] == 7 && !memcmp(row->field[0], "#fields", 7)) {
+			struct csvrow_row h = *row;
+			h.field++;
+			h.len++;
+			h.nfield--;
+			/* other fields: mapped, so rejected, never skipped */
+			return schema_is_header_row(s, &h) ? SCHEMA_ROW_HEADER :
+							     SCHEMA_ROW_DATA;
+		}
+		return SCHEMA_ROW_DIRECTIVE;
+	}
+	return schema_is_header_row(s, row) ? SCHEMA_ROW_HEADER : SCHEMA_ROW_DATA;
+}
+
+void schema_set_zeek(struct schema *s, const char *unset, const char *empty,
+		     const char *path)
+{
+	s->dialect = DIALECT_ZEEK;
+	if (unset && *unset)
+		nullset_add(&s->nulls, unset, strlen(unset));
+	if (empty && *empty) {
+		free(s->nulls.empty);
+		s->nulls.empty = xstrdup(empty);
+		s->nulls.empty_len = strlen(empty);
+	}
+	free(s->zeek_path);
+	s->zeek_path = path ? xstrdup(path) : NULL;
 }
 
 int schema_is_header_row(const struct schema *s, const struct csvrow_row *row)
@@ -1330,6 +1498,7 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	rec->row = row;
 	rec->tz = s->opts->tz;
 	rec->line = row->line;
+	rec->nulls = s->nulls.n || s->nulls.empty ? &s->nulls : NULL;
 	*reason = NULL;
 	if (row->nfield != s->ncolumns) {
 		*reason = row->nfield < s->ncolumns ? "too few fields" :
@@ -1361,6 +1530,9 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 	 */
 	for (size_t i = 0; i < s->nparse; i++) {
 		int f = s->parse_field[i], col = s->parse_col[i];
+		if (rec->nulls && nullset_match(rec->nulls, row->field[col],
+						row->len[col]))
+			continue; /* missing (or empty: missing too) */
 		if (set_value(s, rec, f, row->field[col], row->len[col],
 			      reason) < 0) {
 			detail_value(s, detail, col, row->field[col],
@@ -1396,7 +1568,7 @@ int schema_map_row(struct schema *s, const struct csvrow_row *row,
 		}
 	}
 	/* Asterisk's Master.csv holds voice calls; direction is unknown */
-	if (s->dialect == DIALECT_ASTERISK && (need & FIELD_BIT(F_TYPE))) {
+	if (dialect_is_pbx(s->dialect) && (need & FIELD_BIT(F_TYPE))) {
 		rec->v[F_TYPE].i = TYPE_VOICE;
 		rec->present |= FIELD_BIT(F_TYPE);
 	}

@@ -23,7 +23,20 @@
 struct tz;
 struct cells;
 
-enum dialect { DIALECT_AUTO = 0, DIALECT_NONE, DIALECT_ASTERISK };
+enum dialect {
+	DIALECT_AUTO = 0, DIALECT_NONE,
+	DIALECT_ASTERISK,        /* Asterisk cdr_csv Master.csv */
+	DIALECT_ZEEK,            /* a Zeek log (#separator, #fields) */
+	DIALECT_ASTERISK_CUSTOM, /* Asterisk cdr_custom, stock mapping */
+	DIALECT_FREESWITCH,      /* FreeSWITCH mod_cdr_csv, example template */
+};
+
+/* 1 for the header-less PBX presets (voice CDRs mapped by position). */
+static inline int dialect_is_pbx(enum dialect d)
+{
+	return d == DIALECT_ASTERISK || d == DIALECT_ASTERISK_CUSTOM ||
+	       d == DIALECT_FREESWITCH;
+}
 
 /* One --map entry: canonical field = column name, or 1-based position. */
 struct map_entry {
@@ -48,6 +61,8 @@ struct schema_opts {
 					 NULL (see schema_map_row) */
 	int date_order;               /* enum date_order (timeparse.h):
 					 DATE_DMY (0) or --date-order mdy */
+	const char *nulls;            /* --null: comma-separated markers of a
+					 missing value, or NULL */
 };
 
 /*
@@ -76,6 +91,8 @@ struct schema {
 	int dur_derived;              /* 1: duration = end - start */
 	int served_mode;              /* 1: CDR as served party + other party */
 	const struct schema_opts *opts; /* borrowed, must outlive the schema */
+	struct nullset nulls;         /* --null markers, and a Zeek log's */
+	char *zeek_path;              /* owned: a Zeek log's #path, or NULL */
 	/* the columns schema_map_row parses, in field order (set by
 	   schema_build from column_of) */
 	unsigned char parse_field[F_COUNT];
@@ -128,6 +145,25 @@ int schema_column_index(const struct schema *s, const char *name, size_t len);
 
 /* 1 when row 'row' repeats the header (a `cat a.csv b.csv` join). */
 int schema_is_header_row(const struct schema *s, const struct csvrow_row *row);
+
+/*
+ * What a row is before it is mapped: SCHEMA_ROW_DATA, SCHEMA_ROW_HEADER (a
+ * repeated header: counted apart, not read) or SCHEMA_ROW_DIRECTIVE (a Zeek
+ * log's '#' line other than a #fields line equal to the first: neither
+ * read nor counted). In a Zeek log a row whose first field starts with '#'
+ * is a directive.
+ */
+enum { SCHEMA_ROW_DATA = 0, SCHEMA_ROW_HEADER, SCHEMA_ROW_DIRECTIVE };
+int schema_row_class(const struct schema *s, const struct csvrow_row *row);
+
+/*
+ * Make 's' (built from a Zeek log's #fields line, its first field dropped)
+ * read the Zeek log: the #unset_field marker 'unset' is missing, the
+ * #empty_field marker 'empty' the empty text, 'path' the #path (each NULL
+ * when the log did not give it).
+ */
+void schema_set_zeek(struct schema *s, const char *unset, const char *empty,
+		     const char *path);
 
 /*
  * Fill 'rec' from 'row'. 'need' is the set of fields the caller will read

@@ -153,6 +153,98 @@ static int foreign_input(struct source *src)
 	return 1;
 }
 
+/* 1 when field 0 of 'row' is the directive 'tag' ("#fields", ...). */
+static int is_directive(const struct csvrow_row *row, const char *tag)
+{
+	size_t n = strlen(tag);
+	return row->nfield && row->len[0] == n && !memcmp(row->field[0], tag, n);
+}
+
+/* Keep field 1 of directive 'row' (the whole value) in 'out'. */
+static void directive_value(const struct csvrow_row *row, struct buf *out)
+{
+	buf_reset(out);
+	if (row->nfield >= 2)
+		buf_add(out, row->field[1], row->len[1]);
+}
+
+/*
+ * A Zeek log (csvrow found "#separator" on its first line): the '#'
+ * directive lines up to #fields are read here, none of them a row; the
+ * #fields line less its first field is the header. The directives after
+ * it (#close, and those of a log concatenated after this one) are sorted
+ * out row by row by schema_row_class.
+ */
+static int zeek_open(struct source *src, const struct schema_opts *so)
+{
+	struct diag d = DIAG_INIT;
+	struct buf unset = BUF_INIT, empty = BUF_INIT, path = BUF_INIT;
+	int rc, have_path = 0, ret = -1;
+
+	buf_adds(&unset, "-");
+	buf_adds(&empty, "(empty)");
+	for (;;) {
+		rc = csvrow_next(&src->rd, &src->row, &d);
+		if (rc != CSVROW_ROW)
+			break;
+		if (!src->row.nfield || !src->row.len[0] ||
+		    src->row.field[0][0] != '#') {
+			rc = -3;
+			break;
+		}
+		if (is_directive(&src->row, "#fields"))
+			break;
+		if (is_directive(&src->row, "#unset_field"))
+			directive_value(&src->row, &unset);
+		else if (is_directive(&src->row, "#empty_field"))
+			directive_value(&src->row, &empty);
+		else if (is_directive(&src->row, "#path")) {
+			directive_value(&src->row, &path);
+			have_path = 1;
+		}
+	}
+	src->unusable = 1;
+	if (rc == CSVROW_REJECT) {
+		buf_addf(&src->problem, "line %llu: zeek log header not "
+			 "understood: %s", (unsigned long long)src->row.line,
+			 src->rd.reason);
+	} else if (rc == -3) {
+		buf_addf(&src->problem, "line %llu: zeek log: a data row before "
+			 "the #fields line", (unsigned long long)src->row.line);
+	} else if (rc != CSVROW_ROW) {
+		src->open_failed = src->rd.io_error;
+		if (src->in.damaged && !src->rd.io_error)
+			note_damage(src, &d);
+		else if (d.set)
+			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		else
+			buf_adds(&src->problem, "zeek log without a #fields line");
+	} else {
+		struct csvrow_row h = src->row;
+		int first_is_data = 0;
+		h.field++;
+		h.len++;
+		h.nfield--;
+		buf_add(&src->header_raw, src->row.raw, src->row.raw_len);
+		if (schema_build(&src->schema, so, &h, &first_is_data, &d) < 0) {
+			buf_addf(&src->problem, "line %llu: %s",
+				 (unsigned long long)src->row.line,
+				 buf_cstr(&d.msg));
+		} else {
+			schema_set_zeek(src->schema, buf_cstr(&unset),
+					buf_cstr(&empty),
+					have_path ? buf_cstr(&path) : NULL);
+			src->unusable = 0;
+			ret = 0;
+		}
+	}
+	buf_release(&unset);
+	buf_release(&empty);
+	buf_release(&path);
+	diag_release(&d);
+	return ret;
+}
+
 int source_open(struct source *src, const char *path,
 		const struct schema_opts *so, const struct csvrow_opts *co,
 		uint64_t need)
@@ -189,13 +281,15 @@ int source_open(struct source *src, const char *path,
 		diag_release(&d);
 		return -1;
 	}
+	if (src->rd.zeek && !so->no_header && so->dialect == DIALECT_AUTO)
+		return zeek_open(src, so);
 	/*
 	 * The header is the first line: one that is no valid CSV cannot be
 	 * understood, and the input reads 0 rows (DESIGN section 3). Without
 	 * a header the first line is a data row: a CSV syntax error there is
 	 * a rejected row, and the next row builds the schema.
 	 */
-	int header_expected = !so->no_header && so->dialect != DIALECT_ASTERISK;
+	int header_expected = !so->no_header && !dialect_is_pbx(so->dialect);
 	while ((rc = csvrow_next(&src->rd, &src->row, &d)) == CSVROW_REJECT) {
 		if (header_expected) {
 			src->unusable = 1;
@@ -325,10 +419,11 @@ int source_next(struct source *src, struct record *rec)
 			return reject(src, src->rd.reason, src->row.raw,
 				      src->row.raw_len, src->row.line);
 		}
-		if (schema_is_header_row(src->schema, &src->row)) {
+		int cls = schema_row_class(src->schema, &src->row);
+		if (cls == SCHEMA_ROW_HEADER)
 			src->acct.repeated_headers++;
+		if (cls != SCHEMA_ROW_DATA)
 			continue;
-		}
 		break;
 	}
 	diag_release(&d);

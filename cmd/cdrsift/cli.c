@@ -24,7 +24,7 @@
 
 enum {
 	O_KIND = 256, O_MAP, O_DELIM, O_NO_HEADER, O_TZ, O_CELLS, O_REJECTS,
-	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT,
+	O_PROGRESS, O_NO_PROGRESS, O_VERSION, O_COUNTRY, O_DIALECT, O_NULL,
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
 	O_DECIMAL_COMMA, O_PARTIAL, O_DATE_ORDER, O_SUBSCRIBER, O_CELLS_MAP,
@@ -44,6 +44,7 @@ static const struct option common_opts[] = {
 	{ "subscriber", required_argument, NULL, O_SUBSCRIBER },
 	{ "country", required_argument, NULL, O_COUNTRY },
 	{ "dialect", required_argument, NULL, O_DIALECT },
+	{ "null", required_argument, NULL, O_NULL },
 	{ "field-cap", required_argument, NULL, O_FIELD_CAP },
 	{ "format", required_argument, NULL, 'f' },
 	{ "output", required_argument, NULL, 'o' },
@@ -70,7 +71,9 @@ static const char common_usage[] =
 "      --delimiter C      field delimiter: , ; | tab (default: sniffed)\n"
 "      --no-header        the first line is data; map with --map F=N\n"
 "      --decimal-comma    lat/lon may be written with a decimal comma (3,139)\n"
-"      --dialect NAME     asterisk (header-less Master.csv) or none\n"
+"      --dialect NAME     asterisk, asterisk-custom, freeswitch (header-less\n"
+"                         Master.csv), none or auto\n"
+"      --null LIST        values that mean missing (-,(empty),NULL,\\N,n/a)\n"
 "      --tz ZONE          zone of stamps without one (+08:00, Asia/Kuala_Lumpur)\n"
 "      --date-order dmy|mdy  day or month first in 3/4/2025 (default dmy)\n"
 "      --country CC       calling code for numbers with a trunk 0 (e.g. 60)\n"
@@ -310,15 +313,36 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 			}
 			cli->so.country = optarg;
 			break;
+		case O_NULL: {
+			size_t items = 1;
+			int empty = !*optarg || optarg[0] == ',' ||
+				    optarg[strlen(optarg) - 1] == ',' ||
+				    strstr(optarg, ",,");
+			for (const char *q = optarg; *q; q++)
+				items += *q == ',';
+			if (empty || items > 12) {
+				cli_error("--null: expected 1 to 12 comma-separated "
+					  "markers such as -,NULL, found '%s'",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			cli->so.nulls = optarg;
+			break;
+		}
 		case O_DIALECT:
 			if (!strcmp(optarg, "asterisk"))
 				cli->so.dialect = DIALECT_ASTERISK;
+			else if (!strcmp(optarg, "asterisk-custom"))
+				cli->so.dialect = DIALECT_ASTERISK_CUSTOM;
+			else if (!strcmp(optarg, "freeswitch"))
+				cli->so.dialect = DIALECT_FREESWITCH;
 			else if (!strcmp(optarg, "none"))
 				cli->so.dialect = DIALECT_NONE;
 			else if (!strcmp(optarg, "auto"))
 				cli->so.dialect = DIALECT_AUTO;
 			else {
-				cli_error("--dialect: expected asterisk, none or "
+				cli_error("--dialect: expected asterisk, "
+					  "asterisk-custom, freeswitch, none or "
 					  "auto, found '%s'", optarg);
 				return EXIT_USAGE;
 			}

@@ -132,7 +132,14 @@ static int on_end(void *ctx, struct source *src)
 			s->kind == KIND_IP ? "ip log" : "cdr",
 			delim_name(src->rd.delimiter),
 			s->has_header ? "header" : "no header",
-			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" : "",
+			s->dialect == DIALECT_ASTERISK ? ", asterisk dialect" :
+			s->dialect == DIALECT_ASTERISK_CUSTOM ?
+			", asterisk cdr_custom preset" :
+			s->dialect == DIALECT_FREESWITCH ?
+			", freeswitch mod_cdr_csv preset" :
+			s->dialect != DIALECT_ZEEK ? "" :
+			s->zeek_path && !strcmp(s->zeek_path, "conn") ?
+			", zeek conn log preset" : ", zeek log preset",
 			src->rd.crlf ? ", CRLF" : "", src->rd.bom ? ", BOM" : "",
 			s->time_split ? ", start from date + time columns" : "",
 			s->dur_derived ? ", duration from end - start" : "",
