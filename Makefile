@@ -45,7 +45,7 @@ FUZZ_MAXLEN_manifest = 16384
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn
-BENCH_PKGS = time miller python3-sklearn
+BENCH_PKGS = time miller python3-sklearn zstd xz-utils
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
@@ -178,6 +178,8 @@ bench: deps
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
 	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
+	 sh tests/bench/archive.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -57,6 +57,11 @@ for f in p.xz p.bz2 p.zst; do
 	"
 done
 
+test_expect_success 'zstd on standard input reads like the plain file' '
+	cdrsift stats -f json - <p.zst >i.json &&
+	test "$(acct i.json)" = "$want_rows $want_rows 0 $plain_size $(sha256sum <p.zst | cut -d" " -f1)"
+'
+
 test_expect_success 'the format is found by content: a .csv name on xz data' '
 	cp p.xz named.csv &&
 	cdrsift stats -f json named.csv >n.json &&
