@@ -17,6 +17,7 @@
 #include "intern.h"
 #include "schema.h"
 #include "xalloc.h"
+#include "text.h"
 #include "banned.h"
 
 struct cell_pos {
@@ -35,16 +36,6 @@ enum { C_MCC, C_MNC, C_LAC, C_CELL, C_LAT, C_LON, C_RANGE, C_N };
 
 /* ---- cell keys ---- */
 
-static int all_digits(const char *s, size_t len)
-{
-	if (!len)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int cell_split(const char *s, size_t len, struct cell_key *k)
 {
 	struct cell_part p[4];
@@ -55,7 +46,7 @@ int cell_split(const char *s, size_t len, struct cell_key *k)
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && s[i] != '-')
 			continue;
-		if (n == 4 || !all_digits(s + at, i - at))
+		if (n == 4 || !text_is_digits(s + at, i - at))
 			goto opaque;
 		p[n].s = s + at;
 		p[n].len = i - at;
@@ -116,7 +107,7 @@ size_t cell_key_format(const struct cell_key *k, char *out, size_t outlen)
 static struct cell_part part_number(const struct cell_part *p)
 {
 	struct cell_part q = *p;
-	if (all_digits(q.s, q.len))
+	if (text_is_digits(q.s, q.len))
 		while (q.len > 1 && q.s[0] == '0')
 			q.s++, q.len--;
 	return q;

@@ -35,6 +35,7 @@
 #include "phone.h"
 #include "timeparse.h"
 #include "xalloc.h"
+#include "text.h"
 #include "banned.h"
 
 size_t schema_normalise_name(const char *name, size_t len, char *out,
@@ -234,16 +235,6 @@ static int is_disposition(const char *s)
 	return 0;
 }
 
-static int is_uint(const char *s, size_t len)
-{
-	if (!len)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* The shape of an Asterisk cdr_csv row: 16 to 21 fields, stamps, ints. */
 static int looks_asterisk(const struct csvrow_row *row)
 {
@@ -252,8 +243,8 @@ static int looks_asterisk(const struct csvrow_row *row)
 		return 0;
 	return ts_parse(row->field[9], row->len[9], NULL, &t) == 0 &&
 	       ts_parse(row->field[11], row->len[11], NULL, &t) == 0 &&
-	       is_uint(row->field[12], row->len[12]) &&
-	       is_uint(row->field[13], row->len[13]) &&
+	       text_is_digits(row->field[12], row->len[12]) &&
+	       text_is_digits(row->field[13], row->len[13]) &&
 	       is_disposition(row->field[14]);
 }
 
@@ -823,14 +814,6 @@ static inline void trim(const char **s, size_t *len)
 }
 
 
-static int all_digits(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 static int parse_int(const char *s, size_t len, int64_t *out)
 {
 	int64_t v = 0;
@@ -991,7 +974,7 @@ static int set_value(struct schema *s, struct record *rec, int f,
 		 * Digits alone, not starting with 0: already normal (and over
 		 * 62 digits kept as written), the same text either way.
 		 */
-		if (v[0] != '0' && all_digits(v, len)) {
+		if (v[0] != '0' && text_is_digits(v, len)) {
 			out->s.s = v;
 			out->s.len = (uint32_t)len;
 			break;

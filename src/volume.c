@@ -84,6 +84,7 @@
 #include "intern.h"
 #include "timeparse.h"
 #include "xalloc.h"
+#include "text.h"
 #include "banned.h"
 
 #define SHARD_BITS 6
@@ -2158,17 +2159,6 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 	return c ? c : (al < bl ? -1 : al > bl);
 }
 
-/* 1 when 's' is all digits (at least one). */
-static int all_digits(const char *s, size_t len)
-{
-	if (!len)
-		return 0;
-	for (size_t i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /* -1, 0 or 1 as 'x' is below, equal to or above 'y'. */
 #define CMP3(x, y) ((x) < (y) ? -1 : (x) > (y))
 
@@ -2231,7 +2221,7 @@ static int cmp_typed(int type, const char *a, size_t al, const char *b,
 		break;
 	}
 	default: {
-		int da = all_digits(a, al), db = all_digits(b, bl);
+		int da = text_is_digits(a, al), db = text_is_digits(b, bl);
 		if (da != db)
 			return da ? -1 : 1;
 		if (da) {
