@@ -8,7 +8,7 @@ WARN    = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
           $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -pthread
-LIBS    = -lz -lpcre2-8 -lcsv -lcrypto -lpthread -lm
+LIBS    = -lz -larchive -lpcre2-8 -lcsv -lcrypto -lpthread -lm
 ifeq ($(CI),true)
 ALL_CFLAGS += -Werror
 endif
@@ -43,9 +43,9 @@ FUZZ_MAXLEN_audit  = 16384
 FUZZ_MAXLEN_manifest = 16384
 
 # Debian packages the build and the tests need (installed by `make deps`).
-BUILD_PKGS = build-essential zlib1g-dev libpcre2-dev libcsv-dev libssl-dev tzdata
-TEST_PKGS  = mawk gzip python3 valgrind python3-sklearn parallel
-BENCH_PKGS = time miller python3-sklearn
+BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
+TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
+BENCH_PKGS = time miller python3-sklearn zstd xz-utils
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
@@ -180,6 +180,8 @@ bench: deps
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 sh tests/bench/partial.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
+	 sh tests/bench/archive.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -71,6 +71,8 @@
 
 #include <sys/stat.h>
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <openssl/evp.h>
 #include <zlib.h>
 #ifdef CDRSIFT_ISAL
@@ -94,6 +96,7 @@ enum input_mode {
 	MODE_PLAIN,   /* not gzip: bytes pass through unchanged */
 	MODE_MEMBER,  /* inside a gzip member */
 	MODE_BETWEEN, /* after a member's trailer: next member, padding or end */
+	MODE_STREAM,  /* xz, zstd or bzip2: libarchive decompresses it */
 	MODE_DONE,    /* end of input, damage or I/O error: reads return 0 */
 };
 
@@ -119,6 +122,12 @@ struct input_state {
 	uint64_t skip;         /* member bytes zlib must drop (ISA-L gave them) */
 	unsigned char *scratch; /* SCRATCH_SIZE bytes for the dropped output */
 	EVP_MD_CTX *md;        /* SHA-256 of every byte read; NULL once final */
+	struct archive *la;    /* MODE_STREAM: libarchive's reader */
+	struct diag *la_diag;  /* where la_read_cb reports an I/O error */
+	int la_ioerr;          /* la_read_cb met an I/O error */
+	uint64_t la_used;      /* file bytes handed to libarchive so far */
+	const char *la_blk;    /* the decompressed block being handed out */
+	size_t la_len;         /* its bytes not yet handed out */
 #ifdef CDRSIFT_ISAL
 	int use_isal;          /* new members go to ISA-L (until a fallback) */
 	int member_isal;       /* the current member is ISA-L's */
@@ -312,18 +321,158 @@ static int start_member(struct input *in, struct input_state *st)
 	return INPUT_OK;
 }
 
+/*
+ * xz, zstd and bzip2 streams (issue #12), by their magic bytes: the name of
+ * the compression, or NULL. bzip2 needs its block or end-of-stream magic
+ * after "BZh1".."BZh9", so that a text file beginning "BZh5" stays text.
+ */
+static const char *stream_magic(const unsigned char *b, size_t n)
+{
+	if (n >= 6 && !memcmp(b, "\xfd" "7zXZ\0", 6))
+		return "xz";
+	if (n >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
+		return "zstd";
+	if (n >= 10 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' &&
+	    b[3] >= '1' && b[3] <= '9' &&
+	    (!memcmp(b + 4, "\x31\x41\x59\x26\x53\x59", 6) ||
+	     !memcmp(b + 4, "\x17\x72\x45\x38\x50\x90", 6)))
+		return "bzip2";
+	return NULL;
+}
+
+/*
+ * libarchive's read callback: the unconsumed bytes of 'ibuf', refilled
+ * through fill() (so hashed and counted once). The block stays valid until
+ * the next call, as libarchive requires: fill() moves nothing while every
+ * byte is consumed.
+ */
+static la_ssize_t la_read_cb(struct archive *a, void *opaque,
+			     const void **block)
+{
+	struct input *in = opaque;
+	struct input_state *st = in->priv;
+	size_t n;
+	(void)a;
+	if (st->ipos == st->ilen && fill(in, st, st->la_diag, 1) != INPUT_OK) {
+		st->la_ioerr = 1;
+		return -1;
+	}
+	n = st->ilen - st->ipos;
+	*block = st->ibuf + st->ipos;
+	st->ipos = st->ilen;
+	st->la_used += n;
+	return (la_ssize_t)n;
+}
+
+/* libarchive's message, escaped (it may quote bytes of the file). */
+static void la_damage(struct input *in, struct input_state *st,
+		      struct diag *d, const char *what)
+{
+	const char *msg = st->la ? archive_error_string(st->la) : NULL;
+	struct buf esc = BUF_INIT;
+	msg = msg ? msg : "unknown error";
+	buf_add_escaped(&esc, msg, strlen(msg), 256);
+	diag_error(d, "damaged %s stream (%s: %s) at or before compressed "
+		   "offset %" PRIu64, in->codec, what, buf_cstr(&esc),
+		   st->la_used);
+	buf_release(&esc);
+}
+
+/*
+ * An xz, zstd or bzip2 stream: libarchive's filter with its "raw" format
+ * (the decompressed bytes as one entry). Damage as for gzip: what was
+ * decompressed before it is delivered, then the rest is read and hashed.
+ */
+static int start_stream(struct input *in, struct input_state *st,
+			const char *codec, struct diag *d)
+{
+	struct archive_entry *ent;
+	in->codec = codec;
+	st->mode = MODE_STREAM;
+	st->la = archive_read_new();
+	if (!st->la)
+		BUG("archive_read_new failed");
+	st->la_diag = d;
+	if (archive_read_support_filter_xz(st->la) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(st->la) != ARCHIVE_OK ||
+	    archive_read_support_filter_bzip2(st->la) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(st->la) != ARCHIVE_OK)
+		BUG("libarchive lacks xz, zstd or bzip2: %s",
+		    archive_error_string(st->la));
+	if (archive_read_open(st->la, in, NULL, la_read_cb, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(st->la, &ent) != ARCHIVE_OK) {
+		if (st->la_ioerr)
+			return INPUT_IOERR;
+		la_damage(in, st, d, "libarchive");
+		return damaged(in, st, d);
+	}
+	return INPUT_OK;
+}
+
+static int read_stream(struct input *in, struct input_state *st, char *dst,
+		       size_t cap, size_t *got, struct diag *d)
+{
+	const void *blk;
+	size_t len;
+	la_int64_t off;
+	int r = ARCHIVE_OK;
+	st->la_diag = d;
+	/*
+	 * Blocks, not archive_read_data(): that one drops what it copied
+	 * when the next block fails, so damage would lose the bytes before.
+	 */
+	while (st->la_len == 0) {
+		r = archive_read_data_block(st->la, &blk, &len, &off);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			break;
+		st->la_blk = blk;
+		st->la_len = len;
+	}
+	if (st->la_len > 0) {
+		size_t n = st->la_len < cap ? st->la_len : cap;
+		memcpy(dst, st->la_blk, n);
+		st->la_blk += n;
+		st->la_len -= n;
+		*got = n;
+		return INPUT_OK;
+	}
+	if (st->la_ioerr) {
+		st->mode = MODE_DONE;
+		return INPUT_IOERR;
+	}
+	if (r != ARCHIVE_EOF) {
+		la_damage(in, st, d, "libarchive");
+		return damaged(in, st, d);
+	}
+	/* the end of the stream: read and hash what follows it */
+	st->ipos = st->ilen = 0;
+	st->iend = in->bytes_in;
+	while (!st->read_eof) {
+		st->ipos = st->ilen;
+		if (fill(in, st, d, 1) != INPUT_OK)
+			return INPUT_IOERR;
+	}
+	st->mode = MODE_DONE;
+	finish_hash(in, st);
+	return INPUT_OK;
+}
+
 /* First call: gzip if the file starts with 1f 8b (or is the lone byte 1f). */
 static int sniff(struct input *in, struct input_state *st, struct diag *d)
 {
 	size_t have;
-	if (fill(in, st, d, 2) != INPUT_OK)
+	const char *codec;
+	if (fill(in, st, d, 10) != INPUT_OK)
 		return INPUT_IOERR;
 	have = st->ilen - st->ipos;
 	if (have > 0 && st->ibuf[0] == 0x1f &&
 	    (have == 1 || st->ibuf[1] == 0x8b)) {
 		in->is_gzip = 1;
+		in->codec = "gzip";
 		return start_member(in, st);
 	}
+	if ((codec = stream_magic(st->ibuf, have)) != NULL)
+		return start_stream(in, st, codec, d);
 	st->mode = MODE_PLAIN;
 	return INPUT_OK;
 }
@@ -831,6 +980,8 @@ int input_read(struct input *in, char *dst, size_t cap, size_t *got,
 			ret = read_member(in, st, dst, cap, got, d);
 		else if (st->mode == MODE_BETWEEN)
 			ret = next_member(in, st, d);
+		else if (st->mode == MODE_STREAM)
+			ret = read_stream(in, st, dst, cap, got, d);
 		else
 			break;
 	}
@@ -868,6 +1019,8 @@ void input_close(struct input *in)
 	free(st->stage);
 #endif
 	free(st->scratch);
+	if (st->la)
+		archive_read_free(st->la);
 	EVP_MD_CTX_free(st->md);
 	if (st->own_fd)
 		close(st->fd);

@@ -9,6 +9,11 @@
  * mismatch and trailing garbage each end the stream with a message naming
  * the compressed byte offset. Zero bytes after the last member are accepted
  * as padding and noted.
+ * xz, zstd and bzip2 are recognised by their magic bytes too (issue #12)
+ * and decompressed through libarchive (its filters and "raw" format), the
+ * SHA-256 still that of the compressed bytes; libarchive's failure is
+ * damage ("damaged xz stream (libarchive: ...) at or before compressed
+ * offset N"), the blocks it decompressed before it delivered.
  */
 #ifndef CDRSIFT_INPUT_H
 #define CDRSIFT_INPUT_H
@@ -28,6 +33,8 @@ struct input {
 	/* public, read-only for callers */
 	const char *name;         /* display name: the path, or "-" for stdin */
 	int is_gzip;              /* 1 when the magic bytes said gzip */
+	const char *codec;        /* "gzip", "xz", "zstd", "bzip2" (static),
+				     or NULL: plain bytes */
 	uint64_t bytes_in;        /* compressed (raw) bytes read so far */
 	uint64_t bytes_out;       /* bytes returned to the caller so far */
 	unsigned members;         /* gzip members started so far */

@@ -133,7 +133,13 @@ static int foreign_input(struct source *src)
 	if (!f)
 		return 0;
 	buf_reset(p);
-	if (!src->in.is_gzip)
+	if (src->in.codec && !src->in.is_gzip)
+		buf_addf(p, "%s inside %s data, which this version does not "
+			 "read: decompress it with %scat, then %s it with %s",
+			 f->what, src->in.codec, !strcmp(src->in.codec, "bzip2") ?
+			 "bz" : !strcmp(src->in.codec, "zstd") ? "zstd" : "xz",
+			 f->archive ? "unpack" : "decompress", f->undo);
+	else if (!src->in.is_gzip)
 		buf_addf(p, "%s, which this version does not read: %s it "
 			 "first with %s", f->what, f->archive ? "unpack" :
 			 "decompress", f->undo);

@@ -1,5 +1,6 @@
 /*
- * fuzz_input.c - input.c on arbitrary bytes: gzip or plain, any damage.
+ * fuzz_input.c - input.c on arbitrary bytes: gzip, xz, zstd, bzip2 (through
+ * libarchive, issue 12) or plain, any damage.
  * Reads the whole input with caller buffers of 1, 5, 4096 and 65536 bytes
  * in turn and checks input.h's promises: plain bytes pass through
  * unchanged; damage ends the stream with a message naming a compressed
@@ -49,7 +50,7 @@ FUZZ_ENTRY(input)
 		size_t cap = caps[calls++ % 4], got = 12345;
 		rc = input_read(&in, dst, cap, &got, &d);
 		FUZZ_CHECK(got <= cap);
-		if (!in.is_gzip)
+		if (!in.codec)
 			FUZZ_CHECK(total + got <= size &&
 				   !memcmp(dst, data + total, got));
 		total += got;
@@ -73,14 +74,16 @@ FUZZ_ENTRY(input)
 		FUZZ_CHECK(in.bytes_in == size);
 		FUZZ_CHECK(EVP_Digest(data, size, want, &n, EVP_sha256(), NULL));
 		FUZZ_CHECK(n == 32 && !memcmp(want, in.sha256, 32));
-		if (!in.is_gzip)
+		if (!in.codec)
 			FUZZ_CHECK(rc == INPUT_OK && total == size && !in.damaged);
-		else
+		else if (in.is_gzip)
 			FUZZ_CHECK(size > 0 && data[0] == 0x1f);
+		else
+			FUZZ_CHECK(size >= 4 && data[0] != 0x1f);
 	}
 	if (rc == INPUT_DAMAGED) {
 		const char *msg = buf_cstr(&d.msg);
-		FUZZ_CHECK(in.damaged && in.is_gzip && d.set);
+		FUZZ_CHECK(in.damaged && in.codec && d.set);
 		FUZZ_CHECK(msg_offset(msg) <= size);
 		FUZZ_CHECK(!fuzz_has_control(msg, d.msg.len, 0));
 	} else {

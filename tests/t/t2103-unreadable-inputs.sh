@@ -87,10 +87,12 @@ test_expect_success 'a tar archive and a .tar.gz: exit 3' '
 	unread d.tar 3 "a tar archive, which this version does not read: unpack it first with tar -xf" &&
 	unread d.tar.gz 3 "a tar archive inside gzip (.tar.gz), which this version does not read: unpack it first with tar -xzf"
 '
-test_expect_success 'xz, bzip2, zstd: exit 3, says how to decompress' '
-	unread d.csv.xz 3 "xz data, which this version does not read: decompress it first with xz -d" &&
-	unread d.csv.bz2 3 "bzip2 data, which this version does not read: decompress it first with bunzip2" &&
-	unread d.csv.zst 3 "zstd data, which this version does not read: decompress it first with zstd -d"
+test_expect_success 'xz and bzip2 are read (issue 12); a false zstd frame is damaged' '
+	cdrsift stats -f csv d.csv.xz d.csv.bz2 >out.csv &&
+	test "$(sed -n 2p out.csv | cut -d, -f8)" = 1 &&
+	test "$(sed -n 3p out.csv | cut -d, -f8)" = 1 &&
+	test_exit 1 cdrsift stats -f csv d.csv.zst >out.csv 2>err &&
+	grep -q "^cdrsift: d.csv.zst: damaged zstd stream (libarchive: " err
 '
 test_expect_success '7z and rar archives: exit 3' '
 	unread d.7z 3 "a 7z archive, which this version does not read" &&
