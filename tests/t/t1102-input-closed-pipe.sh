@@ -72,21 +72,24 @@ run_head() {
 		"exit $(cat rc), $(wc -l <err) lines on stderr" >>"$TRASH/figures"
 }
 
+# (the bad row three quarters in, and the bound there: how much is in
+# flight when the pipe closes depends on the machine's load, up to a few
+# blocks per thread, but never most of the input)
 for j in 1 2 4; do
 	test_expect_success "-j$j: the run ends at the closed pipe, quietly, exit 0" '
-		run_head 1000000 500000 -j$j -f csv --verbose &&
+		run_head 2000000 1500000 -j$j -f csv --verbose &&
 		test "$(cat rc)" = 0 &&
 		test ! -s err &&
 		grep -q "^id,type,direction,caller" first &&
-		test "$written" -lt $((total / 2))
+		test "$written" -lt $((total * 3 / 4))
 	'
 done
 
 test_expect_success '--raw: the same' '
-	run_head 1000000 500000 -j2 --raw &&
+	run_head 2000000 1500000 -j2 --raw &&
 	test "$(cat rc)" = 0 && test ! -s err &&
 	test "$(cat first)" = "caller,callee,start,duration" &&
-	test "$written" -lt $((total / 2))
+	test "$written" -lt $((total * 3 / 4))
 '
 
 test_expect_success 'a row rejected before the pipe closed: its message, exit 1, nothing after' '
@@ -94,7 +97,7 @@ test_expect_success 'a row rejected before the pipe closed: its message, exit 1,
 	test "$(cat rc)" = 1 &&
 	test "$(wc -l <err)" = 1 &&
 	grep -q "^cdrsift: fifo:3: too few fields" err &&
-	test "$written" -lt $((total / 2))
+	test "$written" -lt $((total * 3 / 4))
 '
 
 test_expect_success 'output read to its end: every row, exit 1 for the rejects' '
