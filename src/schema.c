@@ -74,19 +74,26 @@ static int word_in(const char *list, const char *w, size_t wlen)
 	return 0;
 }
 
+/* Whether the normalised header 'n' is field f's own name, normalised the
+ * same way ("Src IP" and "src_ip" are; "source_ip", an alias, is not). */
+static int is_canonical_name(int f, const char *n, size_t len)
+{
+	char canon[64];
+	size_t cl = schema_normalise_name(field_table[f].name,
+					  strlen(field_table[f].name), canon,
+					  sizeof(canon));
+	return cl == len && !memcmp(canon, n, len);
+}
+
 /* The field whose name or alias is the normalised header 'n', or -1. */
 static int field_for_header(const char *n, size_t len)
 {
-	char canon[64];
 	if (!len)
 		return -1;
 	for (int f = 0; f < F_COUNT; f++) {
 		if (field_table[f].kinds & KB_DERIVED)
 			continue;
-		size_t cl = schema_normalise_name(field_table[f].name,
-						  strlen(field_table[f].name),
-						  canon, sizeof(canon));
-		if ((cl == len && !memcmp(canon, n, len)) ||
+		if (is_canonical_name(f, n, len) ||
 		    word_in(field_table[f].aliases, n, len))
 			return f;
 	}
@@ -738,8 +745,8 @@ int schema_build(struct schema **out, const struct schema_opts *opts,
 				s->columns[i].how = "duplicate";
 				continue;
 			}
-			map_column(s, (int)i, f, l == strlen(field_table[f].name) ?
-				   "name" : "alias");
+			map_column(s, (int)i, f,
+				   is_canonical_name(f, n, l) ? "name" : "alias");
 		}
 	}
 	if (apply_map(s, opts, d) < 0)
