@@ -692,6 +692,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	memcpy(blk + first_len, rest, rest_len);
 	len = first_len + rest_len;
 	int eof = at_eof || damage;
+	if (at_eof && !damage)
+		member_problem(pin, it); /* read whole with its header */
 	note_bytes(pin);
 	while (!cancelled(pl)) {
 		/* fill to the block size, or to the end of the input */
