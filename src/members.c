@@ -179,7 +179,7 @@ static int copy_data(struct archive *a, int fd, unsigned char *head,
 			}
 			at += k;
 		}
-		if (*head_len < 512) {
+		if (*head_len < 512 && len) {
 			size_t k = 512 - *head_len < len ? 512 - *head_len : len;
 			memcpy(head + *head_len, blk, k);
 			*head_len += k;
