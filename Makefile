@@ -41,6 +41,7 @@ FUZZ_MAXLEN_cells  = 16384
 FUZZ_MAXLEN_partial = 16384
 FUZZ_MAXLEN_audit  = 16384
 FUZZ_MAXLEN_manifest = 16384
+FUZZ_MAXLEN_archive = 65536
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
