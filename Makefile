@@ -27,7 +27,7 @@ endif
 # an input. `make test` replays the seeds with $(BUILD)/fuzz-replay.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest
+FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest archive
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
@@ -41,11 +41,12 @@ FUZZ_MAXLEN_cells  = 16384
 FUZZ_MAXLEN_partial = 16384
 FUZZ_MAXLEN_audit  = 16384
 FUZZ_MAXLEN_manifest = 16384
+FUZZ_MAXLEN_archive = 65536
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
-BENCH_PKGS = time miller python3-sklearn zstd xz-utils
+BENCH_PKGS = time miller python3-sklearn zstd xz-utils unzip
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)

@@ -556,6 +556,37 @@ static void note_bytes(struct pipe_input *pin)
 	__atomic_store_n(&pin->bytes_read, pin->src.in.bytes_in, __ATOMIC_RELAXED);
 }
 
+/* An archive's own row (issue 12): what members.c found, nothing read. */
+static void archive_row(struct pipe_input *pin, const struct member_item *it)
+{
+	pin->name = it->name;
+	pin->src.name = it->name;
+	pin->archive = 1;
+	pin->damaged = it->damaged;
+	pin->src.in.bytes_in = it->bytes;
+	pin->src.in.eof = 1;
+	memcpy(pin->src.in.sha256, it->sha256, sizeof(it->sha256));
+	if (it->problem)
+		buf_adds(&pin->src.problem, it->problem);
+}
+
+/* A member that unpacking found damaged or refused: its input ends so. */
+static void member_problem(struct pipe_input *pin,
+			   const struct member_item *it)
+{
+	if (!it || !it->problem || pin->damaged || pin->read_failed)
+		return;
+	if (it->refused) {
+		pin->src.foreign = 1;
+		pin->src.unusable = 1;
+	} else {
+		pin->damaged = 1;
+		pin->src.damaged = 1;
+	}
+	buf_reset(&pin->src.problem);
+	buf_adds(&pin->src.problem, it->problem);
+}
+
 /* Read input 'index' with worker slot 'self': header, then blocks. */
 static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 {
@@ -566,10 +597,26 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	struct diag d = DIAG_INIT;
 	uint64_t seq = 0;
 
-	if (source_open(&pin->src, path, o->so, o->co, need) < 0 ||
+	const struct member_item *it = o->items ? &o->items[index] : NULL;
+	if (it && it->kind == MEMBER_ARCHIVE) {
+		archive_row(pin, it);
+		struct pipe_task *t = new_task(pin, seq);
+		t->last = 1;
+		submit(pl, self, t);
+		return;
+	}
+	int opened = source_open(&pin->src, path, o->so, o->co, need);
+	if (it) {
+		/* members keep the archive's name: "delivery.zip:q1/a.csv" */
+		pin->src.name = it->name;
+		pin->src.in.name = it->name;
+		pin->member = it->kind == MEMBER_OF;
+	}
+	if (opened < 0 ||
 	    source_require(&pin->src, o->require, o->nrequire) < 0) {
 		pin->name = pin->src.name;
 		pin->damaged = pin->src.in.damaged;
+		member_problem(pin, it);
 		/* read the rest so that size and hash cover the whole file */
 		char tmp[65536];
 		size_t got;
@@ -645,6 +692,8 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	memcpy(blk + first_len, rest, rest_len);
 	len = first_len + rest_len;
 	int eof = at_eof || damage;
+	if (at_eof && !damage)
+		member_problem(pin, it); /* read whole with its header */
 	note_bytes(pin);
 	while (!cancelled(pl)) {
 		/* fill to the block size, or to the end of the input */
@@ -669,6 +718,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 				eof = 1;
 			} else if (got == 0) {
 				eof = 1;
+				member_problem(pin, it);
 			}
 		}
 		size_t cut = eof ? len : cut_point(blk, len);
@@ -773,7 +823,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		pl.pins[i] = xcalloc(1, sizeof(*pl.pins[i]));
 		pl.pins[i]->index = i;
-		pl.pins[i]->name = paths[i];
+		pl.pins[i]->name = o->items ? o->items[i].name : paths[i];
 	}
 	/*
 	 * N threads: R readers (half the threads, at most one an input),

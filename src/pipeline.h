@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "csvrow.h"
+#include "members.h"
 #include "record.h"
 #include "schema.h"
 #include "source.h"
@@ -53,6 +54,9 @@ struct pipe_input {
 	int read_failed;         /* I/O error part-way */
 	uint64_t bytes_read;     /* compressed bytes read so far (atomic:
 				    for the progress line) */
+	int archive;             /* an archive's own row (issue 12): not
+				    read; bytes, SHA-256, note from members.h */
+	int member;              /* a member of an archive */
 	/* private */
 	uint64_t member_line;    /* first line of the last gzip member (0: unknown) */
 	struct pipe_task *q_first, *q_last; /* made, not absorbed (block order) */
@@ -136,6 +140,8 @@ struct pipe_opts {
 	size_t defer_max;         /* output kept per later input; 0: 64 MiB */
 	int *cancel;              /* or NULL: a hook (main thread) sets it to
 				     1 to end the run now (a closed pipe) */
+	const struct member_item *items; /* or NULL: per path, its display
+				     name, archive row or member (issue 12) */
 };
 
 /*

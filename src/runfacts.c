@@ -7,7 +7,8 @@
  *   uvarint number of options, then each: str name, str value
  *   uvarint number of inputs, then each:
  *     str path; uvarint bytes, bytes_out; str sha256 (0 or 64 hex)
- *     u8 flags (1 damaged, 2 unusable, 4 header, 8 crlf, 16 bom)
+ *     u8 flags (1 damaged, 2 unusable, 4 header, 8 crlf, 16 bom,
+ *              32 archive member, 64 archive row)
  *     u8 status (0, 1, 3); u8 kind (0-2); u8 delimiter byte
  *     str problem (empty: none); str mapping (empty: none)
  *     uvarint cell use: filled, disagree, unknown, ambiguous, then the
@@ -278,7 +279,8 @@ void runfacts_total(const struct runfacts *rf, struct rf_input *total)
 	for (size_t i = 0; i < rf->n; i++) {
 		const struct rf_input *e = &rf->in[i];
 		acct_merge(&total->acct, &e->acct);
-		total->bytes += e->bytes;
+		if (!e->member) /* a member's bytes are its archive's */
+			total->bytes += e->bytes;
 		total->bytes_out += e->bytes_out;
 		total->damaged |= e->damaged;
 		cell_use_add(&total->cell, &e->cell);
@@ -321,7 +323,8 @@ void runfacts_save(struct runfacts *rf, struct partial_writer *w)
 		partial_put_str(w, e->sha256);
 		partial_put_u8(w, (e->damaged ? 1u : 0) | (e->unusable ? 2u : 0) |
 				  (e->header ? 4u : 0) | (e->crlf ? 8u : 0) |
-				  (e->bom ? 16u : 0));
+				  (e->bom ? 16u : 0) | (e->member ? 32u : 0) |
+				  (e->archive ? 64u : 0));
 		partial_put_u8(w, (unsigned)e->status);
 		partial_put_u8(w, (unsigned)e->kind);
 		partial_put_u8(w, (unsigned char)e->delimiter);
@@ -424,10 +427,12 @@ int runfacts_load(struct runfacts *rf, const struct partial_file *pf,
 		e->header = !!(flags & 4);
 		e->crlf = !!(flags & 8);
 		e->bom = !!(flags & 16);
+		e->member = !!(flags & 32);
+		e->archive = !!(flags & 64);
 		e->status = (int)partial_get_u8(&r);
 		e->kind = (int)partial_get_u8(&r);
 		e->delimiter = (char)partial_get_u8(&r);
-		if (flags > 31 || (e->status != 0 && e->status != 1 &&
+		if (flags > 127 || (flags & 96) == 96 || (e->status != 0 && e->status != 1 &&
 				   e->status != 3) || e->kind > 2)
 			r.failed = 1;
 		char *problem = get_str(&r, STR_MAX);

@@ -44,6 +44,9 @@ struct rf_input {
 	int kind;               /* enum record_kind */
 	char delimiter;         /* as read ("" when unknown) */
 	int header, crlf, bom;  /* dialect facts */
+	int member;             /* a member of an archive: its bytes are
+				   the archive's, counted once (issue 12) */
+	int archive;            /* an archive's own row: no record read */
 	char *mapping;          /* owned, or NULL: "field <- column; ..." */
 	struct cell_use cell;   /* how cells were written; --cells use */
 	uint64_t ooo;           /* records out of time order */

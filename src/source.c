@@ -133,7 +133,14 @@ static int foreign_input(struct source *src)
 	if (!f)
 		return 0;
 	buf_reset(p);
-	if (src->in.codec && !src->in.is_gzip)
+	int is_stdin = !src->path || !strcmp(src->path, "-");
+	if (is_stdin && f->archive && (!strcmp(f->undo, "unzip") ||
+				       !strcmp(f->undo, "tar -xf")))
+		/* zip and tar are unpacked before the run (members.h): from
+		   a named file only, so that each member is read once */
+		buf_addf(p, "%s on standard input, which cdrsift does not "
+			 "unpack: name the file instead of '-'", f->what);
+	else if (src->in.codec && !src->in.is_gzip)
 		buf_addf(p, "%s inside %s data, which this version does not "
 			 "read: decompress it with %scat, then %s it with %s",
 			 f->what, src->in.codec, !strcmp(src->in.codec, "bzip2") ?

@@ -525,17 +525,18 @@ static int check_inputs(struct cli *cli)
 		cli_require(cli, expr_needs(cli->expr), "-w");
 	if (!cli->nrequire)
 		return 0;
-	for (int i = 0; i < cli->nfiles; i++) {
+	for (size_t i = 0; i < cli->mem->n; i++) {
 		struct source src;
 		struct stat st;
+		const struct member_item *it = &cli->mem->item[i];
 		/* only regular files can be read twice (not "-", a pipe, a
 		   <(zcat ...) substitution, a device) */
-		if (!strcmp(cli->files[i], "-") ||
-		    stat(cli->files[i], &st) != 0 || !S_ISREG(st.st_mode))
+		if (it->kind == MEMBER_ARCHIVE || !strcmp(it->path, "-") ||
+		    stat(it->path, &st) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (source_open(&src, cli->files[i], &cli->so, &cli->co, 0) == 0 &&
+		if (source_open(&src, it->path, &cli->so, &cli->co, 0) == 0 &&
 		    source_require(&src, cli->require, cli->nrequire) < 0) {
-			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
+			cli_error("%s: %s", it->name, buf_cstr(&src.problem));
 			bad = 1;
 		}
 		source_release(&src);
@@ -595,10 +596,53 @@ static int setup_outputs(struct cli *cli, enum record_kind kind_hint)
 	return check_inputs(cli);
 }
 
+/* zip and tar deliveries (issue 12): the private folder goes at exit
+   whatever the path out (cli_finish removes it first). */
+static struct members *mem_at_exit;
+
+static void mem_cleanup(void)
+{
+	if (mem_at_exit) {
+		members_release(mem_at_exit);
+		free(mem_at_exit);
+	}
+	mem_at_exit = NULL;
+}
+
+/* Unpack the archives among the inputs (members.h), once, before the run. */
+static int unpack_inputs(struct cli *cli)
+{
+	static const char *const stdin_only[] = { "-" };
+	struct diag d = DIAG_INIT;
+	const char *const *paths = cli->nfiles ?
+		(const char *const *)cli->files : stdin_only;
+	static int registered;
+	if (!registered) {
+		atexit(mem_cleanup);
+		registered = 1;
+	}
+	mem_cleanup(); /* one run at a time */
+	cli->mem = mem_at_exit = xcalloc(1, sizeof(*cli->mem));
+	int rc = members_expand(cli->mem, paths,
+				cli->nfiles ? (size_t)cli->nfiles : 1, &d);
+	if (rc < 0) {
+		cli_error("%s", buf_cstr(&d.msg));
+		diag_release(&d);
+		return EXIT_INPUT;
+	}
+	diag_release(&d);
+	cli->mem_paths = xcalloc(cli->mem->n + 1, sizeof(*cli->mem_paths));
+	for (size_t i = 0; i < cli->mem->n; i++)
+		cli->mem_paths[i] = cli->mem->item[i].path;
+	return 0;
+}
+
 /* The manifest check comes first: a refused run creates no output. */
 int cli_setup(struct cli *cli, enum record_kind kind_hint)
 {
 	int rc = evidence_setup(cli);
+	if (rc == 0)
+		rc = unpack_inputs(cli);
 	if (rc == 0)
 		rc = setup_outputs(cli, kind_hint);
 	if (rc > 0)
@@ -704,6 +748,8 @@ static void remember_input(struct cli *cli, struct source *src)
 	s->path = src->name;
 	s->bytes = src->in.bytes_in;
 	s->damaged = src->damaged;
+	s->member = !!strchr(src->name, ':') && src->path &&
+		    strcmp(src->path, src->name) != 0;
 	if (src->in.eof && !src->open_failed)
 		input_sha256_hex(&src->in, s->sha256);
 }
@@ -746,17 +792,44 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 	static char *stdin_only[] = { dash, NULL };
 	char **files = cli->nfiles ? cli->files : stdin_only;
 	int nfiles = cli->nfiles ? cli->nfiles : 1;
+	const struct member_item *items = NULL;
 	struct record rec;
 	uint64_t need = h->need;
 
 	if (cli->expr)
 		need |= expr_needs(cli->expr);
+	if (cli->mem_paths) { /* archives unpacked: members one by one */
+		files = (char **)cli->mem_paths;
+		nfiles = (int)cli->mem->n;
+		items = cli->mem->item;
+	}
 	record_init(&rec);
 	for (int i = 0; i < nfiles; i++) {
 		struct source src;
 		uint64_t shown = 0;
 		int stop = 0;
-		if (source_open(&src, files[i], &cli->so, &cli->co, need) < 0 ||
+		if (items && items[i].kind == MEMBER_ARCHIVE) {
+			if (items[i].problem)
+				cli_error("%s: %s%s", items[i].name,
+					  items[i].damaged ? "" : "note: ",
+					  items[i].problem);
+			if (items[i].damaged)
+				cli_status(cli, EXIT_REJECTS);
+			continue;
+		}
+		int opened = source_open(&src, files[i], &cli->so, &cli->co,
+					 need);
+		if (items) {
+			src.name = items[i].name;
+			src.in.name = items[i].name;
+			if (items[i].problem && opened < 0) {
+				src.foreign = items[i].refused;
+				src.damaged = !items[i].refused;
+				buf_reset(&src.problem);
+				buf_adds(&src.problem, items[i].problem);
+			}
+		}
+		if (opened < 0 ||
 		    source_require(&src, cli->require, cli->nrequire) < 0) {
 			drain(&src);
 			report_unusable(cli, &src);
@@ -821,6 +894,12 @@ void cli_run(struct cli *cli, const struct run_hooks *h)
 				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
 				  cli->rejects ? "" : " (see --rejects FILE)");
 		date_order_hint(src.name, &src.acct);
+		if (items && items[i].problem && !src.damaged &&
+		    !src.read_failed && !stop && !enough) {
+			src.damaged = 1; /* found while unpacking */
+			buf_reset(&src.problem);
+			buf_adds(&src.problem, items[i].problem);
+		}
 		if (src.read_failed) {
 			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
 			cli_status(cli, EXIT_INPUT);
@@ -935,7 +1014,13 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 	if (cli_out_closed(cli))
 		return;
 	clear_progress(pw);
-	if (!pin->usable) {
+	if (pin->archive) { /* an archive's own row: its note or damage */
+		if (src->problem.len)
+			cli_error("%s: %s%s", pin->name, pin->damaged ? "" :
+				  "note: ", buf_cstr(&src->problem));
+		if (pin->damaged)
+			cli_status(cli, EXIT_REJECTS);
+	} else if (!pin->usable) {
 		report_unusable(cli, src);
 	} else {
 		if (pw->shown > (uint64_t)cli->max_reject_messages)
@@ -1041,7 +1126,13 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 		    ncpu > 0 ? (unsigned)ncpu : 1;
 	const char *const *paths = cli->nfiles ? (const char *const *)cli->files :
 						 stdin_only;
-	pipeline_run(paths, cli->nfiles ? (size_t)cli->nfiles : 1, &o, &wh);
+	size_t npaths = cli->nfiles ? (size_t)cli->nfiles : 1;
+	if (cli->mem_paths) { /* archives unpacked: their rows and members */
+		paths = cli->mem_paths;
+		npaths = cli->mem->n;
+		o.items = cli->mem->item;
+	}
+	pipeline_run(paths, npaths, &o, &wh);
 	if (cli_out_closed(cli))
 		return; /* quietly: the reader of the output is gone */
 	clear_progress(&pw);
@@ -1131,6 +1222,11 @@ int cli_finish(struct cli *cli)
 	free(cli->map_text);
 	acct_release(&cli->total);
 	free(cli->inputs);
+	if (cli->mem && cli->mem == mem_at_exit)
+		mem_cleanup();
+	cli->mem = NULL;
+	free(cli->mem_paths);
+	cli->mem_paths = NULL;
 	return status;
 }
 

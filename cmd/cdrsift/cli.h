@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "evidence.h"
+#include "members.h"
 #include "output.h"
 #include "pipeline.h"
 #include "record.h"
@@ -38,6 +39,7 @@ struct input_summary {
 	uint64_t bytes;    /* compressed bytes read */
 	char sha256[65];   /* hex, empty when not read to the end */
 	int damaged;       /* 1 when gzip damage was found */
+	int member;        /* a member of an archive (not in --audit) */
 };
 struct tz;
 struct cells;
@@ -92,6 +94,11 @@ struct cli {
 	struct input_summary *inputs; /* finished inputs, for json meta */
 	size_t ninputs, inputs_alloc;
 	struct evidence ev;         /* --audit, --provenance, --manifest */
+	/* zip and tar deliveries (issue 12): the inputs after unpacking
+	   (cli_setup); an archive stays one input of its own in 'files' */
+	struct members *mem;        /* items (heap: removed at exit should
+				       the command not reach cli_finish) */
+	const char **mem_paths;     /* mem's paths, for the pipeline */
 };
 
 /* A command's own options: getopt_long entries and a handler. */

@@ -310,6 +310,7 @@ int evidence_finish(struct cli *cli, int status)
 	if (ev->audit_path && !ev->no_run) {
 		struct audit_files ins = { NULL, 0, 0 }, outs = { NULL, 0, 0 };
 		for (size_t i = 0; i < cli->ninputs; i++)
+			if (!cli->inputs[i].member) /* the archive stands */
 			audit_files_add(&ins, cli->inputs[i].path, 1,
 					cli->inputs[i].bytes,
 					cli->inputs[i].sha256);

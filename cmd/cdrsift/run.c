@@ -130,7 +130,9 @@ static void hook_input_end(void *ctx, struct pipe_input *pin)
 	e->bytes = src->in.bytes_in;
 	e->bytes_out = src->in.bytes_out;
 	e->damaged = pin->damaged;
-	e->unusable = !pin->usable;
+	e->unusable = !pin->usable && !pin->archive;
+	e->member = pin->member;
+	e->archive = pin->archive;
 	e->ooo = pin->out_of_order;
 	if (src->problem.len)
 		runfacts_set_problem(e, buf_cstr(&src->problem));
@@ -139,8 +141,11 @@ static void hook_input_end(void *ctx, struct pipe_input *pin)
 	e->cell = pin->cell;
 	acct_merge(&e->acct, &pin->acct);
 	/* the exit status this input gives, as cli_pipeline decides it */
-	if (!pin->usable)
-		e->status = src->open_failed ? EXIT_INPUT : EXIT_REJECTS;
+	if (pin->archive)
+		e->status = pin->damaged ? EXIT_REJECTS : 0;
+	else if (!pin->usable)
+		e->status = src->open_failed || src->foreign ? EXIT_INPUT :
+			    EXIT_REJECTS;
 	else if (pin->read_failed)
 		e->status = EXIT_INPUT;
 	else if (pin->damaged || pin->acct.rejected)

@@ -41,6 +41,7 @@ static const struct target targets[] = {
 	{ "partial", fuzz_partial_one },
 	{ "audit", fuzz_audit_one },
 	{ "manifest", fuzz_manifest_one },
+	{ "archive", fuzz_archive_one },
 };
 
 static int npass, nfail, nknown;
