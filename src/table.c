@@ -95,6 +95,7 @@ enum cell_state table_format_cell(const struct table *t, size_t row,
 		return (enum cell_state)c->state;
 	switch (t->cols[col].type) {
 	case COL_KEY:
+	case COL_NUMKEY:
 	case COL_TEXT:
 		buf_add(out, t->text.data + c->off, c->len);
 		break;

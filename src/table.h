@@ -34,6 +34,8 @@ enum col_type {
 	COL_BYTES,     /* unsigned byte count */
 	COL_TEXT,      /* free text */
 	COL_BAR,       /* table only: sized by the previous numeric column */
+	COL_NUMKEY,    /* a group key of a numeric field, as text: json
+			  writes it as a number where it is one */
 };
 
 struct table_col {

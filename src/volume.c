@@ -2706,3 +2706,425 @@ void volume_free(struct volume *v)
 	buf_release(&v->text);
 	free(v);
 }
+
+/* ---- partial files: the state in canonical bytes ---- */
+
+/*
+ * Body of volume's partial section (volume_save, volume_load): every
+ * group in canonical key order (inline keys first, by value; then encoded
+ * keys by bytes), each with
+ *
+ *   u8 form (0 inline: u64 key; 1 encoded: bytes), the aggregates as
+ *   varints (records, dur_n, timed, dur_total, dur_max, [first, last],
+ *   up_n, bytes_up, down_n, bytes_down, [dir_n[2], dir_dur[2]]), with
+ *   --split its split values (bytes, count) by text, then for each item
+ *   kind (peer, cell, subscriber) its distinct items (u8 0 and a number,
+ *   or u8 1 and bytes; numbers first by value, then texts by bytes)
+ *
+ * and a last u8: 1, or 0 when a spilled run could not be read back (such
+ * a partial is refused on load). Local ids, shards, stripes and runs are
+ * not in it: the same groups and pairs give the same bytes whatever the
+ * thread count, budget and order of the records.
+ */
+
+struct save_group {
+	uint32_t si, local;
+	int arena;
+	uint64_t inl;
+	const unsigned char *kb;
+	size_t klen;
+};
+
+struct save_item {
+	uint32_t g;               /* canonical group index */
+	uint32_t kind;            /* item kind, or split: unused */
+	struct item it;
+	uint64_t count;           /* split values: records */
+};
+
+static int cmp_save_group(const void *pa, const void *pb)
+{
+	const struct save_group *a = pa, *b = pb;
+	if (a->arena != b->arena)
+		return a->arena - b->arena;
+	if (!a->arena)
+		return a->inl < b->inl ? -1 : a->inl > b->inl;
+	return cmp_bytes((const char *)a->kb, a->klen, (const char *)b->kb,
+			 b->klen);
+}
+
+static int cmp_item(const struct item *a, const struct item *b)
+{
+	if (a->text != b->text)
+		return a->text - b->text;
+	if (!a->text)
+		return a->num < b->num ? -1 : a->num > b->num;
+	return cmp_bytes((const char *)a->s, a->len, (const char *)b->s, b->len);
+}
+
+static int cmp_save_item(const void *pa, const void *pb)
+{
+	const struct save_item *a = pa, *b = pb;
+	if (a->g != b->g)
+		return a->g < b->g ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return cmp_item(&a->it, &b->it);
+}
+
+static void put_item_partial(struct partial_writer *w, const struct item *it)
+{
+	partial_put_u8(w, (unsigned)it->text);
+	if (it->text)
+		partial_put_bytes(w, it->s, it->len);
+	else
+		partial_put_uvarint(w, it->num);
+}
+
+void volume_save(struct volume *v, struct partial_writer *w)
+{
+	int ok = 1;
+	if (v->finished)
+		BUG("volume_save after volume_finish");
+	if (v->own) {
+		volume_feed_free(v->own);
+		v->own = NULL;
+	}
+	size_t ng = 0;
+	for (unsigned si = 0; si < NSHARD; si++)
+		ng += v->shard[si].n;
+	struct save_group *g = xcalloc(ng ? ng : 1, sizeof(*g));
+	uint32_t *map[NSHARD];
+	size_t k = 0;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		map[si] = xcalloc(s->n ? s->n : 1, sizeof(*map[si]));
+		for (size_t i = 0; i < s->n; i++, k++) {
+			uint64_t key = grp(s, (uint32_t)i)->key;
+			g[k].si = si;
+			g[k].local = (uint32_t)i;
+			if (key & KEY_ARENA) {
+				const unsigned char *p = s->arena +
+							 (key & ~KEY_ARENA);
+				g[k].klen = get_varint(&p);
+				g[k].kb = p;
+				g[k].arena = 1;
+			} else {
+				g[k].inl = key;
+			}
+		}
+	}
+	qsort(g, ng, sizeof(*g), cmp_save_group);
+	for (size_t i = 0; i < ng; i++)
+		map[g[i].si][g[i].local] = (uint32_t)i;
+	/* split values */
+	struct save_item *sp = NULL;
+	size_t nsp = 0, spalloc = 0;
+	for (unsigned si = 0; si < NSHARD; si++) {
+		const struct gshard *s = &v->shard[si];
+		for (size_t c = 0; c < s->ncell; c++) {
+			uint64_t ck;
+			size_t len;
+			memcpy(&ck, intern_str(&s->cellkeys, (uint32_t)c, NULL), 8);
+			const char *sv = intern_str(&s->splits, (uint32_t)ck, &len);
+			VEC_GROW(sp, nsp + 1, spalloc);
+			sp[nsp].g = map[si][ck >> 32];
+			sp[nsp].kind = 0;
+			sp[nsp].it = (struct item){ 1, 0,
+				(const unsigned char *)sv, len };
+			sp[nsp].count = s->cellcount[c];
+			nsp++;
+		}
+	}
+	qsort(sp, nsp, sizeof(*sp), cmp_save_item);
+	/* distinct pairs, every stripe's runs merged */
+	struct save_item *pr = NULL;
+	size_t npr = 0, pralloc = 0;
+	uint64_t *scratch = xcalloc(v->pair_cap, sizeof(*scratch));
+	uint64_t **revs = xcalloc(NSTRIPE, sizeof(*revs));
+	for (unsigned ti = 0; ti < NSTRIPE && ok; ti++) {
+		struct istripe *t = &v->stripe[ti];
+		flush_pairs(v, t, scratch);
+		uint64_t *rev = revs[ti] = stripe_items(t);
+		struct runmerge m;
+		uint64_t key;
+		int r = runmerge_init(&m, t, v->spill_fd);
+		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+			uint32_t gid = (uint32_t)(key >> 32), f = (uint32_t)key;
+			uint64_t ref = rev[f >> KIND_BITS];
+			VEC_GROW(pr, npr + 1, pralloc);
+			struct save_item *e = &pr[npr++];
+			e->g = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
+			e->kind = f & ((1u << KIND_BITS) - 1);
+			e->count = 0;
+			if (ref >> 63) {
+				size_t len;
+				const char *s = intern_str(&t->text,
+							   (uint32_t)ref, &len);
+				e->it = (struct item){ 1, 0,
+					(const unsigned char *)s, len };
+			} else {
+				e->it = (struct item){ 0, ref, NULL, 0 };
+			}
+		}
+		if (r < 0)
+			ok = 0;
+		runmerge_release(&m);
+	}
+	free(scratch);
+	qsort(pr, npr, sizeof(*pr), cmp_save_item);
+	if (!ok)
+		ng = 0;
+	partial_put_uvarint(w, ng);
+	size_t at_sp = 0, at_pr = 0;
+	for (size_t i = 0; i < ng; i++) {
+		const struct gshard *s = &v->shard[g[i].si];
+		struct wgroup x;
+		group_get(s, g[i].local, &x);
+		partial_put_u8(w, (unsigned)g[i].arena);
+		if (g[i].arena)
+			partial_put_bytes(w, g[i].kb, g[i].klen);
+		else
+			partial_put_u64(w, g[i].inl);
+		partial_put_uvarint(w, x.records);
+		partial_put_uvarint(w, x.dur_n);
+		partial_put_uvarint(w, x.timed);
+		partial_put_svarint(w, x.dur_total);
+		partial_put_svarint(w, x.dur_max);
+		if (x.timed) {
+			partial_put_svarint(w, x.first);
+			partial_put_svarint(w, x.last);
+		}
+		partial_put_uvarint(w, x.up_n);
+		partial_put_uvarint(w, x.bytes_up);
+		partial_put_uvarint(w, x.down_n);
+		partial_put_uvarint(w, x.bytes_down);
+		if (v->o.pairs)
+			for (int d = 0; d < 2; d++) {
+				partial_put_uvarint(w, x.dir_n[d]);
+				partial_put_svarint(w, x.dir_dur[d]);
+			}
+		if (v->o.split >= 0) {
+			size_t e = at_sp;
+			while (e < nsp && sp[e].g == i)
+				e++;
+			partial_put_uvarint(w, e - at_sp);
+			for (; at_sp < e; at_sp++) {
+				partial_put_bytes(w, sp[at_sp].it.s,
+						  sp[at_sp].it.len);
+				partial_put_uvarint(w, sp[at_sp].count);
+			}
+		}
+		for (uint32_t kind = 0; kind < NKIND; kind++) {
+			size_t e = at_pr;
+			while (e < npr && pr[e].g == i && pr[e].kind == kind)
+				e++;
+			partial_put_uvarint(w, e - at_pr);
+			for (; at_pr < e; at_pr++)
+				put_item_partial(w, &pr[at_pr].it);
+		}
+	}
+	partial_put_u8(w, (unsigned)ok);
+	for (unsigned ti = 0; ti < NSTRIPE; ti++)
+		free(revs[ti]);
+	free(revs);
+	free(pr);
+	free(sp);
+	for (unsigned si = 0; si < NSHARD; si++)
+		free(map[si]);
+	free(g);
+}
+
+/* Largest canonical number (18 digits) and calendar values a loaded key
+   may hold: beyond any clock of record.h, small enough for the civil
+   arithmetic and for listing empty buckets. */
+#define NUM_MAX 999999999999999999ull
+#define DAYS_MAX 1700000
+
+static int time_ok(int key, int64_t t)
+{
+	switch (key) {
+	case F_HOUR: return t >= 0 && t <= 23;
+	case F_DOW: return t >= 1 && t <= 7;
+	case VK_MONTH: return t >= -DAYS_MAX / 28 && t <= DAYS_MAX / 28;
+	}
+	return t >= -DAYS_MAX && t <= DAYS_MAX;
+}
+
+/* 1 when component tag 'tag' and value 'val' can be key 'i' of 'v'. */
+static int comp_ok(const struct volume *v, size_t i, int tag, uint64_t val)
+{
+	if (tag == KT_TIME)
+		return !v->o.pairs && key_from_start(v->o.keys[i]) &&
+		       time_ok(v->o.keys[i], unzigzag(val));
+	if (tag == KT_NUM)
+		return val <= NUM_MAX && !(v->o.nkeys &&
+					   key_from_start(v->o.keys[i]));
+	return 1;
+}
+
+/* 1 when encoded key 'p' ('len' bytes) is one volume could have made. */
+static int key_valid(const struct volume *v, const unsigned char *p,
+		     size_t len)
+{
+	const unsigned char *end = p + len;
+	size_t n = 0;
+	if (v->ncomp < 2 && !(v->ncomp == 1 && len && p[0] == KT_TEXT))
+		return 0; /* a lone component not text is inline */
+	while (p < end) {
+		int tag = *p++;
+		uint64_t val = 0;
+		if (n >= v->ncomp || tag > KT_TEXT)
+			return 0;
+		if (tag == KT_NUM || tag == KT_TIME || tag == KT_TEXT) {
+			unsigned shift = 0;
+			for (;;) {
+				if (p >= end || shift > 63)
+					return 0;
+				val |= (uint64_t)(*p & 0x7f) << shift;
+				shift += 7;
+				if (!(*p++ & 0x80))
+					break;
+			}
+		}
+		if (tag == KT_TEXT) {
+			if (!val || val > (uint64_t)(end - p) ||
+			    digits_value((const char *)p, (size_t)val) !=
+			    NOT_NUM)
+				return 0;
+			p += val;
+		} else if (!comp_ok(v, n, tag, val)) {
+			return 0;
+		}
+		n++;
+	}
+	return n == v->ncomp;
+}
+
+static int load_item(struct partial_reader *r, struct item *it)
+{
+	unsigned text = partial_get_u8(r);
+	memset(it, 0, sizeof(*it));
+	if (text > 1)
+		return -1;
+	it->text = (int)text;
+	if (!text) {
+		it->num = partial_get_uvarint(r);
+		return it->num <= NUM_MAX ? 0 : -1;
+	}
+	it->s = partial_get_bytes(r, &it->len);
+	if (!it->s || it->len > INTERN_MAX_LEN ||
+	    digits_value((const char *)it->s, it->len) != NOT_NUM)
+		return -1;
+	return 0;
+}
+
+int volume_load(struct volume *v, struct partial_reader *r)
+{
+	uint64_t *scratch = xcalloc(v->pair_cap, sizeof(*scratch));
+	int rc = 0;
+	/* a group takes at least 11 bytes: form, key, 9 figures, 3 counts */
+	uint64_t ng = partial_get_count(r, 11);
+	for (uint64_t gi = 0; gi < ng && !r->failed; gi++) {
+		struct digest d;
+		memset(&d, 0, sizeof(d));
+		unsigned form = partial_get_u8(r);
+		if (form == 1) {
+			d.kbytes = partial_get_bytes(r, &d.klen);
+			if (!d.kbytes || !key_valid(v, d.kbytes, d.klen))
+				goto bad;
+			d.hash = hash_bytes(d.kbytes, d.klen);
+		} else if (form == 0) {
+			d.inl = partial_get_u64(r);
+			int tag = (int)(d.inl >> 61) & 3;
+			uint64_t val = d.inl & (((uint64_t)1 << 61) - 1);
+			if ((d.inl >> 63) || v->ncomp > 1 ||
+			    (v->ncomp == 0 && d.inl != (uint64_t)KT_EMPTY << 61) ||
+			    (v->ncomp == 1 && (tag == KT_TEXT ||
+			     (tag == KT_EMPTY && val) || !comp_ok(v, 0, tag, val))))
+				goto bad;
+			d.hash = key_hash_inline(d.inl);
+		} else {
+			goto bad;
+		}
+		struct wgroup x;
+		memset(&x, 0, sizeof(x));
+		x.records = partial_get_uvarint(r);
+		x.dur_n = partial_get_uvarint(r);
+		x.timed = partial_get_uvarint(r);
+		x.dur_total = partial_get_svarint(r);
+		x.dur_max = partial_get_svarint(r);
+		if (x.timed) {
+			x.first = partial_get_svarint(r);
+			x.last = partial_get_svarint(r);
+		}
+		x.up_n = partial_get_uvarint(r);
+		x.bytes_up = partial_get_uvarint(r);
+		x.down_n = partial_get_uvarint(r);
+		x.bytes_down = partial_get_uvarint(r);
+		if (v->o.pairs)
+			for (int k = 0; k < 2; k++) {
+				x.dir_n[k] = partial_get_uvarint(r);
+				x.dir_dur[k] = partial_get_svarint(r);
+			}
+		if (r->failed || !x.records || x.records > (uint64_t)INT64_MAX ||
+		    x.dur_n > x.records || x.timed > x.records ||
+		    x.up_n > x.records || x.down_n > x.records ||
+		    x.first > x.last || x.dir_n[0] > x.records ||
+		    x.dir_n[1] > x.records - x.dir_n[0] ||
+		    (!x.up_n && x.bytes_up) || (!x.down_n && x.bytes_down))
+			goto bad;
+		unsigned si = (unsigned)(d.hash >> (64 - SHARD_BITS));
+		struct gshard *s = &v->shard[si];
+		size_t before = s->n;
+		uint32_t local = shard_put(v, s, &d);
+		if (local == NO_ID || s->n == before)
+			goto bad; /* full, or a group given twice */
+		group_merge(s, local, &x);
+		if (v->o.split >= 0) {
+			uint64_t n = partial_get_count(r, 2);
+			uint64_t sum = 0;
+			for (uint64_t i = 0; i < n && !r->failed; i++) {
+				size_t len;
+				const unsigned char *p = partial_get_bytes(r, &len);
+				uint64_t c = partial_get_uvarint(r);
+				if (!p || len > INTERN_MAX_LEN || !c ||
+				    __builtin_add_overflow(sum, c, &sum))
+					goto bad;
+				split_add(s, local, (const char *)p, len, c);
+			}
+			if (sum > x.records)
+				goto bad;
+		}
+		uint32_t gid = local << SHARD_BITS | si;
+		for (unsigned kind = 0; kind < NKIND; kind++) {
+			uint64_t n = partial_get_count(r, 2);
+			if (n > x.records)
+				goto bad;
+			struct item prev = { 0, 0, NULL, 0 };
+			for (uint64_t i = 0; i < n && !r->failed; i++) {
+				struct item it;
+				if (load_item(r, &it) < 0 ||
+				    (i && cmp_item(&prev, &it) >= 0))
+					goto bad; /* not what save writes */
+				prev = it;
+				uint64_t h = item_hash(&it);
+				struct istripe *t = &v->stripe[h >> (64 - STRIPE_BITS)];
+				uint32_t id = item_put(t, &it, h);
+				if (id == NO_ID)
+					goto bad;
+				pair_add(v, t, (uint64_t)gid << 32 |
+					 (uint64_t)id << KIND_BITS | kind,
+					 scratch);
+			}
+		}
+	}
+	if (!r->failed && partial_get_u8(r) != 1 && !r->failed)
+		rc = 1;
+	free(scratch);
+	return rc;
+bad:
+	r->failed = 1;
+	free(scratch);
+	return 0;
+}

@@ -21,9 +21,11 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "partial.h"
 #include "record.h"
 
 struct tz;
+struct table_col;
 
 /* Keys beyond the canonical fields: calendar buckets of 'start'. */
 enum { VK_WEEK = F_COUNT, VK_MONTH, VK_COUNT };
@@ -153,5 +155,48 @@ size_t volume_split_values(const struct volume *v, uint32_t **ids);
 const char *volume_split_text(const struct volume *v, uint32_t id);
 uint64_t volume_split_count(const struct volume *v,
 			    const struct volume_group *g, uint32_t split_id);
+
+/*
+ * The state as partial-file bytes (the body of volume's section; layout in
+ * volume.c), and back. volume_save is for a state not finished; it reads
+ * the spilled runs. volume_load adds the groups and pairs of 'r' into 'v'
+ * (same options, not finished): any fault sets r->failed; returns 1 when
+ * the partial says its run could not read its own temporary file, else 0.
+ */
+void volume_save(struct volume *v, struct partial_writer *w);
+int volume_load(struct volume *v, struct partial_reader *r);
+
+/*
+ * The analysis (analysis.h, src/volume_run.c): its own options, and its
+ * state as the run driver and `cdrsift merge` hold it.
+ */
+#define VOLUME_TAG PARTIAL_TAG('V', 'O', 'L', 'U')
+
+struct volume_own {
+	struct volume_opts o;      /* tz is taken from analysis_opts */
+	enum volume_sort sort;
+	size_t top;
+	uint64_t min_count;
+	unsigned threads;          /* for volume_finish (0: the CPUs) */
+};
+
+struct volume_run {
+	struct volume_own c;
+	const struct tz *tz;
+	struct volume *v;          /* NULL until options are known (merge) */
+	unsigned kinds;            /* KB_CDR / KB_IP of the records seen */
+	uint64_t records;
+	/* the report, after op_report */
+	struct table_col *cols;
+	char **split_names;
+	size_t nsplit;
+	size_t nkeycols;           /* key columns, first in the table */
+	int lone_time;             /* one calendar key: the table gets a bar */
+	uint64_t hidden;           /* groups hidden by --min-count */
+};
+
+/* CDRSIFT_VOLUME_BUDGET's value 's' in bytes (K, M, G suffixes), or 0
+   when 's' is NULL, empty or not such a number ('*bad' set then). */
+size_t volume_budget_parse(const char *s, int *bad);
 
 #endif

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
+#include "table.h"
 #include "volume.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -29,9 +31,6 @@ struct volume_ctx {
 	size_t top;
 	uint64_t min_count;
 	enum volume_sort sort;
-	struct volume *v;
-	unsigned kinds;     /* KB_CDR / KB_IP of the records seen */
-	uint64_t records;
 };
 
 static int parse_num(const char *opt, const char *arg, uint64_t *out)
@@ -109,42 +108,6 @@ static int handle(void *ctx, int c, const char *arg)
 	return -1;
 }
 
-/* A worker's feed into the shared state, and what it saw. */
-struct volume_worker {
-	struct volume_feed *feed;
-	unsigned kinds;
-	uint64_t records;
-};
-
-static void *worker_new(void *ctx)
-{
-	struct volume_ctx *x = ctx;
-	struct volume_worker *w = xcalloc(1, sizeof(*w));
-	w->feed = volume_feed_new(x->v);
-	return w;
-}
-
-static void on_record(void *wctx, const struct pipe_input *pin,
-		      const struct record *rec, struct buf *out)
-{
-	struct volume_worker *w = wctx;
-	(void)pin;
-	(void)out;
-	w->kinds |= rec->kind == KIND_IP ? KB_IP : KB_CDR;
-	w->records++;
-	volume_feed_add(w->feed, rec);
-}
-
-static void worker_done(void *ctx, void *wctx)
-{
-	struct volume_ctx *x = ctx;
-	struct volume_worker *w = wctx;
-	volume_feed_free(w->feed); /* its last batches go into the state */
-	x->kinds |= w->kinds;
-	x->records += w->records;
-	free(w);
-}
-
 /*
  * CDRSIFT_VOLUME_BUDGET: bytes of distinct-pair data kept in memory
  * (a number, optionally with K, M or G); 0 when unset or unreadable.
@@ -152,21 +115,12 @@ static void worker_done(void *ctx, void *wctx)
 static size_t budget_from_env(void)
 {
 	const char *s = getenv("CDRSIFT_VOLUME_BUDGET");
-	char *end;
-	if (!s || !*s)
-		return 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	int shift = *end == 'K' || *end == 'k' ? 10 :
-		    *end == 'M' || *end == 'm' ? 20 :
-		    *end == 'G' || *end == 'g' ? 30 : 0;
-	if (shift)
-		end++;
-	if (*end || s[0] == '-' || n == 0 || n > (SIZE_MAX >> shift)) {
+	int bad;
+	size_t n = volume_budget_parse(s, &bad);
+	if (bad)
 		cli_error("CDRSIFT_VOLUME_BUDGET: expected a number of bytes, "
 			  "found '%s' (ignored)", s);
-		return 0;
-	}
-	return (size_t)n << shift;
+	return n;
 }
 
 static const char volume_usage[] =
@@ -184,7 +138,6 @@ static const char volume_usage[] =
 "                         time order for a time key, else count)\n"
 "      --min-count N      hide groups with fewer than N records\n";
 
-#define MAXCOLS (VOLUME_MAX_KEYS + 64)
 
 int cmd_volume(int argc, char **argv)
 {
@@ -227,186 +180,94 @@ int cmd_volume(int argc, char **argv)
 			x.o.subscribers = 0;
 	x.o.budget = budget_from_env();
 	x.o.tmpdir = getenv("TMPDIR");
-	x.v = volume_new(&x.o);
-	struct pipe_hooks h = { &x, volume_needs(&x.o), worker_new, on_record,
-				NULL, NULL, NULL, NULL, worker_done, NULL };
-	cli_pipeline(&cli, &h);
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = cli.threads ? (unsigned)cli.threads :
-			   ncpu > 0 ? (unsigned)ncpu : 1;
-	struct diag d = DIAG_INIT;
-	if (volume_finish(x.v, threads, &d) < 0) {
-		cli_error("volume: %s", buf_cstr(&d.msg));
-		diag_release(&d);
-		volume_free(x.v);
-		cli_status(&cli, EXIT_INTERNAL);
+	struct volume_own own = { x.o, x.sort, x.top, x.min_count,
+				  cli.threads ? (unsigned)cli.threads : 0 };
+	struct run r;
+	run_init(&r, &cli, &volume_analysis, &own);
+	run_inputs(&r);
+	if (cli.partial_path) {
+		rc = run_save_partial(&r);
+		if (rc)
+			cli_status(&cli, (enum exit_status)rc);
+		run_release(&r);
 		return cli_finish(&cli);
 	}
-	diag_release(&d);
-	if (volume_spill_problem(x.v))
+	run_report(&cli, r.ops, r.state, &r.rf);
+	struct volume_run *vr = r.state;
+	if (volume_spill_problem(vr->v))
 		cli_error("note: volume: %s (the pairs were kept in memory)",
-			  volume_spill_problem(x.v));
+			  volume_spill_problem(vr->v));
+	if (cli.verbose)
+		cli_error("volume: %zu group%s, %zu byte%s of group state, %llu "
+			  "byte%s of pairs spilled", volume_ngroups(vr->v),
+			  PLURAL(volume_ngroups(vr->v)), volume_memory(vr->v),
+			  PLURAL(volume_memory(vr->v)),
+			  (unsigned long long)volume_spilled(vr->v),
+			  PLURAL(volume_spilled(vr->v)));
+	run_release(&r);
+	return cli_finish(&cli);
+}
 
-	/* columns */
-	struct out_col cols[MAXCOLS];
-	size_t nc = 0, nkeycols;
-	int lone_time = x.o.nkeys == 1 && volume_key_is_time(x.o.keys[0]);
-	uint32_t *splits = NULL;
-	size_t nsplit = 0;
-	char **split_names = NULL;
-	if (x.o.pairs) {
-		cols[nc++] = (struct out_col){ "party_a", OT_STR };
-		cols[nc++] = (struct out_col){ "party_b", OT_STR };
-	} else {
-		for (size_t i = 0; i < x.o.nkeys; i++)
-			cols[nc++] = (struct out_col){ volume_key_name(x.o.keys[i]),
-				field_table[x.o.keys[i] < F_COUNT ? x.o.keys[i] : F_DATE].type == FT_INT ?
-				OT_NUM : OT_STR };
-	}
-	nkeycols = nc;
-	cols[nc++] = (struct out_col){ "records", OT_NUM };
-	if (lone_time && cli.format == OUT_TABLE)
-		cols[nc++] = (struct out_col){ "", OT_BAR };
-	if (x.o.split >= 0) {
-		nsplit = volume_split_values(x.v, &splits);
-		if (nsplit > 32)
-			nsplit = 32; /* wider splits belong in --by */
-		split_names = xcalloc(nsplit ? nsplit : 1, sizeof(*split_names));
-		for (size_t i = 0; i < nsplit; i++) {
-			const char *t = volume_split_text(x.v, splits[i]);
-			size_t l = strlen(t) + 16;
-			split_names[i] = xmalloc(l);
-			snprintf(split_names[i], l, "records_%s", *t ? t : "none");
-			cols[nc++] = (struct out_col){ split_names[i], OT_NUM };
-		}
-	}
-	int cdr = (x.kinds & KB_CDR) || !x.kinds, ip = (x.kinds & KB_IP) != 0;
-	size_t c_dur = 0, c_bytes = 0, c_rest, c_dir = 0;
-	if (x.o.pairs) {
-		c_dir = nc;
-		cols[nc++] = (struct out_col){ "a_to_b", OT_NUM };
-		cols[nc++] = (struct out_col){ "a_to_b_duration", OT_NUM };
-		cols[nc++] = (struct out_col){ "b_to_a", OT_NUM };
-		cols[nc++] = (struct out_col){ "b_to_a_duration", OT_NUM };
-	}
-	if (cdr || ip) {
-		c_dur = nc;
-		cols[nc++] = (struct out_col){ "duration_total", OT_NUM };
-		cols[nc++] = (struct out_col){ "duration_mean", OT_NUM };
-		cols[nc++] = (struct out_col){ "duration_max", OT_NUM };
-	}
-	if (ip) {
-		c_bytes = nc;
-		cols[nc++] = (struct out_col){ "bytes_up", OT_NUM };
-		cols[nc++] = (struct out_col){ "bytes_down", OT_NUM };
-	}
-	c_rest = nc;
-	cols[nc++] = (struct out_col){ "distinct_peers", OT_NUM };
-	size_t c_subs = 0;
-	if (x.o.subscribers) {
-		c_subs = nc;
-		cols[nc++] = (struct out_col){ "distinct_subscribers", OT_NUM };
-	}
-	size_t c_cells = nc;
-	cols[nc++] = (struct out_col){ "distinct_cells", OT_NUM };
-	size_t c_seen = nc;
-	cols[nc++] = (struct out_col){ "first_seen", OT_STR };
-	cols[nc++] = (struct out_col){ "last_seen", OT_STR };
-
-	uint64_t hidden;
-	size_t ng = volume_report(x.v, x.sort, x.top, x.min_count, &hidden);
-	struct writer *w = writer_new(cli.out, (enum out_format)cli.format,
-				      cols, nc, cli.out_tty, cli_term_width());
-	struct buf cell[MAXCOLS];
-	const char *cells[MAXCOLS];
-	size_t lens[MAXCOLS];
-	memset(cell, 0, sizeof(cell));
-	for (size_t gi = 0; gi < ng; gi++) {
-		struct volume_group row;
-		const struct volume_group *g = &row;
-		volume_row(x.v, gi, &row);
-		for (size_t i = 0; i < nc; i++) {
-			buf_reset(&cell[i]);
+/*
+ * The table format: the report's table with a bar after the records of
+ * a lone calendar key, as wide as the terminal, and a footer.
+ */
+void volume_human(struct cli *cli, struct runfacts *rf, void *state,
+		  struct table *t)
+{
+	struct volume_run *vr = state;
+	struct table_fmt f = { cli->tz };
+	size_t bar = vr->lone_time ? vr->nkeycols + 1 : SIZE_MAX;
+	size_t nc = t->ncols + (bar != SIZE_MAX);
+	struct out_col *tc = xcalloc(t->ncols ? t->ncols : 1, sizeof(*tc));
+	struct out_col *cols = xcalloc(nc, sizeof(*cols));
+	struct buf *cell = xcalloc(t->ncols ? t->ncols : 1, sizeof(*cell));
+	const char **cells = xcalloc(nc, sizeof(*cells));
+	size_t *lens = xcalloc(nc, sizeof(*lens));
+	table_out_cols(t, tc);
+	for (size_t i = 0, j = 0; i < nc; i++)
+		cols[i] = i == bar ? (struct out_col){ "", OT_BAR } : tc[j++];
+	struct writer *w = writer_new(cli->out, OUT_TABLE, cols, nc,
+				      cli->out_tty, cli_term_width());
+	for (size_t row = 0; row < t->nrows; row++) {
+		for (size_t i = 0, j = 0; i < nc; i++) {
 			cells[i] = NULL;
+			lens[i] = 0;
+			if (i == bar)
+				continue;
+			buf_reset(&cell[j]);
+			if (table_format_cell(t, row, j, &f, &cell[j]) !=
+			    CELL_MISSING) {
+				cells[i] = buf_cstr(&cell[j]);
+				lens[i] = cell[j].len;
+			}
+			j++;
 		}
-		for (size_t i = 0; i < nkeycols; i++) {
-			size_t len;
-			const char *t = volume_key_text(x.v, g, i, &len);
-			buf_add(&cell[i], t, len);
-			cells[i] = len ? buf_cstr(&cell[i]) : NULL;
-		}
-#define SETNUM(i, val) do { buf_addf(&cell[i], "%llu", (unsigned long long)(val)); \
-	cells[i] = buf_cstr(&cell[i]); } while (0)
-#define SETDUR(i, us) do { fmt_duration(us, &cell[i]); cells[i] = buf_cstr(&cell[i]); } while (0)
-		SETNUM(nkeycols, g->records);
-		for (size_t s = 0; s < nsplit; s++) {
-			size_t i = nkeycols + 1 + (lone_time && cli.format == OUT_TABLE) + s;
-			SETNUM(i, volume_split_count(x.v, g, splits[s]));
-		}
-		if (x.o.pairs) {
-			SETNUM(c_dir, g->dir_n[0]);
-			SETDUR(c_dir + 1, g->dir_dur[0]);
-			SETNUM(c_dir + 2, g->dir_n[1]);
-			SETDUR(c_dir + 3, g->dir_dur[1]);
-		}
-		if (c_dur && g->dur_n) {
-			SETDUR(c_dur, g->dur_total);
-			SETDUR(c_dur + 1, g->dur_total / (int64_t)g->dur_n);
-			SETDUR(c_dur + 2, g->dur_max);
-		}
-		/* a sum over the records that have it; missing when none has */
-		if (c_bytes && g->up_n)
-			SETNUM(c_bytes, g->bytes_up);
-		if (c_bytes && g->down_n)
-			SETNUM(c_bytes + 1, g->bytes_down);
-		SETNUM(c_rest, g->peers);
-		if (c_subs)
-			SETNUM(c_subs, g->subscribers);
-		SETNUM(c_cells, g->cells);
-		if (g->timed) {
-			fmt_time(&cli, g->first, &cell[c_seen]);
-			fmt_time(&cli, g->last, &cell[c_seen + 1]);
-			cells[c_seen] = buf_cstr(&cell[c_seen]);
-			cells[c_seen + 1] = buf_cstr(&cell[c_seen + 1]);
-		}
-#undef SETNUM
-#undef SETDUR
-		for (size_t i = 0; i < nc; i++)
-			lens[i] = cells[i] ? cell[i].len : 0;
 		writer_row(w, cells, lens);
 	}
+	size_t ng = volume_ngroups(vr->v), shown = t->nrows;
 	struct buf foot = BUF_INIT;
-	buf_addf(&foot, "%zu row%s shown, %zu group%s with records", ng,
-		 PLURAL(ng), volume_ngroups(x.v), PLURAL(volume_ngroups(x.v)));
-	if (hidden)
+	buf_addf(&foot, "%zu row%s shown, %zu group%s with records", shown,
+		 PLURAL(shown), ng, PLURAL(ng));
+	if (vr->hidden)
 		buf_addf(&foot, " (%llu hidden by --min-count %llu)",
-			 (unsigned long long)hidden,
-			 (unsigned long long)x.min_count);
-	buf_addf(&foot, ", %llu record%s", (unsigned long long)x.records,
-		 PLURAL(x.records));
+			 (unsigned long long)vr->hidden,
+			 (unsigned long long)vr->c.min_count);
+	buf_addf(&foot, ", %llu record%s", (unsigned long long)vr->records,
+		 PLURAL(vr->records));
 	writer_footer(w, buf_cstr(&foot));
 	struct buf meta = BUF_INIT;
-	size_t nin;
-	const struct input_summary *in = cli_inputs(&cli, &nin);
-	cli_meta_json(&cli, in, nin, &meta);
+	cli_meta_json_rf(cli, rf, &meta);
 	writer_meta(w, buf_cstr(&meta));
 	writer_finish(w);
 	writer_free(w);
-	if (cli.verbose)
-		cli_error("volume: %zu group%s, %zu byte%s of group state, %llu "
-			  "byte%s of pairs spilled", volume_ngroups(x.v),
-			  PLURAL(volume_ngroups(x.v)), volume_memory(x.v),
-			  PLURAL(volume_memory(x.v)),
-			  (unsigned long long)volume_spilled(x.v),
-			  PLURAL(volume_spilled(x.v)));
 	buf_release(&meta);
 	buf_release(&foot);
-	for (size_t i = 0; i < MAXCOLS; i++)
+	for (size_t i = 0; i < t->ncols; i++)
 		buf_release(&cell[i]);
-	for (size_t i = 0; i < nsplit; i++)
-		free(split_names[i]);
-	free(split_names);
-	free(splits);
-	volume_free(x.v);
-	return cli_finish(&cli);
+	free(cell);
+	free(cells);
+	free(lens);
+	free(cols);
+	free(tc);
 }

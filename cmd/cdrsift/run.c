@@ -16,6 +16,8 @@ human_printer run_human_printer(const char *name)
 {
 	if (!strcmp(name, "stats"))
 		return stats_human;
+	if (!strcmp(name, "volume"))
+		return volume_human;
 	return NULL;
 }
 

@@ -54,5 +54,9 @@ void run_release(struct run *r);
 /* stats' human report (cmd_stats.c) */
 void stats_human(struct cli *cli, struct runfacts *rf, void *state,
 		 struct table *t);
+/* volume's table format: a bar, the terminal's width, a footer
+   (cmd_volume.c) */
+void volume_human(struct cli *cli, struct runfacts *rf, void *state,
+		  struct table *t);
 
 #endif

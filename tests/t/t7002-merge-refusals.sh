@@ -57,8 +57,8 @@ test_expect_success 'not a partial, or no such file: exit 3' '
 '
 
 test_expect_success 'a partial of another command or format version: exit 2' '
-	$EDIT part-00.csv.part vol.part command volume &&
-	refused 2 "vol.part. is a partial of .volume., which this version cannot merge" \
+	$EDIT part-00.csv.part vol.part command nosuch &&
+	refused 2 "vol.part. is a partial of .nosuch., which this version cannot merge" \
 		part-01.csv.gz.part vol.part &&
 	$EDIT part-00.csv.part v2.part version 2 &&
 	refused 2 "format version 2, this cdrsift reads version 1" \
@@ -142,7 +142,7 @@ test_expect_success 'merge takes no reading options; --partial only where suppor
 	grep -q "merge: -w is not for merge" err &&
 	test_exit 2 cdrsift merge --tz UTC part-00.csv.part &&
 	test_exit 2 cdrsift merge 2>err && grep -q "no partial files named" err &&
-	test_exit 2 cdrsift volume --partial v.part in/part-00.csv 2>err &&
+	test_exit 2 cdrsift schema --partial v.part in/part-00.csv 2>err &&
 	grep -q "cannot write a partial in this version" err && ! test -e v.part
 '
 

@@ -1,0 +1,396 @@
+/*
+ * volume_run.c - `cdrsift volume` as an analysis (analysis.h): the shared
+ * state of volume.c behind the run driver's operations, the report as a
+ * typed table, and the partial section VOLU.
+ *
+ * Section VOLU (after the driver's FACT):
+ *
+ *   uvarint nkeys, key names (bytes); split key name (bytes, "" none);
+ *   u8 pairs, u8 subscribers, u8 sort; uvarint top, min_count;
+ *   u8 kinds (1 CDR, 2 IP records seen); uvarint records;
+ *   the state (volume.c: groups, split counts, distinct items)
+ *
+ * The options are also in the FACT section's "options" (options_key),
+ * which merge compares; here they rebuild the state in `cdrsift merge`,
+ * which has no volume options of its own.
+ */
+#include "volume.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "runfacts.h"
+#include "table.h"
+#include "xalloc.h"
+#include "banned.h"
+
+size_t volume_budget_parse(const char *s, int *bad)
+{
+	char *end;
+	*bad = 0;
+	if (!s || !*s)
+		return 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	int shift = *end == 'K' || *end == 'k' ? 10 :
+		    *end == 'M' || *end == 'm' ? 20 :
+		    *end == 'G' || *end == 'g' ? 30 : 0;
+	if (shift)
+		end++;
+	if (*end || s[0] == '-' || n == 0 || n > (SIZE_MAX >> shift)) {
+		*bad = 1;
+		return 0;
+	}
+	return (size_t)n << shift;
+}
+
+static const char *const sort_names[] = {
+	"default", "count", "duration", "bytes", "distinct", "key",
+};
+
+static uint64_t op_needs(const struct analysis_opts *o)
+{
+	const struct volume_own *c = o->own;
+	return volume_needs(&c->o);
+}
+
+static void op_options_key(const struct analysis_opts *o, struct buf *b)
+{
+	const struct volume_own *c = o->own;
+	buf_adds(b, c->o.pairs ? "pairs" : "by=");
+	for (size_t i = 0; i < c->o.nkeys; i++)
+		buf_addf(b, "%s%s", i ? "," : "", volume_key_name(c->o.keys[i]));
+	buf_addf(b, " split=%s sort=%s top=%zu min-count=%llu",
+		 c->o.split >= 0 ? volume_key_name(c->o.split) : "",
+		 sort_names[c->sort], c->top, (unsigned long long)c->min_count);
+}
+
+static void make_state(struct volume_run *vr)
+{
+	int bad;
+	vr->c.o.tz = vr->tz;
+	if (!vr->c.o.budget)
+		vr->c.o.budget = volume_budget_parse(
+			getenv("CDRSIFT_VOLUME_BUDGET"), &bad);
+	if (!vr->c.o.tmpdir)
+		vr->c.o.tmpdir = getenv("TMPDIR");
+	vr->v = volume_new(&vr->c.o);
+}
+
+static void *op_create(const struct analysis_opts *o)
+{
+	struct volume_run *vr = xcalloc(1, sizeof(*vr));
+	vr->tz = o ? o->tz : NULL;
+	vr->c.o.split = -1;
+	if (o && o->own) {
+		vr->c = *(const struct volume_own *)o->own;
+		make_state(vr);
+	}
+	return vr;
+}
+
+static void op_destroy(void *state)
+{
+	struct volume_run *vr = state;
+	if (!vr)
+		return;
+	volume_free(vr->v);
+	for (size_t i = 0; i < vr->nsplit; i++)
+		free(vr->split_names[i]);
+	free(vr->split_names);
+	free(vr->cols);
+	free(vr);
+}
+
+/* A thread's handle into the shared state, and what it saw. */
+struct vfeed {
+	struct volume_feed *feed;
+	unsigned kinds;
+	uint64_t records;
+};
+
+static void *op_feed_new(void *state)
+{
+	struct volume_run *vr = state;
+	struct vfeed *f = xcalloc(1, sizeof(*f));
+	f->feed = volume_feed_new(vr->v);
+	return f;
+}
+
+static void op_add(void *feed, const struct pipe_input *pin,
+		   const struct record *r)
+{
+	struct vfeed *f = feed;
+	(void)pin;
+	f->kinds |= r->kind == KIND_IP ? KB_IP : KB_CDR;
+	f->records++;
+	volume_feed_add(f->feed, r);
+}
+
+static void op_feed_free(void *state, void *feed)
+{
+	struct volume_run *vr = state;
+	struct vfeed *f = feed;
+	volume_feed_free(f->feed); /* its last batches go into the state */
+	__atomic_fetch_or(&vr->kinds, f->kinds, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&vr->records, f->records, __ATOMIC_RELAXED);
+	free(f);
+}
+
+static int op_merge(void *into, void *from, const size_t *map,
+		    struct diag *d)
+{
+	struct volume_run *a = into, *b = from;
+	(void)map; /* no figures per input */
+	a->kinds |= b->kinds;
+	a->records += b->records;
+	if (volume_merge(a->v, b->v, d) < 0) {
+		struct buf m = BUF_INIT;
+		buf_addf(&m, "volume: %s", buf_cstr(&d->msg));
+		buf_reset(&d->msg);
+		buf_adds(&d->msg, buf_cstr(&m));
+		buf_release(&m);
+		return -1;
+	}
+	return 0;
+}
+
+static int op_finish(void *state, struct diag *d)
+{
+	struct volume_run *vr = state;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = vr->c.threads ? vr->c.threads :
+			   ncpu > 0 ? (unsigned)ncpu : 1;
+	struct diag e = DIAG_INIT;
+	int rc = volume_finish(vr->v, threads, &e);
+	if (rc < 0)
+		diag_error(d, "volume: %s", buf_cstr(&e.msg));
+	diag_release(&e);
+	return rc;
+}
+
+#define MAXCOLS (VOLUME_MAX_KEYS + 64)
+
+static int op_report(void *state, struct runfacts *rf, struct table *t,
+		     struct diag *d)
+{
+	struct volume_run *vr = state;
+	struct volume *v = vr->v;
+	const struct volume_opts *o = &vr->c.o;
+	struct table_col *cols = vr->cols = xcalloc(MAXCOLS, sizeof(*cols));
+	size_t nc = 0;
+	uint32_t *splits = NULL;
+	(void)rf;
+	(void)d;
+	vr->lone_time = o->nkeys == 1 && volume_key_is_time(o->keys[0]);
+	if (o->pairs) {
+		cols[nc++] = (struct table_col){ "party_a", COL_KEY };
+		cols[nc++] = (struct table_col){ "party_b", COL_KEY };
+	} else {
+		for (size_t i = 0; i < o->nkeys; i++) {
+			int f = o->keys[i] < F_COUNT ? o->keys[i] : F_DATE;
+			cols[nc++] = (struct table_col){
+				volume_key_name(o->keys[i]),
+				field_table[f].type == FT_INT ? COL_NUMKEY :
+				COL_KEY };
+		}
+	}
+	size_t nkeycols = vr->nkeycols = nc;
+	cols[nc++] = (struct table_col){ "records", COL_COUNT };
+	size_t c_split = nc;
+	if (o->split >= 0) {
+		size_t nsplit = volume_split_values(v, &splits);
+		if (nsplit > 32)
+			nsplit = 32; /* wider splits belong in --by */
+		vr->split_names = xcalloc(nsplit ? nsplit : 1,
+					  sizeof(*vr->split_names));
+		vr->nsplit = nsplit;
+		for (size_t i = 0; i < nsplit; i++) {
+			const char *s = volume_split_text(v, splits[i]);
+			size_t l = strlen(s) + 16;
+			vr->split_names[i] = xmalloc(l);
+			snprintf(vr->split_names[i], l, "records_%s",
+				 *s ? s : "none");
+			cols[nc++] = (struct table_col){ vr->split_names[i],
+							 COL_COUNT };
+		}
+	}
+	int cdr = (vr->kinds & KB_CDR) || !vr->kinds;
+	int ip = (vr->kinds & KB_IP) != 0;
+	size_t c_dur = 0, c_bytes = 0, c_dir = 0, c_subs = 0;
+	if (o->pairs) {
+		c_dir = nc;
+		cols[nc++] = (struct table_col){ "a_to_b", COL_COUNT };
+		cols[nc++] = (struct table_col){ "a_to_b_duration", COL_DURATION };
+		cols[nc++] = (struct table_col){ "b_to_a", COL_COUNT };
+		cols[nc++] = (struct table_col){ "b_to_a_duration", COL_DURATION };
+	}
+	if (cdr || ip) {
+		c_dur = nc;
+		cols[nc++] = (struct table_col){ "duration_total", COL_DURATION };
+		cols[nc++] = (struct table_col){ "duration_mean", COL_DURATION };
+		cols[nc++] = (struct table_col){ "duration_max", COL_DURATION };
+	}
+	if (ip) {
+		c_bytes = nc;
+		cols[nc++] = (struct table_col){ "bytes_up", COL_BYTES };
+		cols[nc++] = (struct table_col){ "bytes_down", COL_BYTES };
+	}
+	size_t c_rest = nc;
+	cols[nc++] = (struct table_col){ "distinct_peers", COL_COUNT };
+	if (o->subscribers) {
+		c_subs = nc;
+		cols[nc++] = (struct table_col){ "distinct_subscribers",
+						 COL_COUNT };
+	}
+	size_t c_cells = nc;
+	cols[nc++] = (struct table_col){ "distinct_cells", COL_COUNT };
+	size_t c_seen = nc;
+	cols[nc++] = (struct table_col){ "first_seen", COL_TIMESTAMP };
+	cols[nc++] = (struct table_col){ "last_seen", COL_TIMESTAMP };
+
+	table_init(t, cols, nc);
+	size_t ng = volume_report(v, vr->c.sort, vr->c.top, vr->c.min_count,
+				  &vr->hidden);
+	for (size_t gi = 0; gi < ng; gi++) {
+		struct volume_group g;
+		volume_row(v, gi, &g);
+		size_t row = table_add_row(t);
+		for (size_t i = 0; i < nkeycols; i++) {
+			size_t len;
+			const char *s = volume_key_text(v, &g, i, &len);
+			if (len)
+				table_set_text(t, row, i, s, len);
+		}
+		table_set_u64(t, row, nkeycols, g.records);
+		for (size_t s = 0; s < vr->nsplit; s++)
+			table_set_u64(t, row, c_split + s,
+				      volume_split_count(v, &g, splits[s]));
+		if (o->pairs) {
+			table_set_u64(t, row, c_dir, g.dir_n[0]);
+			table_set_i64(t, row, c_dir + 1, g.dir_dur[0]);
+			table_set_u64(t, row, c_dir + 2, g.dir_n[1]);
+			table_set_i64(t, row, c_dir + 3, g.dir_dur[1]);
+		}
+		if (c_dur && g.dur_n) {
+			table_set_i64(t, row, c_dur, g.dur_total);
+			table_set_i64(t, row, c_dur + 1,
+				      g.dur_total / (int64_t)g.dur_n);
+			table_set_i64(t, row, c_dur + 2, g.dur_max);
+		}
+		/* a sum over the records that have it; missing when none has */
+		if (c_bytes && g.up_n)
+			table_set_u64(t, row, c_bytes, g.bytes_up);
+		if (c_bytes && g.down_n)
+			table_set_u64(t, row, c_bytes + 1, g.bytes_down);
+		table_set_u64(t, row, c_rest, g.peers);
+		if (c_subs)
+			table_set_u64(t, row, c_subs, g.subscribers);
+		table_set_u64(t, row, c_cells, g.cells);
+		if (g.timed) {
+			table_set_i64(t, row, c_seen, g.first);
+			table_set_i64(t, row, c_seen + 1, g.last);
+		}
+	}
+	free(splits);
+	return 0;
+}
+
+static void op_save(void *state, struct partial_writer *w)
+{
+	struct volume_run *vr = state;
+	const struct volume_opts *o = &vr->c.o;
+	partial_section_begin(w, VOLUME_TAG);
+	partial_put_uvarint(w, o->nkeys);
+	for (size_t i = 0; i < o->nkeys; i++)
+		partial_put_str(w, volume_key_name(o->keys[i]));
+	partial_put_str(w, o->split >= 0 ? volume_key_name(o->split) : "");
+	partial_put_u8(w, (unsigned)o->pairs);
+	partial_put_u8(w, (unsigned)o->subscribers);
+	partial_put_u8(w, (unsigned)vr->c.sort);
+	partial_put_uvarint(w, vr->c.top);
+	partial_put_uvarint(w, vr->c.min_count);
+	partial_put_u8(w, vr->kinds);
+	partial_put_uvarint(w, vr->records);
+	volume_save(vr->v, w);
+	partial_section_end(w);
+}
+
+/* Key 'name' of a partial ('len' bytes): its id, or -1. */
+static int load_key(const unsigned char *p, size_t len)
+{
+	if (!p || !len || len > 64)
+		return -1;
+	return volume_key_by_name((const char *)p, len);
+}
+
+static int op_load(void *state, const struct partial_file *pf,
+		   size_t ninputs, struct diag *d)
+{
+	struct volume_run *vr = state;
+	struct partial_reader r;
+	struct volume_own c;
+	const char *path = pf->path ? pf->path : "-";
+	(void)ninputs;
+	if (partial_section(pf, VOLUME_TAG, &r) < 0) {
+		struct buf b = BUF_INIT;
+		buf_add_escaped(&b, path, strlen(path), 4096);
+		diag_error(d, "'%s' is not a usable partial file: no VOLU "
+			   "section", buf_cstr(&b));
+		buf_release(&b);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	c.o.split = -1;
+	uint64_t nkeys = partial_get_uvarint(&r);
+	if (nkeys > VOLUME_MAX_KEYS)
+		r.failed = 1;
+	for (uint64_t i = 0; i < nkeys && !r.failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(&r, &len);
+		int k = load_key(p, len);
+		if (k < 0)
+			r.failed = 1;
+		c.o.keys[c.o.nkeys++] = k;
+	}
+	size_t slen;
+	const unsigned char *sp = partial_get_bytes(&r, &slen);
+	if (sp && slen && (c.o.split = load_key(sp, slen)) < 0)
+		r.failed = 1;
+	c.o.pairs = (int)partial_get_u8(&r);
+	c.o.subscribers = (int)partial_get_u8(&r);
+	unsigned sort = partial_get_u8(&r);
+	c.top = (size_t)partial_get_uvarint(&r);
+	c.min_count = partial_get_uvarint(&r);
+	unsigned kinds = partial_get_u8(&r);
+	uint64_t records = partial_get_uvarint(&r);
+	if (c.o.pairs > 1 || c.o.subscribers > 1 || (c.o.pairs && c.o.nkeys) ||
+	    sort > VS_KEY || kinds > (KB_CDR | KB_IP))
+		r.failed = 1;
+	c.sort = (enum volume_sort)sort;
+	if (r.failed)
+		return partial_reader_finish(&r, pf, d);
+	if (!vr->v) {
+		vr->c = c;
+		make_state(vr);
+	}
+	vr->kinds |= kinds;
+	vr->records += records;
+	if (volume_load(vr->v, &r) == 1) {
+		struct buf b = BUF_INIT;
+		buf_add_escaped(&b, path, strlen(path), 4096);
+		diag_error(d, "'%s': the run that wrote it could not read its "
+			   "temporary file back: its distinct counts are "
+			   "incomplete", buf_cstr(&b));
+		buf_release(&b);
+		return -1;
+	}
+	return partial_reader_finish(&r, pf, d);
+}
+
+const struct analysis_ops volume_analysis = {
+	"volume", VOLUME_TAG, op_needs, op_options_key, op_create,
+	op_feed_new, op_add, op_feed_free, op_merge, NULL, op_finish,
+	op_report, op_save, op_load, op_destroy,
+};
