@@ -240,17 +240,17 @@ static void op_feed_free(void *state, void *feed)
 
 enum {
 	GC_CLUSTER, GC_LAT, GC_LON, GC_RADIUS_MAX, GC_RADIUS_P90,
-	GC_POSITIONS, GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST,
-	GC_HOURS, GC_NCOLS
+	GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST, GC_HOURS,
+	GC_POSITIONS, GC_NCOLS
 };
 
 static const struct table_col geo_columns[GC_NCOLS] = {
 	{ "cluster", COL_KEY }, { "lat", COL_LAT }, { "lon", COL_LON },
-	{ "radius_max_m", COL_COUNT }, { "radius_p90_m", COL_COUNT },
-	{ "positions", COL_COUNT }, { "records", COL_COUNT },
-	{ "subscribers", COL_COUNT }, { "cells", COL_COUNT },
-	{ "first", COL_TIMESTAMP }, { "last", COL_TIMESTAMP },
-	{ "busiest_hours", COL_TEXT },
+	{ "radius_m", COL_COUNT }, { "radius90_m", COL_COUNT },
+	{ "records", COL_COUNT }, { "subscribers", COL_COUNT },
+	{ "cells", COL_COUNT }, { "first_seen", COL_TIMESTAMP },
+	{ "last_seen", COL_TIMESTAMP }, { "busiest_hours", COL_TEXT },
+	{ "positions", COL_COUNT },
 };
 
 struct cagg {

@@ -13,7 +13,7 @@
 #define GEO_TAG PARTIAL_TAG('G', 'E', 'O', 'C')
 
 struct geo_opts {
-	double eps_m;          /* --eps, metres (default 200) */
+	double eps_m;          /* --eps, metres (default 300) */
 	uint64_t min_records;  /* --min-records (default 5) */
 	int border_none;       /* --border none */
 };

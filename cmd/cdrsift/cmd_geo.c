@@ -65,7 +65,7 @@ static const char geo_usage[] =
 "great-circle distance. One row per cluster (centroid, radius, records,\n"
 "subscribers, cells, first and last seen, busiest hours), and a row\n"
 "'noise' for the positions in no cluster.\n"
-"  --eps DIST         neighbourhood radius, m or km (default 200m)\n"
+"  --eps DIST         neighbourhood radius, m or km (default 300m)\n"
 "  --min-records N    records within eps that make a core position (5)\n"
 "  --border none      border positions are noise (DBSCAN*)\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
@@ -73,7 +73,7 @@ static const char geo_usage[] =
 int cmd_geo(int argc, char **argv)
 {
 	struct cli cli;
-	struct geo_opts o = { 200, 5, 0 };
+	struct geo_opts o = { 300, 5, 0 };
 	struct cmd_opts co = { geo_opts_long, handle, &o, geo_usage };
 	struct run r;
 	int rc = cli_parse(&cli, argc, argv, &co);
