@@ -45,6 +45,7 @@ FUZZ_MAXLEN_manifest = 16384
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
+TEST_PKGS += opt:gdal-bin
 BENCH_PKGS = time miller python3-sklearn zstd xz-utils
 
 LIB_SRC  = $(wildcard src/*.c)
