@@ -28,6 +28,7 @@ endif
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest
+FUZZ_TARGETS += geopartial
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \

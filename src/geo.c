@@ -518,7 +518,7 @@ static int op_load(void *state, const struct partial_file *pf,
 	g->o.min_records = partial_get_uvarint(&r);
 	g->o.border_none = (int)partial_get_u8(&r);
 	g->have_opts = 1;
-	if (!(g->o.eps_m > 0) || !isfinite(g->o.eps_m) ||
+	if (!(g->o.eps_m > 0) || !(g->o.eps_m <= 0.5 * GEO_EARTH_RADIUS_M) ||
 	    g->o.min_records < 1 || g->o.border_none > 1)
 		r.failed = 1;
 	g->records = partial_get_uvarint(&r);

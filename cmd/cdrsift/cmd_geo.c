@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "geo.h"
+#include "geodesy.h"
 #include "output.h"
 #include "run.h"
 #include "table.h"
@@ -31,9 +32,9 @@ static int handle(void *ctx, int c, const char *arg)
 	switch (c) {
 	case O_EPS:
 		if (geo_parse_distance(arg, &o->eps_m) < 0 ||
-		    o->eps_m > 20015000) {
+		    o->eps_m > 0.5 * GEO_EARTH_RADIUS_M) {
 			cli_error("--eps: expected a distance such as 300m or "
-				  "0.3km, found '%s'", arg);
+				  "0.3km, at most 3185km, found '%s'", arg);
 			return -1;
 		}
 		return 0;
