@@ -28,6 +28,7 @@ endif
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest archive
+FUZZ_TARGETS += geopartial
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
@@ -47,6 +48,7 @@ FUZZ_MAXLEN_archive = 65536
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
 BENCH_PKGS = time miller python3-sklearn zstd xz-utils unzip
+TEST_PKGS += opt:gdal-bin
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)

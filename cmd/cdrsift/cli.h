@@ -182,6 +182,8 @@ int fmt_field(const struct cli *cli, const struct record *r, int f,
 /* commands */
 int cmd_filter(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+/* geo (issue 14) */
+int cmd_geo(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
 int cmd_volume(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

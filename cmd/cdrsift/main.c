@@ -20,6 +20,7 @@ struct command {
 static const struct command commands[] = {
 	{ "filter", cmd_filter, "print the records that match -w EXPR" },
 	{ "stats", cmd_stats, "overview: sizes, hashes, rows, span, distinct ids, gaps" },
+	{ "geo", cmd_geo, "clusters of positions: weighted DBSCAN, great-circle distance" },
 	{ "volume", cmd_volume, "call volumes by any key, with time bars" },
 	{ "schema", cmd_schema, "show how each column of a file was understood" },
 	{ "merge", cmd_merge, "merge --partial files into the report of one run" },

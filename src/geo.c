@@ -1,0 +1,577 @@
+/*
+ * geo.c - the geo analysis (see geo.h). The state is exact and mergeable:
+ * the distinct positions (key: the bits of lat and lon) with their record
+ * counts, first and last seen, and local-hour histogram, plus the sets of
+ * (position, subscriber) and (position, cell) pairs, from which distinct
+ * subscribers and cells per cluster are counted after clustering.
+ */
+#include "geo.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "dbscan.h"
+#include "geodesy.h"
+#include "intern.h"
+#include "pipeline.h"
+#include "runfacts.h"
+#include "table.h"
+#include "timeparse.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define KEYLEN 16
+
+struct gpos {
+	uint64_t weight;
+	int64_t first, last;   /* INT64_MAX / INT64_MIN when untimed */
+	uint64_t hours[24];
+};
+
+struct geo {
+	struct geo_opts o;
+	int have_opts;
+	const struct tz *tz;
+	struct intern pos;     /* KEYLEN-byte keys -> index into p */
+	struct gpos *p;
+	size_t palloc;
+	struct intern subs;    /* position key + subscriber */
+	struct intern cells;   /* position key + cell */
+	uint64_t records, nopos;
+};
+
+int geo_parse_distance(const char *s, double *m)
+{
+	char *end;
+	double v = strtod(s, &end);
+	double mul = 1;
+	if (end == s || !(v > 0) || !isfinite(v))
+		return -1;
+	if (!strcmp(end, "km"))
+		mul = 1000;
+	else if (*end && strcmp(end, "m"))
+		return -1;
+	*m = v * mul;
+	return 0;
+}
+
+static void make_key(double lat, double lon, char *k)
+{
+	lat += 0.0; /* -0 as +0 */
+	lon += 0.0;
+	memcpy(k, &lat, 8);
+	memcpy(k + 8, &lon, 8);
+}
+
+static void key_pos(const char *k, double *lat, double *lon)
+{
+	memcpy(lat, k, 8);
+	memcpy(lon, k + 8, 8);
+}
+
+static uint32_t pos_put(struct geo *g, const char *k)
+{
+	int added = 0;
+	uint32_t id = intern_put(&g->pos, k, KEYLEN, &added);
+	if (added) {
+		VEC_GROW(g->p, (size_t)id + 1, g->palloc);
+		memset(&g->p[id], 0, sizeof(g->p[id]));
+		g->p[id].first = INT64_MAX;
+		g->p[id].last = INT64_MIN;
+	}
+	return id;
+}
+
+static uint64_t op_needs(const struct analysis_opts *o)
+{
+	(void)o;
+	return FIELD_BIT(F_LAT) | FIELD_BIT(F_LON) | FIELD_BIT(F_START) |
+	       FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_CELL);
+}
+
+static void op_options_key(const struct analysis_opts *o, struct buf *b)
+{
+	const struct geo_opts *g = o ? o->own : NULL;
+	if (!g)
+		return;
+	buf_addf(b, "eps=%.17g;min-records=%llu;border=%s", g->eps_m,
+		 (unsigned long long)g->min_records,
+		 g->border_none ? "none" : "nearest");
+}
+
+static void *op_create(const struct analysis_opts *o)
+{
+	struct geo *g = xcalloc(1, sizeof(*g));
+	g->tz = o ? o->tz : NULL;
+	if (o && o->own) {
+		g->o = *(const struct geo_opts *)o->own;
+		g->have_opts = 1;
+	}
+	return g;
+}
+
+static void op_destroy(void *state)
+{
+	struct geo *g = state;
+	if (!g)
+		return;
+	intern_release(&g->pos);
+	intern_release(&g->subs);
+	intern_release(&g->cells);
+	free(g->p);
+	free(g);
+}
+
+static void *op_feed_new(void *state)
+{
+	struct geo *s = state;
+	struct geo *g = xcalloc(1, sizeof(*g));
+	g->tz = s->tz;
+	g->o = s->o;
+	g->have_opts = s->have_opts;
+	return g;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static void pair_put(struct intern *set, const char *k, struct strv v)
+{
+	char tmp[KEYLEN + 256];
+	if (v.len > sizeof(tmp) - KEYLEN) {
+		char *big = xmalloc(KEYLEN + v.len);
+		memcpy(big, k, KEYLEN);
+		memcpy(big + KEYLEN, v.s, v.len);
+		intern_put(set, big, KEYLEN + v.len, NULL);
+		free(big);
+		return;
+	}
+	memcpy(tmp, k, KEYLEN);
+	memcpy(tmp + KEYLEN, v.s, v.len);
+	intern_put(set, tmp, KEYLEN + v.len, NULL);
+}
+
+static void op_add(void *feed, const struct pipe_input *pin,
+		   const struct record *r)
+{
+	struct geo *g = feed;
+	(void)pin;
+	g->records++;
+	if (!record_has(r, F_LAT) || !record_has(r, F_LON)) {
+		g->nopos++;
+		return;
+	}
+	double lat = r->v[F_LAT].d, lon = r->v[F_LON].d;
+	if (!(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) {
+		g->nopos++;
+		return;
+	}
+	char k[KEYLEN];
+	make_key(lat, lon, k);
+	uint32_t id = pos_put(g, k);
+	struct gpos *p = &g->p[id];
+	p->weight++;
+	if (record_has(r, F_START)) {
+		int64_t t = r->v[F_START].i;
+		if (t < p->first)
+			p->first = t;
+		if (t > p->last)
+			p->last = t;
+		int64_t local = t + (int64_t)tz_offset_at(g->tz, t) * 1000;
+		int64_t h = floor_div(local, 3600000LL) % 24;
+		p->hours[h < 0 ? h + 24 : h]++;
+	}
+	if (record_has(r, F_SUBSCRIBER))
+		pair_put(&g->subs, k, r->v[F_SUBSCRIBER].s);
+	if (record_has(r, F_CELL))
+		pair_put(&g->cells, k, r->v[F_CELL].s);
+}
+
+static void merge_set(struct intern *into, const struct intern *from)
+{
+	for (size_t i = 0; i < intern_count(from); i++) {
+		size_t len;
+		const char *s = intern_str(from, (uint32_t)i, &len);
+		intern_put(into, s, len, NULL);
+	}
+}
+
+static int op_merge(void *into, void *from, const size_t *map,
+		    struct diag *d)
+{
+	struct geo *a = into, *b = from;
+	(void)map;
+	(void)d;
+	if (!a->have_opts && b->have_opts) {
+		a->o = b->o;
+		a->have_opts = 1;
+	}
+	a->records += b->records;
+	a->nopos += b->nopos;
+	for (size_t i = 0; i < intern_count(&b->pos); i++) {
+		const char *k = intern_str(&b->pos, (uint32_t)i, NULL);
+		uint32_t id = pos_put(a, k);
+		struct gpos *p = &a->p[id], *q = &b->p[i];
+		p->weight += q->weight;
+		if (q->first < p->first)
+			p->first = q->first;
+		if (q->last > p->last)
+			p->last = q->last;
+		for (int h = 0; h < 24; h++)
+			p->hours[h] += q->hours[h];
+	}
+	merge_set(&a->subs, &b->subs);
+	merge_set(&a->cells, &b->cells);
+	return 0;
+}
+
+static void op_feed_free(void *state, void *feed)
+{
+	op_merge(state, feed, NULL, NULL);
+	op_destroy(feed);
+}
+
+/* ---- report ---- */
+
+enum {
+	GC_CLUSTER, GC_LAT, GC_LON, GC_RADIUS_MAX, GC_RADIUS_P90,
+	GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST, GC_HOURS,
+	GC_POSITIONS, GC_NCOLS
+};
+
+static const struct table_col geo_columns[GC_NCOLS] = {
+	{ "cluster", COL_KEY }, { "lat", COL_LAT }, { "lon", COL_LON },
+	{ "radius_m", COL_COUNT }, { "radius90_m", COL_COUNT },
+	{ "records", COL_COUNT }, { "subscribers", COL_COUNT },
+	{ "cells", COL_COUNT }, { "first_seen", COL_TIMESTAMP },
+	{ "last_seen", COL_TIMESTAMP }, { "busiest_hours", COL_TEXT },
+	{ "positions", COL_COUNT },
+};
+
+struct cagg {
+	uint64_t positions, records, subs, cells;
+	int64_t first, last;
+	uint64_t hours[24];
+};
+
+/* distinct (cluster, value) pairs of a pair set, counted per cluster */
+static void count_pairs(const struct geo *g, const struct intern *set,
+			const uint32_t *cl, struct cagg *agg, int which)
+{
+	struct intern seen;
+	memset(&seen, 0, sizeof(seen));
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < intern_count(set); i++) {
+		size_t len;
+		const char *s = intern_str(set, (uint32_t)i, &len);
+		int64_t pi = intern_get(&g->pos, s, KEYLEN);
+		if (pi < 0)
+			continue;
+		uint32_t c = cl[pi];
+		buf_reset(&b);
+		buf_add(&b, &c, sizeof(c));
+		buf_add(&b, s + KEYLEN, len - KEYLEN);
+		int added = 0;
+		intern_put(&seen, b.data, b.len, &added);
+		if (added) {
+			if (which)
+				agg[c].cells++;
+			else
+				agg[c].subs++;
+		}
+	}
+	buf_release(&b);
+	intern_release(&seen);
+}
+
+static void set_row(struct table *t, const struct geo *g, size_t c,
+		    const struct cagg *a, const struct geo_wpoint *wp,
+		    size_t nwp, void *scratch)
+{
+	size_t row = table_add_row(t);
+	char id[24];
+	int n = c ? snprintf(id, sizeof(id), "%zu", c) :
+		    snprintf(id, sizeof(id), "noise");
+	table_set_text(t, row, GC_CLUSTER, id, (size_t)n);
+	double clat, clon;
+	if (c && nwp && geo_centroid(wp, nwp, &clat, &clon) == 0) {
+		double mx, p90;
+		geo_radii(wp, nwp, clat, clon, scratch, &mx, &p90);
+		table_set_i64(t, row, GC_LAT, (int64_t)llround(clat * 1e6));
+		table_set_i64(t, row, GC_LON, (int64_t)llround(clon * 1e6));
+		table_set_u64(t, row, GC_RADIUS_MAX, (uint64_t)llround(mx));
+		table_set_u64(t, row, GC_RADIUS_P90, (uint64_t)llround(p90));
+	} else {
+		table_set_blank(t, row, GC_LAT);
+		table_set_blank(t, row, GC_LON);
+		table_set_blank(t, row, GC_RADIUS_MAX);
+		table_set_blank(t, row, GC_RADIUS_P90);
+	}
+	table_set_u64(t, row, GC_POSITIONS, a->positions);
+	table_set_u64(t, row, GC_RECORDS, a->records);
+	table_set_u64(t, row, GC_SUBS, a->subs);
+	table_set_u64(t, row, GC_CELLS, a->cells);
+	if (a->first <= a->last) {
+		table_set_i64(t, row, GC_FIRST, a->first);
+		table_set_i64(t, row, GC_LAST, a->last);
+	} else {
+		table_set_blank(t, row, GC_FIRST);
+		table_set_blank(t, row, GC_LAST);
+	}
+	/* the busiest hours: up to three with the most records, most first,
+	   ties by the earlier hour */
+	char txt[16];
+	size_t tl = 0;
+	int used[24] = { 0 };
+	for (int k = 0; k < 3; k++) {
+		int best = -1;
+		for (int h = 0; h < 24; h++)
+			if (!used[h] && a->hours[h] &&
+			    (best < 0 || a->hours[h] > a->hours[best]))
+				best = h;
+		if (best < 0)
+			break;
+		used[best] = 1;
+		tl += (size_t)snprintf(txt + tl, sizeof(txt) - tl, "%s%02d",
+				       k ? "," : "", best);
+	}
+	table_set_text(t, row, GC_HOURS, txt, tl);
+	(void)g;
+}
+
+static int op_report(void *state, struct runfacts *rf, struct table *t,
+		     struct diag *d)
+{
+	struct geo *g = state;
+	(void)rf;
+	size_t n = intern_count(&g->pos);
+	table_init(t, geo_columns, GC_NCOLS);
+	struct dbscan_point *pts = xcalloc(n ? n : 1, sizeof(*pts));
+	for (size_t i = 0; i < n; i++) {
+		key_pos(intern_str(&g->pos, (uint32_t)i, NULL), &pts[i].lat,
+			&pts[i].lon);
+		pts[i].weight = g->p[i].weight;
+	}
+	struct dbscan_opts o = { g->o.eps_m, g->o.min_records,
+				 g->o.border_none };
+	struct dbscan_result res;
+	if (dbscan_run(pts, n, &o, &res) < 0) {
+		diag_error(d, "geo: --eps or --min-records out of range");
+		free(pts);
+		return -1;
+	}
+	size_t nc = res.nclusters;
+	struct cagg *agg = xcalloc(nc + 1, sizeof(*agg));
+	for (size_t c = 0; c <= nc; c++) {
+		agg[c].first = INT64_MAX;
+		agg[c].last = INT64_MIN;
+	}
+	size_t *start = xcalloc(nc + 2, sizeof(*start));
+	for (size_t i = 0; i < n; i++) {
+		struct cagg *a = &agg[res.cluster[i]];
+		struct gpos *p = &g->p[i];
+		a->positions++;
+		a->records += p->weight;
+		if (p->first < a->first)
+			a->first = p->first;
+		if (p->last > a->last)
+			a->last = p->last;
+		for (int h = 0; h < 24; h++)
+			a->hours[h] += p->hours[h];
+		start[res.cluster[i] + 1]++;
+	}
+	count_pairs(g, &g->subs, res.cluster, agg, 0);
+	count_pairs(g, &g->cells, res.cluster, agg, 1);
+	for (size_t c = 1; c <= nc + 1; c++)
+		start[c] += start[c - 1];
+	struct geo_wpoint *wp = xcalloc(n ? n : 1, sizeof(*wp));
+	size_t *fill = xcalloc(nc + 1, sizeof(*fill));
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = res.cluster[i];
+		struct geo_wpoint *w = &wp[start[c] + fill[c]++];
+		w->lat = pts[i].lat;
+		w->lon = pts[i].lon;
+		w->weight = pts[i].weight;
+	}
+	void *scratch = xmalloc(geo_radii_scratch(n ? n : 1));
+	for (size_t c = 1; c <= nc; c++)
+		set_row(t, g, c, &agg[c], wp + start[c],
+			start[c + 1] - start[c], scratch);
+	set_row(t, g, 0, &agg[0], NULL, 0, scratch);
+	free(scratch);
+	free(fill);
+	free(wp);
+	free(start);
+	free(agg);
+	free(pts);
+	dbscan_result_release(&res);
+	return 0;
+}
+
+/* ---- partial section GEOC ----
+ *   u64 eps (bits of the double), uvarint min_records, u8 border_none,
+ *   uvarint records, nopos, positions; per position in ascending key
+ *   bytes: 16 key bytes, uvarint weight, svarint first, last, 24 uvarint
+ *   hours; then the two pair sets: uvarint count, then each key as a
+ *   byte string, ascending.
+ */
+struct kv {
+	const char *s;
+	size_t len;
+	uint32_t id;
+};
+
+static int cmp_kv(const void *pa, const void *pb)
+{
+	const struct kv *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+static struct kv *sorted(const struct intern *set)
+{
+	size_t n = intern_count(set);
+	struct kv *k = xcalloc(n ? n : 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
+		k[i].id = (uint32_t)i;
+	}
+	qsort(k, n, sizeof(*k), cmp_kv);
+	return k;
+}
+
+static void save_set(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	struct kv *k = sorted(set);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++)
+		partial_put_bytes(w, k[i].s, k[i].len);
+	free(k);
+}
+
+static void op_save(void *state, struct partial_writer *w)
+{
+	struct geo *g = state;
+	uint64_t eb;
+	memcpy(&eb, &g->o.eps_m, 8);
+	partial_section_begin(w, GEO_TAG);
+	partial_put_u64(w, eb);
+	partial_put_uvarint(w, g->o.min_records);
+	partial_put_u8(w, (unsigned)g->o.border_none);
+	partial_put_uvarint(w, g->records);
+	partial_put_uvarint(w, g->nopos);
+	size_t n = intern_count(&g->pos);
+	struct kv *k = sorted(&g->pos);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct gpos *p = &g->p[k[i].id];
+		partial_put_bytes(w, k[i].s, KEYLEN);
+		partial_put_uvarint(w, p->weight);
+		partial_put_svarint(w, p->first);
+		partial_put_svarint(w, p->last);
+		for (int h = 0; h < 24; h++)
+			partial_put_uvarint(w, p->hours[h]);
+	}
+	free(k);
+	save_set(w, &g->subs);
+	save_set(w, &g->cells);
+	partial_section_end(w);
+}
+
+static void load_set(struct partial_reader *r, struct geo *g,
+		     struct intern *set)
+{
+	uint64_t n = partial_get_count(r, 2);
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		if (!p || len < KEYLEN || len > INTERN_MAX_LEN ||
+		    intern_get(&g->pos, (const char *)p, KEYLEN) < 0) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)p, len, NULL);
+	}
+}
+
+static int op_load(void *state, const struct partial_file *pf,
+		   size_t ninputs, struct diag *d)
+{
+	struct geo *g = state;
+	struct partial_reader r;
+	(void)ninputs;
+	if (partial_section(pf, GEO_TAG, &r) < 0) {
+		diag_error(d, "not a usable partial file: no GEOC section");
+		return -1;
+	}
+	uint64_t eb = partial_get_u64(&r);
+	memcpy(&g->o.eps_m, &eb, 8);
+	g->o.min_records = partial_get_uvarint(&r);
+	g->o.border_none = (int)partial_get_u8(&r);
+	g->have_opts = 1;
+	if (!(g->o.eps_m > 0) || !(g->o.eps_m <= 0.5 * GEO_EARTH_RADIUS_M) ||
+	    g->o.min_records < 1 || g->o.border_none > 1)
+		r.failed = 1;
+	g->records = partial_get_uvarint(&r);
+	g->nopos = partial_get_uvarint(&r);
+	if (g->nopos > g->records)
+		r.failed = 1;
+	uint64_t n = r.failed ? 0 : partial_get_count(&r, 28 + KEYLEN);
+	uint64_t sum = g->nopos;
+	for (uint64_t i = 0; i < n && !r.failed; i++) {
+		size_t len;
+		const unsigned char *k = partial_get_bytes(&r, &len);
+		double lat, lon;
+		if (!k || len != KEYLEN) {
+			r.failed = 1;
+			break;
+		}
+		key_pos((const char *)k, &lat, &lon);
+		int added = 0;
+		uint32_t id = intern_put(&g->pos, (const char *)k, KEYLEN,
+					 &added);
+		if (!added || !(lat >= -90 && lat <= 90 && lon >= -180 &&
+				lon <= 180)) {
+			r.failed = 1;
+			break;
+		}
+		VEC_GROW(g->p, (size_t)id + 1, g->palloc);
+		struct gpos *p = &g->p[id];
+		p->weight = partial_get_uvarint(&r);
+		p->first = partial_get_svarint(&r);
+		p->last = partial_get_svarint(&r);
+		uint64_t hs = 0;
+		for (int h = 0; h < 24; h++) {
+			p->hours[h] = partial_get_uvarint(&r);
+			if (__builtin_add_overflow(hs, p->hours[h], &hs))
+				r.failed = 1;
+		}
+		if (p->weight < 1 || hs > p->weight ||
+		    (hs && p->first > p->last) ||
+		    (!hs && (p->first != INT64_MAX || p->last != INT64_MIN)) ||
+		    __builtin_add_overflow(sum, p->weight, &sum))
+			r.failed = 1;
+	}
+	if (!r.failed && sum != g->records)
+		r.failed = 1;
+	if (!r.failed)
+		load_set(&r, g, &g->subs);
+	if (!r.failed)
+		load_set(&r, g, &g->cells);
+	return partial_reader_finish(&r, pf, d);
+}
+
+const struct analysis_ops geo_analysis = {
+	"geo", GEO_TAG, op_needs, op_options_key, op_create, op_feed_new,
+	op_add, op_feed_free, op_merge, NULL, NULL, op_report, op_save,
+	op_load, op_destroy,
+};
