@@ -115,7 +115,8 @@ struct analysis_ops {
 /* Every analysis, in one place (as commands[] lists the commands). */
 #define ANALYSES(X) X(stats, stats_analysis) \
 	X(volume, volume_analysis) \
-	X(geo, geo_analysis)
+	X(geo, geo_analysis) \
+	X(anomalies, anomalies_analysis)
 
 #define X(name, ops) extern const struct analysis_ops ops;
 ANALYSES(X)

@@ -190,5 +190,6 @@ int cmd_merge(int argc, char **argv);
 int cmd_manifest(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
+int cmd_anomalies(int argc, char **argv);
 
 #endif

@@ -1,0 +1,98 @@
+/*
+ * cmd_anomalies.c - `cdrsift anomalies`: the flags of the anomalies
+ * analysis (src/anomaly.c), through the run driver (run.h): any -f
+ * format, --partial and merge.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "anomaly.h"
+#include "cli.h"
+#include "run.h"
+#include "banned.h"
+
+enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK };
+
+static const struct option anom_longopts[] = {
+	{ "only", required_argument, NULL, O_ONLY },
+	{ "travel-speed", required_argument, NULL, O_SPEED },
+	{ "travel-distance", required_argument, NULL, O_DIST },
+	{ "max-duration", required_argument, NULL, O_MAXDUR },
+	{ "duration-slack", required_argument, NULL, O_SLACK },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int number(const char *opt, const char *arg, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || *arg == '-' ||
+	    v > 1000000000ULL) {
+		cli_error("anomalies: %s: '%s' is not a whole number from 0 "
+			  "to 1000000000", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int anom_option(void *ctx, int c, const char *arg)
+{
+	struct anom_opts *o = ctx;
+	switch (c) {
+	case O_ONLY:
+		if (anom_parse_only(o, arg) < 0) {
+			cli_error("anomalies: --only: '%s': expected a list "
+				  "of travel, duration", arg);
+			return -1;
+		}
+		return 0;
+	case O_SPEED:
+		return number("--travel-speed", arg, &o->speed_kmh);
+	case O_DIST:
+		return number("--travel-distance", arg, &o->min_km);
+	case O_MAXDUR:
+		return number("--max-duration", arg, &o->max_duration_s);
+	case O_SLACK:
+		return number("--duration-slack", arg, &o->slack_s);
+	}
+	return -1;
+}
+
+static const char anom_usage[] =
+"Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
+"evidence (input:line of the records behind the flag).\n"
+"      --only KIND,...        travel, duration (default: all)\n"
+"      --travel-speed KMH     travel: speed above this [1000]\n"
+"      --travel-distance KM   travel: and distance above this [50]\n"
+"      --max-duration S       duration: voice longer than this [21600]\n"
+"      --duration-slack S     duration: end - start off by more [5]\n"
+"With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
+
+int cmd_anomalies(int argc, char **argv)
+{
+	struct cli cli;
+	struct anom_opts o;
+	anom_opts_init(&o);
+	struct cmd_opts co = { anom_longopts, anom_option, &o, anom_usage };
+	struct run r;
+	int rc = cli_parse(&cli, argc, argv, &co);
+	if (rc)
+		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	rc = cli_setup(&cli, KIND_UNKNOWN);
+	if (rc)
+		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	run_init(&r, &cli, &anomalies_analysis, &o);
+	run_inputs(&r);
+	if (cli.partial_path) {
+		rc = run_save_partial(&r);
+		if (rc)
+			cli_status(&cli, (enum exit_status)rc);
+	} else {
+		run_report(&cli, r.ops, r.state, &r.rf);
+	}
+	run_release(&r);
+	return cli_finish(&cli);
+}

@@ -1,0 +1,568 @@
+/*
+ * anomaly.c - the anomalies analysis (anomaly.h).
+ *
+ * State: an interned set of subscribers and a vector of compact records
+ * (subscriber id, input, line, start, position, duration, end, type).
+ * Merge re-interns the other state's subscribers and maps its inputs;
+ * finish ranks subscribers by their bytes and sorts the records by
+ * (subscriber, start, position, duration, end, type, input, line): the detectors then walk each
+ * subscriber's records in time order.
+ *
+ * Partial section ANOM:
+ *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s
+ *   uvarint subscribers, each a byte string, ascending
+ *   uvarint records, each: uvarint subscriber rank, input, line;
+ *     svarint start, lat, lon (micro-degrees), duration (us), end (ms);
+ *     u8 flags (1: position, 2: duration, 4: end), u8 type
+ *   records in (subscriber, start, input, line, rest) order.
+ */
+#include "anomaly.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geodesy.h"
+#include "intern.h"
+#include "pipeline.h"
+#include "runfacts.h"
+#include "table.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char *const kind_names[AK_COUNT] = { "travel", "duration" };
+
+const char *anom_kind_name(int k)
+{
+	return k >= 0 && k < AK_COUNT ? kind_names[k] : "";
+}
+
+void anom_opts_init(struct anom_opts *o)
+{
+	o->only = (1u << AK_COUNT) - 1;
+	o->speed_kmh = 1000;
+	o->min_km = 50;
+	o->max_duration_s = 21600;
+	o->slack_s = 5;
+}
+
+int anom_parse_only(struct anom_opts *o, const char *s)
+{
+	unsigned only = 0;
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		int k;
+		for (k = 0; k < AK_COUNT; k++)
+			if (strlen(kind_names[k]) == n &&
+			    !memcmp(kind_names[k], s, n))
+				break;
+		if (k == AK_COUNT)
+			return -1;
+		only |= 1u << k;
+		s += n + (e != NULL);
+	}
+	if (!only)
+		return -1;
+	o->only = only;
+	return 0;
+}
+
+#define AF_POS 1u
+#define AF_DUR 2u
+#define AF_END 4u
+
+struct arec {
+	uint32_t sub;       /* id in the state's set (rank after finish) */
+	uint32_t input;     /* input index */
+	uint64_t line;      /* physical line */
+	int64_t t;          /* start, ms */
+	int64_t dur;        /* duration, us (AF_DUR) */
+	int64_t end;        /* end, ms (AF_END) */
+	int32_t lat, lon;   /* micro-degrees (AF_POS) */
+	uint8_t flags, type;
+};
+
+struct anom {
+	struct anom_opts o;
+	struct intern subs;
+	struct arec *r;
+	size_t n, alloc;
+	uint32_t *rank;     /* after finish: rank of each subscriber id */
+	int finished;
+};
+
+static uint64_t op_needs(const struct analysis_opts *o)
+{
+	(void)o;
+	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
+	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
+	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE);
+}
+
+static void op_options_key(const struct analysis_opts *ao, struct buf *b)
+{
+	struct anom_opts d;
+	const struct anom_opts *o = ao->own;
+	if (!o) {
+		anom_opts_init(&d);
+		o = &d;
+	}
+	buf_adds(b, "only=");
+	for (int k = 0, first = 1; k < AK_COUNT; k++)
+		if (o->only & (1u << k)) {
+			buf_addf(b, "%s%s", first ? "" : ",", kind_names[k]);
+			first = 0;
+		}
+	buf_addf(b, " travel-speed=%llu travel-distance=%llu "
+		 "max-duration=%llu duration-slack=%llu",
+		 (unsigned long long)o->speed_kmh,
+		 (unsigned long long)o->min_km,
+		 (unsigned long long)o->max_duration_s,
+		 (unsigned long long)o->slack_s);
+}
+
+static void *op_create(const struct analysis_opts *ao)
+{
+	struct anom *a = xcalloc(1, sizeof(*a));
+	if (ao && ao->own)
+		a->o = *(const struct anom_opts *)ao->own;
+	else
+		anom_opts_init(&a->o);
+	return a;
+}
+
+static void op_destroy(void *state)
+{
+	struct anom *a = state;
+	if (!a)
+		return;
+	intern_release(&a->subs);
+	free(a->r);
+	free(a->rank);
+	free(a);
+}
+
+static void *op_feed_new(void *state)
+{
+	struct anom *s = state;
+	struct anom *f = xcalloc(1, sizeof(*f));
+	f->o = s->o;
+	return f;
+}
+
+static int32_t micro(double d)
+{
+	return (int32_t)lround(d * 1e6);
+}
+
+static void op_add(void *feed, const struct pipe_input *pin,
+		   const struct record *r)
+{
+	struct anom *a = feed;
+	struct arec x;
+	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
+		return;
+	memset(&x, 0, sizeof(x));
+	if (record_has(r, F_LAT) && record_has(r, F_LON)) {
+		x.flags |= AF_POS;
+		x.lat = micro(r->v[F_LAT].d);
+		x.lon = micro(r->v[F_LON].d);
+	}
+	if (record_has(r, F_TYPE))
+		x.type = (uint8_t)r->v[F_TYPE].i;
+	if (x.type == TYPE_VOICE && record_has(r, F_DURATION)) {
+		x.flags |= AF_DUR;
+		x.dur = r->v[F_DURATION].i;
+	}
+	if (x.type == TYPE_VOICE && record_has(r, F_END)) {
+		x.flags |= AF_END;
+		x.end = r->v[F_END].i;
+	}
+	/* only what a detector reads is kept */
+	if (!(x.flags & (AF_POS | AF_DUR | AF_END)))
+		return;
+	struct strv s = r->v[F_SUBSCRIBER].s;
+	x.sub = intern_put(&a->subs, s.s, s.len, NULL);
+	x.input = (uint32_t)pin->index;
+	x.line = r->line;
+	x.t = r->v[F_START].i;
+	VEC_GROW(a->r, a->n + 1, a->alloc);
+	a->r[a->n++] = x;
+}
+
+static int op_merge(void *into, void *from, const size_t *map,
+		    struct diag *d)
+{
+	struct anom *a = into, *b = from;
+	(void)d;
+	size_t ns = intern_count(&b->subs);
+	uint32_t *ids = xcalloc(ns ? ns : 1, sizeof(*ids));
+	for (size_t i = 0; i < ns; i++) {
+		size_t len;
+		const char *s = intern_str(&b->subs, (uint32_t)i, &len);
+		ids[i] = intern_put(&a->subs, s, len, NULL);
+	}
+	VEC_GROW(a->r, a->n + b->n, a->alloc);
+	for (size_t i = 0; i < b->n; i++) {
+		struct arec x = b->r[i];
+		x.sub = ids[x.sub];
+		if (map)
+			x.input = (uint32_t)map[x.input];
+		a->r[a->n++] = x;
+	}
+	free(ids);
+	return 0;
+}
+
+static void op_feed_free(void *state, void *feed)
+{
+	op_merge(state, feed, NULL, NULL);
+	op_destroy(feed);
+}
+
+static void op_order(void *state, const size_t *perm, size_t n)
+{
+	struct anom *a = state;
+	size_t *inv = xcalloc(n ? n : 1, sizeof(*inv));
+	for (size_t i = 0; i < n; i++)
+		inv[perm[i]] = i;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->r[i].input < n)
+			a->r[i].input = (uint32_t)inv[a->r[i].input];
+	free(inv);
+}
+
+struct key_view {
+	const char *s;
+	size_t len;
+	uint32_t id;
+};
+
+static int cmp_key(const void *pa, const void *pb)
+{
+	const struct key_view *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+#define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
+
+static int cmp_rec(const void *pa, const void *pb)
+{
+	const struct arec *a = pa, *b = pb;
+	CMP(a->sub, b->sub);
+	CMP(a->t, b->t);
+	/* equal starts: by what the records say, not where they stand, so
+	   that shuffled rows pair the same records (evidence aside) */
+	CMP(a->flags, b->flags);
+	CMP(a->lat, b->lat);
+	CMP(a->lon, b->lon);
+	CMP(a->dur, b->dur);
+	CMP(a->end, b->end);
+	CMP(a->type, b->type);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* Subscriber ids become ranks in byte order (a new set, same order),
+   records sorted: the canonical state. */
+static void canonical(struct anom *a)
+{
+	if (a->finished)
+		return;
+	size_t ns = intern_count(&a->subs);
+	struct key_view *k = xcalloc(ns ? ns : 1, sizeof(*k));
+	uint32_t *rank = xcalloc(ns ? ns : 1, sizeof(*rank));
+	for (size_t i = 0; i < ns; i++) {
+		k[i].s = intern_str(&a->subs, (uint32_t)i, &k[i].len);
+		k[i].id = (uint32_t)i;
+	}
+	qsort(k, ns, sizeof(*k), cmp_key);
+	struct intern sorted;
+	memset(&sorted, 0, sizeof(sorted));
+	for (size_t i = 0; i < ns; i++) {
+		rank[k[i].id] = (uint32_t)i;
+		intern_put(&sorted, k[i].s, k[i].len, NULL);
+	}
+	for (size_t i = 0; i < a->n; i++)
+		a->r[i].sub = rank[a->r[i].sub];
+	intern_release(&a->subs);
+	a->subs = sorted;
+	free(k);
+	free(rank);
+	qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
+	a->finished = 1;
+}
+
+static int op_finish(void *state, struct diag *d)
+{
+	(void)d;
+	canonical(state);
+	return 0;
+}
+
+enum { AC_KIND, AC_ENTITY, AC_FROM, AC_TO, AC_SCORE, AC_DETAIL,
+       AC_EVIDENCE, AC_NCOLS };
+
+static const struct table_col anom_columns[AC_NCOLS] = {
+	{ "kind", COL_KEY }, { "entity", COL_KEY },
+	{ "from", COL_TIMESTAMP }, { "to", COL_TIMESTAMP },
+	{ "score", COL_TEXT }, { "detail", COL_TEXT },
+	{ "evidence", COL_TEXT },
+};
+
+static void ev_add(struct buf *b, struct runfacts *rf, const struct arec *x)
+{
+	const char *path = x->input < rf->n && rf->in[x->input].path ?
+			   rf->in[x->input].path : "-";
+	if (b->len)
+		buf_addch(b, ' ');
+	buf_addf(b, "%s:%llu", path, (unsigned long long)x->line);
+}
+
+static void set_str(struct table *t, size_t row, int col, const char *s,
+		    size_t n)
+{
+	table_set_text(t, row, (size_t)col, s, n);
+}
+
+static void flag(struct table *t, int kind, const char *sub, size_t sublen,
+		 int64_t from, int64_t to, struct buf *score,
+		 struct buf *detail, struct buf *ev)
+{
+	size_t row = table_add_row(t);
+	const char *k = kind_names[kind];
+	set_str(t, row, AC_KIND, k, strlen(k));
+	set_str(t, row, AC_ENTITY, sub, sublen);
+	table_set_i64(t, row, AC_FROM, from);
+	table_set_i64(t, row, AC_TO, to);
+	set_str(t, row, AC_SCORE, buf_cstr(score), score->len);
+	set_str(t, row, AC_DETAIL, buf_cstr(detail), detail->len);
+	set_str(t, row, AC_EVIDENCE, buf_cstr(ev), ev->len);
+	buf_reset(score);
+	buf_reset(detail);
+	buf_reset(ev);
+}
+
+static void travel(struct anom *a, struct runfacts *rf, struct table *t,
+		   size_t lo, size_t hi, struct buf *sc, struct buf *de,
+		   struct buf *ev)
+{
+	const struct arec *prev = NULL;
+	size_t len;
+	const char *sub;
+	for (size_t i = lo; i < hi; i++) {
+		const struct arec *x = &a->r[i];
+		if (!(x->flags & AF_POS))
+			continue;
+		if (prev) {
+			double km = geo_distance_m(prev->lat / 1e6,
+						   prev->lon / 1e6,
+						   x->lat / 1e6,
+						   x->lon / 1e6) / 1000.0;
+			int64_t dt = x->t - prev->t;
+			double kmh = dt > 0 ? km / ((double)dt / 3600000.0) :
+					      (double)INFINITY;
+			if (km > (double)a->o.min_km &&
+			    kmh > (double)a->o.speed_kmh) {
+				sub = intern_str(&a->subs, x->sub, &len);
+				if (dt > 0)
+					buf_addf(sc, "%.0f", kmh);
+				else
+					buf_adds(sc, "inf");
+				buf_addf(de, "%.6f,%.6f -> %.6f,%.6f: %.1f km "
+					 "in %lld s", prev->lat / 1e6,
+					 prev->lon / 1e6, x->lat / 1e6,
+					 x->lon / 1e6, km,
+					 (long long)(dt / 1000));
+				ev_add(ev, rf, prev);
+				ev_add(ev, rf, x);
+				flag(t, AK_TRAVEL, sub, len, prev->t, x->t, sc,
+				     de, ev);
+			}
+		}
+		prev = x;
+	}
+}
+
+static void duration(struct anom *a, struct runfacts *rf, struct table *t,
+		     const struct arec *x, struct buf *sc, struct buf *de,
+		     struct buf *ev)
+{
+	size_t len;
+	const char *sub;
+	int64_t max = (int64_t)a->o.max_duration_s * 1000000;
+	int64_t slack = (int64_t)a->o.slack_s * 1000000;
+	int bad = 0;
+	if (x->flags & AF_DUR) {
+		if (x->dur < 0) {
+			buf_adds(de, "negative duration");
+			bad = 1;
+		} else if (x->dur > max) {
+			buf_addf(de, "duration above %llu s",
+				 (unsigned long long)a->o.max_duration_s);
+			bad = 1;
+		}
+		if ((x->flags & AF_END)) {
+			int64_t span = (x->end - x->t) * 1000;
+			int64_t diff = span - x->dur;
+			if (diff < 0)
+				diff = -diff;
+			if (diff > slack) {
+				struct buf s = BUF_INIT;
+				format_duration(span, &s);
+				buf_addf(de, "%send - start %s s disagrees",
+					 bad ? "; " : "", buf_cstr(&s));
+				buf_release(&s);
+				bad = 1;
+			}
+		}
+	}
+	if (!bad)
+		return;
+	format_duration(x->dur, sc);
+	sub = intern_str(&a->subs, x->sub, &len);
+	ev_add(ev, rf, x);
+	flag(t, AK_DURATION, sub, len, x->t, x->t, sc, de, ev);
+}
+
+static int op_report(void *state, struct runfacts *rf, struct table *t,
+		     struct diag *d)
+{
+	struct anom *a = state;
+	struct buf sc = BUF_INIT, de = BUF_INIT, ev = BUF_INIT;
+	(void)d;
+	canonical(a);
+	table_init(t, anom_columns, AC_NCOLS);
+	for (int k = 0; k < AK_COUNT; k++) {
+		if (!(a->o.only & (1u << k)))
+			continue;
+		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
+			for (hi = lo + 1; hi < a->n && a->r[hi].sub == a->r[lo].sub;
+			     hi++)
+				;
+			if (k == AK_TRAVEL)
+				travel(a, rf, t, lo, hi, &sc, &de, &ev);
+			else
+				for (size_t i = lo; i < hi; i++)
+					duration(a, rf, t, &a->r[i], &sc, &de,
+						 &ev);
+		}
+	}
+	buf_release(&sc);
+	buf_release(&de);
+	buf_release(&ev);
+	return 0;
+}
+
+static void op_save(void *state, struct partial_writer *w)
+{
+	struct anom *a = state;
+	a->finished = 0; /* input order may have changed since */
+	canonical(a);
+	a->finished = 0;
+	partial_section_begin(w, ANOM_TAG);
+	partial_put_uvarint(w, a->o.only);
+	partial_put_uvarint(w, a->o.speed_kmh);
+	partial_put_uvarint(w, a->o.min_km);
+	partial_put_uvarint(w, a->o.max_duration_s);
+	partial_put_uvarint(w, a->o.slack_s);
+	size_t ns = intern_count(&a->subs);
+	partial_put_uvarint(w, ns);
+	for (size_t i = 0; i < ns; i++) {
+		size_t len;
+		const char *s = intern_str(&a->subs, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+	}
+	partial_put_uvarint(w, a->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct arec *x = &a->r[i];
+		partial_put_uvarint(w, x->sub);
+		partial_put_uvarint(w, x->input);
+		partial_put_uvarint(w, x->line);
+		partial_put_svarint(w, x->t);
+		partial_put_svarint(w, x->lat);
+		partial_put_svarint(w, x->lon);
+		partial_put_svarint(w, x->dur);
+		partial_put_svarint(w, x->end);
+		partial_put_u8(w, x->flags);
+		partial_put_u8(w, x->type);
+	}
+	partial_section_end(w);
+}
+
+static int op_load(void *state, const struct partial_file *pf,
+		   size_t ninputs, struct diag *d)
+{
+	struct anom *a = state;
+	struct partial_reader r;
+	if (partial_section(pf, ANOM_TAG, &r) < 0) {
+		diag_error(d, "not a usable partial file: no ANOM section");
+		return -1;
+	}
+	a->o.only = (unsigned)partial_get_uvarint(&r);
+	a->o.speed_kmh = partial_get_uvarint(&r);
+	a->o.min_km = partial_get_uvarint(&r);
+	a->o.max_duration_s = partial_get_uvarint(&r);
+	a->o.slack_s = partial_get_uvarint(&r);
+	if (a->o.only >= (1u << AK_COUNT) ||
+	    a->o.max_duration_s > INT64_MAX / 2000000 ||
+	    a->o.slack_s > INT64_MAX / 2000000)
+		r.failed = 1;
+	uint64_t ns = partial_get_count(&r, 1);
+	for (uint64_t i = 0; i < ns && !r.failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(&r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN) {
+			r.failed = 1;
+			break;
+		}
+		intern_put(&a->subs, (const char *)p, len, &added);
+		if (!added)
+			r.failed = 1;
+	}
+	uint64_t n = r.failed ? 0 : partial_get_count(&r, 10);
+	if (!r.failed)
+		VEC_GROW(a->r, (size_t)n, a->alloc);
+	for (uint64_t i = 0; i < n && !r.failed; i++) {
+		struct arec x;
+		memset(&x, 0, sizeof(x));
+		uint64_t sub = partial_get_uvarint(&r);
+		uint64_t input = partial_get_uvarint(&r);
+		x.line = partial_get_uvarint(&r);
+		x.t = partial_get_svarint(&r);
+		int64_t lat = partial_get_svarint(&r);
+		int64_t lon = partial_get_svarint(&r);
+		x.dur = partial_get_svarint(&r);
+		x.end = partial_get_svarint(&r);
+		x.flags = (uint8_t)partial_get_u8(&r);
+		x.type = (uint8_t)partial_get_u8(&r);
+		if (sub >= ns || input >= ninputs || lat < -90000000 ||
+		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
+		    x.flags > 7 || x.t < -(INT64_MAX / 4) ||
+		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
+		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
+		    x.dur > INT64_MAX / 4) {
+			r.failed = 1;
+			break;
+		}
+		x.sub = (uint32_t)sub;
+		x.input = (uint32_t)input;
+		x.lat = (int32_t)lat;
+		x.lon = (int32_t)lon;
+		a->r[a->n++] = x;
+	}
+	return partial_reader_finish(&r, pf, d);
+}
+
+const struct analysis_ops anomalies_analysis = {
+	"anomalies", ANOM_TAG, op_needs, op_options_key, op_create,
+	op_feed_new, op_add, op_feed_free, op_merge, op_order, op_finish,
+	op_report, op_save, op_load, op_destroy,
+};

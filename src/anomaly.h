@@ -1,0 +1,41 @@
+/*
+ * anomaly.h - the analysis behind `cdrsift anomalies` (DESIGN section 5,
+ * issue 15): flags, each a row kind, entity, from, to, score, detail,
+ * evidence. Detectors so far: travel (impossible speed between two
+ * consecutive positioned records of one subscriber) and duration
+ * (negative, extreme, or disagreeing with end - start).
+ *
+ * Order: records arrive in any order (blocks, threads, files); the state
+ * keeps one compact record per positioned or voice record (48 bytes plus
+ * the subscriber, interned once) and 'finish' sorts them by subscriber,
+ * start, input and line, so flags do not depend on arrival order or -j.
+ */
+#ifndef CDRSIFT_ANOMALY_H
+#define CDRSIFT_ANOMALY_H
+
+#include <stdint.h>
+
+#include "analysis.h"
+
+#define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
+
+enum anom_kind { AK_TRAVEL, AK_DURATION, AK_COUNT };
+
+/* The thresholds (every one an option; the defaults of anom_opts_init). */
+struct anom_opts {
+	unsigned only;            /* bit (1 << AK_x) per detector run */
+	uint64_t speed_kmh;       /* --travel-speed: flag above this [1000] */
+	uint64_t min_km;          /* --travel-distance: and above this [50] */
+	uint64_t max_duration_s;  /* --max-duration: extreme above [21600] */
+	uint64_t slack_s;         /* --duration-slack: end-start disagrees
+				     with duration by more [5] */
+};
+
+void anom_opts_init(struct anom_opts *o);
+/* Parse "travel,duration" into o->only. 0, or -1 (unknown kind). */
+int anom_parse_only(struct anom_opts *o, const char *s);
+const char *anom_kind_name(int k);
+
+extern const struct analysis_ops anomalies_analysis;
+
+#endif
