@@ -1,0 +1,324 @@
+/*
+ * attribute.c - the interval engine of `cdrsift attribute` (attribute.h
+ * states the rules). Queries sorted by (address, time); each binding looks
+ * up its first query by binary search and walks while the time is inside
+ * its widened interval, so the cost is one sort of the queries, one of the
+ * kept records, and a logarithmic probe per binding.
+ */
+#include "attribute.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+void attr_init(struct attr *at, int64_t slack_ms, int64_t max_binding_ms)
+{
+	memset(at, 0, sizeof(*at));
+	at->slack = slack_ms;
+	at->max_binding = max_binding_ms;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrndup(s, strlen(s)) : NULL;
+}
+
+void attr_add_query(struct attr *at, const struct attr_query *q)
+{
+	struct attr_query *n;
+
+	if (at->nq == at->qalloc) {
+		at->qalloc = at->qalloc ? 2 * at->qalloc : 16;
+		at->q = xreallocarray(at->q, at->qalloc, sizeof(*at->q));
+	}
+	n = &at->q[at->nq++];
+	*n = *q;
+	n->id = dup_or_null(q->id);
+	at->sorted = 0;
+}
+
+static int ip_cmp(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->v6 != b->v6)
+		return a->v6 < b->v6 ? -1 : 1;
+	return memcmp(a->b, b->b, a->v6 ? 16 : 4);
+}
+
+static int cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int str_cmp0(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+static int query_cmp(const void *pa, const void *pb)
+{
+	const struct attr_query *a = pa, *b = pb;
+	int c = ip_cmp(&a->ip, &b->ip);
+
+	if (c)
+		return c;
+	if ((c = cmp_i64(a->t, b->t)))
+		return c;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if ((c = strcmp(a->proto, b->proto)))
+		return c;
+	return str_cmp0(a->id, b->id);
+}
+
+void attr_index(struct attr *at)
+{
+	if (at->nq)
+		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
+	at->sorted = 1;
+}
+
+/* The first query with address 'ip' and time >= t (or nq). */
+static size_t query_lower(const struct attr *at, const struct ipaddr *ip,
+			  int64_t t)
+{
+	size_t lo = 0, hi = at->nq;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = ip_cmp(&at->q[mid].ip, ip);
+
+		if (c < 0 || (c == 0 && at->q[mid].t < t))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int attr_wanted(const struct attr *at, const struct ipaddr *ip)
+{
+	size_t i = query_lower(at, ip, INT64_MIN);
+
+	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
+}
+
+void attr_keep(struct attr *at, const struct attr_rec *rec)
+{
+	struct attr_rec *n;
+
+	if (!attr_wanted(at, &rec->pub))
+		return;
+	if (at->nr == at->ralloc) {
+		at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
+		at->r = xreallocarray(at->r, at->ralloc, sizeof(*at->r));
+	}
+	n = &at->r[at->nr++];
+	*n = *rec;
+	n->subscriber = dup_or_null(rec->subscriber);
+	n->imsi = dup_or_null(rec->imsi);
+	n->imei = dup_or_null(rec->imei);
+}
+
+void attr_merge(struct attr *at, struct attr *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->nr; i++) {
+		if (at->nr == at->ralloc) {
+			at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
+			at->r = xreallocarray(at->r, at->ralloc,
+					      sizeof(*at->r));
+		}
+		at->r[at->nr++] = from->r[i];
+	}
+	from->nr = 0;
+}
+
+/* Events of one block together, in time order, releases first. */
+static int rec_cmp(const void *pa, const void *pb)
+{
+	const struct attr_rec *a = pa, *b = pb;
+	int c = ip_cmp(&a->pub, &b->pub);
+
+	if (c)
+		return c;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi < b->hi ? -1 : 1;
+	if ((c = cmp_i64(a->start, b->start)))
+		return c;
+	if (a->kind != b->kind)
+		return a->kind > b->kind ? -1 : 1; /* release, alloc, session */
+	if (a->input != b->input)
+		return a->input < b->input ? -1 : 1;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return str_cmp0(a->subscriber, b->subscriber);
+}
+
+struct span {
+	size_t rec, release;
+	int64_t start, end;   /* end excluded unless 'incl' */
+	int incl, open;
+};
+
+static void push_answer(struct attr *at, const struct attr_answer *a)
+{
+	if (at->na == at->aalloc) {
+		at->aalloc = at->aalloc ? 2 * at->aalloc : 64;
+		at->a = xreallocarray(at->a, at->aalloc, sizeof(*at->a));
+	}
+	at->a[at->na++] = *a;
+}
+
+static void probe(struct attr *at, const struct span *s)
+{
+	const struct attr_rec *r = &at->r[s->rec];
+	int64_t wlo = s->start - at->slack;
+	int64_t whi = s->end + at->slack; /* last covered: whi (incl) or
+					      whi - 1 */
+	size_t i;
+
+	for (i = query_lower(at, &r->pub, wlo); i < at->nq; i++) {
+		const struct attr_query *q = &at->q[i];
+		struct attr_answer a;
+		int inside;
+
+		if (ip_cmp(&q->ip, &r->pub) != 0)
+			break;
+		if (s->incl ? q->t > whi : q->t >= whi)
+			break;
+		if (q->port < r->lo || q->port > r->hi)
+			continue;
+		if (q->proto[0] && r->proto[0] && strcmp(q->proto, r->proto))
+			continue;
+		inside = q->t >= s->start &&
+			 (s->incl ? q->t <= s->end : q->t < s->end);
+		a.q = i;
+		a.rec = s->rec;
+		a.sub = r->subscriber;
+		a.release = s->release;
+		a.start = s->start;
+		a.end = s->end;
+		a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
+		push_answer(at, &a);
+	}
+}
+
+static int answer_cmp(const void *pa, const void *pb)
+{
+	const struct attr_answer *a = pa, *b = pb;
+	int c;
+
+	if (a->q != b->q)
+		return a->q < b->q ? -1 : 1;
+	if ((c = cmp_i64(a->start, b->start)))
+		return c;
+	if ((c = str_cmp0(a->sub, b->sub)))
+		return c;
+	return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+void attr_solve(struct attr *at)
+{
+	size_t i, j, *open = NULL, nopen, oalloc = 0;
+	struct span s;
+
+	if (!at->sorted)
+		attr_index(at);
+	at->na = 0;
+	if (at->nr)
+		qsort(at->r, at->nr, sizeof(*at->r), rec_cmp);
+	for (i = 0; i < at->nr; i = j) {
+		/* one block: [i, j) */
+		for (j = i + 1; j < at->nr; j++)
+			if (ip_cmp(&at->r[j].pub, &at->r[i].pub) ||
+			    at->r[j].lo != at->r[i].lo ||
+			    at->r[j].hi != at->r[i].hi)
+				break;
+		nopen = 0;
+		for (size_t k = i; k < j; k++) {
+			const struct attr_rec *r = &at->r[k];
+
+			if (r->kind == ATTR_SESSION) {
+				s.rec = k;
+				s.release = (size_t)-1;
+				s.start = r->start;
+				s.end = r->end;
+				s.incl = 1;
+				s.open = 0;
+				probe(at, &s);
+			} else if (r->kind == ATTR_ALLOC) {
+				if (nopen == oalloc) {
+					oalloc = oalloc ? 2 * oalloc : 8;
+					open = xreallocarray(open, oalloc,
+							     sizeof(*open));
+				}
+				open[nopen++] = k;
+			} else if (nopen) {
+				/* the earliest open allocation closes */
+				s.rec = open[0];
+				s.release = k;
+				s.start = at->r[open[0]].start;
+				s.end = r->start;
+				s.incl = 0;
+				s.open = 0;
+				probe(at, &s);
+				memmove(open, open + 1,
+					--nopen * sizeof(*open));
+			}
+		}
+		for (size_t k = 0; k < nopen; k++) {
+			s.rec = open[k];
+			s.release = (size_t)-1;
+			s.start = at->r[open[k]].start;
+			s.end = s.start + at->max_binding;
+			s.incl = 0;
+			s.open = 1;
+			probe(at, &s);
+		}
+	}
+	free(open);
+	if (at->na)
+		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
+	/* two subscribers for one query: every answer of it is ambiguous */
+	for (i = 0; i < at->na; i = j) {
+		int many = 0;
+
+		for (j = i + 1; j < at->na && at->a[j].q == at->a[i].q; j++)
+			if (str_cmp0(at->r[at->a[j].rec].subscriber,
+				     at->r[at->a[i].rec].subscriber))
+				many = 1;
+		if (many)
+			for (size_t k = i; k < j; k++)
+				at->a[k].mark = MARK_AMBIGUOUS;
+	}
+}
+
+const char *attr_mark_name(enum attr_mark m)
+{
+	static const char *const names[] = { "exact", "slack", "open",
+					     "ambiguous" };
+
+	return (unsigned)m < 4 ? names[m] : "";
+}
+
+void attr_release(struct attr *at)
+{
+	size_t i;
+
+	for (i = 0; i < at->nq; i++)
+		free(at->q[i].id);
+	for (i = 0; i < at->nr; i++) {
+		free(at->r[i].subscriber);
+		free(at->r[i].imsi);
+		free(at->r[i].imei);
+	}
+	free(at->q);
+	free(at->r);
+	free(at->a);
+	memset(at, 0, sizeof(*at));
+}

@@ -1,0 +1,95 @@
+/*
+ * attribute.h - the interval engine behind `cdrsift attribute` (issue 16,
+ * DESIGN section 5): who held public address A, port P at time T.
+ *
+ * Not yet an analysis (analysis.h): this is the core that one will wrap.
+ * Queries are indexed by public address (sorted, then by time); every
+ * binding record is offered to attr_keep(), which keeps it only when some
+ * query names its public address, so memory follows the records that
+ * matter, not the size of the logs. attr_solve() pairs allocate and
+ * release events and matches every query in one sweep.
+ *
+ * Rules (times in ms since the epoch, UTC; 'slack' widens both ends):
+ *   session record  holds [start, end]        (both ends inclusive)
+ *   allocate..release  holds [allocate, release)  (release excluded)
+ *   allocate with no later release: [allocate, allocate + max_binding),
+ *     marked open
+ * A binding covers a query when the public address is equal, the port is
+ * inside lo..hi (hi = lo for a single port), the protocols are equal
+ * where both carry one, and the time is inside the widened interval.
+ * Marks: exact (inside the interval), slack (only inside the widened
+ * one), open (no release), ambiguous (the query is covered by bindings of
+ * two or more subscribers, as after a release and a reallocation in the
+ * same second); the most cautious applies: ambiguous, open, slack, exact.
+ * Pairing: events are grouped per (public address, lo, hi) and sorted by
+ * (time, release before allocate, input, line); each allocate is closed by
+ * the first release after it; a release with no open allocate is unused.
+ */
+#ifndef CDRSIFT_ATTRIBUTE_H
+#define CDRSIFT_ATTRIBUTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2 };
+enum attr_mark { MARK_EXACT = 0, MARK_SLACK, MARK_OPEN, MARK_AMBIGUOUS };
+
+struct attr_query {
+	char *id;             /* owned, or NULL */
+	struct ipaddr ip;
+	uint32_t port;
+	int64_t t;            /* ms */
+	char proto[8];        /* "" when not given */
+};
+
+struct attr_rec {
+	enum attr_kind kind;
+	struct ipaddr pub, priv;
+	int has_priv;
+	uint32_t lo, hi;
+	int64_t start, end;   /* end: sessions only */
+	char proto[8];
+	char *subscriber, *imsi, *imei; /* owned, or NULL */
+	uint32_t input;       /* index of the input */
+	uint64_t line;
+};
+
+/* One answer row: query 'q' covered by binding [start, end). */
+struct attr_answer {
+	size_t q;
+	size_t rec;           /* the session or allocate record */
+	const char *sub;      /* its subscriber (borrowed), or NULL */
+	size_t release;       /* the release record, or (size_t)-1 */
+	int64_t start, end;   /* the binding, unwidened */
+	enum attr_mark mark;
+};
+
+struct attr {
+	int64_t slack, max_binding; /* ms */
+	struct attr_query *q;
+	size_t nq, qalloc;
+	int sorted;
+	struct attr_rec *r;
+	size_t nr, ralloc;
+	struct attr_answer *a;
+	size_t na, aalloc;
+};
+
+void attr_init(struct attr *at, int64_t slack_ms, int64_t max_binding_ms);
+void attr_add_query(struct attr *at, const struct attr_query *q);
+/* Sort the queries; call once before the first attr_wanted/attr_keep. */
+void attr_index(struct attr *at);
+/* 1 when some query names public address 'ip'. */
+int attr_wanted(const struct attr *at, const struct ipaddr *ip);
+/* Keep a copy of 'rec' (strings copied) when its address is wanted. */
+void attr_keep(struct attr *at, const struct attr_rec *rec);
+/* Move the records of 'from' into 'at' (exact: a union of lists). */
+void attr_merge(struct attr *at, struct attr *from);
+/* Pair events and fill at->a, sorted by (query, start, input, line). */
+void attr_solve(struct attr *at);
+const char *attr_mark_name(enum attr_mark m);
+void attr_release(struct attr *at);
+
+#endif
