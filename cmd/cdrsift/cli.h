@@ -15,6 +15,7 @@
 #include "evidence.h"
 #include "output.h"
 #include "pipeline.h"
+#include "privacy.h"
 #include "record.h"
 #include "schema.h"
 #include "source.h"
@@ -92,6 +93,7 @@ struct cli {
 	struct input_summary *inputs; /* finished inputs, for json meta */
 	size_t ninputs, inputs_alloc;
 	struct evidence ev;         /* --audit, --provenance, --manifest */
+	struct privacy priv;        /* --pseudonymize, --suppress-below */
 };
 
 /* A command's own options: getopt_long entries and a handler. */
