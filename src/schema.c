@@ -38,6 +38,7 @@
 #include "timeparse.h"
 #include "xalloc.h"
 #include "text.h"
+#include "pseudo.h"
 #include "banned.h"
 
 size_t schema_normalise_name(const char *name, size_t len, char *out,
@@ -1304,7 +1305,17 @@ static void detail_value(const struct schema *s, struct buf *detail, int col,
 	buf_add_escaped(detail, s->columns[col].name,
 			strlen(s->columns[col].name), 64);
 	buf_adds(detail, "': '");
-	buf_add_escaped(detail, v, len, 64);
+	int f = s->columns[col].field;
+	if (s->opts->pseudo && f >= 0 &&
+	    pseudo_replaces(s->opts->pseudo, ident_of_field(f))) {
+		/* issue 17: no identifier on standard error or in --rejects */
+		struct buf tok = BUF_INIT;
+		pseudo_token(s->opts->pseudo, ident_of_field(f), v, len, &tok);
+		buf_add_escaped(detail, tok.data ? tok.data : "", tok.len, 64);
+		buf_release(&tok);
+	} else {
+		buf_add_escaped(detail, v, len, 64);
+	}
 	buf_addch(detail, '\'');
 }
 

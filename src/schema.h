@@ -45,6 +45,8 @@ struct map_entry {
 	int position;       /* 1-based column number, or 0 */
 };
 
+struct pseudo;
+
 struct schema_opts {
 	enum record_kind kind;        /* KIND_UNKNOWN: detect from the header */
 	int no_header;                /* 1: the first row is data */
@@ -63,6 +65,8 @@ struct schema_opts {
 					 DATE_DMY (0) or --date-order mdy */
 	const char *nulls;            /* --null: comma-separated markers of a
 					 missing value, or NULL */
+	const struct pseudo *pseudo;  /* --pseudonymize: reject details give
+					 identifier values as tokens; NULL */
 };
 
 /*

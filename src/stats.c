@@ -405,6 +405,17 @@ static void report_row(struct table *t, const struct tz *tz,
 	buf_release(&b);
 }
 
+static const unsigned char stats_keep[SC_NCOLS] = {
+	[SC_INPUT] = 1, [SC_BYTES] = 1, [SC_BYTES_OUT] = 1, [SC_SHA] = 1,
+	[SC_KIND] = 1, [SC_DELIM] = 1, [SC_DAMAGED] = 1, [SC_READ] = 1,
+	[SC_ACCEPTED] = 1, [SC_REJECTED] = 1, [SC_FILTERED] = 1,
+	[SC_MATCHED] = 1, [SC_REPEATED] = 1, [SC_REASONS] = 1,
+	[SC_PROBLEM] = 1, [SC_MAPPING] = 1, [SC_CELL_FILLED] = 1,
+	[SC_CELL_DISAGREE] = 1, [SC_CELL_UNKNOWN] = 1,
+	[SC_CELL_AMBIGUOUS] = 1, [SC_CELLS_CGI] = 1, [SC_CELLS_COLUMNS] = 1,
+	[SC_CELLS_ID] = 1,
+};
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
@@ -424,6 +435,12 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	runfacts_total(rf, &total);
 	report_row(t, sr->tz, &total, &sr->total);
 	acct_release(&total.acct);
+	/* --suppress-below (table_suppress): an input is a group of its
+	   subscribers; what it says of them is suppressed, its size, hash
+	   and accounting are facts about the file and stay */
+	t->subs_col = SC_SUBS;
+	t->total_row = rf->n;
+	t->keep = stats_keep;
 	return 0;
 }
 

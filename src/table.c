@@ -17,6 +17,7 @@ void table_init(struct table *t, const struct table_col *cols, size_t ncols)
 	memset(t, 0, sizeof(*t));
 	t->cols = cols;
 	t->ncols = ncols;
+	t->subs_col = t->records_col = t->total_row = TABLE_NONE;
 }
 
 void table_release(struct table *t)
@@ -161,4 +162,135 @@ void table_write(const struct table *t, struct writer *w,
 	free(text);
 	free(cells);
 	free(lens);
+}
+
+/* ---- privacy: pseudonyms and suppression (issue 17) ---- */
+
+void table_set_ident(struct table *t, size_t row, size_t col,
+		     enum ident_kind k)
+{
+	cell_at(t, row, col)->ident = (uint8_t)k;
+}
+
+enum ident_kind table_col_ident(const struct table *t, size_t col)
+{
+	const struct table_col *c = &t->cols[col];
+	if (c->type == COL_KEY || c->type == COL_TEXT)
+		return ident_of_name(c->name);
+	return ID_NONE;
+}
+
+void table_pseudonymize(struct table *t, const struct pseudo *p)
+{
+	struct buf text = BUF_INIT;
+	enum ident_kind *kind = xcalloc(t->ncols ? t->ncols : 1, sizeof(*kind));
+	for (size_t k = 0; k < t->ncols; k++)
+		kind[k] = table_col_ident(t, k);
+	/* every text cell moves to a new store, identifiers as tokens */
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t k = 0; k < t->ncols; k++) {
+			struct table_cell *c = cell_at(t, r, k);
+			enum col_type ty = t->cols[k].type;
+			if (c->state != CELL_VALUE ||
+			    (ty != COL_KEY && ty != COL_TEXT))
+				continue;
+			enum ident_kind id = c->ident ? (enum ident_kind)c->ident :
+					     kind[k];
+			size_t off = text.len;
+			if (pseudo_replaces(p, id))
+				pseudo_token(p, id, t->text.data + c->off,
+					     c->len, &text);
+			else
+				buf_add(&text, t->text.data + c->off, c->len);
+			c->off = off;
+			c->len = text.len - off;
+		}
+	buf_release(&t->text);
+	t->text = text;
+	free(kind);
+}
+
+static uint64_t cell_count(const struct table *t, size_t row, size_t col)
+{
+	const struct table_cell *c = table_cell(t, row, col);
+	return c->state == CELL_VALUE ? c->v : 0;
+}
+
+/* Make the figures (columns neither keys nor kept) of 'row' missing. */
+static void blank_figures(struct table *t, size_t row)
+{
+	for (size_t k = 0; k < t->ncols; k++)
+		if (t->cols[k].type != COL_KEY && !(t->keep && t->keep[k]))
+			cell_at(t, row, k)->state = CELL_MISSING;
+}
+
+void table_suppress(struct table *t, uint64_t below,
+		    struct table_suppressed *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (t->subs_col == TABLE_NONE)
+		return;
+	out->applies = 1;
+	int keeps = 0;
+	for (size_t k = 0; k < t->ncols; k++)
+		keeps |= t->keep && t->keep[k];
+	out->removed = !keeps;
+	unsigned char *hide = xcalloc(t->nrows ? t->nrows : 1, 1);
+	size_t nhidden = 0;
+	uint64_t hidden_records = 0;
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (r == t->total_row || cell_count(t, r, t->subs_col) >= below)
+			continue;
+		hide[r] = 1;
+		nhidden++;
+		out->primary++;
+		if (t->records_col != TABLE_NONE)
+			hidden_records += cell_count(t, r, t->records_col);
+	}
+	/*
+	 * Removed rows leave the meta's record total: with one group hidden
+	 * it is that group's records; with k groups of S records, each has
+	 * 1..S-k+1, one value when S == k. Hide more until k >= 2, S > k.
+	 */
+	while (out->removed && t->records_col != TABLE_NONE && nhidden &&
+	       (nhidden < 2 || hidden_records <= nhidden)) {
+		size_t pick = TABLE_NONE;
+		for (size_t r = 0; r < t->nrows; r++)
+			if (!hide[r] && r != t->total_row &&
+			    (pick == TABLE_NONE ||
+			     cell_count(t, r, t->records_col) <
+			     cell_count(t, pick, t->records_col)))
+				pick = r;
+		if (pick == TABLE_NONE)
+			break; /* every group is hidden already */
+		hide[pick] = 1;
+		nhidden++;
+		out->complementary++;
+		hidden_records += cell_count(t, pick, t->records_col);
+	}
+	if (nhidden && t->total_row != TABLE_NONE) {
+		blank_figures(t, t->total_row);
+		out->total_withheld = 1;
+	}
+	if (!out->removed) {
+		for (size_t r = 0; r < t->nrows; r++)
+			if (hide[r])
+				blank_figures(t, r);
+	} else if (nhidden) {
+		size_t w = 0, total = TABLE_NONE;
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (hide[r])
+				continue;
+			if (r == t->total_row)
+				total = w;
+			if (w != r)
+				memcpy(t->cells + w * t->ncols,
+				       t->cells + r * t->ncols,
+				       t->ncols * sizeof(*t->cells));
+			w++;
+		}
+		t->nrows = w;
+		t->total_row = total;
+	}
+	free(hide);
 }

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "pseudo.h"
 
 struct tz;
 
@@ -51,6 +52,9 @@ enum cell_state {
 
 struct table_cell {
 	uint8_t state;     /* enum cell_state */
+	uint8_t ident;     /* enum ident_kind of this cell when its column
+			      holds several kinds (anomalies' entity); 0:
+			      the column's */
 	uint64_t v;        /* counts, bytes: as is; signed types: two's
 			      complement of the int64 */
 	size_t off, len;   /* text cells: bytes in the table's text store */
@@ -63,7 +67,20 @@ struct table {
 	struct table_cell *cells;     /* nrows * ncols, row-major */
 	size_t alloc;                 /* cells allocated */
 	struct buf text;              /* bytes of text cells */
+	/*
+	 * What --suppress-below needs (table_suppress); TABLE_NONE when it
+	 * does not apply. An aggregate table names the column of each
+	 * group's distinct subscribers; 'records_col' its records, whose
+	 * total the json meta releases ("matched"); 'total_row' a row that
+	 * sums the rows before it.
+	 */
+	size_t subs_col, records_col, total_row;
+	/* per column, or NULL: 1 for a fact about the row that suppression
+	   leaves (stats: an input's size, hash, accounting) */
+	const unsigned char *keep;
 };
+
+#define TABLE_NONE ((size_t)-1)
 
 /* How cells become text: the zone of timestamps. */
 struct table_fmt {
@@ -88,6 +105,45 @@ const struct table_cell *table_cell(const struct table *t, size_t row,
 enum cell_state table_format_cell(const struct table *t, size_t row,
 				  size_t col, const struct table_fmt *f,
 				  struct buf *out);
+/* Cell (row, col) holds identifier kind 'k' (overrides its column's). */
+void table_set_ident(struct table *t, size_t row, size_t col,
+		     enum ident_kind k);
+/* The identifier kind of column 'col': a key or text column named as a
+   field (ident_of_name: caller, imsi, src_ip, private_ip...). */
+enum ident_kind table_col_ident(const struct table *t, size_t col);
+
+/*
+ * Replace every identifier cell of 't' by its token under 'p'
+ * (pseudo.h): the columns table_col_ident names, cells with an ident of
+ * their own. Done once, on the finished table, before any writer sees it.
+ */
+void table_pseudonymize(struct table *t, const struct pseudo *p);
+
+/* What table_suppress did. */
+struct table_suppressed {
+	int applies;          /* the table is an aggregate (subs_col set) */
+	size_t primary;       /* groups with fewer than N subscribers */
+	size_t complementary; /* groups hidden so the total of the hidden
+				 records is no figure of one group */
+	int total_withheld;   /* the total row's figures made missing */
+	int removed;          /* rows removed (else their figures missing) */
+};
+
+/*
+ * Small-cell suppression (--suppress-below 'below', man page
+ * SUPPRESSION): a group (a row other than the total row) with fewer than
+ * 'below' distinct subscribers is hidden. A table whose columns are all
+ * keys or figures loses the row; one with facts to keep (col 'keep')
+ * keeps the row with its figures missing (t->keep). When any group is hidden, the
+ * total row's figures are missing too, and, where rows are removed and
+ * records counted, further groups (the fewest records first, then the
+ * first listed) are hidden until at least two are and their records
+ * total exceeds their number, so that the meta's record total minus the
+ * rows shown neither names one group's records nor pins each to one.
+ */
+void table_suppress(struct table *t, uint64_t below,
+		    struct table_suppressed *out);
+
 /* The writer columns of 't' ('out' holds t->ncols entries). */
 void table_out_cols(const struct table *t, struct out_col *out);
 /* Every row of 't', formatted, to 'w' (created with table_out_cols). */

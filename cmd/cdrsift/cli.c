@@ -28,6 +28,8 @@ enum {
 	O_FIELD_CAP, O_VERBOSE, O_DUMP_EXPR, O_MAX_REJECT_MSGS,
 	O_AUDIT, O_PROVENANCE, O_MANIFEST,
 	O_DECIMAL_COMMA, O_PARTIAL, O_DATE_ORDER, O_SUBSCRIBER, O_CELLS_MAP,
+	/* privacy (issue 17, privacy.c) */
+	O_PSEUDONYMIZE, O_PSEUDONYMIZE_IPS, O_REJECTS_RAW, O_SUPPRESS_BELOW,
 };
 
 static const struct option common_opts[] = {
@@ -55,6 +57,11 @@ static const struct option common_opts[] = {
 	{ "audit", required_argument, NULL, O_AUDIT },
 	{ "provenance", required_argument, NULL, O_PROVENANCE },
 	{ "manifest", required_argument, NULL, O_MANIFEST },
+	/* privacy (issue 17, privacy.c) */
+	{ "pseudonymize", required_argument, NULL, O_PSEUDONYMIZE },
+	{ "pseudonymize-ips", required_argument, NULL, O_PSEUDONYMIZE_IPS },
+	{ "rejects-raw", no_argument, NULL, O_REJECTS_RAW },
+	{ "suppress-below", required_argument, NULL, O_SUPPRESS_BELOW },
 	{ "progress", no_argument, NULL, O_PROGRESS },
 	{ "no-progress", no_argument, NULL, O_NO_PROGRESS },
 	{ "verbose", no_argument, NULL, O_VERBOSE },
@@ -89,6 +96,10 @@ static const char common_usage[] =
 "      --manifest FILE    check the inputs against a sha256sum manifest first\n"
 "      --provenance FILE  write the run's json meta there\n"
 "      --audit FILE       append a hash-chained record of the run there\n"
+"      --pseudonymize KEYFILE  identifiers as keyed tokens (cdrsift keygen)\n"
+"      --pseudonymize-ips subscriber|all  which addresses (default subscriber)\n"
+"      --rejects-raw      keep raw rows in --rejects under --pseudonymize\n"
+"      --suppress-below N hide groups of fewer than N distinct subscribers\n"
 "      --partial FILE     write the exact state there for 'cdrsift merge'\n"
 "                         (stats only in this version)\n"
 "      --progress, --no-progress, --verbose, -h/--help, --version\n";
@@ -386,6 +397,27 @@ static int parse_args(struct cli *cli, int argc, char **argv,
 		case O_MANIFEST:
 			cli->ev.manifest_path = optarg;
 			break;
+		/* privacy (issue 17, privacy.c) */
+		case O_PSEUDONYMIZE:
+			cli->priv.key_path = optarg;
+			break;
+		case O_PSEUDONYMIZE_IPS:
+			if (strcmp(optarg, "subscriber") && strcmp(optarg, "all")) {
+				cli_error("--pseudonymize-ips: expected subscriber "
+					  "or all, found '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			cli->priv.ips = optarg;
+			break;
+		case O_REJECTS_RAW:
+			cli->priv.rejects_raw = 1;
+			break;
+		case O_SUPPRESS_BELOW:
+			if (parse_count("--suppress-below", optarg, 2, 1000000000L,
+					&v) < 0)
+				return EXIT_USAGE;
+			cli->priv.suppress_below = (uint64_t)v;
+			break;
 		case O_PROGRESS:
 			cli->progress = 1;
 			break;
@@ -443,14 +475,24 @@ static int output_is_stdout = 1;
  */
 static int late_options(struct cli *cli)
 {
+	int prc = privacy_setup(cli);
+	if (prc)
+		return prc;
 	if (cli->subscriber_arg) {
 		const char *a = cli->subscriber_arg;
 		int n = phone_normalise(a, strlen(a), cli->so.country,
 					cli->subscriber,
 					sizeof(cli->subscriber));
 		if (n <= 0) {
+			struct buf shown = BUF_INIT;
+			if (cli->priv.pseudo)
+				pseudo_token(cli->priv.pseudo, ID_NUMBER, a,
+					     strlen(a), &shown);
+			else
+				buf_adds(&shown, a);
 			cli_error("--subscriber: expected a phone number, "
-				  "found '%s'", a);
+				  "found '%s'", buf_cstr(&shown));
+			buf_release(&shown);
 			return EXIT_USAGE;
 		}
 		cli->so.subscriber = cli->subscriber;
@@ -579,6 +621,30 @@ static int setup_outputs(struct cli *cli, enum record_kind kind_hint)
 		if (getenv("CDRSIFT_NO_JIT"))
 			eo.flags |= EXPR_NO_JIT;
 		if (expr_compile(&cli->expr, cli->where, &eo, &d) < 0) {
+			if (cli->priv.pseudo) {
+				/* the diagnostic quotes the expression's
+				   literals: its first line only, with what
+				   it quotes withheld, and the tokenised text */
+				struct buf m = BUF_INIT;
+				const char *t = buf_cstr(&d.msg);
+				int q = 0;
+				for (; *t && *t != '\n'; t++) {
+					if (*t == '\'' || *t == '"') {
+						q = !q;
+						if (q)
+							buf_adds(&m, "'...");
+						else
+							buf_addch(&m, '\'');
+					} else if (!q) {
+						buf_addch(&m, *t);
+					}
+				}
+				buf_adds(&m, "\n  ");
+				privacy_show_expr(cli, cli->where, &m);
+				buf_reset(&d.msg);
+				buf_add(&d.msg, m.data, m.len);
+				buf_release(&m);
+			}
 			fprintf(stderr, "cdrsift: %s\n", buf_cstr(&d.msg));
 			diag_release(&d);
 			return EXIT_USAGE;
@@ -704,6 +770,9 @@ static void report_reject(struct cli *cli, struct source *src,
 		fputc(',', cli->rejects);
 		csv_field(cli->rejects, detail, strlen(detail));
 		fputc(',', cli->rejects);
+		/* under --pseudonymize the raw row only with --rejects-raw */
+		if (cli->priv.pseudo && !cli->priv.rejects_raw)
+			rl = 0;
 		csv_field(cli->rejects, src->last_raw ? src->last_raw : "", rl);
 		fputc('\n', cli->rejects);
 	}
@@ -1176,6 +1245,7 @@ void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 	meta_json_accounting(b, &cli->total);
 	if (cli->cells)
 		meta_cells(b, &cli->cell_total);
+	privacy_meta(cli, b);
 	buf_addch(b, '}');
 }
 
@@ -1190,6 +1260,7 @@ void cli_meta_json_rf(struct cli *cli, struct runfacts *rf, struct buf *b)
 		meta_cells(b, &total.cell);
 		acct_release(&total.acct);
 	}
+	privacy_meta(cli, b);
 	buf_addch(b, '}');
 }
 
@@ -1212,6 +1283,7 @@ int cli_finish(struct cli *cli)
 		status = EXIT_INPUT;
 	}
 	status = evidence_finish(cli, status);
+	privacy_release(cli);
 	if (cli->expr_st)
 		expr_state_free(cli->expr_st);
 	if (cli->expr)

@@ -16,6 +16,7 @@
 #include "members.h"
 #include "output.h"
 #include "pipeline.h"
+#include "privacy.h"
 #include "record.h"
 #include "schema.h"
 #include "source.h"
@@ -99,6 +100,7 @@ struct cli {
 	struct members *mem;        /* items (heap: removed at exit should
 				       the command not reach cli_finish) */
 	const char **mem_paths;     /* mem's paths, for the pipeline */
+	struct privacy priv;        /* --pseudonymize, --suppress-below */
 };
 
 /* A command's own options: getopt_long entries and a handler. */

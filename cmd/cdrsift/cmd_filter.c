@@ -133,7 +133,17 @@ static void on_record(void *wctx, const struct pipe_input *pin,
 		uint32_t len = 0;
 		buf_add(out, &fid, 1);
 		buf_add(out, &len, sizeof(len));
-		fmt_field(f->cli, rec, i, out);
+		if (f->cli->priv.pseudo &&
+		    pseudo_replaces(f->cli->priv.pseudo, ident_of_field(i))) {
+			/* --pseudonymize: the value's token (issue 17) */
+			struct buf v = BUF_INIT;
+			fmt_field(f->cli, rec, i, &v);
+			pseudo_token(f->cli->priv.pseudo, ident_of_field(i),
+				     v.data ? v.data : "", v.len, out);
+			buf_release(&v);
+		} else {
+			fmt_field(f->cli, rec, i, out);
+		}
 		len = (uint32_t)(out->len - at - 1 - sizeof(len));
 		memcpy(out->data + at + 1, &len, sizeof(len));
 	}
@@ -197,6 +207,13 @@ int cmd_filter(int argc, char **argv)
 	int rc = cli_parse(&cli, argc, argv, &co);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	if (f.raw && cli.priv.pseudo) {
+		cli_error("--raw copies the evidence byte for byte: refused "
+			  "with --pseudonymize");
+		cli_status(&cli, EXIT_USAGE);
+		cli.ev.no_run = 1;
+		return cli_finish(&cli);
+	}
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);

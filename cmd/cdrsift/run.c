@@ -220,6 +220,8 @@ void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 		return;
 	}
 	diag_release(&d);
+	/* suppression and pseudonyms act here, once, on the table */
+	privacy_table(cli, &t);
 	if (cli->format == OUT_TABLE && human) {
 		human(cli, rf, state, &t);
 	} else {

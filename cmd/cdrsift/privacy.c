@@ -1,0 +1,212 @@
+/*
+ * privacy.c - --pseudonymize, --pseudonymize-ips, --rejects-raw and
+ * --suppress-below (see privacy.h; the definitions are in the man page,
+ * PSEUDONYMS and SUPPRESSION).
+ */
+#include "privacy.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "cli.h"
+#include "keyfile.h"
+#include "table.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void privacy_show_expr(const struct cli *cli, const char *s, struct buf *b)
+{
+	if (!cli->priv.pseudo) {
+		buf_adds(b, s);
+		return;
+	}
+	pseudo_expr(cli->priv.pseudo, s, b);
+}
+
+/* Option 'a' of argv, "--name" or "--name=value": its value, or NULL. */
+static const char *long_value(const char *a, const char *name, int *joined)
+{
+	size_t n = strlen(name);
+	if (strncmp(a, name, n))
+		return NULL;
+	if (a[n] == '=') {
+		*joined = 1;
+		return a + n + 1;
+	}
+	*joined = 0;
+	return a[n] ? NULL : "";
+}
+
+/*
+ * The argument list as the run may write it: the text of -w (however
+ * given: -w X, -wX, --where X, --where=X) and --subscriber's number
+ * replaced. getopt has already moved the operands last; "--" ends the
+ * options.
+ */
+static void shown_argv(struct cli *cli)
+{
+	struct privacy *pv = &cli->priv;
+	pv->argv_given = cli->argv;
+	pv->argv_shown = xcalloc((size_t)cli->argc + 1, sizeof(char *));
+	for (int i = 0; i < cli->argc; i++) {
+		const char *a = cli->argv[i];
+		struct buf b = BUF_INIT;
+		int joined = 0, expr = 0, number = 0;
+		const char *v = NULL;
+		if (!strcmp(a, "--"))
+			break;
+		if ((v = long_value(a, "--where", &joined)))
+			expr = 1;
+		else if ((v = long_value(a, "--subscriber", &joined)))
+			number = 1;
+		else if (!strncmp(a, "-w", 2)) {
+			expr = 1;
+			joined = a[2] != '\0';
+			v = a + 2;
+		}
+		if ((expr || number) && !joined && i + 1 < cli->argc) {
+			pv->argv_shown[i] = xstrdup(a);
+			a = cli->argv[++i];
+			v = a;
+		} else if (expr || number) {
+			buf_add(&b, a, (size_t)(v - a));
+		} else {
+			continue;
+		}
+		if (expr)
+			pseudo_expr(pv->pseudo, v, &b);
+		else
+			pseudo_token(pv->pseudo, ID_NUMBER, v, strlen(v), &b);
+		pv->argv_shown[i] = xstrdup(buf_cstr(&b));
+		buf_release(&b);
+	}
+	for (int i = 0; i < cli->argc; i++)
+		if (!pv->argv_shown[i])
+			pv->argv_shown[i] = xstrdup(cli->argv[i]);
+	cli->argv = pv->argv_shown;
+}
+
+/*
+ * The commands whose output goes through the report tables, or, for
+ * filter, through the canonical rows tokenised here: the analyses (a
+ * command ported to the run driver joins them by its ANALYSES line) and
+ * merge. Others would write identifiers this layer never sees.
+ */
+static int writes_tables(const char *cmd)
+{
+	return analysis_by_name(cmd) || !strcmp(cmd, "merge");
+}
+
+int privacy_setup(struct cli *cli)
+{
+	struct privacy *pv = &cli->priv;
+	if (pv->ips && !pv->key_path) {
+		cli_error("--pseudonymize-ips: no --pseudonymize KEYFILE");
+		return EXIT_USAGE;
+	}
+	if (pv->rejects_raw && !pv->key_path) {
+		cli_error("--rejects-raw: only with --pseudonymize (without it "
+			  "--rejects keeps raw rows)");
+		return EXIT_USAGE;
+	}
+	if (pv->suppress_below && !writes_tables(cli->cmd)) {
+		cli_error("--suppress-below: '%s' writes no aggregate groups "
+			  "(records, or one subscriber's, are pseudonymised, "
+			  "not suppressed)", cli->cmd);
+		return EXIT_USAGE;
+	}
+	if (pv->suppress_below && cli->partial_path) {
+		cli_error("--suppress-below: a partial keeps every group: "
+			  "suppress in 'cdrsift merge'");
+		return EXIT_USAGE;
+	}
+	if (!pv->key_path)
+		return 0;
+	if (!writes_tables(cli->cmd) && strcmp(cli->cmd, "filter")) {
+		cli_error("--pseudonymize: '%s' does not write its output "
+			  "through report tables in this version", cli->cmd);
+		return EXIT_USAGE;
+	}
+	if (cli->partial_path) {
+		cli_error("--pseudonymize: a partial is the exact state, raw "
+			  "identifiers included: pseudonymise in 'cdrsift "
+			  "merge'");
+		return EXIT_USAGE;
+	}
+	struct diag d = DIAG_INIT;
+	pv->pseudo = xcalloc(1, sizeof(*pv->pseudo));
+	if (keyfile_load(pv->key_path, pv->pseudo->key, &pv->pseudo->keylen,
+			 &d) < 0) {
+		cli_error("--pseudonymize: %s", buf_cstr(&d.msg));
+		diag_release(&d);
+		return EXIT_USAGE;
+	}
+	diag_release(&d);
+	pv->pseudo->country = cli->so.country;
+	pv->pseudo->ips_all = pv->ips && !strcmp(pv->ips, "all");
+	cli->so.pseudo = pv->pseudo;
+	shown_argv(cli);
+	return 0;
+}
+
+void privacy_table(struct cli *cli, struct table *t)
+{
+	struct privacy *pv = &cli->priv;
+	if (pv->suppress_below) {
+		struct table_suppressed s;
+		table_suppress(t, pv->suppress_below, &s);
+		pv->suppressed = (int)(s.primary + s.complementary);
+		if (!s.applies)
+			cli_error("--suppress-below: the %s report has no groups "
+				  "of subscribers: nothing suppressed", cli->cmd);
+		else if (s.primary)
+			cli_error("--suppress-below %llu: %zu group%s with fewer "
+				  "subscribers %s%s%s", (unsigned long long)
+				  pv->suppress_below, s.primary,
+				  PLURAL(s.primary), s.removed ? "left out" :
+				  "shown without figures", s.complementary ?
+				  ", and more so that totals reveal none" : "",
+				  s.total_withheld ? "; total figures withheld" :
+				  "");
+	}
+	if (pv->pseudo)
+		table_pseudonymize(t, pv->pseudo);
+}
+
+void privacy_meta(const struct cli *cli, struct buf *b)
+{
+	const struct privacy *pv = &cli->priv;
+	if (!pv->pseudo && !pv->suppress_below)
+		return;
+	buf_adds(b, ",\"privacy\":{");
+	if (pv->pseudo) {
+		/* the key's fingerprint: one key, one id */
+		buf_adds(b, "\"pseudonyms\":\"hmac-sha256\",\"key_id\":\"");
+		pseudo_token(pv->pseudo, ID_TEXT, "cdrsift key id", 14, b);
+		buf_addf(b, "\",\"ips\":\"%s\"", pv->pseudo->ips_all ? "all" :
+			 "subscriber");
+	}
+	if (pv->suppress_below)
+		buf_addf(b, "%s\"suppress_below\":%llu,\"suppressed\":%d",
+			 pv->pseudo ? "," : "",
+			 (unsigned long long)pv->suppress_below, pv->suppressed);
+	buf_addch(b, '}');
+}
+
+void privacy_release(struct cli *cli)
+{
+	struct privacy *pv = &cli->priv;
+	if (pv->pseudo) {
+		pseudo_release(pv->pseudo);
+		free(pv->pseudo);
+		pv->pseudo = NULL;
+	}
+	if (pv->argv_shown) {
+		for (int i = 0; i < cli->argc; i++)
+			free(pv->argv_shown[i]);
+		free(pv->argv_shown);
+		pv->argv_shown = NULL;
+		cli->argv = pv->argv_given;
+	}
+}
