@@ -37,6 +37,7 @@
 #include "pipeline.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -861,10 +862,21 @@ void pipeline_run(const char *const *paths, size_t n,
 			read_input(&pl, self, i);
 		}
 	} else {
-		for (size_t i = 0; i < pl.nthreads; i++)
-			if (pthread_create(&pl.w[i].thread, NULL, worker_main,
-					   &pl.w[i]) != 0)
-				BUG("cannot start a thread");
+		for (size_t i = 0; i < pl.nthreads; i++) {
+			int rc = pthread_create(&pl.w[i].thread, NULL,
+						worker_main, &pl.w[i]);
+			if (rc != 0) {
+				/* a resource limit, not a bug: exit 4 as out
+				   of memory does (DESIGN section 7), through
+				   exit() so that atexit cleanups (unpacked
+				   archives) run; the workers started so far
+				   wait for work and touch nothing */
+				fprintf(stderr,
+					"cdrsift: cannot start a thread (%s); "
+					"try fewer with -j\n", strerror(rc));
+				exit(4);
+			}
+		}
 		pthread_mutex_lock(&pl.mu);
 		while (pl.head < n && !cancelled(&pl)) {
 			if (complete_some(&pl))

@@ -107,5 +107,23 @@ test_expect_success 'a failing expression still fails cleanly (exit 2 or 4)' '
 	done
 	test -z "$bad" || { echo "misbehaved at N=$bad"; exit 1; }
 '
+# A thread that cannot start is a resource limit like memory: exit 4 with
+# a message that names it, never an abort. The thread stacks are made
+# larger (ulimit -s: glibc's default stack size) than the address space
+# left (ulimit -v), so pthread_create fails with EAGAIN. Sanitizer and
+# valgrind builds reserve address space of their own: skipped there.
+if ldd "$CDRSIFT" 2>/dev/null | grep -q -e libasan -e libubsan ||
+   [ "${VALGRIND:-}" = 1 ]; then
+	test_skip 'a thread that cannot start: exit 4' 'sanitizer or valgrind build'
+else
+	test_expect_success 'a thread that cannot start: exit 4, named, no abort' '
+		( ulimit -v 600000 && ulimit -s 1000000 &&
+		  exec "$CDRSIFT" stats -j4 small.csv ) >out 2>err
+		rc=$?
+		test "$rc" = 4 &&
+		grep -q "^cdrsift: cannot start a thread (.*); try fewer with -j$" err &&
+		test ! -s out || { echo "rc=$rc"; cat err; exit 1; }
+	'
+fi
 sed 's/^/# /' "$TRASH/summary" 2>/dev/null
 test_done
