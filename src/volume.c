@@ -2814,7 +2814,8 @@ void volume_save(struct volume *v, struct partial_writer *w)
 			}
 		}
 	}
-	qsort(g, ng, sizeof(*g), cmp_save_group);
+	if (ng)
+		qsort(g, ng, sizeof(*g), cmp_save_group);
 	for (size_t i = 0; i < ng; i++)
 		map[g[i].si][g[i].local] = (uint32_t)i;
 	/* split values */
@@ -2836,7 +2837,8 @@ void volume_save(struct volume *v, struct partial_writer *w)
 			nsp++;
 		}
 	}
-	qsort(sp, nsp, sizeof(*sp), cmp_save_item);
+	if (nsp)
+		qsort(sp, nsp, sizeof(*sp), cmp_save_item);
 	/* distinct pairs, every stripe's runs merged */
 	struct save_item *pr = NULL;
 	size_t npr = 0, pralloc = 0;
@@ -2872,7 +2874,8 @@ void volume_save(struct volume *v, struct partial_writer *w)
 		runmerge_release(&m);
 	}
 	free(scratch);
-	qsort(pr, npr, sizeof(*pr), cmp_save_item);
+	if (npr)
+		qsort(pr, npr, sizeof(*pr), cmp_save_item);
 	if (!ok)
 		ng = 0;
 	partial_put_uvarint(w, ng);

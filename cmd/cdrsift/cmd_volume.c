@@ -136,7 +136,8 @@ static const char volume_usage[] =
 "      --top N            the first N groups only\n"
 "      --sort S           count, duration, bytes, distinct or key (default:\n"
 "                         time order for a time key, else count)\n"
-"      --min-count N      hide groups with fewer than N records\n";
+"      --min-count N      hide groups with fewer than N records\n"
+"With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 
 int cmd_volume(int argc, char **argv)

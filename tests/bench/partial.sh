@@ -70,3 +70,33 @@ awk -v rows="$rows" -v n="$nfiles" -v wb="$wb" -v pb="$pb" -v ab="$ab" \
 	printf "  %-34s %7s s  %8.1f MiB peak\n", "merge of " n " partials -> csv", c[1], c[2] / 1024
 	printf "  %-34s %7s s  %8.1f MiB peak\n", "merge of " n " partials -> partial", d[1], d[2] / 1024
 }'
+# volume --by subscriber (issue 13): partial bytes per row and per group,
+# and merging the 100 partials, checked against one run over the files
+mkdir "$out/v"
+vwhole=$(time_of "$CDRSIFT" volume --by subscriber --partial "$out/vwhole.part" "$dir/whole.csv.gz")
+for f in "$dir"/in/*.csv.gz; do
+	"$CDRSIFT" volume --by subscriber -j 1 --partial "$out/v/${f##*/}.part" "$f" 2>/dev/null ||
+		[ $? -le 1 ] || exit 1
+done
+vsingle=$(time_of "$CDRSIFT" volume --by subscriber -f csv -o "$out/vwant.csv" "$dir"/in/*.csv.gz)
+vmerge=$(time_of "$CDRSIFT" merge -f csv -o "$out/vgot.csv" "$out"/v/*.part)
+vmpart=$(time_of "$CDRSIFT" merge --partial "$out/vall.part" "$out"/v/*.part)
+cmp -s "$out/vwant.csv" "$out/vgot.csv" ||
+	{ echo "bench: merged volume report differs from the single run" >&2; exit 1; }
+vwb=$(wc -c <"$out/vwhole.part")
+vpb=$(cat "$out"/v/*.part | wc -c)
+vab=$(wc -c <"$out/vall.part")
+groups=$(($(wc -l <"$out/vwant.csv") - 1))
+echo "partial files: volume --by subscriber, $rows rows, $groups groups"
+awk -v rows="$rows" -v n="$nfiles" -v wb="$vwb" -v pb="$vpb" -v ab="$vab" \
+    -v groups="$groups" -v whole="$vwhole" -v single="$vsingle" \
+    -v merge="$vmerge" -v mpart="$vmpart" 'BEGIN {
+	printf "  one partial of all rows   %10d bytes  %5.2f bytes/row  %6.1f bytes/group\n", wb, wb / rows, wb / groups
+	printf "  %d partials, one a file  %10d bytes  %5.2f bytes/row\n", n, pb, pb / rows
+	printf "  merged partial of those   %10d bytes\n", ab
+	split(whole, a, " "); split(single, b, " "); split(merge, c, " "); split(mpart, d, " ")
+	printf "  %-34s %7s s  %8.1f MiB peak\n", "volume --partial, all rows", a[1], a[2] / 1024
+	printf "  %-34s %7s s  %8.1f MiB peak\n", "volume over the " n " files", b[1], b[2] / 1024
+	printf "  %-34s %7s s  %8.1f MiB peak\n", "merge of " n " partials -> csv", c[1], c[2] / 1024
+	printf "  %-34s %7s s  %8.1f MiB peak\n", "merge of " n " partials -> partial", d[1], d[2] / 1024
+}'
