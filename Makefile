@@ -40,6 +40,7 @@ FUZZ_MAXLEN_time   = 4096
 FUZZ_MAXLEN_expr   = 4096
 FUZZ_MAXLEN_cells  = 16384
 FUZZ_MAXLEN_partial = 16384
+FUZZ_MAXLEN_geopartial = 65536
 FUZZ_MAXLEN_audit  = 16384
 FUZZ_MAXLEN_manifest = 16384
 
