@@ -403,6 +403,15 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		set_row(t, g, c, &agg[c], wp + start[c],
 			start[c + 1] - start[c], scratch);
 	set_row(t, g, 0, &agg[0], NULL, 0, scratch);
+	if (g->nopos) {
+		/* records without a usable position: counted, never dropped
+		   silently */
+		size_t row = table_add_row(t);
+		table_set_text(t, row, GC_CLUSTER, "no_position", 11);
+		for (size_t c = 1; c < GC_NCOLS; c++)
+			table_set_blank(t, row, c);
+		table_set_u64(t, row, GC_RECORDS, g->nopos);
+	}
 	free(scratch);
 	free(fill);
 	free(wp);

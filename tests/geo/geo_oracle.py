@@ -49,6 +49,10 @@ def gen(name, eps, out):
                 pos.append((lat, rnd.uniform(-180, 180), rnd.randint(1, 3)))
             pos.append((plat, 0.0, 5))
             pos.append((plat, 120.0, 5))
+    elif name == 'nopos':
+        for _ in range(60):
+            pos.append((48.85 + rnd.gauss(0, 0.001), 2.35 + rnd.gauss(0, 0.001), 2))
+        pos.append((None, None, 7))
     elif name == 'blobs':
         for c in [(3.139, 101.6869), (3.2, 101.6), (1.55, 110.35)]:
             for _ in range(300):
@@ -69,7 +73,7 @@ def gen(name, eps, out):
                          t.strftime('%Y-%m-%dT%H:%M:%S'),
                          (t + datetime.timedelta(seconds=5)).strftime('%Y-%m-%dT%H:%M:%S'),
                          5, '', '', str(rnd.randint(1, 9)), '1',
-                         repr(lat), repr(lon), '50212', 'answered'])
+                         '' if lat is None else repr(lat), '' if lon is None else repr(lon), '50212', 'answered'])
     rnd.shuffle(rows)
     with open(out, 'w', newline='') as f:
         wr = csv.writer(f)
@@ -81,6 +85,8 @@ def hav(a, b, c, d):
     h = math.sin((c - a) / 2) ** 2 + math.cos(a) * math.cos(c) * math.sin((d - b) / 2) ** 2
     return 2 * R * math.asin(min(1.0, math.sqrt(h)))
 
+NOPOS = [0]
+
 def load(paths):
     P = {}
     for p in paths:
@@ -88,6 +94,7 @@ def load(paths):
         with op(p, 'rt', newline='') as f:
             for r in csv.DictReader(f):
                 if not r['lat'] or not r['lon']:
+                    NOPOS[0] += 1
                     continue
                 k = (float(r['lat']) + 0.0, float(r['lon']) + 0.0)
                 e = P.setdefault(k, {'w': 0, 'subs': set(), 'cells': set(),
@@ -168,6 +175,9 @@ def check(eps, minw, none, paths):
                     p90 = d
             row.update(lat=clat, lon=clon, radius_m=ds[-1][0], radius90_m=p90)
         want.append(row)
+    if NOPOS[0]:
+        want.append({'cluster': 'no_position', 'records': str(NOPOS[0]),
+                     'lat': '', 'subscribers': ''})
     got = list(csv.DictReader(sys.stdin))
     bad = 0
     if len(got) != len(want):
@@ -175,7 +185,9 @@ def check(eps, minw, none, paths):
         return 1
     for g_, w_ in zip(got, want):
         for k, v in w_.items():
-            if k in ('lat', 'lon'):
+            if w_['cluster'] == 'no_position':
+                ok = g_[k] == v
+            elif k in ('lat', 'lon'):
                 ok = abs(float(g_[k]) - v) <= 1.5e-6 or (k == 'lon' and abs(abs(float(g_[k]) - v) - 360) <= 1.5e-6)
             elif k in ('radius_m', 'radius90_m'):
                 ok = abs(float(g_[k]) - v) <= 1.0

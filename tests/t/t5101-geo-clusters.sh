@@ -15,7 +15,7 @@ PARTIAL_LIB_DIR=$T . "$T/partial-lib.sh"
 D=$TESTDATA/demo
 
 test_expect_success 'hand-made and generated data sets' '
-	for s in boundary antimeridian pole blobs; do
+	for s in boundary antimeridian pole blobs nopos; do
 		/usr/bin/python3 "$ORACLE" gen $s 400 $s.csv || return 1
 	done &&
 	"$CDRSIFT_GEN" --rows 20000 --seed 3 >gen.csv
@@ -24,7 +24,7 @@ test_expect_success 'hand-made and generated data sets' '
 for set in "boundary 400m 400 6" "boundary 400m 400 6 none" \
 	   "antimeridian 400m 400 8" "pole 0.4km 400 8" \
 	   "blobs 400m 400 8" "blobs 250m 250 30 none" \
-	   "gen 2km 2000 200" "gen 500m 500 20" "gen 1.5km 1500 300 none"; do
+	   "nopos 300m 300 10" "gen 2km 2000 200" "gen 500m 500 20" "gen 1.5km 1500 300 none"; do
 	set -- $set
 	b=; [ "$5" = none ] && b="--border none"
 	test_expect_success "geo agrees with scikit-learn: $set" "
@@ -38,6 +38,11 @@ test_expect_success 'the boundary set: pairs inside eps cluster, outside not' '
 	# 60 pairs at eps*(1-1e-6) make 60 clusters; 120 points stay noise
 	[ "$(grep -c -v "^cluster\|^noise" b.csv)" = 60 ] &&
 	grep -q "^noise,,,,,360," b.csv
+'
+
+test_expect_success 'records without a position: a no_position row' '
+	cdrsift geo --eps 300m --min-records 10 -f csv nopos.csv >np.csv &&
+	grep -q "^no_position,,,,,7,,,,,,\$" np.csv
 '
 
 test_expect_success 'the demo file with its cell table' '
