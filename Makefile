@@ -45,7 +45,7 @@ FUZZ_MAXLEN_manifest = 16384
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
-BENCH_PKGS = time miller python3-sklearn zstd xz-utils
+BENCH_PKGS = time miller python3-sklearn zstd xz-utils opt:nodejs opt:npm opt:linux-perf
 
 LIB_SRC  = $(wildcard src/*.c)
 CMD_SRC  = $(wildcard cmd/cdrsift/*.c)
@@ -176,6 +176,9 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(FLOOR)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/stages.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
+	 sh tests/bench/memory.sh
 	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
