@@ -9,8 +9,11 @@
 #   filter          filter --count -j1 -w EXPR minus filter --count -j1
 #   analysis        stats -j1 / volume -j1 minus filter --count -j1
 # and the ratio of the default-thread wall time to the two-core bound
-# (inflate + parse + analysis CPU) / 2. With perf present it also prints
-# the profile of filter --count -j1 by shared object and top symbols.
+# (inflate + parse + analysis CPU) / 2, that is the -j1 CPU / 2. With perf
+# present it also prints the profile of filter --count -j1 grouped by
+# stage (symbols mapped to their source file with nm -l; cutting, which
+# lives in csvrow.c and input.c, by function name), which splits the
+# cut+split+map row. BENCH_PERF=0 skips the profile.
 set -u
 : "${CDRSIFT:?}" "${FLOOR:?}"
 FLOOR_ISAL=${FLOOR_ISAL:-$(dirname "$FLOOR")/floor_isal}
@@ -66,9 +69,34 @@ END {
 if [ "${BENCH_PERF:-1}" != 0 ] && command -v perf >/dev/null; then
 	pd=/tmp/stages.perf.$$
 	if perf record -q -o "$pd" -- "$CDRSIFT" filter --count -j1 -f csv "$data" >/dev/null 2>&1; then
-		echo "perf profile of filter --count -j1 (by shared object, then top symbols):"
-		perf report -i "$pd" --stdio --sort dso 2>/dev/null | grep -v '^#' | grep . | head -6
-		perf report -i "$pd" --stdio --sort sym 2>/dev/null | grep -v '^#' | grep . | head -15
+		echo "perf profile of filter --count -j1, grouped by stage (symbol -> source file"
+		echo "from nm -l; inflate = zlib/ISA-L; libc/kernel shown apart):"
+		nm -l --defined-only "$CDRSIFT" 2>/dev/null |
+			mawk 'NF >= 4 { sub(/:.*/, "", $4); n = split($4, a, "/"); print $3, a[n] }' >"$pd.map"
+		perf report -i "$pd" --stdio --sort dso,sym 2>/dev/null | grep -v '^#' | grep . |
+		mawk -v map="$pd.map" '
+		BEGIN { while ((getline l < map) > 0) { split(l, a, " "); f[a[1]] = a[2] } }
+		{
+			p = $1; sub(/%/, "", p); dso = $2; sym = $4
+			if (dso ~ /libisal|libz/) st = "inflate"
+			else if (dso ~ /libc|ld-linux/) st = "libc (memchr, memmove, str*: all stages)"
+			else if (dso ~ /kernel/) st = "kernel (read, page faults)"
+			else if (dso ~ /libcrypto/) st = "sha256 of the input (provenance)"
+			else if (dso ~ /libpcre/) st = "filter (regex)"
+			else {
+				src = (sym in f) ? f[sym] : "?"
+				if (sym ~ /^(find_eol|slice_end|next_slice|feed|refill|scan_line|ends_line)$/) st = "block cutting"
+				else if (src == "input.c") st = "inflate (glue, input.c)"
+				else if (src == "csvrow.c") st = "splitting (csvrow.c)"
+				else if (src ~ /^(schema|timeparse|phone|cells|record|tz|imei|text)\.c$/) st = "mapping+validation"
+				else if (src ~ /^expr/) st = "filter"
+				else if (src ~ /^(stats|volume|intern|analysis|table)\.c$/) st = "analysis"
+				else st = "other (" src ")"
+			}
+			pct[st] += p
+		}
+		END { for (k in pct) printf "  %6.2f%%  %s\n", pct[k], k }' | sort -k1,1nr
+		rm -f "$pd.map"
 	else
 		echo "perf: record failed (perf_event_paranoid?): profile skipped"
 	fi
