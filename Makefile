@@ -48,7 +48,7 @@ FUZZ_MAXLEN_archive = 65536
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
-BENCH_PKGS = time miller python3-sklearn zstd xz-utils unzip
+BENCH_PKGS = time miller python3-sklearn zstd xz-utils unzip opt:nodejs opt:npm opt:linux-perf
 TEST_PKGS += opt:gdal-bin
 
 LIB_SRC  = $(wildcard src/*.c)
@@ -180,6 +180,9 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(FLOOR)
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/run.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) FLOOR=$(CURDIR)/$(FLOOR) sh tests/bench/stages.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
+	 sh tests/bench/memory.sh
 	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \

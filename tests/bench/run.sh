@@ -14,9 +14,11 @@
 # four floors (floor4, the floor program run on each part in turn).
 #
 # Peers, each checked to give our top-10 callers and counts: mawk (zcat |
-# mawk), DuckDB through its npm package (installed into
-# tests/bench/node_modules when node and npm are present; BENCH_DUCKDB=0
-# skips it) and Miller (mlr, one run only: it takes minutes and gigabytes;
+# mawk), ClickHouse embedded (chdb 3.4.0), Polars (nodejs-polars 0.25.2)
+# and DuckDB through npm (peers.mjs; installed into tests/bench/node_modules
+# when node and npm are present; BENCH_NPM=0 skips them, BENCH_DUCKDB=0
+# DuckDB), two queries each (count and sum; every volume column), checked
+# equal to `volume --by caller --top 10` before timing, and Miller (mlr, one run only: it takes minutes and gigabytes;
 # BENCH_MILLER=0 skips it).
 #
 # Never used as a timed assertion: this machine is shared and noisy.
@@ -54,16 +56,53 @@ fi
 echo "data: $data, $(wc -c <"$data") bytes gzip, $rows rows; four parts:$parts"
 echo "cdrsift $("$CDRSIFT" --version | grep '^inflate:')"
 
-# DuckDB's npm package, once, when node and npm are here
-duckdb=
-if [ "${BENCH_DUCKDB:-1}" != 0 ] && command -v node >/dev/null &&
-   command -v npm >/dev/null; then
-	[ -d node_modules/@duckdb/node-api ] ||
-		npm install --no-audit --no-fund --no-save --prefix "$here" \
-			@duckdb/node-api >/dev/null 2>&1
-	[ -d node_modules/@duckdb/node-api ] && duckdb="node $here/duckdb-top.mjs"
+# The npm peers (ClickHouse embedded, Polars, DuckDB), once, into
+# tests/bench/node_modules, when node and npm are here; BENCH_NPM=0 skips
+# them. Each is checked below, before the timing, to give cdrsift's answer
+# on both queries; one that does not is printed and not timed.
+npm_peers=
+if [ "${BENCH_NPM:-1}" = 0 ]; then
+	echo "npm peers: skipped (BENCH_NPM=0)"
+elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "npm peers (ClickHouse, Polars, DuckDB): skipped, node and npm needed"
+else
+	for spec in chdb@3.4.0:chdb nodejs-polars@0.25.2:nodejs-polars \
+	    nodejs-polars-linux-x64-gnu@0.25.2:nodejs-polars-linux-x64-gnu \
+	    @duckdb/node-api:@duckdb/node-api; do
+		[ -d "node_modules/${spec#*:}" ] ||
+			npm install --no-audit --no-fund --no-save --prefix "$here" \
+				"${spec%%:*}" >/dev/null 2>&1 ||
+			echo "npm install ${spec%%:*} failed"
+	done
+	[ "${BENCH_DUCKDB:-1}" != 0 ] && [ -d node_modules/@duckdb/node-api ] &&
+		npm_peers="$npm_peers duckdb"
+	[ -d node_modules/chdb ] && npm_peers="$npm_peers chdb" ||
+		echo "ClickHouse peer: chdb not installed"
+	[ -d node_modules/nodejs-polars-linux-x64-gnu ] && npm_peers="$npm_peers polars" ||
+		echo "Polars peer: nodejs-polars not installed"
 fi
-[ -n "$duckdb" ] || echo "DuckDB peer: not available (node and npm needed)"
+vol_ours() { # sum|full FILES... : cdrsift's answer in the peers' columns
+	q=$1; shift
+	if [ "$q" = sum ]; then c=1-3; else c=1-3,5-9; fi
+	"$CDRSIFT" volume --by caller --top 10 -f csv "$@" | tail -n +2 | cut -d, -f$c
+}
+checked=
+for e in $npm_peers; do
+	ok=1
+	for q in sum full; do
+		vol_ours $q "$data" >/tmp/bench.o.$$
+		THREADS=2 node "$here/peers.mjs" $e $q "$data" >/tmp/bench.p.$$ 2>/tmp/bench.e.$$
+		if cmp -s /tmp/bench.o.$$ /tmp/bench.p.$$; then
+			echo "volume --by caller --top 10 ($q) agrees with $e"
+		else
+			ok=0
+			echo "!!! $e ($q) DISAGREES with cdrsift volume: its time is NOT reported !!!"
+			diff /tmp/bench.o.$$ /tmp/bench.p.$$ | head; head -3 /tmp/bench.e.$$
+		fi
+	done
+	[ $ok = 1 ] && checked="$checked $e"
+done
+rm -f /tmp/bench.o.$$ /tmp/bench.p.$$ /tmp/bench.e.$$
 
 # time_cmd NAME CMD... : wall seconds and peak RSS (KiB) -> results file
 results=$(mktemp)
@@ -98,7 +137,10 @@ while [ "$i" -lt "$runs" ]; do
 	[ -n "$FLOOR_ISAL" ] &&
 		time_cmd stats4_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT stats -j2 -f csv $parts"
 	time_cmd mawk_top10 "zcat $data | $MAWK_TOP"
-	[ -n "$duckdb" ] && time_cmd duckdb_top10 "THREADS=2 $duckdb $data"
+	for e in $checked; do
+		time_cmd ${e}_sum "THREADS=2 node $here/peers.mjs $e sum $data"
+		time_cmd ${e}_full "THREADS=2 node $here/peers.mjs $e full $data"
+	done
 	i=$((i + 1))
 done
 if [ "${BENCH_MILLER:-1}" != 0 ] && command -v mlr >/dev/null; then
@@ -121,10 +163,6 @@ agree() {
 }
 zcat "$data" | sh -c "$MAWK_TOP" | mawk -F, '{ print $2 "," $1 }' >"$theirs"
 agree mawk
-if [ -n "$duckdb" ]; then
-	THREADS=2 $duckdb "$data" >"$theirs"
-	agree DuckDB
-fi
 if [ -s /tmp/bench.mlr.$$ ]; then
 	mv /tmp/bench.mlr.$$ "$theirs" # the timed run's answer: one run only
 	agree Miller
@@ -137,7 +175,7 @@ sort -k1,1 -k2,2n "$results" | mawk '
 END {
 	for (k in names) med[k] = t[k, int((n[k] + 1) / 2)]
 	printf "%-15s %9s %8s %8s %12s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
-	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 volume_zlib filter_count filter_5clause filter_5c_zlib mawk_top10 duckdb_top10 miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
+	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 volume_zlib filter_count filter_5clause filter_5c_zlib mawk_top10 duckdb_sum duckdb_full chdb_sum chdb_full polars_sum polars_full miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
 	for (i = 1; i <= norder; i++) {
 		k = order[i]; if (!(k in med)) continue
 		base = (k ~ /4/) ? med["floor4"] : med["floor"]
@@ -147,5 +185,11 @@ END {
 	if (("filter_5clause" in med) && ("filter_count" in med))
 		printf "filter cost: %+.1f%% (5 clauses with a regex vs no -w)\n",
 			(med["filter_5clause"] / med["filter_count"] - 1) * 100
+	for (i = split("chdb duckdb polars", pe, " "); i > 0; i--) {
+		if ((pe[i] "_sum") in med)
+			printf "cdrsift volume / %s: %.2fx (count and sum), %.2fx (every volume column)\n",
+				pe[i], med["volume_top10"] / med[pe[i] "_sum"], med["volume_top10"] / med[pe[i] "_full"]
+	}
+	print "volume has no --columns yet: both ratios use the default volume run"
 	print "four-file rows: x_floor is against floor4, the sum of the four floors"
 }'
