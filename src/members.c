@@ -121,7 +121,7 @@ static void la_message(struct buf *b, struct archive *a)
 
 /* An archive's note: the entries not unpacked, by kind. */
 struct skipped {
-	const char *what;     /* "directory", ... */
+	const char *what;     /* "link", ... */
 	size_t n;
 	struct buf names;     /* the first NOTE_NAMES, quoted */
 };
@@ -137,7 +137,7 @@ static void skip_note(struct skipped *s, const char *name)
 	}
 }
 
-enum { SK_DIR, SK_LINK, SK_DEV, SK_ENC, SK_N };
+enum { SK_LINK, SK_DEV, SK_ENC, SK_N };
 
 /* The entry's name as stored (never NULL). */
 static const char *entry_name(struct archive_entry *e)
@@ -230,7 +230,7 @@ static int unpack(struct members *m, const char *path, const char *what,
 	struct member_item *arc = new_item(m);
 	struct la_file *f = xcalloc(1, sizeof(*f));
 	struct skipped sk[SK_N] = {
-		{ "director", 0, BUF_INIT }, { "link", 0, BUF_INIT },
+		{ "link", 0, BUF_INIT },
 		{ "special file", 0, BUF_INIT },
 		{ "encrypted member", 0, BUF_INIT },
 	};
@@ -290,10 +290,9 @@ static int unpack(struct members *m, const char *path, const char *what,
 			}
 			const char *name = entry_name(ent);
 			mode_t type = archive_entry_filetype(ent);
-			if (type == AE_IFDIR) {
-				skip_note(&sk[SK_DIR], name);
-				continue;
-			}
+			if (type == AE_IFDIR)
+				continue; /* holds no rows; zip -r writes one
+					     per folder: not worth a note */
 			if (type == AE_IFLNK || archive_entry_hardlink(ent)) {
 				skip_note(&sk[SK_LINK], name);
 				continue;
@@ -416,7 +415,6 @@ static int unpack(struct members *m, const char *path, const char *what,
 			continue;
 		buf_adds(&note, note.len ? "; " : "");
 		buf_addf(&note, "not read: %zu %s%s (%s%s)", sk[k].n, sk[k].what,
-			 k == SK_DIR ? (sk[k].n == 1 ? "y" : "ies") :
 			 sk[k].n == 1 ? "" : "s", buf_cstr(&sk[k].names),
 			 sk[k].n > NOTE_NAMES ? ", ..." : "");
 		buf_release(&sk[k].names);
