@@ -8,7 +8,7 @@ WARN    = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wmissing-prototypes \
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
           $(CFLAGS) $(EXTRA_CFLAGS) -MMD -MP -pthread
-LIBS    = -lz -larchive -lpcre2-8 -lcsv -lcrypto -lpthread -lm
+LIBS    = -lz -larchive -llzma -lbz2 -lpcre2-8 -lcsv -lcrypto -lpthread -lm
 ifeq ($(CI),true)
 ALL_CFLAGS += -Werror
 endif
@@ -46,7 +46,7 @@ FUZZ_MAXLEN_manifest = 16384
 FUZZ_MAXLEN_archive = 65536
 
 # Debian packages the build and the tests need (installed by `make deps`).
-BUILD_PKGS = build-essential zlib1g-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
+BUILD_PKGS = build-essential zlib1g-dev liblzma-dev libbz2-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata
 TEST_PKGS  = mawk gzip zstd python3 valgrind python3-sklearn parallel
 BENCH_PKGS = time miller python3-sklearn zstd xz-utils unzip opt:nodejs opt:npm opt:linux-perf
 TEST_PKGS += opt:gdal-bin

@@ -80,6 +80,7 @@
 #endif
 
 #include "buf.h"
+#include "unstream.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -96,7 +97,7 @@ enum input_mode {
 	MODE_PLAIN,   /* not gzip: bytes pass through unchanged */
 	MODE_MEMBER,  /* inside a gzip member */
 	MODE_BETWEEN, /* after a member's trailer: next member, padding or end */
-	MODE_STREAM,  /* xz, zstd or bzip2: libarchive decompresses it */
+	MODE_STREAM,  /* xz, bzip2 (unstream.c) or zstd (libarchive) */
 	MODE_DONE,    /* end of input, damage or I/O error: reads return 0 */
 };
 
@@ -122,7 +123,8 @@ struct input_state {
 	uint64_t skip;         /* member bytes zlib must drop (ISA-L gave them) */
 	unsigned char *scratch; /* SCRATCH_SIZE bytes for the dropped output */
 	EVP_MD_CTX *md;        /* SHA-256 of every byte read; NULL once final */
-	struct archive *la;    /* MODE_STREAM: libarchive's reader */
+	struct archive *la;    /* MODE_STREAM, zstd: libarchive's reader */
+	struct unstream *us;   /* MODE_STREAM, xz and bzip2: our decoder */
 	struct diag *la_diag;  /* where la_read_cb reports an I/O error */
 	int la_ioerr;          /* la_read_cb met an I/O error */
 	uint64_t la_used;      /* file bytes handed to libarchive so far */
@@ -379,9 +381,49 @@ static void la_damage(struct input *in, struct input_state *st,
 }
 
 /*
- * An xz, zstd or bzip2 stream: libarchive's filter with its "raw" format
- * (the decompressed bytes as one entry). Damage as for gzip: what was
- * decompressed before it is delivered, then the rest is read and hashed.
+ * An xz or bzip2 stream through unstream.c (libarchive's filters drop up
+ * to 64 KiB decoded before a fault; see unstream.h). Damage as for gzip:
+ * what was decoded before it is delivered, then the rest is read and
+ * hashed.
+ */
+static int read_unstream(struct input *in, struct input_state *st, char *dst,
+			 size_t cap, size_t *got, struct diag *d)
+{
+	const char *why = NULL;
+	for (;;) {
+		if (st->ipos == st->ilen && fill(in, st, d, 1) != INPUT_OK)
+			return INPUT_IOERR;
+		const unsigned char *p = st->ibuf + st->ipos;
+		size_t held = st->ilen - st->ipos, left = held;
+		int r = unstream_run(st->us, &p, &left, at_eof(in, st),
+				     (unsigned char *)dst, cap, got, &why);
+		st->ipos = st->ilen - left;
+		if (r == UNS_END) {
+			st->mode = MODE_DONE;
+			finish_hash(in, st);
+			return INPUT_OK;
+		}
+		if (r == UNS_DAMAGED) {
+			diag_error(d, "damaged %s stream (%s) at or before "
+				   "compressed offset %" PRIu64, in->codec,
+				   why, input_offset(in, st));
+			return damaged(in, st, d);
+		}
+		if (*got)
+			return INPUT_OK;
+		if (left == held && held && !at_eof(in, st)) {
+			/* nothing used: the decoder wants more at once */
+			if (held == IBUF_SIZE)
+				BUG("unstream stalled on a full buffer");
+			if (fill(in, st, d, held + 1) != INPUT_OK)
+				return INPUT_IOERR;
+		}
+	}
+}
+
+/*
+ * A zstd stream: libarchive's filter with its "raw" format (the
+ * decompressed bytes as one entry); xz and bzip2 go to unstream.c.
  */
 static int start_stream(struct input *in, struct input_state *st,
 			const char *codec, struct diag *d)
@@ -389,6 +431,8 @@ static int start_stream(struct input *in, struct input_state *st,
 	struct archive_entry *ent;
 	in->codec = codec;
 	st->mode = MODE_STREAM;
+	if ((st->us = unstream_new(codec)) != NULL)
+		return INPUT_OK;
 	st->la = archive_read_new();
 	if (!st->la)
 		BUG("archive_read_new failed");
@@ -416,6 +460,8 @@ static int read_stream(struct input *in, struct input_state *st, char *dst,
 	size_t len;
 	la_int64_t off;
 	int r = ARCHIVE_OK;
+	if (st->us)
+		return read_unstream(in, st, dst, cap, got, d);
 	st->la_diag = d;
 	/*
 	 * Blocks, not archive_read_data(): that one drops what it copied
@@ -1021,6 +1067,7 @@ void input_close(struct input *in)
 	free(st->scratch);
 	if (st->la)
 		archive_read_free(st->la);
+	unstream_free(st->us);
 	EVP_MD_CTX_free(st->md);
 	if (st->own_fd)
 		close(st->fd);

@@ -1,6 +1,6 @@
 /*
- * fuzz_input.c - input.c on arbitrary bytes: gzip, xz, zstd, bzip2 (through
- * libarchive, issue 12) or plain, any damage.
+ * fuzz_input.c - input.c on arbitrary bytes: gzip, xz and bzip2 (unstream.c),
+ * zstd (libarchive), issue 12, or plain, any damage.
  * Reads the whole input with caller buffers of 1, 5, 4096 and 65536 bytes
  * in turn and checks input.h's promises: plain bytes pass through
  * unchanged; damage ends the stream with a message naming a compressed
