@@ -4,7 +4,7 @@
 # Nth allocation, a small run must either succeed exactly as it does
 # without injection, or exit 4 with "cdrsift: out of memory" alone on
 # standard error: never crash, never another status or message. Covered:
-# a whole run (stats, plain and gzip), schema mapping (schema), a filter
+# a whole run (stats, plain, gzip, xz and bzip2), schema mapping (schema), a filter
 # with a regex, and expression compilation alone (--debug-dump-expr).
 # N steps by FAIL_STRIDE (default 1; 7 under valgrind) and stops at
 # FAIL_MAX (400); the Ns that misbehave are listed.
@@ -33,6 +33,11 @@ printf '60123456789,60198765432,2025-01-03 08:00:00,60,3.1,101.6,ok\n' >>small.c
 printf '60123456789,60187654321,2025-01-03 08:05:10,125,3.2,101.7,"a, b"\n' >>small.csv
 printf '60198765432,60123456789,2025-01-03 09:12:44,7,,,busy\n' >>small.csv
 gzip -n <small.csv >small.csv.gz
+/usr/bin/python3 -c '
+import bz2, lzma
+d = open("small.csv", "rb").read()
+open("small.csv.xz", "wb").write(lzma.compress(d))
+open("small.csv.bz2", "wb").write(bz2.compress(d))'
 
 # Run "cdrsift ARGS..." with N = 1, 2, ... failing; see the banner.
 # The last line of output says how far it went.
@@ -80,6 +85,9 @@ test_expect_success 'stats: every injected failure succeeds or exits 4' '
 '
 test_expect_success 'stats on gzip input (zlib allocates through xalloc)' '
 	inject stats small.csv.gz
+'
+test_expect_success 'stats on xz and bzip2 input (liblzma and libbz2 through xalloc)' '
+	inject stats small.csv.xz && inject stats small.csv.bz2
 '
 test_expect_success 'schema mapping (schema command)' '
 	inject schema small.csv
