@@ -276,7 +276,7 @@ static int refill(struct csvrow *r, struct reader *rd, struct diag *d)
 		r->io_error = rc == INPUT_IOERR;
 		rd->damage_pending = 1;
 		diag_clear(&rd->damage);
-		buf_add(&rd->damage.msg, buf_cstr(&d->msg), d->msg.len);
+		diag_copy(&rd->damage, d);
 		rd->damage.set = 1;
 		diag_clear(d);
 		return got > 0;
@@ -809,9 +809,7 @@ int csvrow_next(struct csvrow *r, struct csvrow_row *row, struct diag *d)
 			}
 			if (rd->damage_pending && !rd->cut_short) {
 				rd->damage_pending = 0;
-				buf_reset(&d->msg);
-				buf_add(&d->msg, buf_cstr(&rd->damage.msg),
-					rd->damage.msg.len);
+				diag_copy(d, &rd->damage);
 				d->set = 1;
 			}
 			return CSVROW_EOF;
@@ -947,8 +945,7 @@ int csvrow_take_rest(struct csvrow *r, const char **data, size_t *len,
 	if (!rd->damage_pending)
 		return 0;
 	rd->damage_pending = 0;
-	buf_reset(&d->msg);
-	buf_add(&d->msg, buf_cstr(&rd->damage.msg), rd->damage.msg.len);
+	diag_copy(d, &rd->damage);
 	d->set = 1;
 	return 1;
 }

@@ -19,7 +19,30 @@ int diag_error(struct diag *d, const char *fmt, ...)
 	buf_vaddf(&d->msg, fmt, ap);
 	va_end(ap);
 	d->set = 1;
+	d->cls = DIAG_OTHER;
 	return -1;
+}
+
+int diag_fail(struct diag *d, enum diag_class cls, const char *fmt, ...)
+{
+	va_list ap;
+	if (!d)
+		return -1;
+	buf_reset(&d->msg);
+	va_start(ap, fmt);
+	buf_vaddf(&d->msg, fmt, ap);
+	va_end(ap);
+	d->set = 1;
+	d->cls = cls;
+	return -1;
+}
+
+void diag_copy(struct diag *to, const struct diag *from)
+{
+	buf_reset(&to->msg);
+	buf_add(&to->msg, buf_cstr(&from->msg), from->msg.len);
+	to->set = from->set;
+	to->cls = from->cls;
 }
 
 void diag_clear(struct diag *d)
@@ -28,6 +51,7 @@ void diag_clear(struct diag *d)
 	d->file = NULL;
 	d->line = 0;
 	d->set = 0;
+	d->cls = DIAG_OTHER;
 }
 
 void diag_release(struct diag *d)

@@ -198,8 +198,8 @@ static int io_error(struct input *in, struct input_state *st,
 		d->file = in->name;
 		d->line = 0;
 	}
-	diag_error(d, "read error at offset %" PRIu64 ": %s", in->bytes_in,
-		   errno_text(err, tmp, sizeof(tmp)));
+	diag_fail(d, DIAG_IO, "read error at offset %" PRIu64 ": %s",
+		  in->bytes_in, errno_text(err, tmp, sizeof(tmp)));
 	return INPUT_IOERR;
 }
 
@@ -374,9 +374,9 @@ static void la_damage(struct input *in, struct input_state *st,
 	struct buf esc = BUF_INIT;
 	msg = msg ? msg : "unknown error";
 	buf_add_escaped(&esc, msg, strlen(msg), 256);
-	diag_error(d, "damaged %s stream (%s: %s) at or before compressed "
-		   "offset %" PRIu64, in->codec, what, buf_cstr(&esc),
-		   st->la_used);
+	diag_fail(d, DIAG_DAMAGED, "damaged %s stream (%s: %s) at or before "
+		  "compressed offset %" PRIu64, in->codec, what,
+		  buf_cstr(&esc), st->la_used);
 	buf_release(&esc);
 }
 
@@ -404,9 +404,9 @@ static int read_unstream(struct input *in, struct input_state *st, char *dst,
 			return INPUT_OK;
 		}
 		if (r == UNS_DAMAGED) {
-			diag_error(d, "damaged %s stream (%s) at or before "
-				   "compressed offset %" PRIu64, in->codec,
-				   why, input_offset(in, st));
+			diag_fail(d, DIAG_DAMAGED, "damaged %s stream (%s) "
+				  "at or before compressed offset %" PRIu64,
+				  in->codec, why, input_offset(in, st));
 			return damaged(in, st, d);
 		}
 		if (*got)
@@ -551,14 +551,16 @@ static int inflate_failed(struct input *in, struct input_state *st,
 
 	/* zlib reads exactly the 4-byte field before comparing it */
 	if (!strcmp(msg, "incorrect data check"))
-		diag_error(d, "gzip member %u failed its CRC check at "
-			   "compressed offset %" PRIu64, in->members, off - 4);
+		diag_fail(d, DIAG_CHECK, "gzip member %u failed its CRC check "
+			  "at compressed offset %" PRIu64, in->members,
+			  off - 4);
 	else if (!strcmp(msg, "incorrect length check"))
-		diag_error(d, "gzip member %u failed its length check at "
-			   "compressed offset %" PRIu64, in->members, off - 4);
+		diag_fail(d, DIAG_CHECK, "gzip member %u failed its length "
+			  "check at compressed offset %" PRIu64, in->members,
+			  off - 4);
 	else
-		diag_error(d, "corrupt gzip data (%s) at compressed offset %"
-			   PRIu64, msg, off);
+		diag_fail(d, DIAG_DAMAGED, "corrupt gzip data (%s) at "
+			  "compressed offset %" PRIu64, msg, off);
 	return damaged(in, st, d);
 }
 
@@ -617,8 +619,8 @@ static int read_member(struct input *in, struct input_state *st, char *dst,
 		if (done > 0)
 			return INPUT_OK;
 		if (at_eof(in, st)) {
-			diag_error(d, "truncated gzip stream at compressed "
-				   "offset %" PRIu64, in->bytes_in);
+			diag_fail(d, DIAG_DAMAGED, "truncated gzip stream at "
+				  "compressed offset %" PRIu64, in->bytes_in);
 			return damaged(in, st, d);
 		}
 		if (fill(in, st, d, 1) != INPUT_OK)
@@ -629,8 +631,8 @@ static int read_member(struct input *in, struct input_state *st, char *dst,
 static int trailing_garbage(struct input *in, struct input_state *st,
 			    struct diag *d, uint64_t off)
 {
-	diag_error(d, "trailing garbage after gzip member %u at compressed "
-		   "offset %" PRIu64, in->members, off);
+	diag_fail(d, DIAG_DAMAGED, "trailing garbage after gzip member %u "
+		  "at compressed offset %" PRIu64, in->members, off);
 	return damaged(in, st, d);
 }
 
@@ -964,8 +966,9 @@ int input_open(struct input *in, const char *path, struct diag *d)
 			char tmp[128];
 			int err = errno;
 			buf_add_escaped(&esc, path, strlen(path), 256);
-			diag_error(d, "cannot open '%s': %s", buf_cstr(&esc),
-				   errno_text(err, tmp, sizeof(tmp)));
+			diag_fail(d, DIAG_OPEN, "cannot open '%s': %s",
+				  buf_cstr(&esc),
+				  errno_text(err, tmp, sizeof(tmp)));
 			buf_release(&esc);
 			return -1;
 		}

@@ -363,7 +363,8 @@ static void emit_task(struct pipeline *pl, struct pipe_task *t)
 	if (h->block_out && t->out.len && !cancelled(pl))
 		h->block_out(h->ctx, pin, &t->out);
 	if (t->last && !cancelled(pl)) {
-		if (pin->damaged && pin->member_line && strstr(buf_cstr(&pin->src.problem), "check"))
+		if (pin->damaged && pin->member_line &&
+		    pin->src.problem_cls == DIAG_CHECK)
 			buf_addf(&pin->src.problem, " (lines %llu to %llu of that "
 				 "member were read but cannot be trusted)",
 				 (unsigned long long)pin->member_line,
@@ -586,6 +587,7 @@ static void member_problem(struct pipe_input *pin,
 	}
 	buf_reset(&pin->src.problem);
 	buf_adds(&pin->src.problem, it->problem);
+	pin->src.problem_cls = it->refused ? DIAG_OTHER : DIAG_DAMAGED;
 }
 
 /* Read input 'index' with worker slot 'self': header, then blocks. */
@@ -662,8 +664,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 			pin->read_failed = 1;
 		else
 			pin->damaged = 1;
-		buf_reset(&pin->src.problem);
-		buf_add(&pin->src.problem, buf_cstr(&d.msg), d.msg.len);
+		source_set_problem(&pin->src, &d);
 	}
 	/*
 	 * Where the latest gzip member began (uncompressed offset), for the
@@ -714,8 +715,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 					pin->read_failed = 1;
 				else
 					pin->damaged = 1;
-				buf_reset(&pin->src.problem);
-				buf_add(&pin->src.problem, buf_cstr(&d.msg), d.msg.len);
+				source_set_problem(&pin->src, &d);
 				eof = 1;
 			} else if (got == 0) {
 				eof = 1;

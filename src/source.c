@@ -58,13 +58,19 @@ void acct_release(struct acct *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void source_set_problem(struct source *src, const struct diag *d)
+{
+	buf_reset(&src->problem);
+	buf_add(&src->problem, buf_cstr(&d->msg), d->msg.len);
+	src->problem_cls = d->cls;
+}
+
 /* Keep the damage message, with the row range of a member that failed. */
 static void note_damage(struct source *src, struct diag *d)
 {
 	src->damaged = 1;
-	buf_reset(&src->problem);
-	buf_add(&src->problem, buf_cstr(&d->msg), d->msg.len);
-	if (strstr(buf_cstr(&d->msg), "check") && src->in.members) {
+	source_set_problem(src, d);
+	if (d->cls == DIAG_CHECK && src->in.members) {
 		uint64_t first = csvrow_member_first_line(&src->rd,
 							  src->in.members);
 		if (first && src->rd.lines >= first)
@@ -229,7 +235,7 @@ static int zeek_open(struct source *src, const struct schema_opts *so)
 		if (src->in.damaged && !src->rd.io_error)
 			note_damage(src, &d);
 		else if (d.set)
-			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+			source_set_problem(src, &d);
 		else
 			buf_adds(&src->problem, "zeek log without a #fields line");
 	} else {
@@ -271,7 +277,7 @@ int source_open(struct source *src, const char *path,
 	src->need = need;
 	if (input_open(&src->in, path, &d) < 0) {
 		src->open_failed = 1;
-		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		source_set_problem(src, &d);
 		diag_release(&d);
 		return -1;
 	}
@@ -286,7 +292,7 @@ int source_open(struct source *src, const char *path,
 		if (src->in.damaged && !src->rd.io_error)
 			note_damage(src, &d);
 		else
-			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+			source_set_problem(src, &d);
 		diag_release(&d);
 		return -1;
 	}
@@ -329,7 +335,7 @@ int source_open(struct source *src, const char *path,
 		if (src->in.damaged && !src->rd.io_error)
 			note_damage(src, &d);
 		else if (d.set)
-			buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+			source_set_problem(src, &d);
 		else if (src->acct.read)
 			buf_addf(&src->problem, "no valid row: each of its %llu "
 				 "rows was rejected",
@@ -374,8 +380,7 @@ int source_require(struct source *src, const struct field_need *needs,
 	if (bad) {
 		src->unusable = 1;
 		src->lacks_field = 1;
-		buf_reset(&src->problem);
-		buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+		source_set_problem(src, &d);
 		acct_release(&src->acct); /* no row is read */
 		src->nearly = 0;
 		diag_release(&d);
@@ -419,7 +424,7 @@ int source_next(struct source *src, struct record *rec)
 			if (src->rd.io_error) {
 				src->read_failed = 1;
 				buf_reset(&src->problem);
-				buf_add(&src->problem, buf_cstr(&d.msg), d.msg.len);
+				source_set_problem(src, &d);
 			} else if (src->in.damaged || rc == CSVROW_FATAL) {
 				note_damage(src, &d);
 			}

@@ -74,6 +74,7 @@ struct source {
 	int damaged;              /* gzip damage found */
 	int read_failed;          /* reading failed part-way (I/O error) */
 	struct buf problem;       /* message for open_failed/unusable/damaged */
+	enum diag_class problem_cls; /* what kind of failure 'problem' is */
 	struct buf header_raw;    /* the header line's bytes as read */
 	/* rows rejected before the first data row of a header-less input,
 	   counted in acct; reported by the caller (source_open cannot) */
@@ -92,6 +93,9 @@ struct source {
 	uint64_t need;            /* fields the command reads */
 	int eof;
 };
+
+/* 'problem' becomes the message of 'd', with its class. */
+void source_set_problem(struct source *src, const struct diag *d);
 
 /*
  * Open 'path' and read its header. Returns 0 when rows can be read; -1 with

@@ -832,8 +832,7 @@ static void remember_input(struct cli *cli, struct source *src)
 static void report_unusable(struct cli *cli, struct source *src)
 {
 	/* open errors name the file themselves */
-	if (src->open_failed &&
-	    !strncmp(buf_cstr(&src->problem), "cannot open", 11))
+	if (src->open_failed && src->problem_cls == DIAG_OPEN)
 		cli_error("%s", buf_cstr(&src->problem));
 	else
 		cli_error("%s: %s", src->name, buf_cstr(&src->problem));

@@ -108,6 +108,17 @@ test_expect_success 'an unreadable input among good ones: the good ones are read
 	test "$(grep -c "^rows.csv," out.csv)" = 2 &&
 	test "$(grep "^(total)," out.csv | cut -d, -f8)" = 2
 '
+test_expect_success 'a missing input: its own message, named once, exit 3' '
+	test_exit 3 cdrsift stats -f csv rows.csv nope.csv >out.csv 2>err &&
+	grep -qx "cdrsift: cannot open .nope.csv.: No such file or directory" err &&
+	test "$(grep -c "^rows.csv," out.csv)" = 1
+'
+test_expect_success 'an input that cannot be read: named once, exit 3' '
+	mkdir adir &&
+	test_exit 3 cdrsift stats -f csv adir >out.csv 2>err &&
+	test "$(grep -c "adir" err)" = 1 &&
+	grep -q "^cdrsift: adir: " err
+'
 
 "$GEN" --rows 10 --cells-out cells.csv >/dev/null || exit 2
 printf 'cell_id,latitude,longitude\n1234,3.1,101.6\n' >generic-cells.csv
