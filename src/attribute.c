@@ -222,6 +222,12 @@ static int answer_cmp(const void *pa, const void *pb)
 	return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
+void attr_sort(struct attr *at)
+{
+	if (at->nr)
+		qsort(at->r, at->nr, sizeof(*at->r), rec_cmp);
+}
+
 void attr_solve(struct attr *at)
 {
 	size_t i, j, *open = NULL, nopen, oalloc = 0;
@@ -230,8 +236,7 @@ void attr_solve(struct attr *at)
 	if (!at->sorted)
 		attr_index(at);
 	at->na = 0;
-	if (at->nr)
-		qsort(at->r, at->nr, sizeof(*at->r), rec_cmp);
+	attr_sort(at);
 	for (i = 0; i < at->nr; i = j) {
 		/* one block: [i, j) */
 		for (j = i + 1; j < at->nr; j++)
@@ -304,6 +309,91 @@ const char *attr_mark_name(enum attr_mark m)
 					     "ambiguous" };
 
 	return (unsigned)m < 4 ? names[m] : "";
+}
+
+static int lower_eq(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int lower_has(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (lower_eq(s + i, n, w))
+			return 1;
+	return 0;
+}
+
+int attr_event_kind(const char *s, size_t len)
+{
+	static const char *const alloc[] = { "allocate", "alloc", "allocated",
+		"allocation", "assign", "assigned", "add", "create",
+		"created", "open", "start", "a", "1", NULL };
+	static const char *const rel[] = { "release", "released", "free",
+		"freed", "delete", "deleted", "dealloc", "deallocate",
+		"deallocated", "close", "closed", "stop", "end", "r", "d",
+		"0", NULL };
+
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; rel[i]; i++)
+		if (lower_eq(s, len, rel[i]))
+			return ATTR_RELEASE;
+	for (size_t i = 0; alloc[i]; i++)
+		if (lower_eq(s, len, alloc[i]))
+			return ATTR_ALLOC;
+	if (lower_has(s, len, "dealloc") || lower_has(s, len, "releas"))
+		return ATTR_RELEASE;
+	if (lower_has(s, len, "alloc"))
+		return ATTR_ALLOC;
+	return -1;
+}
+
+void attr_proto_norm(const char *s, size_t len, char out[8])
+{
+	size_t i;
+
+	out[0] = 0;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (!len || len > 7)
+		return;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	out[len] = 0;
+	if (!strcmp(out, "6"))
+		memcpy(out, "tcp", 4);
+	else if (!strcmp(out, "17"))
+		memcpy(out, "udp", 4);
+	else if (!strcmp(out, "1"))
+		memcpy(out, "icmp", 5);
+	else if (!strcmp(out, "58"))
+		memcpy(out, "icmpv6", 7);
 }
 
 void attr_release(struct attr *at)

@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "partial.h"
 #include "record.h"
 
 enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2 };
@@ -42,6 +43,7 @@ struct attr_query {
 	uint32_t port;
 	int64_t t;            /* ms */
 	char proto[8];        /* "" when not given */
+	uint64_t seq;         /* position in the query list (output order) */
 };
 
 struct attr_rec {
@@ -90,6 +92,38 @@ void attr_merge(struct attr *at, struct attr *from);
 /* Pair events and fill at->a, sorted by (query, start, input, line). */
 void attr_solve(struct attr *at);
 const char *attr_mark_name(enum attr_mark m);
+/* Sort the kept records in their canonical order (what attr_solve uses). */
+void attr_sort(struct attr *at);
+/*
+ * The kind of a CGNAT log's event value (F_EVENT): ATTR_ALLOC for
+ * "allocate", "alloc", "allocated", "assign", "add", "create", "open",
+ * "start", "A", "1" and any value containing "alloc" (Juniper's
+ * JSERVICES_NAT_PORT_BLOCK_ALLOC); ATTR_RELEASE for "release", "freed",
+ * "free", "delete", "dealloc", "close", "stop", "end", "R", "0", "D" and
+ * values containing "releas" or "dealloc"; case ignored. -1 otherwise.
+ */
+int attr_event_kind(const char *s, size_t len);
+/* A protocol as compared: lower case, 6 -> tcp, 17 -> udp, 1 -> icmp,
+   58 -> icmpv6; at most 7 bytes ("" when empty or longer). */
+void attr_proto_norm(const char *s, size_t len, char out[8]);
 void attr_release(struct attr *at);
+
+/*
+ * The analysis (attr_analysis.c, analysis.h) of `cdrsift attribute`: its
+ * own options, the queries included (borrowed; copied by create). A
+ * query with no covering binding is reported once, match "none".
+ */
+#define ATTR_TAG PARTIAL_TAG('A', 'T', 'T', 'R')
+#define ATTR_SLACK_MS 2000
+#define ATTR_MAX_BINDING_MS (24 * 3600 * (int64_t)1000)
+
+struct attr_opts {
+	int64_t slack_ms;         /* --slack [2 s] */
+	int64_t max_binding_ms;   /* --max-binding [24 h] */
+	const struct attr_query *q;
+	size_t nq;
+};
+
+void attr_opts_init(struct attr_opts *o);
 
 #endif
