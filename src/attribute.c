@@ -219,7 +219,22 @@ static int answer_cmp(const void *pa, const void *pb)
 		return c;
 	if ((c = str_cmp0(a->sub, b->sub)))
 		return c;
+	/* then by what the binding is, not where its record stands */
+	if ((c = cmp_i64(a->end, b->end)))
+		return c;
 	return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* Who holds a binding: its subscriber, or its private address when the
+   log names no subscriber (a NAT log without AAA data). */
+static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
+{
+	if (a->subscriber || b->subscriber)
+		return !a->subscriber || !b->subscriber ||
+		       strcmp(a->subscriber, b->subscriber);
+	if (a->has_priv != b->has_priv)
+		return 1;
+	return a->has_priv && ip_cmp(&a->priv, &b->priv);
 }
 
 void attr_sort(struct attr *at)
@@ -289,13 +304,13 @@ void attr_solve(struct attr *at)
 	free(open);
 	if (at->na)
 		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
-	/* two subscribers for one query: every answer of it is ambiguous */
+	/* two holders for one query: every answer of it is ambiguous */
 	for (i = 0; i < at->na; i = j) {
 		int many = 0;
 
 		for (j = i + 1; j < at->na && at->a[j].q == at->a[i].q; j++)
-			if (str_cmp0(at->r[at->a[j].rec].subscriber,
-				     at->r[at->a[i].rec].subscriber))
+			if (holder_cmp(&at->r[at->a[j].rec],
+				       &at->r[at->a[i].rec]))
 				many = 1;
 		if (many)
 			for (size_t k = i; k < j; k++)

@@ -19,8 +19,10 @@
  * where both carry one, and the time is inside the widened interval.
  * Marks: exact (inside the interval), slack (only inside the widened
  * one), open (no release), ambiguous (the query is covered by bindings of
- * two or more subscribers, as after a release and a reallocation in the
- * same second); the most cautious applies: ambiguous, open, slack, exact.
+ * two or more holders, as after a release and a reallocation in the
+ * same second; the holder is the subscriber, or the private address when
+ * the record names no subscriber); the most cautious applies: ambiguous,
+ * open, slack, exact.
  * Pairing: events are grouped per (public address, lo, hi) and sorted by
  * (time, release before allocate, input, line); each allocate is closed by
  * the first release after it; a release with no open allocate is unused.

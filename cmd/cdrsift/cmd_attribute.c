@@ -202,6 +202,7 @@ static int raw_col(const struct schema *s, const char *const *names)
 	return -1;
 }
 
+/* 0, -1 (a usage error: exit 2) or -EXIT_INPUT (unreadable: exit 3). */
 static int file_queries(struct attr_cmd *a, const struct cli *cli)
 {
 	static const char *const port_names[] = { "port", "publicport",
@@ -223,10 +224,12 @@ static int file_queries(struct attr_cmd *a, const struct cli *cli)
 			FIELD_BIT(F_PUBLIC_IP) | FIELD_BIT(F_SRC_IP) |
 			FIELD_BIT(F_PUBLIC_PORT) | FIELD_BIT(F_SRC_PORT) |
 			FIELD_BIT(F_START) | FIELD_BIT(F_PROTOCOL)) < 0) {
+		int open_failed = src.open_failed || src.foreign;
+
 		cli_error("attribute: --queries: %s: %s", path,
 			  buf_cstr(&src.problem));
 		source_release(&src);
-		return -1;
+		return open_failed ? -EXIT_INPUT : -1;
 	}
 	ipf = src.schema->column_of[F_PUBLIC_IP] >= 0 ? F_PUBLIC_IP :
 	      src.schema->column_of[F_SRC_IP] >= 0 ? F_SRC_IP : -1;
@@ -288,7 +291,7 @@ static int file_queries(struct attr_cmd *a, const struct cli *cli)
 	if (!rc && src.open_failed + src.damaged + src.read_failed) {
 		cli_error("attribute: --queries: %s: %s", path,
 			  buf_cstr(&src.problem));
-		rc = -1;
+		rc = -EXIT_INPUT;
 	}
 	record_release(&rec);
 	source_release(&src);
@@ -324,7 +327,7 @@ int cmd_attribute(int argc, char **argv)
 	}
 	if (rc < 0) {
 		free_queries(&a);
-		cli_status(&cli, EXIT_USAGE);
+		cli_status(&cli, rc == -EXIT_INPUT ? EXIT_INPUT : EXIT_USAGE);
 		return cli_finish(&cli);
 	}
 	a.o.q = a.q;

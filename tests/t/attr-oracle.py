@@ -1,0 +1,146 @@
+# attr-oracle.py [--slack S] [--max-binding S] QUERIES LOG... - the
+# answers of `cdrsift attribute` written again from the man page
+# (ATTRIBUTION), not from the code: csv rows id, ip, port, time,
+# subscriber, imsi, imei, private_ip, binding_start, binding_end, match,
+# evidence (input:line, physical lines: the header is line 1).
+import calendar
+import csv
+import ipaddress
+import sys
+import time
+
+args = sys.argv[1:]
+slack, maxb = 2, 86400
+while args and args[0].startswith('--'):
+    if args[0] == '--slack':
+        slack = float(args[1])
+    elif args[0] == '--max-binding':
+        maxb = float(args[1])
+    args = args[2:]
+qpath, logs = args[0], args[1:]
+
+
+def ts(s):
+    s = s.strip()
+    for fmt in ('%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S',
+                '%Y-%m-%d-%H:%M:%S', '%Y-%m-%dT%H:%M:%S'):
+        try:
+            return calendar.timegm(time.strptime(s, fmt))
+        except ValueError:
+            pass
+    raise ValueError(s)
+
+
+def iso(t):
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(t))
+
+
+def proto(p):
+    p = (p or '').strip().lower()
+    return {'6': 'tcp', '17': 'udp', '1': 'icmp', '58': 'icmpv6'}.get(p, p)
+
+
+def col(row, *names):
+    for n in names:
+        for k in row:
+            if k.lower().replace(' ', '').replace('_', '') == n:
+                v = row[k]
+                return v if v != '' else None
+    return None
+
+
+sessions, events = [], []
+for path in logs:
+    with open(path, newline='') as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            pub = col(row, 'publicip', 'natip')
+            start = col(row, 'starttime', 'timestamp', 'start')
+            if pub is None or start is None:
+                continue
+            lo = col(row, 'portstart', 'natport', 'publicport')
+            hi = col(row, 'portend', 'publicportend')
+            lo = int(lo) if lo is not None else 0
+            hi = int(hi) if hi is not None else (lo if lo else 65535)
+            b = dict(pub=ipaddress.ip_address(pub), lo=lo, hi=hi,
+                     start=ts(start),
+                     sub=col(row, 'userid', 'subscriberid', 'subscriber'),
+                     imsi=col(row, 'imsi'), imei=col(row, 'imei'),
+                     priv=col(row, 'privateip', 'sourceip', 'srcip'),
+                     proto=proto(col(row, 'protocol', 'proto')),
+                     ev='%s:%d' % (path, line), input=logs.index(path),
+                     line=line)
+            kind = col(row, 'event')
+            end = col(row, 'endtime', 'end')
+            if kind is not None:
+                b['kind'] = 'release' if 'releas' in kind.lower() else 'alloc'
+                events.append(b)
+            elif end is not None:
+                b['end'] = ts(end)
+                sessions.append(b)
+            else:
+                b['kind'] = 'alloc'
+                events.append(b)
+
+# bindings: (record, start, end, end included, open, evidence)
+bindings = []
+for s in sessions:
+    bindings.append(dict(s, bstart=s['start'], bend=s['end'], incl=True,
+                         open=False, evid=[s['ev']]))
+blocks = {}
+for e in events:
+    blocks.setdefault((e['pub'], e['lo'], e['hi']), []).append(e)
+for key, evs in blocks.items():
+    # time order; at one instant releases first; then input and line
+    evs.sort(key=lambda e: (e['start'], 0 if e['kind'] == 'release' else 1,
+                            e['input'], e['line']))
+    waiting = []
+    for e in evs:
+        if e['kind'] == 'alloc':
+            waiting.append(e)
+        elif waiting:
+            a = waiting.pop(0)  # the earliest open allocation closes
+            bindings.append(dict(a, bstart=a['start'], bend=e['start'],
+                                 incl=False, open=False,
+                                 evid=[a['ev'], e['ev']]))
+    for a in waiting:
+        bindings.append(dict(a, bstart=a['start'], bend=a['start'] + maxb,
+                             incl=False, open=True, evid=[a['ev']]))
+
+out = csv.writer(sys.stdout, lineterminator='\n')
+out.writerow(['id', 'ip', 'port', 'time', 'subscriber', 'imsi', 'imei',
+              'private_ip', 'binding_start', 'binding_end', 'match',
+              'evidence'])
+with open(qpath, newline='') as f:
+    for q in csv.DictReader(f):
+        ip = ipaddress.ip_address(q['ip'])
+        port, t, qp = int(q['port']), ts(q['time']), proto(q.get('proto'))
+        hits = []
+        for b in bindings:
+            if b['pub'] != ip or not (b['lo'] <= port <= b['hi']):
+                continue
+            if qp and b['proto'] and qp != b['proto']:
+                continue
+            lo, hi = b['bstart'] - slack, b['bend'] + slack
+            if not (lo <= t and (t <= hi if b['incl'] else t < hi)):
+                continue
+            inside = b['bstart'] <= t and (t <= b['bend'] if b['incl']
+                                           else t < b['bend'])
+            m = 'open' if b['open'] else 'exact' if inside else 'slack'
+            hits.append([b, m])
+        holders = set(b['sub'] if b['sub'] is not None else ('ip', b['priv'])
+                      for b, m in hits)
+        if len(holders) > 1:
+            for h in hits:
+                h[1] = 'ambiguous'
+        head = [q['id'], q['ip'], port, iso(t)]
+        if not hits:
+            out.writerow(head + ['', '', '', '', '', '', 'none', ''])
+        hits.sort(key=lambda h: (h[0]['bstart'], h[0]['sub'] or '',
+                                 h[0]['bend'], h[0]['pub'], h[0]['lo'], h[0]['hi'],
+                                 h[0]['input'], h[0]['line']))
+        for b, m in hits:
+            out.writerow(head + [b['sub'] or '', b['imsi'] or '',
+                                 b['imei'] or '', b['priv'] or '',
+                                 iso(b['bstart']),
+                                 '' if b['open'] else iso(b['bend']), m,
+                                 ' '.join(b['evid'])])
