@@ -12,7 +12,8 @@
 #                  the first and last port of a block and one past it,
 #                  with the wrong protocol
 # Blocks hold a sequence of subscribers: releases and reallocations in the
-# same second, gaps, lost releases (an allocation with no release),
+# same second, gaps, lost releases (an allocation with no release), lost
+# allocations (the log begins mid-binding: a release with none before it),
 # neighbouring blocks of other subscribers. Rows are shuffled.
 import os
 import random
@@ -49,8 +50,10 @@ for a in range(3):
         for k in range(rnd.randint(1, 4)):
             sub = rnd.choice(subs)
             priv = '100.64.%d.%d' % (rnd.randint(0, 3), rnd.randint(1, 250))
-            bpa.append((t, 'vrf%d' % (a % 2), priv, pub, lo, hi, 'ALLOCATE',
-                        sub))
+            # the log begins mid-binding: the first allocate is not in it
+            if k or rnd.random() > 0.2:
+                bpa.append((t, 'vrf%d' % (a % 2), priv, pub, lo, hi,
+                            'ALLOCATE', sub))
             marks.append((pub, lo, hi, t))
             dur = rnd.choice([30, 300, 3600])
             end = t + dur
