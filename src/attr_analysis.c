@@ -226,10 +226,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	x.subscriber = strv_dup(r, F_SUBSCRIBER);
 	x.imsi = strv_dup(r, F_IMSI);
 	x.imei = strv_dup(r, F_IMEI);
-	attr_keep(&f->core, &x);
-	free(x.subscriber);
-	free(x.imsi);
-	free(x.imei);
+	attr_take(&f->core, &x);
 }
 
 static int op_merge(void *into, void *from, const size_t *map,
@@ -550,11 +547,13 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
 		x.input = (uint32_t)input;
-		if (!r.failed)
-			attr_keep(at, &x);
-		free(x.subscriber);
-		free(x.imsi);
-		free(x.imei);
+		if (!r.failed) {
+			attr_take(at, &x);
+		} else {
+			free(x.subscriber);
+			free(x.imsi);
+			free(x.imei);
+		}
 	}
 	s->solved = 0;
 	return partial_reader_finish(&r, pf, d);

@@ -104,21 +104,26 @@ int attr_wanted(const struct attr *at, const struct ipaddr *ip)
 	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
 }
 
-void attr_keep(struct attr *at, const struct attr_rec *rec)
+void attr_take(struct attr *at, const struct attr_rec *rec)
 {
-	struct attr_rec *n;
-
-	if (!attr_wanted(at, &rec->pub))
-		return;
 	if (at->nr == at->ralloc) {
 		at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
 		at->r = xreallocarray(at->r, at->ralloc, sizeof(*at->r));
 	}
-	n = &at->r[at->nr++];
-	*n = *rec;
-	n->subscriber = dup_or_null(rec->subscriber);
-	n->imsi = dup_or_null(rec->imsi);
-	n->imei = dup_or_null(rec->imei);
+	at->r[at->nr++] = *rec;
+}
+
+void attr_keep(struct attr *at, const struct attr_rec *rec)
+{
+	struct attr_rec n;
+
+	if (!attr_wanted(at, &rec->pub))
+		return;
+	n = *rec;
+	n.subscriber = dup_or_null(rec->subscriber);
+	n.imsi = dup_or_null(rec->imsi);
+	n.imei = dup_or_null(rec->imei);
+	attr_take(at, &n);
 }
 
 void attr_merge(struct attr *at, struct attr *from)
@@ -237,10 +242,79 @@ static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
 	return a->has_priv && ip_cmp(&a->priv, &b->priv);
 }
 
+/*
+ * The order of rec_cmp as integers, so that a million records sort in
+ * integer compares, not memcmp calls: the address as two 64-bit words
+ * (IPv4 in the low word; the family in 'blk'), block, start, kind,
+ * input, line; rec_cmp breaks what ties remain.
+ */
+struct rec_key {
+	uint64_t ip0, ip1, blk, start, rest, line;
+	size_t idx;
+	const struct attr_rec *r;
+};
+
+static uint64_t be64(const uint8_t *b)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static int key_cmp(const void *pa, const void *pb)
+{
+	const struct rec_key *a = pa, *b = pb;
+
+#define KCMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	KCMP(blk);
+	KCMP(ip0);
+	KCMP(ip1);
+	KCMP(start);
+	KCMP(rest);
+	KCMP(line);
+#undef KCMP
+	return rec_cmp(a->r, b->r);
+}
+
 void attr_sort(struct attr *at)
 {
-	if (at->nr)
-		qsort(at->r, at->nr, sizeof(*at->r), rec_cmp);
+	struct rec_key *k;
+	struct attr_rec *sorted;
+
+	if (at->nr < 2)
+		return;
+	k = xreallocarray(NULL, at->nr, sizeof(*k));
+	for (size_t i = 0; i < at->nr; i++) {
+		const struct attr_rec *r = &at->r[i];
+
+		k[i].r = r;
+		k[i].idx = i;
+		if (r->pub.v6) {
+			k[i].ip0 = be64(r->pub.b);
+			k[i].ip1 = be64(r->pub.b + 8);
+		} else {
+			k[i].ip0 = 0;
+			k[i].ip1 = (uint64_t)r->pub.b[0] << 24 |
+				   (uint64_t)r->pub.b[1] << 16 |
+				   (uint64_t)r->pub.b[2] << 8 | r->pub.b[3];
+		}
+		/* family first, as ip_cmp: IPv4 before IPv6 */
+		k[i].blk = (uint64_t)r->pub.v6 << 48 | (uint64_t)r->lo << 24 |
+			   r->hi;
+		k[i].start = (uint64_t)r->start ^ ((uint64_t)1 << 63);
+		/* release, alloc, session, as rec_cmp */
+		k[i].rest = (uint64_t)(2 - (unsigned)r->kind) << 32 | r->input;
+		k[i].line = r->line;
+	}
+	qsort(k, at->nr, sizeof(*k), key_cmp);
+	sorted = xreallocarray(NULL, at->ralloc, sizeof(*sorted));
+	for (size_t i = 0; i < at->nr; i++)
+		sorted[i] = at->r[k[i].idx];
+	free(at->r);
+	at->r = sorted;
+	free(k);
 }
 
 void attr_solve(struct attr *at)

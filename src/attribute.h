@@ -89,6 +89,9 @@ void attr_index(struct attr *at);
 int attr_wanted(const struct attr *at, const struct ipaddr *ip);
 /* Keep a copy of 'rec' (strings copied) when its address is wanted. */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
+/* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
+   belong to 'at' from now on. */
+void attr_take(struct attr *at, const struct attr_rec *rec);
 /* Move the records of 'from' into 'at' (exact: a union of lists). */
 void attr_merge(struct attr *at, struct attr *from);
 /* Pair events and fill at->a, sorted by (query, start, input, line). */
