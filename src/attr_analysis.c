@@ -150,6 +150,7 @@ static void op_destroy(void *state)
 	if (s->borrowed) {
 		s->core.q = NULL;
 		s->core.nq = 0;
+		s->core.qset = NULL;
 	}
 	attr_release(&s->core);
 	free(s);
@@ -163,6 +164,8 @@ static void *op_feed_new(void *state)
 	attr_init(&f->core, s->core.slack, s->core.max_binding);
 	f->core.q = s->core.q;
 	f->core.nq = s->core.nq;
+	f->core.qset = s->core.qset;
+	f->core.qcap = s->core.qcap;
 	f->core.sorted = 1;
 	f->borrowed = 1;
 	return f;

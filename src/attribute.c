@@ -72,11 +72,37 @@ static int query_cmp(const void *pa, const void *pb)
 	return str_cmp0(a->id, b->id);
 }
 
+static size_t ip_hash(const struct ipaddr *ip)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < (ip->v6 ? 16u : 4u); i++)
+		h = (h ^ ip->b[i]) * 1099511628211ULL;
+	h = (h ^ ip->v6) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
 void attr_index(struct attr *at)
 {
 	if (at->nq)
 		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
 	at->sorted = 1;
+	free(at->qset);
+	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
+		;
+	at->qset = xreallocarray(NULL, at->qcap, sizeof(*at->qset));
+	for (size_t i = 0; i < at->qcap; i++)
+		at->qset[i] = SIZE_MAX;
+	for (size_t i = 0; i < at->nq; i++) {
+		size_t h;
+
+		if (i && !ip_cmp(&at->q[i].ip, &at->q[i - 1].ip))
+			continue;
+		h = ip_hash(&at->q[i].ip) & (at->qcap - 1);
+		while (at->qset[h] != SIZE_MAX)
+			h = (h + 1) & (at->qcap - 1);
+		at->qset[h] = i;
+	}
 }
 
 /* The first query with address 'ip' and time >= t (or nq). */
@@ -99,8 +125,17 @@ static size_t query_lower(const struct attr *at, const struct ipaddr *ip,
 
 int attr_wanted(const struct attr *at, const struct ipaddr *ip)
 {
-	size_t i = query_lower(at, ip, INT64_MIN);
+	size_t i;
 
+	if (at->qset && at->sorted) {
+		size_t h = ip_hash(ip) & (at->qcap - 1);
+
+		for (; at->qset[h] != SIZE_MAX; h = (h + 1) & (at->qcap - 1))
+			if (!ip_cmp(&at->q[at->qset[h]].ip, ip))
+				return 1;
+		return 0;
+	}
+	i = query_lower(at, ip, INT64_MIN);
 	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
 }
 
@@ -243,34 +278,59 @@ static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
 }
 
 /*
- * The order of rec_cmp as integers, so that a million records sort in
- * integer compares, not memcmp calls: the address as two 64-bit words
- * (IPv4 in the low word; the family in 'blk'), block, start, kind,
- * input, line; rec_cmp breaks what ties remain.
+ * attr_sort puts the records in rec_cmp's order without one big
+ * comparison sort: blocks (address, lo, hi) are found by hashing, sorted
+ * (a few thousand), the records placed by block (counting sort), and each
+ * block's records sorted on integer keys (start, kind, input, line;
+ * rec_cmp breaks what ties remain).
  */
-struct rec_key {
-	uint64_t ip0, ip1, blk, start, rest, line;
-	size_t idx;
+struct blk {
+	const struct attr_rec *r;   /* its first record */
+	size_t n, at;               /* records; then where they go */
+	uint32_t rank;
+};
+
+static uint64_t blk_hash(const struct attr_rec *r)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t n = r->pub.v6 ? 16 : 4;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ r->pub.b[i]) * 1099511628211ULL;
+	h = (h ^ r->pub.v6) * 1099511628211ULL;
+	h = (h ^ r->lo) * 1099511628211ULL;
+	h = (h ^ r->hi) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static int same_blk(const struct attr_rec *a, const struct attr_rec *b)
+{
+	return a->lo == b->lo && a->hi == b->hi && !ip_cmp(&a->pub, &b->pub);
+}
+
+static int blk_cmp(const void *pa, const void *pb)
+{
+	const struct blk *a = *(const struct blk *const *)pa;
+	const struct blk *b = *(const struct blk *const *)pb;
+	int c = ip_cmp(&a->r->pub, &b->r->pub);
+
+	if (c)
+		return c;
+	if (a->r->lo != b->r->lo)
+		return a->r->lo < b->r->lo ? -1 : 1;
+	return a->r->hi < b->r->hi ? -1 : a->r->hi > b->r->hi;
+}
+
+struct in_key {
+	uint64_t start, rest, line;
 	const struct attr_rec *r;
 };
 
-static uint64_t be64(const uint8_t *b)
+static int in_key_cmp(const void *pa, const void *pb)
 {
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
-static int key_cmp(const void *pa, const void *pb)
-{
-	const struct rec_key *a = pa, *b = pb;
+	const struct in_key *a = pa, *b = pb;
 
 #define KCMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
-	KCMP(blk);
-	KCMP(ip0);
-	KCMP(ip1);
 	KCMP(start);
 	KCMP(rest);
 	KCMP(line);
@@ -280,41 +340,85 @@ static int key_cmp(const void *pa, const void *pb)
 
 void attr_sort(struct attr *at)
 {
-	struct rec_key *k;
+	size_t cap = 64, nb = 0, *slot, *bof;
+	struct blk *b;
+	struct blk **order;
+	struct in_key *k;
 	struct attr_rec *sorted;
 
 	if (at->nr < 2)
 		return;
+	slot = xreallocarray(NULL, cap, sizeof(*slot));
+	for (size_t i = 0; i < cap; i++)
+		slot[i] = SIZE_MAX;
+	b = xreallocarray(NULL, 16, sizeof(*b));
+	bof = xreallocarray(NULL, at->nr, sizeof(*bof));
+	for (size_t i = 0; i < at->nr; i++) {
+		const struct attr_rec *r = &at->r[i];
+		size_t h = (size_t)blk_hash(r) & (cap - 1);
+
+		while (slot[h] != SIZE_MAX && !same_blk(b[slot[h]].r, r))
+			h = (h + 1) & (cap - 1);
+		if (slot[h] == SIZE_MAX) {
+			if ((nb & (nb - 1)) == 0 && nb >= 16)
+				b = xreallocarray(b, 2 * nb, sizeof(*b));
+			b[nb].r = r;
+			b[nb].n = 0;
+			slot[h] = nb++;
+			if (2 * nb > cap) { /* grow and rehash */
+				free(slot);
+				cap *= 2;
+				slot = xreallocarray(NULL, cap, sizeof(*slot));
+				for (size_t j = 0; j < cap; j++)
+					slot[j] = SIZE_MAX;
+				for (size_t j = 0; j < nb; j++) {
+					size_t g = (size_t)blk_hash(b[j].r) &
+						   (cap - 1);
+					while (slot[g] != SIZE_MAX)
+						g = (g + 1) & (cap - 1);
+					slot[g] = j;
+				}
+				h = (size_t)blk_hash(r) & (cap - 1);
+				while (slot[h] != nb - 1)
+					h = (h + 1) & (cap - 1);
+			}
+		}
+		bof[i] = slot[h];
+		b[slot[h]].n++;
+	}
+	free(slot);
+	order = xreallocarray(NULL, nb, sizeof(*order));
+	for (size_t i = 0; i < nb; i++)
+		order[i] = &b[i];
+	qsort(order, nb, sizeof(*order), blk_cmp);
+	for (size_t i = 0, at_ = 0; i < nb; i++) {
+		order[i]->at = at_;
+		at_ += order[i]->n;
+	}
 	k = xreallocarray(NULL, at->nr, sizeof(*k));
 	for (size_t i = 0; i < at->nr; i++) {
 		const struct attr_rec *r = &at->r[i];
+		struct in_key *x = &k[b[bof[i]].at++];
 
-		k[i].r = r;
-		k[i].idx = i;
-		if (r->pub.v6) {
-			k[i].ip0 = be64(r->pub.b);
-			k[i].ip1 = be64(r->pub.b + 8);
-		} else {
-			k[i].ip0 = 0;
-			k[i].ip1 = (uint64_t)r->pub.b[0] << 24 |
-				   (uint64_t)r->pub.b[1] << 16 |
-				   (uint64_t)r->pub.b[2] << 8 | r->pub.b[3];
-		}
-		/* family first, as ip_cmp: IPv4 before IPv6 */
-		k[i].blk = (uint64_t)r->pub.v6 << 48 | (uint64_t)r->lo << 24 |
-			   r->hi;
-		k[i].start = (uint64_t)r->start ^ ((uint64_t)1 << 63);
+		x->start = (uint64_t)r->start ^ ((uint64_t)1 << 63);
 		/* release, alloc, session, as rec_cmp */
-		k[i].rest = (uint64_t)(2 - (unsigned)r->kind) << 32 | r->input;
-		k[i].line = r->line;
+		x->rest = (uint64_t)(2 - (unsigned)r->kind) << 32 | r->input;
+		x->line = r->line;
+		x->r = r;
 	}
-	qsort(k, at->nr, sizeof(*k), key_cmp);
+	for (size_t i = 0, lo = 0; i < nb; i++) {
+		qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
+		lo += order[i]->n;
+	}
 	sorted = xreallocarray(NULL, at->ralloc, sizeof(*sorted));
 	for (size_t i = 0; i < at->nr; i++)
-		sorted[i] = at->r[k[i].idx];
+		sorted[i] = *k[i].r;
 	free(at->r);
 	at->r = sorted;
 	free(k);
+	free(order);
+	free(bof);
+	free(b);
 }
 
 void attr_solve(struct attr *at)
@@ -497,6 +601,7 @@ void attr_release(struct attr *at)
 		free(at->r[i].imei);
 	}
 	free(at->q);
+	free(at->qset);
 	free(at->r);
 	free(at->a);
 	memset(at, 0, sizeof(*at));

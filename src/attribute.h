@@ -75,6 +75,8 @@ struct attr {
 	struct attr_query *q;
 	size_t nq, qalloc;
 	int sorted;
+	size_t *qset, qcap;   /* attr_index: the distinct query addresses,
+				 hashed (index of a query, or SIZE_MAX) */
 	struct attr_rec *r;
 	size_t nr, ralloc;
 	struct attr_answer *a;
