@@ -344,7 +344,6 @@ void attr_sort(struct attr *at)
 	struct blk *b;
 	struct blk **order;
 	struct in_key *k;
-	struct attr_rec *sorted;
 
 	if (at->nr < 2)
 		return;
@@ -410,12 +409,29 @@ void attr_sort(struct attr *at)
 		qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
 		lo += order[i]->n;
 	}
-	sorted = xreallocarray(NULL, at->ralloc, sizeof(*sorted));
+	/* bof becomes the permutation: position i takes record bof[i];
+	   applied in place, cycle by cycle, so that the records are never
+	   held twice */
 	for (size_t i = 0; i < at->nr; i++)
-		sorted[i] = *k[i].r;
-	free(at->r);
-	at->r = sorted;
+		bof[i] = (size_t)(k[i].r - at->r);
 	free(k);
+	for (size_t i = 0; i < at->nr; i++) {
+		struct attr_rec tmp;
+		size_t j = i;
+
+		if (bof[i] == i)
+			continue;
+		tmp = at->r[i];
+		while (bof[j] != i) {
+			size_t from = bof[j];
+
+			at->r[j] = at->r[from];
+			bof[j] = j;
+			j = from;
+		}
+		at->r[j] = tmp;
+		bof[j] = j;
+	}
 	free(order);
 	free(bof);
 	free(b);
