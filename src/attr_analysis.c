@@ -11,7 +11,10 @@
  *   no event, an end (or a duration): a session [start, end];
  *   no event, no end: an allocation with no release yet (open).
  * No public_port: the whole address (ports 0..65535); no public_port_end:
- * the one port. Everything else (subscriber, imsi, imei, src_ip as the
+ * the one port. A record with no public address but a src_ip, a
+ * subscriber, a start and an end (or duration) is a second-hop session
+ * (PGW, RADIUS: private address to subscriber), kept when it could cover
+ * some query's time (attr_wanted_hop2). Everything else (subscriber, imsi, imei, src_ip as the
  * private address, protocol) is kept as given.
  *
  * Feeds are private states that borrow the shared, sorted queries; merge
@@ -21,7 +24,7 @@
  * refused by merge.
  *
  * Partial section ATTR:
- *   svarint slack_ms, max_binding_ms
+ *   svarint slack_ms, max_binding_ms, skew_ms
  *   uvarint queries, each: uvarint seq; u8 has_id, bytes id; u8 v6,
  *     4 or 16 address bytes; uvarint port; svarint t; bytes proto
  *   uvarint records, each: u8 kind; address pub; u8 has_priv, address
@@ -48,6 +51,7 @@ void attr_opts_init(struct attr_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->slack_ms = ATTR_SLACK_MS;
 	o->max_binding_ms = ATTR_MAX_BINDING_MS;
+	o->skew_ms = 0;
 }
 
 struct astate {
@@ -97,6 +101,7 @@ static void put_queries(struct partial_writer *w, const struct attr *at)
 static void fill_core(struct attr *at, const struct attr_opts *o)
 {
 	attr_init(at, o->slack_ms, o->max_binding_ms);
+	at->skew = o->skew_ms;
 	for (size_t i = 0; i < o->nq; i++)
 		attr_add_query(at, &o->q[i]);
 	attr_index(at);
@@ -121,8 +126,9 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 	partial_section_end(&w);
 	digest_mem(w.b.data, w.b.len, hex);
 	partial_writer_release(&w);
-	buf_addf(b, "slack=%lld max-binding=%lld queries=%zu sha256=%s",
-		 (long long)o->slack_ms, (long long)o->max_binding_ms, at.nq,
+	buf_addf(b, "slack=%lld max-binding=%lld skew=%lld queries=%zu "
+		 "sha256=%s", (long long)o->slack_ms,
+		 (long long)o->max_binding_ms, (long long)o->skew_ms, at.nq,
 		 hex);
 	attr_release(&at);
 }
@@ -151,6 +157,7 @@ static void op_destroy(void *state)
 		s->core.q = NULL;
 		s->core.nq = 0;
 		s->core.qset = NULL;
+		s->core.qt = NULL;
 	}
 	attr_release(&s->core);
 	free(s);
@@ -162,6 +169,8 @@ static void *op_feed_new(void *state)
 	struct astate *f = xcalloc(1, sizeof(*f));
 
 	attr_init(&f->core, s->core.slack, s->core.max_binding);
+	f->core.skew = s->core.skew;
+	f->core.qt = s->core.qt;
 	f->core.q = s->core.q;
 	f->core.nq = s->core.nq;
 	f->core.qset = s->core.qset;
@@ -184,10 +193,35 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	struct astate *f = feed;
 	struct attr_rec x;
 
-	if (!record_has(r, F_PUBLIC_IP) || !record_has(r, F_START) ||
-	    !attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
+	if (!record_has(r, F_START))
 		return;
 	memset(&x, 0, sizeof(x));
+	if (!record_has(r, F_PUBLIC_IP)) {
+		/* the second hop: private address to subscriber */
+		if (!record_has(r, F_SRC_IP) || !record_has(r, F_SUBSCRIBER))
+			return;
+		x.start = r->v[F_START].i;
+		if (record_has(r, F_END))
+			x.end = r->v[F_END].i;
+		else if (record_has(r, F_DURATION))
+			x.end = x.start + r->v[F_DURATION].i / 1000;
+		else
+			return;
+		if (!attr_wanted_hop2(&f->core, x.start, x.end))
+			return;
+		x.kind = ATTR_HOP2;
+		x.priv = r->v[F_SRC_IP].ip;
+		x.has_priv = 1;
+		x.input = (uint32_t)pin->index;
+		x.line = r->line;
+		x.subscriber = strv_dup(r, F_SUBSCRIBER);
+		x.imsi = strv_dup(r, F_IMSI);
+		x.imei = strv_dup(r, F_IMEI);
+		attr_take(&f->core, &x);
+		return;
+	}
+	if (!attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
+		return;
 	if (record_has(r, F_EVENT)) {
 		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
 		if (k < 0)
@@ -371,11 +405,13 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		for (size_t k = lo; k < hi; k++) {
 			const struct attr_answer *a = &at->a[k];
 			const struct attr_rec *r = &at->r[a->rec];
+			const struct attr_rec *who = a->hop2 != (size_t)-1 ?
+						     &at->r[a->hop2] : r;
 			size_t row = table_add_row(t);
 			query_cells(t, row, q);
-			set_s(t, row, C_SUB, r->subscriber);
-			set_s(t, row, C_IMSI, r->imsi);
-			set_s(t, row, C_IMEI, r->imei);
+			set_s(t, row, C_SUB, who->subscriber);
+			set_s(t, row, C_IMSI, who->imsi);
+			set_s(t, row, C_IMEI, who->imei);
 			if (r->has_priv) {
 				char ip[64];
 				ip_format(&r->priv, ip, sizeof(ip));
@@ -391,6 +427,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			ev_add(&ev, rf, r);
 			if (a->release != (size_t)-1)
 				ev_add(&ev, rf, &at->r[a->release]);
+			if (a->hop2 != (size_t)-1)
+				ev_add(&ev, rf, &at->r[a->hop2]);
 			table_set_text(t, row, C_EVIDENCE, buf_cstr(&ev),
 				       ev.len);
 		}
@@ -410,6 +448,7 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_section_begin(w, ATTR_TAG);
 	partial_put_svarint(w, at->slack);
 	partial_put_svarint(w, at->max_binding);
+	partial_put_svarint(w, at->skew);
 	put_queries(w, at);
 	partial_put_uvarint(w, at->nr);
 	for (size_t i = 0; i < at->nr; i++) {
@@ -495,7 +534,8 @@ static int op_load(void *state, const struct partial_file *pf,
 	attr_release(at);
 	at->slack = partial_get_svarint(&r);
 	at->max_binding = partial_get_svarint(&r);
-	if (at->slack < 0 || at->slack > T_LIMIT || at->max_binding < 0 ||
+	at->skew = partial_get_svarint(&r);
+	if (at->skew < -T_LIMIT || at->skew > T_LIMIT || at->slack < 0 || at->slack > T_LIMIT || at->max_binding < 0 ||
 	    at->max_binding > T_LIMIT)
 		r.failed = 1;
 	nq = r.failed ? 0 : partial_get_count(&r, 10);
@@ -540,10 +580,11 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.imei = get_opt_str(&r);
 		input = partial_get_uvarint(&r);
 		x.line = partial_get_uvarint(&r);
-		if (kind > ATTR_RELEASE || has_priv > 1 || lo > hi ||
+		if (kind > ATTR_HOP2 || has_priv > 1 || lo > hi ||
 		    hi > 65535 || input >= ninputs || x.start < -T_LIMIT ||
 		    x.start > T_LIMIT || x.end < -T_LIMIT || x.end > T_LIMIT ||
-		    !attr_wanted(at, &x.pub))
+		    (kind == ATTR_HOP2 ? !has_priv :
+		     !attr_wanted(at, &x.pub)))
 			r.failed = 1;
 		x.kind = (enum attr_kind)kind;
 		x.has_priv = (int)has_priv;
@@ -560,6 +601,16 @@ static int op_load(void *state, const struct partial_file *pf,
 	}
 	s->solved = 0;
 	return partial_reader_finish(&r, pf, d);
+}
+
+int attr_state_gap(void *state, int64_t *median_ms, size_t *pairs)
+{
+	struct astate *s = state;
+
+	op_finish(state, NULL);
+	*median_ms = s->core.median_gap;
+	*pairs = s->core.npairs;
+	return s->core.npairs > 0;
 }
 
 const struct analysis_ops attribute_analysis = {

@@ -72,6 +72,32 @@ static int query_cmp(const void *pa, const void *pb)
 	return str_cmp0(a->id, b->id);
 }
 
+static int i64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end)
+{
+	int64_t lo = start - at->slack - at->skew;
+	int64_t hi = end + at->slack - at->skew;
+	size_t a = 0, b = at->nq;
+
+	if (!at->qt)
+		return 1;
+	while (a < b) { /* the first time >= lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (at->qt[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < at->nq && at->qt[a] <= hi;
+}
+
 static size_t ip_hash(const struct ipaddr *ip)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -87,6 +113,11 @@ void attr_index(struct attr *at)
 	if (at->nq)
 		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
 	at->sorted = 1;
+	free(at->qt);
+	at->qt = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*at->qt));
+	for (size_t i = 0; i < at->nq; i++)
+		at->qt[i] = at->q[i].t;
+	qsort(at->qt, at->nq, sizeof(*at->qt), i64_cmp);
 	free(at->qset);
 	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
 		;
@@ -241,6 +272,7 @@ static void probe(struct attr *at, const struct span *s)
 		a.rec = s->rec;
 		a.sub = r->subscriber;
 		a.release = s->release;
+		a.hop2 = (size_t)-1;
 		a.start = s->start;
 		a.end = s->end;
 		a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
@@ -262,7 +294,9 @@ static int answer_cmp(const void *pa, const void *pb)
 	/* then by what the binding is, not where its record stands */
 	if ((c = cmp_i64(a->end, b->end)))
 		return c;
-	return a->rec < b->rec ? -1 : a->rec > b->rec;
+	if (a->rec != b->rec)
+		return a->rec < b->rec ? -1 : 1;
+	return a->hop2 < b->hop2 ? -1 : a->hop2 > b->hop2;
 }
 
 /* Who holds a binding: its subscriber, or its private address when the
@@ -437,6 +471,113 @@ void attr_sort(struct attr *at)
 	free(b);
 }
 
+/* The record that names an answer's holder: the second hop's session
+   where there is one. */
+static const struct attr_rec *holder(const struct attr *at,
+				     const struct attr_answer *a)
+{
+	return &at->r[a->hop2 != (size_t)-1 ? a->hop2 : a->rec];
+}
+
+struct hop_ix {
+	struct ipaddr ip;
+	int64_t start;
+	size_t idx;
+};
+
+static int hop_ix_cmp(const void *pa, const void *pb)
+{
+	const struct hop_ix *a = pa, *b = pb;
+	int c = ip_cmp(&a->ip, &b->ip);
+
+	if (c)
+		return c;
+	if ((c = cmp_i64(a->start, b->start)))
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * The second hop: an answer whose binding names a private address and no
+ * subscriber is joined to every second-hop session of that address that
+ * covers the query's time plus the skew, widened by the slack (both ends
+ * included); one answer per session, marked the more cautious of the two
+ * hops' marks. An answer no session covers stays as it was.
+ */
+static void hop2_expand(struct attr *at)
+{
+	struct hop_ix *h = NULL;
+	size_t nh = 0, halloc = 0, na = 0, nalloc = 0, ng = 0, galloc = 0;
+	struct attr_answer *out = NULL;
+	int64_t *gap = NULL;
+
+	at->npairs = 0;
+	at->median_gap = 0;
+	for (size_t i = 0; i < at->nr; i++)
+		if (at->r[i].kind == ATTR_HOP2) {
+			VEC_GROW(h, nh + 1, halloc);
+			h[nh].ip = at->r[i].priv;
+			h[nh].start = at->r[i].start;
+			h[nh++].idx = i;
+		}
+	if (!nh)
+		return;
+	qsort(h, nh, sizeof(*h), hop_ix_cmp);
+	for (size_t i = 0; i < at->na; i++) {
+		const struct attr_answer *a = &at->a[i];
+		const struct attr_rec *r = &at->r[a->rec];
+		int64_t t = at->q[a->q].t + at->skew;
+		size_t lo = 0, hi = nh, hits = 0;
+
+		if (!r->subscriber && r->has_priv) {
+			while (lo < hi) { /* first session of the address */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (ip_cmp(&h[mid].ip, &r->priv) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < nh && !ip_cmp(&h[lo].ip, &r->priv); lo++) {
+				const struct attr_rec *s2 = &at->r[h[lo].idx];
+				struct attr_answer b = *a;
+				enum attr_mark m;
+
+				if (s2->start - at->slack > t)
+					break;
+				if (t > s2->end + at->slack)
+					continue;
+				m = t >= s2->start && t <= s2->end ?
+				    MARK_EXACT : MARK_SLACK;
+				b.hop2 = h[lo].idx;
+				b.sub = s2->subscriber;
+				if (m > b.mark)
+					b.mark = m;
+				VEC_GROW(out, na + 1, nalloc);
+				out[na++] = b;
+				VEC_GROW(gap, ng + 1, galloc);
+				gap[ng++] = s2->start - a->start;
+				hits++;
+			}
+		}
+		if (!hits) {
+			VEC_GROW(out, na + 1, nalloc);
+			out[na++] = *a;
+		}
+	}
+	free(at->a);
+	at->a = out;
+	at->na = na;
+	at->aalloc = nalloc;
+	if (ng) {
+		qsort(gap, ng, sizeof(*gap), i64_cmp);
+		at->median_gap = gap[(ng - 1) / 2];
+	}
+	at->npairs = ng;
+	free(gap);
+	free(h);
+}
+
 void attr_solve(struct attr *at)
 {
 	size_t i, j, *open = NULL, nopen, oalloc = 0;
@@ -457,6 +598,8 @@ void attr_solve(struct attr *at)
 		for (size_t k = i; k < j; k++) {
 			const struct attr_rec *r = &at->r[k];
 
+			if (r->kind == ATTR_HOP2)
+				continue;
 			if (r->kind == ATTR_SESSION) {
 				s.rec = k;
 				s.release = (size_t)-1;
@@ -496,6 +639,7 @@ void attr_solve(struct attr *at)
 		}
 	}
 	free(open);
+	hop2_expand(at);
 	if (at->na)
 		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
 	/* two holders for one query: every answer of it is ambiguous */
@@ -503,8 +647,8 @@ void attr_solve(struct attr *at)
 		int many = 0;
 
 		for (j = i + 1; j < at->na && at->a[j].q == at->a[i].q; j++)
-			if (holder_cmp(&at->r[at->a[j].rec],
-				       &at->r[at->a[i].rec]))
+			if (holder_cmp(holder(at, &at->a[j]),
+				       holder(at, &at->a[i])))
 				many = 1;
 		if (many)
 			for (size_t k = i; k < j; k++)
@@ -618,6 +762,7 @@ void attr_release(struct attr *at)
 	}
 	free(at->q);
 	free(at->qset);
+	free(at->qt);
 	free(at->r);
 	free(at->a);
 	memset(at, 0, sizeof(*at));

@@ -36,7 +36,10 @@
 #include "partial.h"
 #include "record.h"
 
-enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2 };
+/* ATTR_HOP2: a session of the second hop (PGW, RADIUS): private address
+   'priv' to subscriber during [start, end]; no public side. */
+enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2,
+		 ATTR_HOP2 = 3 };
 enum attr_mark { MARK_EXACT = 0, MARK_SLACK, MARK_OPEN, MARK_AMBIGUOUS };
 
 struct attr_query {
@@ -66,12 +69,18 @@ struct attr_answer {
 	size_t rec;           /* the session or allocate record */
 	const char *sub;      /* its subscriber (borrowed), or NULL */
 	size_t release;       /* the release record, or (size_t)-1 */
+	size_t hop2;          /* the second hop's session, or (size_t)-1 */
 	int64_t start, end;   /* the binding, unwidened */
 	enum attr_mark mark;
 };
 
 struct attr {
 	int64_t slack, max_binding; /* ms */
+	int64_t skew;         /* ms: the second hop's clock minus the NAT's */
+	int64_t *qt;          /* attr_index: the query times, sorted */
+	int64_t median_gap;   /* attr_solve: median of hop-2 start minus
+				 binding start over 'npairs' pairs */
+	size_t npairs;
 	struct attr_query *q;
 	size_t nq, qalloc;
 	int sorted;
@@ -89,6 +98,9 @@ void attr_add_query(struct attr *at, const struct attr_query *q);
 void attr_index(struct attr *at);
 /* 1 when some query names public address 'ip'. */
 int attr_wanted(const struct attr *at, const struct ipaddr *ip);
+/* 1 when a second-hop session [start, end] could cover some query time
+   (shifted by the skew, widened by the slack). */
+int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);
 /* Keep a copy of 'rec' (strings copied) when its address is wanted. */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
 /* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
@@ -126,11 +138,16 @@ void attr_release(struct attr *at);
 
 struct attr_opts {
 	int64_t slack_ms;         /* --slack [2 s] */
+	int64_t skew_ms;          /* --skew [0] */
 	int64_t max_binding_ms;   /* --max-binding [24 h] */
 	const struct attr_query *q;
 	size_t nq;
 };
 
 void attr_opts_init(struct attr_opts *o);
+/* After the run: the median gap of the second hop (its session's start
+   minus the NAT binding's start, ms) over '*pairs' matched pairs; 1 when
+   there were any. */
+int attr_state_gap(void *state, int64_t *median_ms, size_t *pairs);
 
 #endif

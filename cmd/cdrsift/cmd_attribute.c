@@ -18,7 +18,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_IP = 1200, O_PORT, O_AT, O_PROTO, O_QUERIES, O_SLACK, O_MAXB };
+enum { O_IP = 1200, O_PORT, O_AT, O_PROTO, O_QUERIES, O_SLACK, O_MAXB,
+       O_SKEW };
 
 static const struct option attr_longopts[] = {
 	{ "ip", required_argument, NULL, O_IP },
@@ -28,6 +29,7 @@ static const struct option attr_longopts[] = {
 	{ "queries", required_argument, NULL, O_QUERIES },
 	{ "slack", required_argument, NULL, O_SLACK },
 	{ "max-binding", required_argument, NULL, O_MAXB },
+	{ "skew", required_argument, NULL, O_SKEW },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +97,14 @@ static int attr_option(void *ctx, int c, const char *arg)
 	case O_QUERIES:
 		a->queries = arg;
 		return 0;
+	case O_SKEW:
+		if (parse_span(arg + (*arg == '-' || *arg == '+'), &ms) < 0) {
+			cli_error("attribute: --skew: '%s' is not a span of "
+				  "time (-30s, 2, +1m)", arg);
+			return -1;
+		}
+		a->o.skew_ms = *arg == '-' ? -ms : ms;
+		return 0;
 	case O_SLACK:
 	case O_MAXB:
 		if (parse_span(arg, &ms) < 0) {
@@ -128,6 +138,8 @@ static const char attr_usage[] =
 "      --slack SPAN           widen every binding by this at both ends [2s]\n"
 "      --max-binding SPAN     an allocation with no release holds this\n"
 "                             long at most [24h]\n"
+"      --skew SPAN            the second hop's clock (session logs: no\n"
+"                             public address) minus the NAT log's [0]\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 static void push(struct attr_cmd *a, const struct attr_query *q)
@@ -298,6 +310,18 @@ static int file_queries(struct attr_cmd *a, const struct cli *cli)
 	return rc;
 }
 
+/* An input with neither side of a binding cannot answer anything. */
+static void attr_input_start(void *ctx, struct pipe_input *pin)
+{
+	const struct schema *sc = pin->src.schema;
+
+	(void)ctx;
+	if (pin->usable && sc && sc->column_of[F_PUBLIC_IP] < 0 &&
+	    sc->column_of[F_SRC_IP] < 0)
+		cli_error("%s: no public_ip or src_ip column: no binding "
+			  "can come from it", pin->name);
+}
+
 static void free_queries(struct attr_cmd *a)
 {
 	for (size_t i = 0; i < a->nq; i++)
@@ -332,21 +356,31 @@ int cmd_attribute(int argc, char **argv)
 	}
 	a.o.q = a.q;
 	a.o.nq = a.nq;
-	cli_require(&cli, FIELD_BIT(F_PUBLIC_IP) | FIELD_BIT(F_START),
-		    "attribute");
+	cli_require(&cli, FIELD_BIT(F_START), "attribute");
 	rc = cli_setup(&cli, KIND_IP);
 	if (rc) {
 		free_queries(&a);
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	}
 	run_init(&r, &cli, &attribute_analysis, &a.o);
+	r.input_start = attr_input_start;
 	run_inputs(&r);
 	if (cli.partial_path) {
 		rc = run_save_partial(&r);
 		if (rc)
 			cli_status(&cli, (enum exit_status)rc);
 	} else {
+		int64_t gap;
+		size_t pairs;
+
 		run_report(&cli, r.ops, r.state, &r.rf);
+		if (attr_state_gap(r.state, &gap, &pairs))
+			cli_error("attribute: second hop: %zu NAT-session "
+				  "pair%s, median offset %+.3f s (session "
+				  "start minus NAT binding start; --skew "
+				  "%+.3f s)", pairs, PLURAL(pairs),
+				  (double)gap / 1000.0,
+				  (double)a.o.skew_ms / 1000.0);
 	}
 	run_release(&r);
 	free_queries(&a);

@@ -171,10 +171,10 @@ test_expect_success 'errors: no query, both forms, bad values, bad query rows' '
 	test_exit 3 cdrsift attribute --queries missing.csv g1/bpa.csv
 '
 
-test_expect_success 'an input with no public address is refused (exit 2)' '
+test_expect_success 'an input with no address column is named on stderr' '
 	printf "caller,callee,start\n601,602,2025-01-03 08:00:00\n" >cdr.csv &&
-	test_exit 2 cdrsift attribute --ip 1.2.3.4 --port 1 --at 2025-01-03 cdr.csv 2>err &&
-	grep -q "public_ip" err
+	cdrsift attribute --ip 1.2.3.4 --port 1 --at 2025-01-03 cdr.csv 2>err &&
+	grep -q "^cdrsift: cdr.csv: no public_ip or src_ip column" err
 '
 
 test_done
