@@ -1,8 +1,11 @@
-# attr-oracle.py [--slack S] [--max-binding S] QUERIES LOG... - the
+# attr-oracle.py [--slack S] [--max-binding S] [--skew S] [--gap FILE]
+# QUERIES LOG... - the
 # answers of `cdrsift attribute` written again from the man page
 # (ATTRIBUTION), not from the code: csv rows id, ip, port, time,
 # subscriber, imsi, imei, private_ip, binding_start, binding_end, match,
-# evidence (input:line, physical lines: the header is line 1).
+# evidence (input:line, physical lines: the header is line 1). Records
+# with no public address but a private one, a subscriber, start and end
+# are second-hop sessions; --gap FILE gets "PAIRS MEDIAN_MS" of them.
 import calendar
 import csv
 import ipaddress
@@ -10,12 +13,16 @@ import sys
 import time
 
 args = sys.argv[1:]
-slack, maxb = 2, 86400
+slack, maxb, skew, gapf = 2, 86400, 0, None
 while args and args[0].startswith('--'):
     if args[0] == '--slack':
         slack = float(args[1])
     elif args[0] == '--max-binding':
         maxb = float(args[1])
+    elif args[0] == '--skew':
+        skew = float(args[1])
+    elif args[0] == '--gap':
+        gapf = args[1]
     args = args[2:]
 qpath, logs = args[0], args[1:]
 
@@ -43,19 +50,29 @@ def proto(p):
 def col(row, *names):
     for n in names:
         for k in row:
-            if k.lower().replace(' ', '').replace('_', '') == n:
+            if ''.join(c for c in k.lower() if c.isalnum()) == n:
                 v = row[k]
                 return v if v != '' else None
     return None
 
 
-sessions, events = [], []
+sessions, events, hop2 = [], [], []
 for path in logs:
     with open(path, newline='') as f:
         for line, row in enumerate(csv.DictReader(f), start=2):
             pub = col(row, 'publicip', 'natip')
             start = col(row, 'starttime', 'timestamp', 'start')
-            if pub is None or start is None:
+            if start is None:
+                continue
+            if pub is None:
+                priv = col(row, 'framedipaddress', 'privateip', 'sourceip')
+                sub = col(row, 'username', 'userid', 'subscriber')
+                end = col(row, 'stoptime', 'endtime', 'end')
+                if priv and sub and end:
+                    hop2.append(dict(priv=priv, sub=sub, imsi=col(row, 'imsi'),
+                                     imei=col(row, 'imei'), start=ts(start),
+                                     end=ts(end), ev='%s:%d' % (path, line),
+                                     input=logs.index(path), line=line))
                 continue
             lo = col(row, 'portstart', 'natport', 'publicport')
             hi = col(row, 'portend', 'publicportend')
@@ -106,6 +123,7 @@ for key, evs in blocks.items():
         bindings.append(dict(a, bstart=a['start'], bend=a['start'] + maxb,
                              incl=False, open=True, evid=[a['ev']]))
 
+gaps = []
 out = csv.writer(sys.stdout, lineterminator='\n')
 out.writerow(['id', 'ip', 'port', 'time', 'subscriber', 'imsi', 'imei',
               'private_ip', 'binding_start', 'binding_end', 'match',
@@ -127,6 +145,26 @@ with open(qpath, newline='') as f:
                                            else t < b['bend'])
             m = 'open' if b['open'] else 'exact' if inside else 'slack'
             hits.append([b, m])
+        # the second hop: a binding with a private address, no subscriber
+        order = ['exact', 'slack', 'open', 'ambiguous']
+        joined = []
+        for b, m in hits:
+            if b['sub'] is not None or b['priv'] is None:
+                joined.append([b, m])
+                continue
+            t2 = t + skew
+            found = [s for s in hop2 if s['priv'] == b['priv'] and
+                     s['start'] - slack <= t2 <= s['end'] + slack]
+            if not found:
+                joined.append([b, m])
+            for s in found:
+                m2 = 'exact' if s['start'] <= t2 <= s['end'] else 'slack'
+                gaps.append(s['start'] - b['bstart'])
+                joined.append([dict(b, sub=s['sub'], imsi=s['imsi'],
+                                    imei=s['imei'], evid=b['evid'] + [s['ev']],
+                                    h2=(s['start'], s['input'], s['line'])),
+                               max(m, m2, key=order.index)])
+        hits = joined
         holders = set(b['sub'] if b['sub'] is not None else ('ip', b['priv'])
                       for b, m in hits)
         if len(holders) > 1:
@@ -137,10 +175,16 @@ with open(qpath, newline='') as f:
             out.writerow(head + ['', '', '', '', '', '', 'none', ''])
         hits.sort(key=lambda h: (h[0]['bstart'], h[0]['sub'] or '',
                                  h[0]['bend'], h[0]['pub'], h[0]['lo'], h[0]['hi'],
-                                 h[0]['input'], h[0]['line']))
+                                 h[0]['input'], h[0]['line'],
+                                 h[0].get('h2', ())))
         for b, m in hits:
             out.writerow(head + [b['sub'] or '', b['imsi'] or '',
                                  b['imei'] or '', b['priv'] or '',
                                  iso(b['bstart']),
                                  '' if b['open'] else iso(b['bend']), m,
                                  ' '.join(b['evid'])])
+if gapf:
+    with open(gapf, 'w') as f:
+        gaps.sort()
+        f.write('%d %d\n' % (len(gaps), gaps[(len(gaps) - 1) // 2] * 1000
+                              if gaps else 0))
