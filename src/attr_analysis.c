@@ -11,7 +11,8 @@
  *   no event, an end (or a duration): a session [start, end];
  *   no event, no end: an allocation with no release yet (open).
  * No public_port: the whole address (ports 0..65535); no public_port_end:
- * the one port. A record with no public address but a src_ip, a
+ * the one port; public_port_step S (above 1): the ports lo, lo + S, ...
+ * up to hi. A record with no public address but a src_ip, a
  * subscriber, a start and an end (or duration) is a second-hop session
  * (PGW, RADIUS: private address to subscriber), kept when it could cover
  * some query's time (attr_wanted_hop2). Everything else (subscriber, imsi, imei, src_ip as the
@@ -28,7 +29,7 @@
  *   uvarint queries, each: uvarint seq; u8 has_id, bytes id; u8 v6,
  *     4 or 16 address bytes; uvarint port; svarint t; bytes proto
  *   uvarint records, each: u8 kind; address pub; u8 has_priv, address
- *     priv; uvarint lo, hi; svarint start, end; bytes proto; subscriber,
+ *     priv; uvarint lo, hi, step; svarint start, end; bytes proto; subscriber,
  *     imsi, imei each u8 has + bytes; uvarint input, line
  *   queries in (address, time, port, proto, id) order, records in
  *   attr_sort order.
@@ -67,7 +68,8 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	       FIELD_BIT(F_PUBLIC_PORT_END) | FIELD_BIT(F_SRC_IP) |
 	       FIELD_BIT(F_PROTOCOL) | FIELD_BIT(F_SUBSCRIBER) |
 	       FIELD_BIT(F_IMSI) | FIELD_BIT(F_IMEI) | FIELD_BIT(F_START) |
-	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_EVENT);
+	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_EVENT) |
+	       FIELD_BIT(F_PUBLIC_PORT_STEP);
 }
 
 static void put_ip(struct partial_writer *w, const struct ipaddr *ip)
@@ -250,6 +252,12 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			return;
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
+		if (record_has(r, F_PUBLIC_PORT_STEP)) {
+			int64_t st = r->v[F_PUBLIC_PORT_STEP].i;
+			if (st < 1 || st > 65535)
+				return;
+			x.step = st > 1 ? (uint32_t)st : 0;
+		}
 	} else {
 		x.lo = 0;
 		x.hi = 65535;
@@ -459,6 +467,7 @@ static void op_save(void *state, struct partial_writer *w)
 		put_ip(w, &r->priv);
 		partial_put_uvarint(w, r->lo);
 		partial_put_uvarint(w, r->hi);
+		partial_put_uvarint(w, r->step);
 		partial_put_svarint(w, r->start);
 		partial_put_svarint(w, r->end);
 		partial_put_bytes(w, r->proto, strlen(r->proto));
@@ -562,7 +571,7 @@ static int op_load(void *state, const struct partial_file *pf,
 	nr = r.failed ? 0 : partial_get_count(&r, 20);
 	for (uint64_t i = 0; i < nr && !r.failed; i++) {
 		struct attr_rec x;
-		uint64_t lo, hi, input;
+		uint64_t lo, hi, step, input;
 		unsigned kind, has_priv;
 
 		memset(&x, 0, sizeof(x));
@@ -572,6 +581,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		get_ip(&r, &x.priv);
 		lo = partial_get_uvarint(&r);
 		hi = partial_get_uvarint(&r);
+		step = partial_get_uvarint(&r);
 		x.start = partial_get_svarint(&r);
 		x.end = partial_get_svarint(&r);
 		get_proto(&r, x.proto);
@@ -581,6 +591,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		input = partial_get_uvarint(&r);
 		x.line = partial_get_uvarint(&r);
 		if (kind > ATTR_HOP2 || has_priv > 1 || lo > hi ||
+		    step == 1 || step > 65535 ||
 		    hi > 65535 || input >= ninputs || x.start < -T_LIMIT ||
 		    x.start > T_LIMIT || x.end < -T_LIMIT || x.end > T_LIMIT ||
 		    (kind == ATTR_HOP2 ? !has_priv :
@@ -590,6 +601,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.has_priv = (int)has_priv;
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
+		x.step = (uint32_t)step;
 		x.input = (uint32_t)input;
 		if (!r.failed) {
 			attr_take(at, &x);

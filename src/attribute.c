@@ -219,6 +219,8 @@ static int rec_cmp(const void *pa, const void *pb)
 		return a->lo < b->lo ? -1 : 1;
 	if (a->hi != b->hi)
 		return a->hi < b->hi ? -1 : 1;
+	if (a->step != b->step)
+		return a->step < b->step ? -1 : 1;
 	if ((c = cmp_i64(a->start, b->start)))
 		return c;
 	if (a->kind != b->kind)
@@ -263,6 +265,8 @@ static void probe(struct attr *at, const struct span *s)
 		if (s->incl ? q->t > whi : q->t >= whi)
 			break;
 		if (q->port < r->lo || q->port > r->hi)
+			continue;
+		if (r->step > 1 && (q->port - r->lo) % r->step)
 			continue;
 		if (q->proto[0] && r->proto[0] && strcmp(q->proto, r->proto))
 			continue;
@@ -334,12 +338,14 @@ static uint64_t blk_hash(const struct attr_rec *r)
 	h = (h ^ r->pub.v6) * 1099511628211ULL;
 	h = (h ^ r->lo) * 1099511628211ULL;
 	h = (h ^ r->hi) * 1099511628211ULL;
+	h = (h ^ r->step) * 1099511628211ULL;
 	return h ^ (h >> 29);
 }
 
 static int same_blk(const struct attr_rec *a, const struct attr_rec *b)
 {
-	return a->lo == b->lo && a->hi == b->hi && !ip_cmp(&a->pub, &b->pub);
+	return a->lo == b->lo && a->hi == b->hi && a->step == b->step &&
+	       !ip_cmp(&a->pub, &b->pub);
 }
 
 static int blk_cmp(const void *pa, const void *pb)
@@ -352,7 +358,9 @@ static int blk_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->r->lo != b->r->lo)
 		return a->r->lo < b->r->lo ? -1 : 1;
-	return a->r->hi < b->r->hi ? -1 : a->r->hi > b->r->hi;
+	if (a->r->hi != b->r->hi)
+		return a->r->hi < b->r->hi ? -1 : 1;
+	return a->r->step < b->r->step ? -1 : a->r->step > b->r->step;
 }
 
 struct in_key {
@@ -592,7 +600,8 @@ void attr_solve(struct attr *at)
 		for (j = i + 1; j < at->nr; j++)
 			if (ip_cmp(&at->r[j].pub, &at->r[i].pub) ||
 			    at->r[j].lo != at->r[i].lo ||
-			    at->r[j].hi != at->r[i].hi)
+			    at->r[j].hi != at->r[i].hi ||
+			    at->r[j].step != at->r[i].step)
 				break;
 		nopen = 0;
 		for (size_t k = i; k < j; k++) {

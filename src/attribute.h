@@ -15,7 +15,8 @@
  *   allocate with no later release: [allocate, allocate + max_binding),
  *     marked open
  * A binding covers a query when the public address is equal, the port is
- * inside lo..hi (hi = lo for a single port), the protocols are equal
+ * inside lo..hi (hi = lo for a single port; with a step, one of lo,
+ * lo + step, ...), the protocols are equal
  * where both carry one, and the time is inside the widened interval.
  * Marks: exact (inside the interval), slack (only inside the widened
  * one), open (no release), ambiguous (the query is covered by bindings of
@@ -23,7 +24,7 @@
  * same second; the holder is the subscriber, or the private address when
  * the record names no subscriber); the most cautious applies: ambiguous,
  * open, slack, exact.
- * Pairing: events are grouped per (public address, lo, hi) and sorted by
+ * Pairing: events are grouped per (public address, lo, hi, step) and sorted by
  * (time, release before allocate, input, line); each allocate is closed by
  * the first release after it; a release with no open allocate is unused.
  */
@@ -56,6 +57,7 @@ struct attr_rec {
 	struct ipaddr pub, priv;
 	int has_priv;
 	uint32_t lo, hi;
+	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
 	int64_t start, end;   /* end: sessions only */
 	char proto[8];
 	char *subscriber, *imsi, *imei; /* owned, or NULL */

@@ -14,7 +14,9 @@
 # Blocks hold a sequence of subscribers: releases and reallocations in the
 # same second, gaps, lost releases (an allocation with no release), lost
 # allocations (the log begins mid-binding: a release with none before it),
-# neighbouring blocks of other subscribers. Rows are shuffled.
+# neighbouring blocks of other subscribers, stepped port sets (a
+# port_step column: four sets interleaved on one address). Rows are
+# shuffled.
 import os
 import random
 import sys
@@ -40,12 +42,14 @@ def q_ts(t):
 
 subs = ['6011%07d' % i for i in range(40)]
 bpa, ipdr, marks = [], [], []
-for a in range(3):
+for a in range(4):
     pub = '198.51.100.%d' % (a + 1)
     size = rnd.choice([64, 256, 1024])
     for b in range(4):
-        lo = 1024 + b * size
-        hi = lo + size - 1
+        if a < 3:  # contiguous blocks side by side
+            lo, hi, step = 1024 + b * size, 1024 + (b + 1) * size - 1, ''
+        else:  # stepped sets, interleaved: lo, lo + 4, ... up to hi
+            lo, hi, step = 2048 + b, 2048 + b + 4 * (size - 1), 4
         t = T0 + rnd.randint(0, 600)
         for k in range(rnd.randint(1, 4)):
             sub = rnd.choice(subs)
@@ -53,14 +57,16 @@ for a in range(3):
             # the log begins mid-binding: the first allocate is not in it
             if k or rnd.random() > 0.2:
                 bpa.append((t, 'vrf%d' % (a % 2), priv, pub, lo, hi,
-                            'ALLOCATE', sub))
+                            'ALLOCATE', sub, step))
             marks.append((pub, lo, hi, t))
+            if step:  # a port of the set, and one beside it
+                marks.append((pub, lo + 4 * rnd.randint(1, size - 2), hi, t))
             dur = rnd.choice([30, 300, 3600])
             end = t + dur
             lost = rnd.random() < 0.15
             if not lost:
                 bpa.append((end, 'vrf%d' % (a % 2), priv, pub, lo, hi,
-                            'RELEASE', sub))
+                            'RELEASE', sub, step))
                 marks.append((pub, lo, hi, end))
             # next holder: the same second, or after a gap
             t = end + rnd.choice([0, 0, 1, 5, 120])
@@ -84,10 +90,10 @@ rnd.shuffle(bpa)
 rnd.shuffle(ipdr)
 with open(os.path.join(out, 'bpa.csv'), 'w') as f:
     f.write('timestamp,vrf,private_ip,public_ip,port_start,port_end,event,'
-            'user_id\n')
-    for t, vrf, priv, pub, lo, hi, ev, sub in bpa:
-        f.write('%s,%s,%s,%s,%d,%d,%s,%s\n' % (bpa_ts(t), vrf, priv, pub, lo,
-                                              hi, ev, sub))
+            'user_id,port_step\n')
+    for t, vrf, priv, pub, lo, hi, ev, sub, step in bpa:
+        f.write('%s,%s,%s,%s,%d,%d,%s,%s,%s\n' % (bpa_ts(t), vrf, priv, pub,
+                                                 lo, hi, ev, sub, step))
 with open(os.path.join(out, 'ipdr.csv'), 'w') as f:
     f.write('Protocol,Source IP,Source Port,Destination IP,Destination Port,'
             'Start Time,End Time,NAT IP,NAT Port,SubscriberID\n')

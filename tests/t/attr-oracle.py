@@ -78,7 +78,9 @@ for path in logs:
             hi = col(row, 'portend', 'publicportend')
             lo = int(lo) if lo is not None else 0
             hi = int(hi) if hi is not None else (lo if lo else 65535)
-            b = dict(pub=ipaddress.ip_address(pub), lo=lo, hi=hi,
+            step = col(row, 'portstep')
+            step = int(step) if step is not None and int(step) > 1 else 0
+            b = dict(pub=ipaddress.ip_address(pub), lo=lo, hi=hi, step=step,
                      start=ts(start),
                      sub=col(row, 'userid', 'subscriberid', 'subscriber'),
                      imsi=col(row, 'imsi'), imei=col(row, 'imei'),
@@ -105,7 +107,8 @@ for s in sessions:
                          open=False, evid=[s['ev']]))
 blocks = {}
 for e in events:
-    blocks.setdefault((e['pub'], e['lo'], e['hi']), []).append(e)
+    blocks.setdefault((e['pub'], e['lo'], e['hi'], e['step']),
+                      []).append(e)
 for key, evs in blocks.items():
     # time order; at one instant releases first; then input and line
     evs.sort(key=lambda e: (e['start'], 0 if e['kind'] == 'release' else 1,
@@ -135,6 +138,8 @@ with open(qpath, newline='') as f:
         hits = []
         for b in bindings:
             if b['pub'] != ip or not (b['lo'] <= port <= b['hi']):
+                continue
+            if b['step'] and (port - b['lo']) % b['step']:
                 continue
             if qp and b['proto'] and qp != b['proto']:
                 continue
@@ -175,6 +180,7 @@ with open(qpath, newline='') as f:
             out.writerow(head + ['', '', '', '', '', '', 'none', ''])
         hits.sort(key=lambda h: (h[0]['bstart'], h[0]['sub'] or '',
                                  h[0]['bend'], h[0]['pub'], h[0]['lo'], h[0]['hi'],
+                                 h[0]['step'],
                                  h[0]['input'], h[0]['line'],
                                  h[0].get('h2', ())))
         for b, m in hits:
