@@ -116,7 +116,8 @@ struct analysis_ops {
 #define ANALYSES(X) X(stats, stats_analysis) \
 	X(volume, volume_analysis) \
 	X(geo, geo_analysis) \
-	X(anomalies, anomalies_analysis)
+	X(anomalies, anomalies_analysis) \
+	X(attribute, attribute_analysis)
 
 #define X(name, ops) extern const struct analysis_ops ops;
 ANALYSES(X)

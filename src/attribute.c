@@ -72,11 +72,68 @@ static int query_cmp(const void *pa, const void *pb)
 	return str_cmp0(a->id, b->id);
 }
 
+static int i64_cmp(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end)
+{
+	int64_t lo = start - at->slack - at->skew;
+	int64_t hi = end + at->slack - at->skew;
+	size_t a = 0, b = at->nq;
+
+	if (!at->qt)
+		return 1;
+	while (a < b) { /* the first time >= lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (at->qt[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < at->nq && at->qt[a] <= hi;
+}
+
+static size_t ip_hash(const struct ipaddr *ip)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < (ip->v6 ? 16u : 4u); i++)
+		h = (h ^ ip->b[i]) * 1099511628211ULL;
+	h = (h ^ ip->v6) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 31));
+}
+
 void attr_index(struct attr *at)
 {
 	if (at->nq)
 		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
 	at->sorted = 1;
+	free(at->qt);
+	at->qt = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*at->qt));
+	for (size_t i = 0; i < at->nq; i++)
+		at->qt[i] = at->q[i].t;
+	qsort(at->qt, at->nq, sizeof(*at->qt), i64_cmp);
+	free(at->qset);
+	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
+		;
+	at->qset = xreallocarray(NULL, at->qcap, sizeof(*at->qset));
+	for (size_t i = 0; i < at->qcap; i++)
+		at->qset[i] = SIZE_MAX;
+	for (size_t i = 0; i < at->nq; i++) {
+		size_t h;
+
+		if (i && !ip_cmp(&at->q[i].ip, &at->q[i - 1].ip))
+			continue;
+		h = ip_hash(&at->q[i].ip) & (at->qcap - 1);
+		while (at->qset[h] != SIZE_MAX)
+			h = (h + 1) & (at->qcap - 1);
+		at->qset[h] = i;
+	}
 }
 
 /* The first query with address 'ip' and time >= t (or nq). */
@@ -99,26 +156,40 @@ static size_t query_lower(const struct attr *at, const struct ipaddr *ip,
 
 int attr_wanted(const struct attr *at, const struct ipaddr *ip)
 {
-	size_t i = query_lower(at, ip, INT64_MIN);
+	size_t i;
 
+	if (at->qset && at->sorted) {
+		size_t h = ip_hash(ip) & (at->qcap - 1);
+
+		for (; at->qset[h] != SIZE_MAX; h = (h + 1) & (at->qcap - 1))
+			if (!ip_cmp(&at->q[at->qset[h]].ip, ip))
+				return 1;
+		return 0;
+	}
+	i = query_lower(at, ip, INT64_MIN);
 	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
 }
 
-void attr_keep(struct attr *at, const struct attr_rec *rec)
+void attr_take(struct attr *at, const struct attr_rec *rec)
 {
-	struct attr_rec *n;
-
-	if (!attr_wanted(at, &rec->pub))
-		return;
 	if (at->nr == at->ralloc) {
 		at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
 		at->r = xreallocarray(at->r, at->ralloc, sizeof(*at->r));
 	}
-	n = &at->r[at->nr++];
-	*n = *rec;
-	n->subscriber = dup_or_null(rec->subscriber);
-	n->imsi = dup_or_null(rec->imsi);
-	n->imei = dup_or_null(rec->imei);
+	at->r[at->nr++] = *rec;
+}
+
+void attr_keep(struct attr *at, const struct attr_rec *rec)
+{
+	struct attr_rec n;
+
+	if (!attr_wanted(at, &rec->pub))
+		return;
+	n = *rec;
+	n.subscriber = dup_or_null(rec->subscriber);
+	n.imsi = dup_or_null(rec->imsi);
+	n.imei = dup_or_null(rec->imei);
+	attr_take(at, &n);
 }
 
 void attr_merge(struct attr *at, struct attr *from)
@@ -148,6 +219,8 @@ static int rec_cmp(const void *pa, const void *pb)
 		return a->lo < b->lo ? -1 : 1;
 	if (a->hi != b->hi)
 		return a->hi < b->hi ? -1 : 1;
+	if (a->step != b->step)
+		return a->step < b->step ? -1 : 1;
 	if ((c = cmp_i64(a->start, b->start)))
 		return c;
 	if (a->kind != b->kind)
@@ -193,6 +266,8 @@ static void probe(struct attr *at, const struct span *s)
 			break;
 		if (q->port < r->lo || q->port > r->hi)
 			continue;
+		if (r->step > 1 && (q->port - r->lo) % r->step)
+			continue;
 		if (q->proto[0] && r->proto[0] && strcmp(q->proto, r->proto))
 			continue;
 		inside = q->t >= s->start &&
@@ -201,6 +276,7 @@ static void probe(struct attr *at, const struct span *s)
 		a.rec = s->rec;
 		a.sub = r->subscriber;
 		a.release = s->release;
+		a.hop2 = (size_t)-1;
 		a.start = s->start;
 		a.end = s->end;
 		a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
@@ -219,7 +295,295 @@ static int answer_cmp(const void *pa, const void *pb)
 		return c;
 	if ((c = str_cmp0(a->sub, b->sub)))
 		return c;
-	return a->rec < b->rec ? -1 : a->rec > b->rec;
+	/* then by what the binding is, not where its record stands */
+	if ((c = cmp_i64(a->end, b->end)))
+		return c;
+	if (a->rec != b->rec)
+		return a->rec < b->rec ? -1 : 1;
+	return a->hop2 < b->hop2 ? -1 : a->hop2 > b->hop2;
+}
+
+/* Who holds a binding: its subscriber, or its private address when the
+   log names no subscriber (a NAT log without AAA data). */
+static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
+{
+	if (a->subscriber || b->subscriber)
+		return !a->subscriber || !b->subscriber ||
+		       strcmp(a->subscriber, b->subscriber);
+	if (a->has_priv != b->has_priv)
+		return 1;
+	return a->has_priv && ip_cmp(&a->priv, &b->priv);
+}
+
+/*
+ * attr_sort puts the records in rec_cmp's order without one big
+ * comparison sort: blocks (address, lo, hi) are found by hashing, sorted
+ * (a few thousand), the records placed by block (counting sort), and each
+ * block's records sorted on integer keys (start, kind, input, line;
+ * rec_cmp breaks what ties remain).
+ */
+struct blk {
+	const struct attr_rec *r;   /* its first record */
+	size_t n, at;               /* records; then where they go */
+	uint32_t rank;
+};
+
+static uint64_t blk_hash(const struct attr_rec *r)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t n = r->pub.v6 ? 16 : 4;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ r->pub.b[i]) * 1099511628211ULL;
+	h = (h ^ r->pub.v6) * 1099511628211ULL;
+	h = (h ^ r->lo) * 1099511628211ULL;
+	h = (h ^ r->hi) * 1099511628211ULL;
+	h = (h ^ r->step) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static int same_blk(const struct attr_rec *a, const struct attr_rec *b)
+{
+	return a->lo == b->lo && a->hi == b->hi && a->step == b->step &&
+	       !ip_cmp(&a->pub, &b->pub);
+}
+
+static int blk_cmp(const void *pa, const void *pb)
+{
+	const struct blk *a = *(const struct blk *const *)pa;
+	const struct blk *b = *(const struct blk *const *)pb;
+	int c = ip_cmp(&a->r->pub, &b->r->pub);
+
+	if (c)
+		return c;
+	if (a->r->lo != b->r->lo)
+		return a->r->lo < b->r->lo ? -1 : 1;
+	if (a->r->hi != b->r->hi)
+		return a->r->hi < b->r->hi ? -1 : 1;
+	return a->r->step < b->r->step ? -1 : a->r->step > b->r->step;
+}
+
+struct in_key {
+	uint64_t start, rest, line;
+	const struct attr_rec *r;
+};
+
+static int in_key_cmp(const void *pa, const void *pb)
+{
+	const struct in_key *a = pa, *b = pb;
+
+#define KCMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
+	KCMP(start);
+	KCMP(rest);
+	KCMP(line);
+#undef KCMP
+	return rec_cmp(a->r, b->r);
+}
+
+void attr_sort(struct attr *at)
+{
+	size_t cap = 64, nb = 0, *slot, *bof;
+	struct blk *b;
+	struct blk **order;
+	struct in_key *k;
+
+	if (at->nr < 2)
+		return;
+	slot = xreallocarray(NULL, cap, sizeof(*slot));
+	for (size_t i = 0; i < cap; i++)
+		slot[i] = SIZE_MAX;
+	b = xreallocarray(NULL, 16, sizeof(*b));
+	bof = xreallocarray(NULL, at->nr, sizeof(*bof));
+	for (size_t i = 0; i < at->nr; i++) {
+		const struct attr_rec *r = &at->r[i];
+		size_t h = (size_t)blk_hash(r) & (cap - 1);
+
+		while (slot[h] != SIZE_MAX && !same_blk(b[slot[h]].r, r))
+			h = (h + 1) & (cap - 1);
+		if (slot[h] == SIZE_MAX) {
+			if ((nb & (nb - 1)) == 0 && nb >= 16)
+				b = xreallocarray(b, 2 * nb, sizeof(*b));
+			b[nb].r = r;
+			b[nb].n = 0;
+			slot[h] = nb++;
+			if (2 * nb > cap) { /* grow and rehash */
+				free(slot);
+				cap *= 2;
+				slot = xreallocarray(NULL, cap, sizeof(*slot));
+				for (size_t j = 0; j < cap; j++)
+					slot[j] = SIZE_MAX;
+				for (size_t j = 0; j < nb; j++) {
+					size_t g = (size_t)blk_hash(b[j].r) &
+						   (cap - 1);
+					while (slot[g] != SIZE_MAX)
+						g = (g + 1) & (cap - 1);
+					slot[g] = j;
+				}
+				h = (size_t)blk_hash(r) & (cap - 1);
+				while (slot[h] != nb - 1)
+					h = (h + 1) & (cap - 1);
+			}
+		}
+		bof[i] = slot[h];
+		b[slot[h]].n++;
+	}
+	free(slot);
+	order = xreallocarray(NULL, nb, sizeof(*order));
+	for (size_t i = 0; i < nb; i++)
+		order[i] = &b[i];
+	qsort(order, nb, sizeof(*order), blk_cmp);
+	for (size_t i = 0, at_ = 0; i < nb; i++) {
+		order[i]->at = at_;
+		at_ += order[i]->n;
+	}
+	k = xreallocarray(NULL, at->nr, sizeof(*k));
+	for (size_t i = 0; i < at->nr; i++) {
+		const struct attr_rec *r = &at->r[i];
+		struct in_key *x = &k[b[bof[i]].at++];
+
+		x->start = (uint64_t)r->start ^ ((uint64_t)1 << 63);
+		/* release, alloc, session, as rec_cmp */
+		x->rest = (uint64_t)(2 - (unsigned)r->kind) << 32 | r->input;
+		x->line = r->line;
+		x->r = r;
+	}
+	for (size_t i = 0, lo = 0; i < nb; i++) {
+		qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
+		lo += order[i]->n;
+	}
+	/* bof becomes the permutation: position i takes record bof[i];
+	   applied in place, cycle by cycle, so that the records are never
+	   held twice */
+	for (size_t i = 0; i < at->nr; i++)
+		bof[i] = (size_t)(k[i].r - at->r);
+	free(k);
+	for (size_t i = 0; i < at->nr; i++) {
+		struct attr_rec tmp;
+		size_t j = i;
+
+		if (bof[i] == i)
+			continue;
+		tmp = at->r[i];
+		while (bof[j] != i) {
+			size_t from = bof[j];
+
+			at->r[j] = at->r[from];
+			bof[j] = j;
+			j = from;
+		}
+		at->r[j] = tmp;
+		bof[j] = j;
+	}
+	free(order);
+	free(bof);
+	free(b);
+}
+
+/* The record that names an answer's holder: the second hop's session
+   where there is one. */
+static const struct attr_rec *holder(const struct attr *at,
+				     const struct attr_answer *a)
+{
+	return &at->r[a->hop2 != (size_t)-1 ? a->hop2 : a->rec];
+}
+
+struct hop_ix {
+	struct ipaddr ip;
+	int64_t start;
+	size_t idx;
+};
+
+static int hop_ix_cmp(const void *pa, const void *pb)
+{
+	const struct hop_ix *a = pa, *b = pb;
+	int c = ip_cmp(&a->ip, &b->ip);
+
+	if (c)
+		return c;
+	if ((c = cmp_i64(a->start, b->start)))
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/*
+ * The second hop: an answer whose binding names a private address and no
+ * subscriber is joined to every second-hop session of that address that
+ * covers the query's time plus the skew, widened by the slack (both ends
+ * included); one answer per session, marked the more cautious of the two
+ * hops' marks. An answer no session covers stays as it was.
+ */
+static void hop2_expand(struct attr *at)
+{
+	struct hop_ix *h = NULL;
+	size_t nh = 0, halloc = 0, na = 0, nalloc = 0, ng = 0, galloc = 0;
+	struct attr_answer *out = NULL;
+	int64_t *gap = NULL;
+
+	at->npairs = 0;
+	at->median_gap = 0;
+	for (size_t i = 0; i < at->nr; i++)
+		if (at->r[i].kind == ATTR_HOP2) {
+			VEC_GROW(h, nh + 1, halloc);
+			h[nh].ip = at->r[i].priv;
+			h[nh].start = at->r[i].start;
+			h[nh++].idx = i;
+		}
+	if (!nh)
+		return;
+	qsort(h, nh, sizeof(*h), hop_ix_cmp);
+	for (size_t i = 0; i < at->na; i++) {
+		const struct attr_answer *a = &at->a[i];
+		const struct attr_rec *r = &at->r[a->rec];
+		int64_t t = at->q[a->q].t + at->skew;
+		size_t lo = 0, hi = nh, hits = 0;
+
+		if (!r->subscriber && r->has_priv) {
+			while (lo < hi) { /* first session of the address */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (ip_cmp(&h[mid].ip, &r->priv) < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < nh && !ip_cmp(&h[lo].ip, &r->priv); lo++) {
+				const struct attr_rec *s2 = &at->r[h[lo].idx];
+				struct attr_answer b = *a;
+				enum attr_mark m;
+
+				if (s2->start - at->slack > t)
+					break;
+				if (t > s2->end + at->slack)
+					continue;
+				m = t >= s2->start && t <= s2->end ?
+				    MARK_EXACT : MARK_SLACK;
+				b.hop2 = h[lo].idx;
+				b.sub = s2->subscriber;
+				if (m > b.mark)
+					b.mark = m;
+				VEC_GROW(out, na + 1, nalloc);
+				out[na++] = b;
+				VEC_GROW(gap, ng + 1, galloc);
+				gap[ng++] = s2->start - a->start;
+				hits++;
+			}
+		}
+		if (!hits) {
+			VEC_GROW(out, na + 1, nalloc);
+			out[na++] = *a;
+		}
+	}
+	free(at->a);
+	at->a = out;
+	at->na = na;
+	at->aalloc = nalloc;
+	if (ng) {
+		qsort(gap, ng, sizeof(*gap), i64_cmp);
+		at->median_gap = gap[(ng - 1) / 2];
+	}
+	at->npairs = ng;
+	free(gap);
+	free(h);
 }
 
 void attr_solve(struct attr *at)
@@ -230,19 +594,21 @@ void attr_solve(struct attr *at)
 	if (!at->sorted)
 		attr_index(at);
 	at->na = 0;
-	if (at->nr)
-		qsort(at->r, at->nr, sizeof(*at->r), rec_cmp);
+	attr_sort(at);
 	for (i = 0; i < at->nr; i = j) {
 		/* one block: [i, j) */
 		for (j = i + 1; j < at->nr; j++)
 			if (ip_cmp(&at->r[j].pub, &at->r[i].pub) ||
 			    at->r[j].lo != at->r[i].lo ||
-			    at->r[j].hi != at->r[i].hi)
+			    at->r[j].hi != at->r[i].hi ||
+			    at->r[j].step != at->r[i].step)
 				break;
 		nopen = 0;
 		for (size_t k = i; k < j; k++) {
 			const struct attr_rec *r = &at->r[k];
 
+			if (r->kind == ATTR_HOP2)
+				continue;
 			if (r->kind == ATTR_SESSION) {
 				s.rec = k;
 				s.release = (size_t)-1;
@@ -282,15 +648,16 @@ void attr_solve(struct attr *at)
 		}
 	}
 	free(open);
+	hop2_expand(at);
 	if (at->na)
 		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
-	/* two subscribers for one query: every answer of it is ambiguous */
+	/* two holders for one query: every answer of it is ambiguous */
 	for (i = 0; i < at->na; i = j) {
 		int many = 0;
 
 		for (j = i + 1; j < at->na && at->a[j].q == at->a[i].q; j++)
-			if (str_cmp0(at->r[at->a[j].rec].subscriber,
-				     at->r[at->a[i].rec].subscriber))
+			if (holder_cmp(holder(at, &at->a[j]),
+				       holder(at, &at->a[i])))
 				many = 1;
 		if (many)
 			for (size_t k = i; k < j; k++)
@@ -306,6 +673,91 @@ const char *attr_mark_name(enum attr_mark m)
 	return (unsigned)m < 4 ? names[m] : "";
 }
 
+static int lower_eq(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	if (len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != w[i])
+			return 0;
+	}
+	return 1;
+}
+
+static int lower_has(const char *s, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (size_t i = 0; i + n <= len; i++)
+		if (lower_eq(s + i, n, w))
+			return 1;
+	return 0;
+}
+
+int attr_event_kind(const char *s, size_t len)
+{
+	static const char *const alloc[] = { "allocate", "alloc", "allocated",
+		"allocation", "assign", "assigned", "add", "create",
+		"created", "open", "start", "a", "1", NULL };
+	static const char *const rel[] = { "release", "released", "free",
+		"freed", "delete", "deleted", "dealloc", "deallocate",
+		"deallocated", "close", "closed", "stop", "end", "r", "d",
+		"0", NULL };
+
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	for (size_t i = 0; rel[i]; i++)
+		if (lower_eq(s, len, rel[i]))
+			return ATTR_RELEASE;
+	for (size_t i = 0; alloc[i]; i++)
+		if (lower_eq(s, len, alloc[i]))
+			return ATTR_ALLOC;
+	if (lower_has(s, len, "dealloc") || lower_has(s, len, "releas"))
+		return ATTR_RELEASE;
+	if (lower_has(s, len, "alloc"))
+		return ATTR_ALLOC;
+	return -1;
+}
+
+void attr_proto_norm(const char *s, size_t len, char out[8])
+{
+	size_t i;
+
+	out[0] = 0;
+	while (len && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (!len || len > 7)
+		return;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	out[len] = 0;
+	if (!strcmp(out, "6"))
+		memcpy(out, "tcp", 4);
+	else if (!strcmp(out, "17"))
+		memcpy(out, "udp", 4);
+	else if (!strcmp(out, "1"))
+		memcpy(out, "icmp", 5);
+	else if (!strcmp(out, "58"))
+		memcpy(out, "icmpv6", 7);
+}
+
 void attr_release(struct attr *at)
 {
 	size_t i;
@@ -318,6 +770,8 @@ void attr_release(struct attr *at)
 		free(at->r[i].imei);
 	}
 	free(at->q);
+	free(at->qset);
+	free(at->qt);
 	free(at->r);
 	free(at->a);
 	memset(at, 0, sizeof(*at));

@@ -15,13 +15,16 @@
  *   allocate with no later release: [allocate, allocate + max_binding),
  *     marked open
  * A binding covers a query when the public address is equal, the port is
- * inside lo..hi (hi = lo for a single port), the protocols are equal
+ * inside lo..hi (hi = lo for a single port; with a step, one of lo,
+ * lo + step, ...), the protocols are equal
  * where both carry one, and the time is inside the widened interval.
  * Marks: exact (inside the interval), slack (only inside the widened
  * one), open (no release), ambiguous (the query is covered by bindings of
- * two or more subscribers, as after a release and a reallocation in the
- * same second); the most cautious applies: ambiguous, open, slack, exact.
- * Pairing: events are grouped per (public address, lo, hi) and sorted by
+ * two or more holders, as after a release and a reallocation in the
+ * same second; the holder is the subscriber, or the private address when
+ * the record names no subscriber); the most cautious applies: ambiguous,
+ * open, slack, exact.
+ * Pairing: events are grouped per (public address, lo, hi, step) and sorted by
  * (time, release before allocate, input, line); each allocate is closed by
  * the first release after it; a release with no open allocate is unused.
  */
@@ -31,9 +34,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "partial.h"
 #include "record.h"
 
-enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2 };
+/* ATTR_HOP2: a session of the second hop (PGW, RADIUS): private address
+   'priv' to subscriber during [start, end]; no public side. */
+enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2,
+		 ATTR_HOP2 = 3 };
 enum attr_mark { MARK_EXACT = 0, MARK_SLACK, MARK_OPEN, MARK_AMBIGUOUS };
 
 struct attr_query {
@@ -42,6 +49,7 @@ struct attr_query {
 	uint32_t port;
 	int64_t t;            /* ms */
 	char proto[8];        /* "" when not given */
+	uint64_t seq;         /* position in the query list (output order) */
 };
 
 struct attr_rec {
@@ -49,6 +57,7 @@ struct attr_rec {
 	struct ipaddr pub, priv;
 	int has_priv;
 	uint32_t lo, hi;
+	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
 	int64_t start, end;   /* end: sessions only */
 	char proto[8];
 	char *subscriber, *imsi, *imei; /* owned, or NULL */
@@ -62,15 +71,23 @@ struct attr_answer {
 	size_t rec;           /* the session or allocate record */
 	const char *sub;      /* its subscriber (borrowed), or NULL */
 	size_t release;       /* the release record, or (size_t)-1 */
+	size_t hop2;          /* the second hop's session, or (size_t)-1 */
 	int64_t start, end;   /* the binding, unwidened */
 	enum attr_mark mark;
 };
 
 struct attr {
 	int64_t slack, max_binding; /* ms */
+	int64_t skew;         /* ms: the second hop's clock minus the NAT's */
+	int64_t *qt;          /* attr_index: the query times, sorted */
+	int64_t median_gap;   /* attr_solve: median of hop-2 start minus
+				 binding start over 'npairs' pairs */
+	size_t npairs;
 	struct attr_query *q;
 	size_t nq, qalloc;
 	int sorted;
+	size_t *qset, qcap;   /* attr_index: the distinct query addresses,
+				 hashed (index of a query, or SIZE_MAX) */
 	struct attr_rec *r;
 	size_t nr, ralloc;
 	struct attr_answer *a;
@@ -83,13 +100,56 @@ void attr_add_query(struct attr *at, const struct attr_query *q);
 void attr_index(struct attr *at);
 /* 1 when some query names public address 'ip'. */
 int attr_wanted(const struct attr *at, const struct ipaddr *ip);
+/* 1 when a second-hop session [start, end] could cover some query time
+   (shifted by the skew, widened by the slack). */
+int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);
 /* Keep a copy of 'rec' (strings copied) when its address is wanted. */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
+/* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
+   belong to 'at' from now on. */
+void attr_take(struct attr *at, const struct attr_rec *rec);
 /* Move the records of 'from' into 'at' (exact: a union of lists). */
 void attr_merge(struct attr *at, struct attr *from);
 /* Pair events and fill at->a, sorted by (query, start, input, line). */
 void attr_solve(struct attr *at);
 const char *attr_mark_name(enum attr_mark m);
+/* Sort the kept records in their canonical order (what attr_solve uses). */
+void attr_sort(struct attr *at);
+/*
+ * The kind of a CGNAT log's event value (F_EVENT): ATTR_ALLOC for
+ * "allocate", "alloc", "allocated", "assign", "add", "create", "open",
+ * "start", "A", "1" and any value containing "alloc" (Juniper's
+ * JSERVICES_NAT_PORT_BLOCK_ALLOC); ATTR_RELEASE for "release", "freed",
+ * "free", "delete", "dealloc", "close", "stop", "end", "R", "0", "D" and
+ * values containing "releas" or "dealloc"; case ignored. -1 otherwise.
+ */
+int attr_event_kind(const char *s, size_t len);
+/* A protocol as compared: lower case, 6 -> tcp, 17 -> udp, 1 -> icmp,
+   58 -> icmpv6; at most 7 bytes ("" when empty or longer). */
+void attr_proto_norm(const char *s, size_t len, char out[8]);
 void attr_release(struct attr *at);
+
+/*
+ * The analysis (attr_analysis.c, analysis.h) of `cdrsift attribute`: its
+ * own options, the queries included (borrowed; copied by create). A
+ * query with no covering binding is reported once, match "none".
+ */
+#define ATTR_TAG PARTIAL_TAG('A', 'T', 'T', 'R')
+#define ATTR_SLACK_MS 2000
+#define ATTR_MAX_BINDING_MS (24 * 3600 * (int64_t)1000)
+
+struct attr_opts {
+	int64_t slack_ms;         /* --slack [2 s] */
+	int64_t skew_ms;          /* --skew [0] */
+	int64_t max_binding_ms;   /* --max-binding [24 h] */
+	const struct attr_query *q;
+	size_t nq;
+};
+
+void attr_opts_init(struct attr_opts *o);
+/* After the run: the median gap of the second hop (its session's start
+   minus the NAT binding's start, ms) over '*pairs' matched pairs; 1 when
+   there were any. */
+int attr_state_gap(void *state, int64_t *median_ms, size_t *pairs);
 
 #endif

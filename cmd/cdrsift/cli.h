@@ -193,5 +193,6 @@ int cmd_manifest(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_anomalies(int argc, char **argv);
+int cmd_attribute(int argc, char **argv); /* attribute (issue 16) */
 
 #endif

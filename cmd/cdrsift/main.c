@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{ "geo", cmd_geo, "clusters of positions: weighted DBSCAN, great-circle distance" },
 	{ "volume", cmd_volume, "call volumes by any key, with time bars" },
 	{ "anomalies", cmd_anomalies, "flags: impossible travel, bad durations, with evidence" },
+	{ "attribute", cmd_attribute, "who held public address A, port P at time T (CGNAT logs)" },
 	{ "schema", cmd_schema, "show how each column of a file was understood" },
 	{ "merge", cmd_merge, "merge --partial files into the report of one run" },
 	{ "manifest", cmd_manifest, "write a sha256sum manifest of files" },

@@ -54,6 +54,25 @@ if [ ! -s "data/cdr-${rows}-part3.csv.gz" ]; then
 	}' && for p in 0 1 2 3; do mv "data/part$p.tmp" "data/cdr-${rows}-part$p.csv.gz"; done
 fi
 echo "data: $data, $(wc -c <"$data") bytes gzip, $rows rows; four parts:$parts"
+# attribute (issue 16): a bulk-port-allocation NAT log by cdrgen
+# (BENCH_NAT_ROWS, default 1 million), 10,000 queries drawn from its blocks
+# (a port inside the block, at an event's time) and one of them alone: the
+# "one pass" ratio is the 10,000 queries' time over the one query's
+nat_rows=${BENCH_NAT_ROWS:-1000000}
+nat=data/nat-${nat_rows}.csv.gz
+if [ ! -s "$nat" ]; then
+	echo "generating $nat_rows NAT rows into $nat (once)..." >&2
+	"$CDRSIFT_GEN" --kind ip --dialect cgnat --rows "$nat_rows" --seed 7 |
+		gzip -6 >"$nat.tmp" && mv "$nat.tmp" "$nat"
+fi
+if [ ! -s data/nat-q10k.csv ]; then
+	zcat "$nat" | mawk -F, -v rows="$nat_rows" 'BEGIN { srand(11); print "id,ip,port,time" }
+	NR > 1 && n < 10000 && rand() < 10500 / rows {
+		n++; print "q" n "," $4 "," ($5 + int(rand() * ($6 - $5 + 1))) "," $1
+	}' >data/nat-q10k.csv
+	head -2 data/nat-q10k.csv >data/nat-q1.csv
+fi
+echo "nat: $nat, $(wc -c <"$nat") bytes gzip, $nat_rows rows; $(($(wc -l <data/nat-q10k.csv) - 1)) queries"
 echo "cdrsift $("$CDRSIFT" --version | grep '^inflate:')"
 
 # The npm peers (ClickHouse embedded, Polars, DuckDB), once, into
@@ -137,6 +156,9 @@ while [ "$i" -lt "$runs" ]; do
 	[ -n "$FLOOR_ISAL" ] &&
 		time_cmd stats4_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT stats -j2 -f csv $parts"
 	time_cmd mawk_top10 "zcat $data | $MAWK_TOP"
+	time_cmd floor_nat "$FLOOR $nat"
+	time_cmd attr_1q "$CDRSIFT attribute --queries data/nat-q1.csv -f csv $nat"
+	time_cmd attr_10kq "$CDRSIFT attribute --queries data/nat-q10k.csv -f csv $nat"
 	for e in $checked; do
 		time_cmd ${e}_sum "THREADS=2 node $here/peers.mjs $e sum $data"
 		time_cmd ${e}_full "THREADS=2 node $here/peers.mjs $e full $data"
@@ -189,6 +211,13 @@ END {
 		if ((pe[i] "_sum") in med)
 			printf "cdrsift volume / %s: %.2fx (count and sum), %.2fx (every volume column)\n",
 				pe[i], med["volume_top10"] / med[pe[i] "_sum"], med["volume_top10"] / med[pe[i] "_full"]
+	}
+	if (("attr_10kq" in med) && ("attr_1q" in med) && ("floor_nat" in med)) {
+		printf "attribute, NAT log: 1 query %.2f s (%.2fx its floor), 10,000 queries %.2f s (%.2fx), peak %.1f MiB\n",
+			med["attr_1q"], med["attr_1q"] / med["floor_nat"], med["attr_10kq"],
+			med["attr_10kq"] / med["floor_nat"], rss["attr_10kq"] / 1024
+		printf "attribute one pass: 10,000 queries cost %.2fx one query\n",
+			med["attr_10kq"] / med["attr_1q"]
 	}
 	print "volume has no --columns yet: both ratios use the default volume run"
 	print "four-file rows: x_floor is against floor4, the sum of the four floors"
