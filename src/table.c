@@ -3,6 +3,7 @@
  */
 #include "table.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ void table_init(struct table *t, const struct table_col *cols, size_t ncols)
 
 void table_release(struct table *t)
 {
+	free(t->own_cols);
+	buf_release(&t->names);
 	free(t->cells);
 	buf_release(&t->text);
 	memset(t, 0, sizeof(*t));
@@ -180,6 +183,27 @@ enum ident_kind table_col_ident(const struct table *t, size_t col)
 	return ID_NONE;
 }
 
+/* 1 when 's' is an IPv4 or IPv6 address as a whole. */
+static int is_ip_text(const char *s, size_t len)
+{
+	char tmp[64];
+	unsigned char addr[16];
+	if (!len || len >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET, tmp, addr) == 1 ||
+	       inet_pton(AF_INET6, tmp, addr) == 1;
+}
+
+/* Free text no identifier column names: scrubbed (pseudo_scrub), except
+   record references ("path:line", which the audit must find). */
+static int scrubbed_text(const struct table *t, size_t col)
+{
+	return t->cols[col].type == COL_TEXT &&
+	       strcmp(t->cols[col].name, "evidence") != 0;
+}
+
 void table_pseudonymize(struct table *t, const struct pseudo *p)
 {
 	struct buf text = BUF_INIT;
@@ -192,22 +216,61 @@ void table_pseudonymize(struct table *t, const struct pseudo *p)
 			struct table_cell *c = cell_at(t, r, k);
 			enum col_type ty = t->cols[k].type;
 			if (c->state != CELL_VALUE ||
-			    (ty != COL_KEY && ty != COL_TEXT))
+			    (ty != COL_KEY && ty != COL_TEXT && ty != COL_NUMKEY))
 				continue;
 			enum ident_kind id = c->ident ? (enum ident_kind)c->ident :
 					     kind[k];
+			const char *s = t->text.data + c->off;
 			size_t off = text.len;
+			/* an IP record's peer is its destination (volume.h) */
+			if (id == ID_NUMBER && !c->ident &&
+			    !strcmp(t->cols[k].name, "peer") &&
+			    is_ip_text(s, c->len))
+				id = ID_IP_PUB;
 			if (pseudo_replaces(p, id))
-				pseudo_token(p, id, t->text.data + c->off,
-					     c->len, &text);
+				pseudo_token(p, id, s, c->len, &text);
+			else if (id == ID_NONE && scrubbed_text(t, k))
+				pseudo_scrub(p, s, c->len, &text);
 			else
-				buf_add(&text, t->text.data + c->off, c->len);
+				buf_add(&text, s, c->len);
 			c->off = off;
 			c->len = text.len - off;
 		}
 	buf_release(&t->text);
 	t->text = text;
 	free(kind);
+}
+
+void table_pseudonymize_names(struct table *t, const struct pseudo *p,
+			      const char *prefix, enum ident_kind k,
+			      const char *keep)
+{
+	size_t pl = strlen(prefix);
+	if (!pseudo_replaces(p, k) || !t->ncols)
+		return;
+	struct table_col *cols = xcalloc(t->ncols, sizeof(*cols));
+	size_t *at = xcalloc(t->ncols, sizeof(*at));
+	struct buf names = BUF_INIT;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		cols[i] = t->cols[i];
+		at[i] = names.len;
+		if (!strncmp(n, prefix, pl) && n[pl] && strcmp(n + pl, keep)) {
+			buf_add(&names, n, pl);
+			pseudo_token(p, k, n + pl, strlen(n + pl), &names);
+		} else {
+			buf_adds(&names, n);
+		}
+		buf_addch(&names, '\0');
+	}
+	for (size_t i = 0; i < t->ncols; i++)
+		cols[i].name = names.data + at[i];
+	free(at);
+	free(t->own_cols);
+	buf_release(&t->names);
+	t->own_cols = cols;
+	t->names = names;
+	t->cols = cols;
 }
 
 static uint64_t cell_count(const struct table *t, size_t row, size_t col)

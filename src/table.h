@@ -78,6 +78,10 @@ struct table {
 	/* per column, or NULL: 1 for a fact about the row that suppression
 	   leaves (stats: an input's size, hash, accounting) */
 	const unsigned char *keep;
+	/* owned copies of the columns when their names were tokenised
+	   (table_pseudonymize_names); 'cols' then points here */
+	struct table_col *own_cols;
+	struct buf names;
 };
 
 #define TABLE_NONE ((size_t)-1)
@@ -115,9 +119,20 @@ enum ident_kind table_col_ident(const struct table *t, size_t col);
 /*
  * Replace every identifier cell of 't' by its token under 'p'
  * (pseudo.h): the columns table_col_ident names, cells with an ident of
- * their own. Done once, on the finished table, before any writer sees it.
+ * their own (a "peer" that is an IP address is a destination, ID_IP_PUB),
+ * and, in free text columns other than "evidence", lone runs of digits
+ * (pseudo_scrub). Done once, on the finished table, before any writer sees it.
  */
 void table_pseudonymize(struct table *t, const struct pseudo *p);
+
+/*
+ * Tokenise the part after 'prefix' of every column name that has one
+ * (volume's "records_VALUE" of --split), as kind 'k', except the name
+ * 'prefix' 'keep' ("records_none"): the table then owns its columns.
+ */
+void table_pseudonymize_names(struct table *t, const struct pseudo *p,
+			      const char *prefix, enum ident_kind k,
+			      const char *keep);
 
 /* What table_suppress did. */
 struct table_suppressed {

@@ -11,9 +11,24 @@
 #include "analysis.h"
 #include "cli.h"
 #include "keyfile.h"
+#include "runfacts.h"
 #include "table.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* The key of the run, for messages (cli_error has no cli). */
+static const struct pseudo *msg_pseudo;
+
+void privacy_scrub_msg(struct buf *msg)
+{
+	if (!msg_pseudo || !msg->len)
+		return;
+	struct buf b = BUF_INIT;
+	pseudo_scrub(msg_pseudo, msg->data, msg->len, &b);
+	buf_reset(msg);
+	buf_add(msg, b.data, b.len);
+	buf_release(&b);
+}
 
 void privacy_show_expr(const struct cli *cli, const char *s, struct buf *b)
 {
@@ -146,11 +161,55 @@ int privacy_setup(struct cli *cli)
 	pv->pseudo->country = cli->so.country;
 	pv->pseudo->ips_all = pv->ips && !strcmp(pv->ips, "all");
 	cli->so.pseudo = pv->pseudo;
+	msg_pseudo = pv->pseudo;
 	shown_argv(cli);
 	return 0;
 }
 
-void privacy_table(struct cli *cli, struct table *t)
+/*
+ * The identifier kind of volume's --split key (the "options" the run
+ * facts keep, "... split=KEY sort=..."), so that its records_VALUE
+ * columns are named by tokens; ID_NONE without one.
+ */
+static enum ident_kind split_kind(const struct runfacts *rf)
+{
+	const char *o = rf ? runfacts_option(rf, "options") : NULL;
+	const char *at = o ? strstr(o, " split=") : NULL;
+	char name[64];
+	size_t n = 0;
+	if (!at)
+		return ID_NONE;
+	at += 7;
+	while (at[n] && at[n] != ' ' && n + 1 < sizeof(name)) {
+		name[n] = at[n];
+		n++;
+	}
+	name[n] = '\0';
+	return ident_of_name(name);
+}
+
+/* The inputs' problem and mapping texts, which the table format prints
+   from the run facts: scrubbed as the table's text (pseudo_scrub). */
+static void scrub_facts(const struct pseudo *p, struct runfacts *rf)
+{
+	for (size_t i = 0; rf && i < rf->n; i++) {
+		struct rf_input *e = &rf->in[i];
+		struct buf b = BUF_INIT;
+		if (e->problem) {
+			pseudo_scrub(p, e->problem, strlen(e->problem), &b);
+			runfacts_set_problem(e, buf_cstr(&b));
+		}
+		if (e->mapping) {
+			buf_reset(&b);
+			pseudo_scrub(p, e->mapping, strlen(e->mapping), &b);
+			free(e->mapping);
+			e->mapping = xstrdup(buf_cstr(&b));
+		}
+		buf_release(&b);
+	}
+}
+
+void privacy_table(struct cli *cli, struct runfacts *rf, struct table *t)
 {
 	struct privacy *pv = &cli->priv;
 	if (pv->suppress_below) {
@@ -170,8 +229,19 @@ void privacy_table(struct cli *cli, struct table *t)
 				  s.total_withheld ? "; total figures withheld" :
 				  "");
 	}
-	if (pv->pseudo)
+	if (pv->pseudo) {
+		/* merge: numbers canonical under the partials' --country */
+		const char *cc = rf ? runfacts_option(rf, "--country") : NULL;
+		const char *given = pv->pseudo->country;
+		if (!given && cc && *cc)
+			pv->pseudo->country = cc;
 		table_pseudonymize(t, pv->pseudo);
+		scrub_facts(pv->pseudo, rf);
+		if (rf && rf->command && !strcmp(rf->command, "volume"))
+			table_pseudonymize_names(t, pv->pseudo, "records_",
+						 split_kind(rf), "none");
+		pv->pseudo->country = given;
+	}
 }
 
 void privacy_meta(const struct cli *cli, struct buf *b)
@@ -198,6 +268,8 @@ void privacy_release(struct cli *cli)
 {
 	struct privacy *pv = &cli->priv;
 	if (pv->pseudo) {
+		if (msg_pseudo == pv->pseudo)
+			msg_pseudo = NULL;
 		pseudo_release(pv->pseudo);
 		free(pv->pseudo);
 		pv->pseudo = NULL;

@@ -17,6 +17,7 @@
 #include "pseudo.h"
 
 struct cli;
+struct runfacts;
 struct table;
 
 struct privacy {
@@ -44,7 +45,14 @@ void privacy_show_expr(const struct cli *cli, const char *s, struct buf *b);
  * On a finished report table: suppression, then pseudonyms; a note on
  * standard error says what was suppressed.
  */
-void privacy_table(struct cli *cli, struct table *t);
+void privacy_table(struct cli *cli, struct runfacts *rf, struct table *t);
+
+/*
+ * Under --pseudonymize, lone runs of digits in a message for standard
+ * error become number tokens (pseudo_scrub): a message that quotes a
+ * header or a value it could not read names no one. Nothing otherwise.
+ */
+void privacy_scrub_msg(struct buf *msg);
 
 /* Append the meta's "privacy" member (",\"privacy\":{...}") to 'b'. */
 void privacy_meta(const struct cli *cli, struct buf *b);

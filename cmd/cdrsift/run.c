@@ -221,7 +221,7 @@ void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 	}
 	diag_release(&d);
 	/* suppression and pseudonyms act here, once, on the table */
-	privacy_table(cli, &t);
+	privacy_table(cli, rf, &t);
 	if (cli->format == OUT_TABLE && human) {
 		human(cli, rf, state, &t);
 	} else {
