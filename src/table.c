@@ -287,11 +287,11 @@ static void blank_figures(struct table *t, size_t row)
 			cell_at(t, row, k)->state = CELL_MISSING;
 }
 
-void table_suppress(struct table *t, uint64_t below,
-		    struct table_suppressed *out)
+void table_suppress(struct table *t, uint64_t below, const uint64_t *subs,
+		    const uint64_t *floor, struct table_suppressed *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (t->subs_col == TABLE_NONE)
+	if (t->subs_col == TABLE_NONE && !subs)
 		return;
 	out->applies = 1;
 	int keeps = 0;
@@ -300,37 +300,54 @@ void table_suppress(struct table *t, uint64_t below,
 	out->removed = !keeps;
 	unsigned char *hide = xcalloc(t->nrows ? t->nrows : 1, 1);
 	size_t nhidden = 0;
-	uint64_t hidden_records = 0;
+	uint64_t hidden_records = 0, hidden_floor = 0;
+#define ROW_RECORDS(r) (t->records_col != TABLE_NONE ? \
+			cell_count(t, (r), t->records_col) : 0)
+#define ROW_FLOOR(r) (floor ? floor[r] : 1)
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (r == t->total_row || cell_count(t, r, t->subs_col) >= below)
+		uint64_t n = subs ? subs[r] : cell_count(t, r, t->subs_col);
+		if (r == t->total_row || n >= below)
 			continue;
 		hide[r] = 1;
 		nhidden++;
 		out->primary++;
-		if (t->records_col != TABLE_NONE)
-			hidden_records += cell_count(t, r, t->records_col);
+		hidden_records += ROW_RECORDS(r);
+		hidden_floor += ROW_FLOOR(r);
 	}
 	/*
 	 * Removed rows leave the meta's record total: with one group hidden
-	 * it is that group's records; with k groups of S records, each has
-	 * 1..S-k+1, one value when S == k. Hide more until k >= 2, S > k.
+	 * it is that group's records; with k groups of S records in all,
+	 * each at least its floor F_i (one record, or --min-count's, or
+	 * geo's --min-records for a cluster), group i has F_i..S - (sum of
+	 * the other floors): one value exactly when S == sum F. Hide more
+	 * until k >= 2 and S > sum F: the fewest records first (those above
+	 * their floor when slack is wanted), then the first listed.
 	 */
 	while (out->removed && t->records_col != TABLE_NONE && nhidden &&
-	       (nhidden < 2 || hidden_records <= nhidden)) {
+	       (nhidden < 2 || hidden_records <= hidden_floor)) {
+		int want_slack = hidden_records <= hidden_floor;
 		size_t pick = TABLE_NONE;
-		for (size_t r = 0; r < t->nrows; r++)
-			if (!hide[r] && r != t->total_row &&
-			    (pick == TABLE_NONE ||
-			     cell_count(t, r, t->records_col) <
-			     cell_count(t, pick, t->records_col)))
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (hide[r] || r == t->total_row)
+				continue;
+			if (want_slack && ROW_RECORDS(r) <= ROW_FLOOR(r))
+				continue;
+			if (pick == TABLE_NONE || ROW_RECORDS(r) < ROW_RECORDS(pick))
 				pick = r;
-		if (pick == TABLE_NONE)
-			break; /* every group is hidden already */
+		}
+		if (pick == TABLE_NONE) {
+			out->pinned = 1; /* nothing left that would help */
+			break;
+		}
 		hide[pick] = 1;
 		nhidden++;
 		out->complementary++;
-		hidden_records += cell_count(t, pick, t->records_col);
+		hidden_records += ROW_RECORDS(pick);
+		hidden_floor += ROW_FLOOR(pick);
 	}
+#undef ROW_RECORDS
+#undef ROW_FLOOR
+	out->hidden_records = hidden_records;
 	if (nhidden && t->total_row != TABLE_NONE) {
 		blank_figures(t, t->total_row);
 		out->total_withheld = 1;
