@@ -200,9 +200,9 @@ test_expect_success 'refused, nothing written: party keys, pairs, anomalies, pin
 	test ! -s o &&
 	test_exit 2 cdrsift volume --pairs --suppress-below 3 v1.csv >o 2>err &&
 	test ! -s o &&
-	test_exit 2 cdrsift anomalies --suppress-below 2 v1.csv >o 2>err &&
+	test_exit 2 cdrsift anomalies --suppress-below 2 geof.csv >o 2>err &&
 	test ! -s o && grep -q "pseudonymised" err &&
-	cdrsift anomalies --partial a.part v1.csv &&
+	cdrsift anomalies --partial a.part geof.csv &&
 	test_exit 2 cdrsift merge --suppress-below 2 a.part >o 2>err && test ! -s o &&
 	{ echo direction,caller,callee,start,duration,cell
 	  echo mo,601,602,2025-01-03 08:00:00,5,A
