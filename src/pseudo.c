@@ -188,6 +188,11 @@ enum ident_kind ident_of_name(const char *name)
 		return ID_IP_SUB;
 	if (!strcmp(name, "ip"))
 		return ID_IP_PUB;
+	/* volume --pairs' parties; anomalies' subscriber (an analysis whose
+	   entities are of other kinds sets each cell's own: table_set_ident) */
+	if (!strcmp(name, "party_a") || !strcmp(name, "party_b") ||
+	    !strcmp(name, "entity"))
+		return ID_NUMBER;
 	for (int f = 0; f < F_COUNT; f++)
 		if (!(field_table[f].kinds & KB_AUX) &&
 		    !strcmp(field_table[f].name, name))
@@ -282,4 +287,42 @@ done:
 	pool_release(&pool);
 	diag_release(&d);
 	return rc;
+}
+
+/* May a run of digits start after 'c' (or at the start) in free text? */
+static int scrub_before(char c)
+{
+	return c == ' ' || c == '(' || c == '\'' || c == '"' || c == ',' ||
+	       c == '=' || c == '[' || c == '\t';
+}
+
+static int scrub_after(char c)
+{
+	return c == ' ' || c == ')' || c == '\'' || c == '"' || c == ',' ||
+	       c == ';' || c == ']' || c == '\t' || c == '\n' || c == '|';
+}
+
+void pseudo_scrub(const struct pseudo *p, const char *s, size_t len,
+		  struct buf *out)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		if ((i == 0 || scrub_before(s[i - 1])) &&
+		    (s[i] == '+' || (s[i] >= '0' && s[i] <= '9'))) {
+			j = i + (s[i] == '+');
+			while (j < len && s[j] >= '0' && s[j] <= '9')
+				j++;
+			if (j - i - (s[i] == '+') >= PSEUDO_SCRUB_DIGITS &&
+			    (j == len || scrub_after(s[j]))) {
+				pseudo_token(p, ID_NUMBER, s + i, j - i, out);
+				i = j;
+				continue;
+			}
+		}
+		/* copy up to the next possible start */
+		j = i + 1;
+		buf_add(out, s + i, 1);
+		i = j;
+	}
 }

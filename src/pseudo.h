@@ -95,4 +95,18 @@ enum ident_kind ident_of_name(const char *name);
  */
 int pseudo_expr(const struct pseudo *p, const char *text, struct buf *out);
 
+/*
+ * The safety net for free text (report text cells, messages on standard
+ * error): append 's' to 'out' with every run of at least
+ * PSEUDO_SCRUB_DIGITS digits (a leading '+' included) that stands alone
+ * (after a space, '(', quote, ',', '=' or '[' or the start; before a
+ * space, ')', quote, ',', ';', ']', '|' or the end) replaced by its
+ * "number" token. A run inside a word or a path ("/d/60123456789.csv",
+ * "x_0123456789") is left. Identifiers of known kind are tokenised by
+ * their columns first; this catches what an analysis quoted in a sentence.
+ */
+#define PSEUDO_SCRUB_DIGITS 8
+void pseudo_scrub(const struct pseudo *p, const char *s, size_t len,
+		  struct buf *out);
+
 #endif

@@ -3,6 +3,7 @@
  */
 #include "table.h"
 
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ void table_init(struct table *t, const struct table_col *cols, size_t ncols)
 
 void table_release(struct table *t)
 {
+	free(t->own_cols);
+	buf_release(&t->names);
 	free(t->cells);
 	buf_release(&t->text);
 	memset(t, 0, sizeof(*t));
@@ -180,6 +183,27 @@ enum ident_kind table_col_ident(const struct table *t, size_t col)
 	return ID_NONE;
 }
 
+/* 1 when 's' is an IPv4 or IPv6 address as a whole. */
+static int is_ip_text(const char *s, size_t len)
+{
+	char tmp[64];
+	unsigned char addr[16];
+	if (!len || len >= sizeof(tmp))
+		return 0;
+	memcpy(tmp, s, len);
+	tmp[len] = '\0';
+	return inet_pton(AF_INET, tmp, addr) == 1 ||
+	       inet_pton(AF_INET6, tmp, addr) == 1;
+}
+
+/* Free text no identifier column names: scrubbed (pseudo_scrub), except
+   record references ("path:line", which the audit must find). */
+static int scrubbed_text(const struct table *t, size_t col)
+{
+	return t->cols[col].type == COL_TEXT &&
+	       strcmp(t->cols[col].name, "evidence") != 0;
+}
+
 void table_pseudonymize(struct table *t, const struct pseudo *p)
 {
 	struct buf text = BUF_INIT;
@@ -192,22 +216,61 @@ void table_pseudonymize(struct table *t, const struct pseudo *p)
 			struct table_cell *c = cell_at(t, r, k);
 			enum col_type ty = t->cols[k].type;
 			if (c->state != CELL_VALUE ||
-			    (ty != COL_KEY && ty != COL_TEXT))
+			    (ty != COL_KEY && ty != COL_TEXT && ty != COL_NUMKEY))
 				continue;
 			enum ident_kind id = c->ident ? (enum ident_kind)c->ident :
 					     kind[k];
+			const char *s = t->text.data + c->off;
 			size_t off = text.len;
+			/* an IP record's peer is its destination (volume.h) */
+			if (id == ID_NUMBER && !c->ident &&
+			    !strcmp(t->cols[k].name, "peer") &&
+			    is_ip_text(s, c->len))
+				id = ID_IP_PUB;
 			if (pseudo_replaces(p, id))
-				pseudo_token(p, id, t->text.data + c->off,
-					     c->len, &text);
+				pseudo_token(p, id, s, c->len, &text);
+			else if (id == ID_NONE && scrubbed_text(t, k))
+				pseudo_scrub(p, s, c->len, &text);
 			else
-				buf_add(&text, t->text.data + c->off, c->len);
+				buf_add(&text, s, c->len);
 			c->off = off;
 			c->len = text.len - off;
 		}
 	buf_release(&t->text);
 	t->text = text;
 	free(kind);
+}
+
+void table_pseudonymize_names(struct table *t, const struct pseudo *p,
+			      const char *prefix, enum ident_kind k,
+			      const char *keep)
+{
+	size_t pl = strlen(prefix);
+	if (!pseudo_replaces(p, k) || !t->ncols)
+		return;
+	struct table_col *cols = xcalloc(t->ncols, sizeof(*cols));
+	size_t *at = xcalloc(t->ncols, sizeof(*at));
+	struct buf names = BUF_INIT;
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *n = t->cols[i].name;
+		cols[i] = t->cols[i];
+		at[i] = names.len;
+		if (!strncmp(n, prefix, pl) && n[pl] && strcmp(n + pl, keep)) {
+			buf_add(&names, n, pl);
+			pseudo_token(p, k, n + pl, strlen(n + pl), &names);
+		} else {
+			buf_adds(&names, n);
+		}
+		buf_addch(&names, '\0');
+	}
+	for (size_t i = 0; i < t->ncols; i++)
+		cols[i].name = names.data + at[i];
+	free(at);
+	free(t->own_cols);
+	buf_release(&t->names);
+	t->own_cols = cols;
+	t->names = names;
+	t->cols = cols;
 }
 
 static uint64_t cell_count(const struct table *t, size_t row, size_t col)
@@ -224,11 +287,11 @@ static void blank_figures(struct table *t, size_t row)
 			cell_at(t, row, k)->state = CELL_MISSING;
 }
 
-void table_suppress(struct table *t, uint64_t below,
-		    struct table_suppressed *out)
+void table_suppress(struct table *t, uint64_t below, const uint64_t *subs,
+		    const uint64_t *floor, struct table_suppressed *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (t->subs_col == TABLE_NONE)
+	if (t->subs_col == TABLE_NONE && !subs)
 		return;
 	out->applies = 1;
 	int keeps = 0;
@@ -237,37 +300,54 @@ void table_suppress(struct table *t, uint64_t below,
 	out->removed = !keeps;
 	unsigned char *hide = xcalloc(t->nrows ? t->nrows : 1, 1);
 	size_t nhidden = 0;
-	uint64_t hidden_records = 0;
+	uint64_t hidden_records = 0, hidden_floor = 0;
+#define ROW_RECORDS(r) (t->records_col != TABLE_NONE ? \
+			cell_count(t, (r), t->records_col) : 0)
+#define ROW_FLOOR(r) (floor ? floor[r] : 1)
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (r == t->total_row || cell_count(t, r, t->subs_col) >= below)
+		uint64_t n = subs ? subs[r] : cell_count(t, r, t->subs_col);
+		if (r == t->total_row || n >= below)
 			continue;
 		hide[r] = 1;
 		nhidden++;
 		out->primary++;
-		if (t->records_col != TABLE_NONE)
-			hidden_records += cell_count(t, r, t->records_col);
+		hidden_records += ROW_RECORDS(r);
+		hidden_floor += ROW_FLOOR(r);
 	}
 	/*
 	 * Removed rows leave the meta's record total: with one group hidden
-	 * it is that group's records; with k groups of S records, each has
-	 * 1..S-k+1, one value when S == k. Hide more until k >= 2, S > k.
+	 * it is that group's records; with k groups of S records in all,
+	 * each at least its floor F_i (one record, or --min-count's, or
+	 * geo's --min-records for a cluster), group i has F_i..S - (sum of
+	 * the other floors): one value exactly when S == sum F. Hide more
+	 * until k >= 2 and S > sum F: the fewest records first (those above
+	 * their floor when slack is wanted), then the first listed.
 	 */
 	while (out->removed && t->records_col != TABLE_NONE && nhidden &&
-	       (nhidden < 2 || hidden_records <= nhidden)) {
+	       (nhidden < 2 || hidden_records <= hidden_floor)) {
+		int want_slack = hidden_records <= hidden_floor;
 		size_t pick = TABLE_NONE;
-		for (size_t r = 0; r < t->nrows; r++)
-			if (!hide[r] && r != t->total_row &&
-			    (pick == TABLE_NONE ||
-			     cell_count(t, r, t->records_col) <
-			     cell_count(t, pick, t->records_col)))
+		for (size_t r = 0; r < t->nrows; r++) {
+			if (hide[r] || r == t->total_row)
+				continue;
+			if (want_slack && ROW_RECORDS(r) <= ROW_FLOOR(r))
+				continue;
+			if (pick == TABLE_NONE || ROW_RECORDS(r) < ROW_RECORDS(pick))
 				pick = r;
-		if (pick == TABLE_NONE)
-			break; /* every group is hidden already */
+		}
+		if (pick == TABLE_NONE) {
+			out->pinned = 1; /* nothing left that would help */
+			break;
+		}
 		hide[pick] = 1;
 		nhidden++;
 		out->complementary++;
-		hidden_records += cell_count(t, pick, t->records_col);
+		hidden_records += ROW_RECORDS(pick);
+		hidden_floor += ROW_FLOOR(pick);
 	}
+#undef ROW_RECORDS
+#undef ROW_FLOOR
+	out->hidden_records = hidden_records;
 	if (nhidden && t->total_row != TABLE_NONE) {
 		blank_figures(t, t->total_row);
 		out->total_withheld = 1;

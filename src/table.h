@@ -78,6 +78,10 @@ struct table {
 	/* per column, or NULL: 1 for a fact about the row that suppression
 	   leaves (stats: an input's size, hash, accounting) */
 	const unsigned char *keep;
+	/* owned copies of the columns when their names were tokenised
+	   (table_pseudonymize_names); 'cols' then points here */
+	struct table_col *own_cols;
+	struct buf names;
 };
 
 #define TABLE_NONE ((size_t)-1)
@@ -115,34 +119,51 @@ enum ident_kind table_col_ident(const struct table *t, size_t col);
 /*
  * Replace every identifier cell of 't' by its token under 'p'
  * (pseudo.h): the columns table_col_ident names, cells with an ident of
- * their own. Done once, on the finished table, before any writer sees it.
+ * their own (a "peer" that is an IP address is a destination, ID_IP_PUB),
+ * and, in free text columns other than "evidence", lone runs of digits
+ * (pseudo_scrub). Done once, on the finished table, before any writer sees it.
  */
 void table_pseudonymize(struct table *t, const struct pseudo *p);
 
+/*
+ * Tokenise the part after 'prefix' of every column name that has one
+ * (volume's "records_VALUE" of --split), as kind 'k', except the name
+ * 'prefix' 'keep' ("records_none"): the table then owns its columns.
+ */
+void table_pseudonymize_names(struct table *t, const struct pseudo *p,
+			      const char *prefix, enum ident_kind k,
+			      const char *keep);
+
 /* What table_suppress did. */
 struct table_suppressed {
-	int applies;          /* the table is an aggregate (subs_col set) */
+	int applies;          /* the table is an aggregate (subs_col or subs) */
 	size_t primary;       /* groups with fewer than N subscribers */
 	size_t complementary; /* groups hidden so the total of the hidden
 				 records is no figure of one group */
 	int total_withheld;   /* the total row's figures made missing */
 	int removed;          /* rows removed (else their figures missing) */
+	int pinned;           /* removed rows whose records the total still
+				 pins (every group hidden, none above its
+				 floor): the caller must not write the table */
+	uint64_t hidden_records; /* records of the hidden groups */
 };
 
 /*
  * Small-cell suppression (--suppress-below 'below', man page
  * SUPPRESSION): a group (a row other than the total row) with fewer than
- * 'below' distinct subscribers is hidden. A table whose columns are all
- * keys or figures loses the row; one with facts to keep (col 'keep')
- * keeps the row with its figures missing (t->keep). When any group is hidden, the
- * total row's figures are missing too, and, where rows are removed and
- * records counted, further groups (the fewest records first, then the
- * first listed) are hidden until at least two are and their records
- * total exceeds their number, so that the meta's record total minus the
- * rows shown neither names one group's records nor pins each to one.
+ * 'below' distinct subscribers is hidden: subs[row] of them, or, with
+ * 'subs' NULL, column t->subs_col's. A table whose columns are all keys
+ * or figures loses the row; one with facts to keep (t->keep) keeps the
+ * row with its figures missing. When any group is hidden, the total
+ * row's figures are missing too, and, where rows are removed and records
+ * counted, further groups are hidden (the fewest records first) until at
+ * least two are and their records exceed the sum of their floors
+ * (floor[row]: the fewest records a group of that row can have, known to
+ * any reader; NULL: 1), so that the meta's record total minus the rows
+ * shown neither names one group's records nor pins each to one value.
  */
-void table_suppress(struct table *t, uint64_t below,
-		    struct table_suppressed *out);
+void table_suppress(struct table *t, uint64_t below, const uint64_t *subs,
+		    const uint64_t *floor, struct table_suppressed *out);
 
 /* The writer columns of 't' ('out' holds t->ncols entries). */
 void table_out_cols(const struct table *t, struct out_col *out);

@@ -118,6 +118,7 @@ void cli_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
+	privacy_scrub_msg(&msg); /* issue 17: --pseudonymize's safety net */
 	for (size_t i = 0; i < msg.len; i++) {
 		unsigned char c = (unsigned char)msg.data[i];
 		if ((c < 0x20 && c != '\n') || c == 0x7f)

@@ -106,6 +106,12 @@ static void write_geojson(struct cli *cli, const struct analysis_ops *ops,
 		return;
 	}
 	diag_release(&d);
+	int prc = privacy_table(cli, rf, &t); /* issue 17: as run_report */
+	if (prc) {
+		cli_status(cli, (enum exit_status)prc);
+		table_release(&t);
+		return;
+	}
 	struct table_fmt f = { cli->tz };
 	struct out_col *cols = xcalloc(t.ncols ? t.ncols : 1, sizeof(*cols));
 	table_out_cols(&t, cols);

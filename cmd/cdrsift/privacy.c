@@ -11,9 +11,24 @@
 #include "analysis.h"
 #include "cli.h"
 #include "keyfile.h"
+#include "runfacts.h"
 #include "table.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* The key of the run, for messages (cli_error has no cli). */
+static const struct pseudo *msg_pseudo;
+
+void privacy_scrub_msg(struct buf *msg)
+{
+	if (!msg_pseudo || !msg->len)
+		return;
+	struct buf b = BUF_INIT;
+	pseudo_scrub(msg_pseudo, msg->data, msg->len, &b);
+	buf_reset(msg);
+	buf_add(msg, b.data, b.len);
+	buf_release(&b);
+}
 
 void privacy_show_expr(const struct cli *cli, const char *s, struct buf *b)
 {
@@ -116,6 +131,12 @@ int privacy_setup(struct cli *cli)
 			  "not suppressed)", cli->cmd);
 		return EXIT_USAGE;
 	}
+	if (pv->suppress_below && !strcmp(cli->cmd, "anomalies")) {
+		cli_error("--suppress-below: anomaly flags are each about one "
+			  "subscriber, no aggregate: they are pseudonymised "
+			  "(--pseudonymize), not suppressed");
+		return EXIT_USAGE;
+	}
 	if (pv->suppress_below && cli->partial_path) {
 		cli_error("--suppress-below: a partial keeps every group: "
 			  "suppress in 'cdrsift merge'");
@@ -146,32 +167,233 @@ int privacy_setup(struct cli *cli)
 	pv->pseudo->country = cli->so.country;
 	pv->pseudo->ips_all = pv->ips && !strcmp(pv->ips, "all");
 	cli->so.pseudo = pv->pseudo;
+	msg_pseudo = pv->pseudo;
 	shown_argv(cli);
 	return 0;
 }
 
-void privacy_table(struct cli *cli, struct table *t)
+/*
+ * The identifier kind of volume's --split key (the "options" the run
+ * facts keep, "... split=KEY sort=..."), so that its records_VALUE
+ * columns are named by tokens; ID_NONE without one.
+ */
+static enum ident_kind split_kind(const struct runfacts *rf)
+{
+	const char *o = rf ? runfacts_option(rf, "options") : NULL;
+	const char *at = o ? strstr(o, " split=") : NULL;
+	char name[64];
+	size_t n = 0;
+	if (!at)
+		return ID_NONE;
+	at += 7;
+	while (at[n] && at[n] != ' ' && n + 1 < sizeof(name)) {
+		name[n] = at[n];
+		n++;
+	}
+	name[n] = '\0';
+	return ident_of_name(name);
+}
+
+/* The inputs' problem and mapping texts, which the table format prints
+   from the run facts: scrubbed as the table's text (pseudo_scrub). */
+static void scrub_facts(const struct pseudo *p, struct runfacts *rf)
+{
+	for (size_t i = 0; rf && i < rf->n; i++) {
+		struct rf_input *e = &rf->in[i];
+		struct buf b = BUF_INIT;
+		if (e->problem) {
+			pseudo_scrub(p, e->problem, strlen(e->problem), &b);
+			runfacts_set_problem(e, buf_cstr(&b));
+		}
+		if (e->mapping) {
+			buf_reset(&b);
+			pseudo_scrub(p, e->mapping, strlen(e->mapping), &b);
+			free(e->mapping);
+			e->mapping = xstrdup(buf_cstr(&b));
+		}
+		buf_release(&b);
+	}
+}
+
+/* Column 'name' of 't', or TABLE_NONE. */
+static size_t col_named(const struct table *t, const char *name)
+{
+	for (size_t k = 0; k < t->ncols; k++)
+		if (!strcmp(t->cols[k].name, name))
+			return k;
+	return TABLE_NONE;
+}
+
+/* The number after "NAME=" in option text 'o' (e.g. "min-count=3"), or 0. */
+static uint64_t option_number(const char *o, const char *name)
+{
+	const char *at = o ? strstr(o, name) : NULL;
+	return at ? strtoull(at + strlen(name), NULL, 10) : 0;
+}
+
+static int is_party(const char *name)
+{
+	return !strcmp(name, "caller") || !strcmp(name, "callee") ||
+	       !strcmp(name, "subscriber") || !strcmp(name, "peer");
+}
+
+/*
+ * What --suppress-below needs of a volume or geo table (man page
+ * SUPPRESSION): each group's distinct subscribers (volume's
+ * distinct_subscribers; a group keyed by a party is that one party's:
+ * 1; a pair's, its distinct parties; geo's subscribers per cluster) and
+ * the fewest records a reader knows each group has. 0, or -1 with
+ * 'why' set when the table's groups are not of subscribers.
+ */
+static int plan(const char *cmd, const struct runfacts *rf, struct table *t,
+		uint64_t *subs, uint64_t *floor, int *per_party)
+{
+	const char *o = rf ? runfacts_option(rf, "options") : NULL;
+	*per_party = 0;
+	if (!strcmp(cmd, "volume")) {
+		size_t rec = col_named(t, "records");
+		size_t ds = col_named(t, "distinct_subscribers");
+		size_t pa = col_named(t, "party_a"), pb = col_named(t, "party_b");
+		uint64_t mc = option_number(o, "min-count=");
+		if (rec == TABLE_NONE)
+			return -1;
+		t->records_col = rec;
+		for (size_t k = 0; k < rec; k++)
+			if (is_party(t->cols[k].name))
+				*per_party = 1;
+		for (size_t r = 0; r < t->nrows; r++) {
+			floor[r] = mc > 1 ? mc : 1;
+			if (pa != TABLE_NONE && pb != TABLE_NONE) {
+				const struct table_cell *x = table_cell(t, r, pa);
+				const struct table_cell *y = table_cell(t, r, pb);
+				int hx = x->state == CELL_VALUE;
+				int hy = y->state == CELL_VALUE;
+				subs[r] = (uint64_t)hx + (uint64_t)hy;
+				if (hx && hy && x->len == y->len &&
+				    !memcmp(t->text.data + x->off,
+					    t->text.data + y->off, x->len))
+					subs[r] = 1;
+				*per_party = 1;
+			} else if (*per_party) {
+				subs[r] = 1;
+			} else if (ds != TABLE_NONE) {
+				const struct table_cell *c = table_cell(t, r, ds);
+				subs[r] = c->state == CELL_VALUE ? c->v : 0;
+			} else {
+				return -1;
+			}
+		}
+		return 0;
+	}
+	if (!strcmp(cmd, "geo")) {
+		size_t rec = col_named(t, "records");
+		size_t sc = col_named(t, "subscribers");
+		size_t id = col_named(t, "cluster");
+		uint64_t mr = option_number(o, "min-records=");
+		if (rec == TABLE_NONE || sc == TABLE_NONE || id == TABLE_NONE)
+			return -1;
+		t->records_col = rec;
+		for (size_t r = 0; r < t->nrows; r++) {
+			const struct table_cell *c = table_cell(t, r, sc);
+			const struct table_cell *k = table_cell(t, r, id);
+			const char *name = t->text.data + k->off;
+			/* no_position: records with no subscriber count */
+			subs[r] = c->state == CELL_VALUE ? c->v : 0;
+			if (k->len == 5 && !memcmp(name, "noise", 5))
+				floor[r] = 0; /* the noise row may be empty */
+			else if (k->len == 11 && !memcmp(name, "no_position", 11))
+				floor[r] = 1;
+			else
+				floor[r] = mr > 1 ? mr : 1; /* a core's weight */
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* --suppress-below on 't': 0, or an exit status (nothing may be written). */
+static int suppress(struct cli *cli, struct runfacts *rf, struct table *t)
+{
+	struct privacy *pv = &cli->priv;
+	const char *cmd = rf && rf->command ? rf->command : cli->cmd;
+	struct table_suppressed s;
+	uint64_t *subs = NULL, *floor = NULL;
+	int per_party = 0, rc = 0;
+	if (!strcmp(cmd, "anomalies")) {
+		cli_error("--suppress-below: anomaly flags are each about one "
+			  "subscriber, no aggregate: they are pseudonymised "
+			  "(--pseudonymize), not suppressed; nothing written");
+		return EXIT_USAGE;
+	}
+	if (t->subs_col == TABLE_NONE) {
+		size_t n = t->nrows ? t->nrows : 1;
+		subs = xcalloc(n, sizeof(*subs));
+		floor = xcalloc(n, sizeof(*floor));
+		if (plan(cmd, rf, t, subs, floor, &per_party) < 0) {
+			cli_error("--suppress-below: the %s report has no groups "
+				  "of subscribers to count: nothing written", cmd);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	size_t groups = t->nrows;
+	table_suppress(t, pv->suppress_below, subs, floor, &s);
+	pv->suppressed = (int)(s.primary + s.complementary);
+	if (per_party && groups && s.primary + s.complementary == groups) {
+		cli_error("--suppress-below %llu: each group of this report is "
+			  "keyed by its %s, so has %s: such outputs are about "
+			  "individuals and are pseudonymised (--pseudonymize), "
+			  "not suppressed; nothing written (group by a key that "
+			  "is no party, e.g. --by cell, to suppress)",
+			  (unsigned long long)pv->suppress_below,
+			  col_named(t, "party_a") != TABLE_NONE ? "two parties" :
+			  "party", col_named(t, "party_a") != TABLE_NONE ?
+			  "at most two subscribers" : "one subscriber");
+		rc = EXIT_USAGE;
+	} else if (s.pinned) {
+		cli_error("--suppress-below %llu: %zu group%s with fewer "
+			  "subscribers, and no further group would keep the "
+			  "record total from revealing their records: nothing "
+			  "written", (unsigned long long)pv->suppress_below,
+			  s.primary, PLURAL(s.primary));
+		rc = EXIT_USAGE;
+	} else if (s.primary) {
+		cli_error("--suppress-below %llu: %zu group%s with fewer "
+			  "subscribers %s%s%s", (unsigned long long)
+			  pv->suppress_below, s.primary,
+			  PLURAL(s.primary), s.removed ? "left out" :
+			  "shown without figures", s.complementary ?
+			  ", and more so that totals reveal none" : "",
+			  s.total_withheld ? "; total figures withheld" : "");
+	}
+done:
+	free(subs);
+	free(floor);
+	return rc;
+}
+
+int privacy_table(struct cli *cli, struct runfacts *rf, struct table *t)
 {
 	struct privacy *pv = &cli->priv;
 	if (pv->suppress_below) {
-		struct table_suppressed s;
-		table_suppress(t, pv->suppress_below, &s);
-		pv->suppressed = (int)(s.primary + s.complementary);
-		if (!s.applies)
-			cli_error("--suppress-below: the %s report has no groups "
-				  "of subscribers: nothing suppressed", cli->cmd);
-		else if (s.primary)
-			cli_error("--suppress-below %llu: %zu group%s with fewer "
-				  "subscribers %s%s%s", (unsigned long long)
-				  pv->suppress_below, s.primary,
-				  PLURAL(s.primary), s.removed ? "left out" :
-				  "shown without figures", s.complementary ?
-				  ", and more so that totals reveal none" : "",
-				  s.total_withheld ? "; total figures withheld" :
-				  "");
+		int rc = suppress(cli, rf, t);
+		if (rc)
+			return rc;
 	}
-	if (pv->pseudo)
+	if (pv->pseudo) {
+		/* merge: numbers canonical under the partials' --country */
+		const char *cc = rf ? runfacts_option(rf, "--country") : NULL;
+		const char *given = pv->pseudo->country;
+		if (!given && cc && *cc)
+			pv->pseudo->country = cc;
 		table_pseudonymize(t, pv->pseudo);
+		scrub_facts(pv->pseudo, rf);
+		if (rf && rf->command && !strcmp(rf->command, "volume"))
+			table_pseudonymize_names(t, pv->pseudo, "records_",
+						 split_kind(rf), "none");
+		pv->pseudo->country = given;
+	}
+	return 0;
 }
 
 void privacy_meta(const struct cli *cli, struct buf *b)
@@ -198,6 +420,8 @@ void privacy_release(struct cli *cli)
 {
 	struct privacy *pv = &cli->priv;
 	if (pv->pseudo) {
+		if (msg_pseudo == pv->pseudo)
+			msg_pseudo = NULL;
 		pseudo_release(pv->pseudo);
 		free(pv->pseudo);
 		pv->pseudo = NULL;

@@ -17,6 +17,7 @@
 #include "pseudo.h"
 
 struct cli;
+struct runfacts;
 struct table;
 
 struct privacy {
@@ -42,9 +43,19 @@ void privacy_show_expr(const struct cli *cli, const char *s, struct buf *b);
 
 /*
  * On a finished report table: suppression, then pseudonyms; a note on
- * standard error says what was suppressed.
+ * standard error says what was suppressed. 0, or an exit status (2) when
+ * suppression cannot apply to this table (anomaly flags, groups keyed by
+ * a party, a record total that would still pin hidden groups): then the
+ * message is written and the caller must write no table.
  */
-void privacy_table(struct cli *cli, struct table *t);
+int privacy_table(struct cli *cli, struct runfacts *rf, struct table *t);
+
+/*
+ * Under --pseudonymize, lone runs of digits in a message for standard
+ * error become number tokens (pseudo_scrub): a message that quotes a
+ * header or a value it could not read names no one. Nothing otherwise.
+ */
+void privacy_scrub_msg(struct buf *msg);
 
 /* Append the meta's "privacy" member (",\"privacy\":{...}") to 'b'. */
 void privacy_meta(const struct cli *cli, struct buf *b);

@@ -221,7 +221,12 @@ void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 	}
 	diag_release(&d);
 	/* suppression and pseudonyms act here, once, on the table */
-	privacy_table(cli, &t);
+	int prc = privacy_table(cli, rf, &t);
+	if (prc) {
+		cli_status(cli, (enum exit_status)prc);
+		table_release(&t);
+		return;
+	}
 	if (cli->format == OUT_TABLE && human) {
 		human(cli, rf, state, &t);
 	} else {

@@ -1,7 +1,7 @@
 /*
  * replay.c - feeds every file under DIR/<target>/ to its fuzz target, so
  * that `make test` replays the seed corpora and every crash reproducer
- * without libFuzzer. The five targets are compiled with -DFUZZ_REPLAY,
+ * without libFuzzer. The targets are compiled with -DFUZZ_REPLAY,
  * which names their entry points fuzz_<target>_one (fuzz.h).
  *
  *   usage: replay [DIR [TARGET...]]      DIR defaults to testdata/fuzz
@@ -43,6 +43,7 @@ static const struct target targets[] = {
 	{ "audit", fuzz_audit_one },
 	{ "manifest", fuzz_manifest_one },
 	{ "archive", fuzz_archive_one },
+	{ "pseudo", fuzz_pseudo_one },
 };
 
 static int npass, nfail, nknown;
