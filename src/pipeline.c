@@ -197,6 +197,7 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 			continue;
 		}
 		t->acct.accepted++;
+		w->rec.line += t->line_base; /* absolute, for the analyses */
 		if (o->expr) {
 			const char *why = NULL;
 			int m = expr_eval(o->expr, w->est, &w->rec, &why);
@@ -309,9 +310,10 @@ static void append_in(struct pipe_task **first, struct pipe_task **last,
 static void absorb_task(struct pipeline *pl, struct pipe_task *t)
 {
 	struct pipe_input *pin = t->pin;
+	/* t->line_base was set by the reader; the worker's count of the
+	   block's lines agrees with it (the same rule, csvrow_lines) */
 	if (t->member_rel)
-		pin->member_line = pin->lines + t->member_rel;
-	t->line_base = pin->lines;
+		pin->member_line = t->line_base + t->member_rel;
 	acct_merge(&pin->acct, &t->acct);
 	if (t->timed) {
 		if (pin->timed && t->first_start < pin->last_start)
@@ -552,6 +554,31 @@ static size_t cut_point(const char *b, size_t len)
 	return 0;
 }
 
+/*
+ * Line ends in b[0..n) by csvrow_lines's rule (LF, CRLF, CR; a block
+ * starts afresh, as the worker's reader does): bytes equal to LF counted
+ * eight at a time, and the exact rule only where a CR occurs.
+ */
+static uint64_t count_lines(const char *b, size_t n)
+{
+	if (memchr(b, '\r', n))
+		return csvrow_lines(b, n, 0);
+	const uint64_t ones = 0x0101010101010101ull, lf = ones * '\n';
+	const uint64_t low7 = 0x7f7f7f7f7f7f7f7full;
+	uint64_t lines = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, b + i, 8);
+		w ^= lf; /* bytes that were LF are now zero */
+		uint64_t z = ~(((w & low7) + low7) | w | low7);
+		lines += ((z >> 7) * ones) >> 56; /* zero bytes, 0..8 */
+	}
+	for (; i < n; i++)
+		lines += b[i] == '\n';
+	return lines;
+}
+
 /* Reading progress for the progress line (any thread may read it). */
 static void note_bytes(struct pipe_input *pin)
 {
@@ -689,6 +716,7 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 	size_t fcap = o->co && o->co->field_cap ? o->co->field_cap : (1u << 20);
 	size_t grow_max = (fcap < (1u << 20) ? (4u << 20) : fcap * 4) + ROW_SLACK;
 	int skip_next = 0;
+	uint64_t line_base = pin->lines; /* the reader's own count */
 	if (first_len)
 		memcpy(blk, first, first_len);
 	memcpy(blk + first_len, rest, rest_len);
@@ -738,6 +766,10 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 		struct pipe_task *t = new_task(pin, seq++);
 		t->skip_first_line = skip_next;
 		skip_next = forced;
+		/* lines are counted here, in input order, so that a record's
+		   line is absolute in the worker already */
+		t->line_base = line_base;
+		line_base += count_lines(blk, cut);
 		if (member_open && member_off >= blk_off &&
 		    member_off <= blk_off + cut) {
 			t->member_rel = 1 + csvrow_lines(blk,

@@ -88,7 +88,9 @@ struct pipe_task {
 	/* private */
 	uint64_t member_rel;     /* a gzip member begins on this line of the
 				    block (from 1), or 0 */
-	uint64_t line_base;      /* lines of the input before the block */
+	uint64_t line_base;      /* lines of the input before the block,
+				    counted by the reader as it cuts: a
+				    record's line is absolute in the worker */
 	struct pipe_task *next_in, *next_q; /* input list; parse queue */
 };
 
