@@ -118,7 +118,7 @@ test_expect_success 'evidence: the files of every record used, two per block' '
 	PY
 '
 
-test_expect_failure 'evidence names the physical lines (records carry block-relative lines)' '
+test_expect_success 'evidence names the physical lines of the inputs' '
 	test_cmp want.ev got.ev
 '
 
