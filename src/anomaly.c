@@ -295,7 +295,8 @@ static void canonical(struct anom *a)
 	a->subs = sorted;
 	free(k);
 	free(rank);
-	qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
+	if (a->n > 1) /* a->r is NULL with no record: qsort must not see it */
+		qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
 	a->finished = 1;
 }
 
