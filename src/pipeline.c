@@ -224,6 +224,10 @@ static void parse_block(struct worker *w, struct pipe_task *t)
 		}
 		if (h->record)
 			h->record(w->wctx, pin, &w->rec, &t->out);
+		/* sampling runs on one thread: 'pin' is this parser's alone */
+		if (o->sample_rows &&
+		    ++((struct pipe_input *)pin)->sampled >= o->sample_rows)
+			break;
 	}
 	t->lines = r.lines;
 	t->acct.blank_lines = r.blank_lines;
@@ -803,9 +807,18 @@ static void read_input(struct pipeline *pl, struct worker *self, size_t index)
 				;
 			note_bytes(pin);
 		}
-		submit(pl, self, t);
-		if (eof && len == 0)
+		int last = eof && len == 0;
+		submit(pl, self, t); /* may free 'pin' when last */
+		if (last)
 			break;
+		if (o->sample_rows && pin->sampled >= o->sample_rows) {
+			/* the sample is complete: an empty last block ends
+			   the input here, the rest unread */
+			t = new_task(pin, seq++);
+			t->last = 1;
+			submit(pl, self, t);
+			break;
+		}
 		if (!pl->threaded)
 			maybe_progress(pl);
 		bsize = o->block_size ? o->block_size : BLOCK_DEFAULT;
@@ -862,7 +875,7 @@ void pipeline_run(const char *const *paths, size_t n,
 	 * N threads: R readers (half the threads, at most one an input),
 	 * N-1-R workers, and the main thread completing and parsing.
 	 */
-	size_t nt = o->threads > 1 ? o->threads : 1;
+	size_t nt = o->sample_rows ? 1 : o->threads > 1 ? o->threads : 1;
 	size_t readers = nt > 1 ? (nt / 2 < n ? nt / 2 : n) : 0;
 	if (nt > 1 && readers == 0)
 		readers = 1;

@@ -57,6 +57,8 @@ struct pipe_input {
 	int archive;             /* an archive's own row (issue 12): not
 				    read; bytes, SHA-256, note from members.h */
 	int member;              /* a member of an archive */
+	uint64_t sampled;        /* records passed to 'record' so far, when
+				    sampling (pipe_opts.sample_rows) */
 	/* private */
 	uint64_t member_line;    /* first line of the last gzip member (0: unknown) */
 	struct pipe_task *q_first, *q_last; /* made, not absorbed (block order) */
@@ -144,6 +146,12 @@ struct pipe_opts {
 				     1 to end the run now (a closed pipe) */
 	const struct member_item *items; /* or NULL: per path, its display
 				     name, archive row or member (issue 12) */
+	uint64_t sample_rows;     /* 0, or: a sample of each input (schema):
+				     its first N records that pass the filter,
+				     the rows before them accounted as usual,
+				     then the input is left unread (its
+				     SHA-256 unknown unless it ended first).
+				     One thread reads and parses. */
 };
 
 /*

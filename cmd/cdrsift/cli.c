@@ -841,164 +841,6 @@ static void report_unusable(struct cli *cli, struct source *src)
 		   src->lacks_field ? EXIT_USAGE : EXIT_REJECTS);
 }
 
-/* Drain a source that could not be parsed, so its size and hash are known. */
-static void drain(struct source *src)
-{
-	char tmp[65536];
-	size_t got;
-	struct diag d = DIAG_INIT;
-	if (src->open_failed)
-		return;
-	while (input_read(&src->in, tmp, sizeof(tmp), &got, &d) == INPUT_OK &&
-	       got > 0)
-		;
-	diag_release(&d);
-}
-
-void cli_run(struct cli *cli, const struct run_hooks *h)
-{
-	static char dash[] = "-";
-	static char *stdin_only[] = { dash, NULL };
-	char **files = cli->nfiles ? cli->files : stdin_only;
-	int nfiles = cli->nfiles ? cli->nfiles : 1;
-	const struct member_item *items = NULL;
-	struct record rec;
-	uint64_t need = h->need;
-
-	if (cli->expr)
-		need |= expr_needs(cli->expr);
-	if (cli->mem_paths) { /* archives unpacked: members one by one */
-		files = (char **)cli->mem_paths;
-		nfiles = (int)cli->mem->n;
-		items = cli->mem->item;
-	}
-	record_init(&rec);
-	for (int i = 0; i < nfiles; i++) {
-		struct source src;
-		uint64_t shown = 0;
-		int stop = 0;
-		if (items && items[i].kind == MEMBER_ARCHIVE) {
-			if (items[i].problem)
-				cli_error("%s: %s%s", items[i].name,
-					  items[i].damaged ? "" : "note: ",
-					  items[i].problem);
-			if (items[i].damaged)
-				cli_status(cli, EXIT_REJECTS);
-			continue;
-		}
-		int opened = source_open(&src, files[i], &cli->so, &cli->co,
-					 need);
-		if (items) {
-			src.name = items[i].name;
-			src.in.name = items[i].name;
-			if (items[i].problem && opened < 0) {
-				src.foreign = items[i].refused;
-				src.damaged = !items[i].refused;
-				buf_reset(&src.problem);
-				buf_adds(&src.problem, items[i].problem);
-			}
-		}
-		if (opened < 0 ||
-		    source_require(&src, cli->require, cli->nrequire) < 0) {
-			drain(&src);
-			report_unusable(cli, &src);
-			if (h->on_end)
-				h->on_end(h->ctx, &src);
-			remember_input(cli, &src);
-			acct_merge(&cli->total, &src.acct);
-			source_release(&src);
-			continue;
-		}
-		if (cli->expr_st) {
-			struct diag d = DIAG_INIT;
-			if (expr_state_bind(cli->expr_st, src.schema, &d) != 0 &&
-			    d.set)
-				cli_error("%s: %s", src.name, buf_cstr(&d.msg));
-			diag_release(&d);
-		}
-		int enough = 0; /* on_record had enough of this input */
-		if (h->on_start && h->on_start(h->ctx, &src) != 0)
-			stop = 1;
-		while (!stop && !enough) {
-			int ev = source_next(&src, &rec);
-			if (ev == SRC_EOF)
-				break;
-			if (ev == SRC_REJECT) {
-				if (!cli->ignore_rejects)
-					report_reject(cli, &src, &shown);
-				continue;
-			}
-			if (cli->expr) {
-				const char *why = NULL;
-				int m = expr_eval(cli->expr, cli->expr_st, &rec, &why);
-				if (m < 0) {
-					/* the filter could not decide: a reject */
-					src.acct.accepted--;
-					src.acct.rejected++;
-					acct_reject(&src.acct, why ? why :
-						    "filter error", 1);
-					src.last_reason = why ? why : "filter error";
-					src.last_line = rec.line;
-					src.last_raw = rec.row ? rec.row->raw : "";
-					src.last_raw_len = rec.row ? rec.row->raw_len : 0;
-					report_reject(cli, &src, &shown);
-					continue;
-				}
-				if (m == 0) {
-					src.acct.filtered++;
-					continue;
-				}
-			}
-			src.acct.matched++;
-			int r = h->on_record ? h->on_record(h->ctx, &src, &rec) : 0;
-			if (r < 0)
-				stop = 1;
-			else if (r > 0)
-				enough = 1;
-		}
-		if (shown > (uint64_t)cli->max_reject_messages)
-			cli_error("%s: %llu more rejected row%s not shown%s",
-				  src.name,
-				  (unsigned long long)(shown - (uint64_t)cli->max_reject_messages),
-				  PLURAL(shown - (uint64_t)cli->max_reject_messages),
-				  cli->rejects ? "" : " (see --rejects FILE)");
-		date_order_hint(src.name, &src.acct);
-		if (items && items[i].problem && !src.damaged &&
-		    !src.read_failed && !stop && !enough) {
-			src.damaged = 1; /* found while unpacking */
-			buf_reset(&src.problem);
-			buf_adds(&src.problem, items[i].problem);
-		}
-		if (src.read_failed) {
-			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
-			cli_status(cli, EXIT_INPUT);
-		} else if (src.damaged) {
-			cli_error("%s: %s", src.name, buf_cstr(&src.problem));
-			cli_status(cli, EXIT_REJECTS);
-		} else if (src.in.zero_padding) {
-			cli_error("%s: note: %llu zero byte%s of padding after the "
-				  "last gzip member", src.name,
-				  (unsigned long long)src.in.zero_padding,
-				  PLURAL(src.in.zero_padding));
-		}
-		if (src.acct.rejected && !cli->ignore_rejects)
-			cli_status(cli, EXIT_REJECTS);
-		if (!stop && !enough)
-			drain(&src);
-		if (h->on_end)
-			h->on_end(h->ctx, &src);
-		remember_input(cli, &src);
-		acct_merge(&cli->total, &src.acct);
-		cell_use_add(&cli->cell_total, &rec.cell);
-		memset(&rec.cell, 0, sizeof(rec.cell));
-		source_release(&src);
-		if (stop)
-			break;
-	}
-	record_release(&rec);
-	print_accounting(cli);
-}
-
 /* ---- the thread pipeline ---- */
 
 struct pipe_wrap {
@@ -1059,7 +901,7 @@ static void wrap_reject(void *ctx, struct pipe_input *pin,
 {
 	struct pipe_wrap *pw = ctx;
 	struct source tmp;
-	if (cli_out_closed(pw->cli))
+	if (cli_out_closed(pw->cli) || pw->cli->ignore_rejects)
 		return;
 	clear_progress(pw);
 	memset(&tmp, 0, sizeof(tmp));
@@ -1112,7 +954,7 @@ static void wrap_input_end(void *ctx, struct pipe_input *pin)
 				  (unsigned long long)src->in.zero_padding,
 				  PLURAL(src->in.zero_padding));
 		}
-		if (pin->acct.rejected)
+		if (pin->acct.rejected && !cli->ignore_rejects)
 			cli_status(cli, EXIT_REJECTS);
 	}
 	src->damaged = pin->damaged;
@@ -1182,6 +1024,7 @@ void cli_pipeline(struct cli *cli, const struct pipe_hooks *h)
 	o.require = cli->require;
 	o.nrequire = cli->nrequire;
 	o.cancel = &cli->cancel;
+	o.sample_rows = cli->sample_rows;
 	/* test knob: small blocks make many blocks out of small test files */
 	const char *bs = getenv("CDRSIFT_BLOCK_SIZE");
 	if (bs && *bs)

@@ -78,6 +78,7 @@ struct cli {
 	int debug_dump_expr;        /* hidden --debug-dump-expr */
 	int max_reject_messages;    /* per input, on stderr */
 	int ignore_rejects;         /* schema: samples only, rejects not reported */
+	uint64_t sample_rows;       /* schema: records sampled per input */
 	char **files;               /* inputs (NULL-terminated), or "-" */
 	int nfiles;
 	/* filter */
@@ -147,21 +148,12 @@ int cli_term_width(void);
  * go on, 1 when it has had enough of this input (the run goes on with the
  * next input; this one is not read to its end, so it has no SHA-256), or
  * -1 to stop the run (output failed). A non-zero on_start stops the run. */
-struct run_hooks {
-	void *ctx;
-	uint64_t need;   /* fields the command reads */
-	int (*on_start)(void *ctx, struct source *src);
-	int (*on_record)(void *ctx, struct source *src, struct record *rec);
-	int (*on_end)(void *ctx, struct source *src);
-};
-
-/* Read every input through the hooks, on one thread, record by record
- * (schema: a few rows of each input); reports rejects and damage. */
-void cli_run(struct cli *cli, const struct run_hooks *h);
 /*
- * Read every input through the thread pipeline (-j); the command's hooks
- * see records in workers and blocks, inputs and rejects in input order.
- * Rejects, damage and accounting are reported here as in cli_run.
+ * Read every input through the thread pipeline (-j), the one row loop of
+ * every command; the command's hooks see records in workers and blocks,
+ * inputs and rejects in input order. Rejects, damage and accounting are
+ * reported here (not rejects with ignore_rejects); with sample_rows, each
+ * input's first records only (pipe_opts.sample_rows).
  */
 void cli_pipeline(struct cli *cli, const struct pipe_hooks *h);
 
@@ -171,7 +163,7 @@ void cli_meta_json(struct cli *cli, const struct input_summary *in, size_t n,
 struct runfacts;
 /* The same from run facts (the inputs and accounting of 'rf'). */
 void cli_meta_json_rf(struct cli *cli, struct runfacts *rf, struct buf *b);
-/* Remember a finished source's summary for json meta (kept by cli_run). */
+/* Remember a finished source's summary for json meta (kept by cli_pipeline). */
 const struct input_summary *cli_inputs(const struct cli *cli, size_t *n);
 
 /* Format helpers shared by commands. */

@@ -21,13 +21,18 @@ static const struct out_col columns[] = {
 };
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 
+/*
+ * The pipeline reads each input's first SAMPLE_ROWS records on one thread
+ * (pipe_opts.sample_rows), in input order, so the samples of the input
+ * under way can live here: 'cur' says whose they are.
+ */
 struct schema_ctx {
 	struct cli *cli;
 	struct writer *w;         /* csv/json: one writer for all inputs */
+	size_t cur;               /* index + 1 of the input sampled, 0: none */
 	struct buf *samples;      /* per column: samples joined by " | " */
 	int *nsamples;
 	size_t ncol;
-	uint64_t rows;
 	uint64_t cell_form[CELL_FORM_COUNT]; /* sampled rows by cell spelling */
 };
 
@@ -55,23 +60,41 @@ static void cell_forms(const struct schema_ctx *c, struct buf *b)
 	}
 }
 
-static int on_start(void *ctx, struct source *src)
+static void drop_samples(struct schema_ctx *c)
 {
-	struct schema_ctx *c = ctx;
-	c->ncol = src->schema->ncolumns;
-	c->samples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->samples));
-	c->nsamples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->nsamples));
-	c->rows = 0;
-	memset(c->cell_form, 0, sizeof(c->cell_form));
-	return 0;
+	for (size_t i = 0; i < c->ncol; i++)
+		buf_release(&c->samples[i]);
+	free(c->samples);
+	free(c->nsamples);
+	c->samples = NULL;
+	c->nsamples = NULL;
+	c->ncol = 0;
+	c->cur = 0;
 }
 
-static int on_record(void *ctx, struct source *src, struct record *rec)
+/* The samples of input 'pin', begun at its first record or at its end. */
+static void samples_of(struct schema_ctx *c, const struct pipe_input *pin)
 {
-	struct schema_ctx *c = ctx;
-	(void)src;
-	/* the counts of this input so far (cli_run resets them per input) */
-	memcpy(c->cell_form, rec->cell.form, sizeof(c->cell_form));
+	if (c->cur == pin->index + 1)
+		return;
+	drop_samples(c);
+	c->cur = pin->index + 1;
+	c->ncol = pin->src.schema ? pin->src.schema->ncolumns : 0;
+	c->samples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->samples));
+	c->nsamples = xcalloc(c->ncol ? c->ncol : 1, sizeof(*c->nsamples));
+}
+
+static void *sample_worker(void *ctx)
+{
+	return ctx; /* one thread when sampling: the context itself */
+}
+
+static void on_record(void *wctx, const struct pipe_input *pin,
+		      const struct record *rec, struct buf *out)
+{
+	struct schema_ctx *c = wctx;
+	(void)out;
+	samples_of(c, pin);
 	for (size_t i = 0; i < c->ncol && i < rec->row->nfield; i++) {
 		const char *v = rec->row->field[i];
 		size_t len = rec->row->len[i];
@@ -99,7 +122,6 @@ static int on_record(void *ctx, struct source *src, struct record *rec)
 		}
 		buf_release(&probe);
 	}
-	return ++c->rows >= SAMPLE_ROWS;
 }
 
 static const char *delim_name(char d)
@@ -113,13 +135,16 @@ static const char *delim_name(char d)
 	}
 }
 
-static int on_end(void *ctx, struct source *src)
+static void on_end(void *ctx, struct pipe_input *pin)
 {
 	struct schema_ctx *c = ctx;
 	struct cli *cli = c->cli;
+	const struct source *src = &pin->src;
 	const struct schema *s = src->schema;
-	if (!s)
-		return 0;
+	if (!s || pin->archive)
+		return;
+	samples_of(c, pin);
+	memcpy(c->cell_form, pin->cell.form, sizeof(c->cell_form));
 	struct writer *w = c->w;
 	struct buf forms = BUF_INIT;
 	cell_forms(c, &forms);
@@ -127,7 +152,7 @@ static int on_end(void *ctx, struct source *src)
 		/* the title wraps at the terminal's width, the name escaped */
 		struct buf title = BUF_INIT, wrapped = BUF_INIT;
 		int width = cli_term_width();
-		buf_add_escaped(&title, src->name, strlen(src->name), 256);
+		buf_add_escaped(&title, pin->name, strlen(pin->name), 256);
 		buf_addf(&title, ": %s, %s-delimited, %s%s%s%s%s%s%s%s",
 			s->kind == KIND_IP ? "ip log" : "cdr",
 			delim_name(src->rd.delimiter),
@@ -169,7 +194,7 @@ static int on_end(void *ctx, struct source *src)
 				 buf_cstr(&forms));
 			how = buf_cstr(&how_cell);
 		}
-		const char *cells[NCOLS] = { src->name, num, buf_cstr(&name),
+		const char *cells[NCOLS] = { pin->name, num, buf_cstr(&name),
 					     fname, how,
 					     c->samples ? buf_cstr(&c->samples[i]) : "" };
 		size_t lens[NCOLS];
@@ -188,14 +213,7 @@ static int on_end(void *ctx, struct source *src)
 		writer_free(w);
 		fputc('\n', cli->out);
 	}
-	for (size_t i = 0; i < c->ncol; i++)
-		buf_release(&c->samples[i]);
-	free(c->samples);
-	free(c->nsamples);
-	c->samples = NULL;
-	c->nsamples = NULL;
-	c->ncol = 0;
-	return 0;
+	drop_samples(c);
 }
 
 static const char schema_usage[] =
@@ -217,12 +235,19 @@ int cmd_schema(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.cli = &cli;
 	cli.ignore_rejects = 1;
+	cli.sample_rows = SAMPLE_ROWS;
 	if (cli.format != OUT_TABLE)
 		c.w = writer_new(cli.out, (enum out_format)cli.format, columns,
 				 NCOLS, cli.out_tty, 0);
-	struct run_hooks h = { &c, FIELD_BIT(F_CELL), on_start, on_record,
-				on_end }; /* the cell: how cells were written */
-	cli_run(&cli, &h);
+	struct pipe_hooks h;
+	memset(&h, 0, sizeof(h));
+	h.ctx = &c;
+	h.need = FIELD_BIT(F_CELL); /* the cell: how cells were written */
+	h.worker_new = sample_worker;
+	h.record = on_record;
+	h.input_end = on_end;
+	cli_pipeline(&cli, &h);
+	drop_samples(&c);
 	if (c.w) {
 		struct buf meta = BUF_INIT;
 		size_t nin;

@@ -71,4 +71,52 @@ test_expect_success 'an unusable input after a big one is named, exit 1' '
 	grep -q "^cdrsift: unknown.csv: line 1: header not understood" err &&
 	grep -q "^small.csv.gz: cdr" out.txt
 '
+# schema reads through the pipeline like every command (issue 13: one row
+# loop): its samples are the first three distinct values of each column in
+# the first 200 data rows, whatever -j says; an input longer than the
+# 2 MiB block read is left unread (null SHA-256), its accounting the 200
+"$GEN" --rows 40000 --seed 9 >huge.csv || exit 2
+test_expect_success 'samples: the first 3 distinct values of the first 200 rows (python), any -j' '
+	/usr/bin/python3 - big.csv >want.samples <<-\PY &&
+	import csv, sys
+	rows = list(csv.reader(open(sys.argv[1], newline="")))
+	hdr, data = rows[0], rows[1:201]
+	for i, name in enumerate(hdr):
+	    seen = []
+	    for r in data:
+	        v = r[i][:40] if i < len(r) else ""
+	        if v and v not in seen and len(seen) < 3:
+	            seen.append(v)
+	    print("%d,%s" % (i + 1, " | ".join(seen)))
+	PY
+	for j in 1 2 4; do
+		cdrsift schema -j$j -f csv big.csv >s$j.csv &&
+		/usr/bin/python3 -c "
+import csv
+for r in csv.DictReader(open(\"s$j.csv\", newline=\"\")):
+    print(\"%s,%s\" % (r[\"column\"], r[\"samples\"]))" >got$j &&
+		test_cmp want.samples got$j || return 1
+	done
+'
+test_expect_success 'a long input: 200 rows accounted, SHA-256 null; a short one: sha256sum' '
+	test "$(wc -c <huge.csv)" -gt 4194304 &&
+	cdrsift schema -f json huge.csv small.csv.gz >h.json &&
+	/usr/bin/python3 -c "
+import json
+m = json.load(open(\"h.json\"))[\"meta\"]
+a = m[\"accounting\"]
+print(a[\"read\"], a[\"accepted\"], m[\"inputs\"][0][\"sha256\"], m[\"inputs\"][1][\"sha256\"])" >got &&
+	echo "207 207 None $(sha256sum <small.csv.gz | cut -d" " -f1)" >want &&
+	test_cmp want got
+'
+test_expect_success 'rejected rows among the sample: counted, not reported, exit 0' '
+	{ head -1 big.csv; echo "not,enough"; sed -n 2,300p big.csv; } >rej.csv &&
+	test_exit 0 cdrsift schema -f json rej.csv >r.json 2>err &&
+	! test -s err &&
+	/usr/bin/python3 -c "
+import json
+a = json.load(open(\"r.json\"))[\"meta\"][\"accounting\"]
+assert (a[\"read\"], a[\"rejected\"], a[\"accepted\"]) == (201, 1, 200), a"
+'
+
 test_done
