@@ -72,7 +72,7 @@ struct schema_opts {
 /*
  * The reject reasons of a short date that reads only in the other order
  * (a month above 12): one per order in force, naming --date-order.
- * cli.c tells once per input when rows were rejected for one of them.
+ * cli_rows.c tells once per input when rows were rejected for one of them.
  */
 extern const char schema_reason_dmy_conflict[];
 extern const char schema_reason_mdy_conflict[];
