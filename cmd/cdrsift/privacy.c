@@ -311,6 +311,28 @@ static int plan(const char *cmd, const struct runfacts *rf, struct table *t,
 	return -1;
 }
 
+/*
+ * geo numbers its clusters by records, most first: a gap left by a
+ * hidden cluster would place its records between its neighbours'. The
+ * clusters shown are numbered 1, 2, ... again, in their order.
+ */
+static void renumber_clusters(struct table *t)
+{
+	size_t id = col_named(t, "cluster");
+	size_t next = 1;
+	if (id == TABLE_NONE)
+		return;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct table_cell *c = table_cell(t, r, id);
+		const char *s = t->text.data + c->off;
+		char num[24];
+		if (c->state != CELL_VALUE || !c->len || s[0] < '1' || s[0] > '9')
+			continue; /* noise, no_position */
+		int n = snprintf(num, sizeof(num), "%zu", next++);
+		table_set_text(t, r, id, num, (size_t)n);
+	}
+}
+
 /* --suppress-below on 't': 0, or an exit status (nothing may be written). */
 static int suppress(struct cli *cli, struct runfacts *rf, struct table *t)
 {
@@ -339,6 +361,8 @@ static int suppress(struct cli *cli, struct runfacts *rf, struct table *t)
 	size_t groups = t->nrows;
 	table_suppress(t, pv->suppress_below, subs, floor, &s);
 	pv->suppressed = (int)(s.primary + s.complementary);
+	if (!strcmp(cmd, "geo") && s.removed && pv->suppressed)
+		renumber_clusters(t);
 	if (per_party && groups && s.primary + s.complementary == groups) {
 		cli_error("--suppress-below %llu: each group of this report is "
 			  "keyed by its %s, so has %s: such outputs are about "

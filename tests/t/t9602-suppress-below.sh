@@ -105,6 +105,10 @@ for r in rows:
     assert subs >= n, ('shown below the threshold', k, subs)
     assert (r['records'], s) == (c, subs), (k, r['records'], s, c, subs)
     shown[k] = r['records']
+if cmd == 'geo':
+    # clusters shown are numbered 1.. again: no gap places a hidden one
+    ids = [r['cluster'] for r in rows if r['cluster'] not in ('noise', 'no_position')]
+    assert ids == [str(i + 1) for i in range(len(ids))], ids
 small = [g for g in groups if groups[g][1] < n]
 hidden = [g for g in groups if g not in shown]
 assert all(g in hidden for g in small)
