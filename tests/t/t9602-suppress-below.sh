@@ -218,7 +218,14 @@ test_expect_success 'merge of partials suppresses as one run does' '
 	cdrsift volume --by cell --partial v.part v2.csv &&
 	cdrsift merge --suppress-below 2 -f csv v.part >m.csv 2>/dev/null &&
 	cdrsift volume --by cell --suppress-below 2 -f csv v2.csv >d.csv 2>/dev/null &&
-	test_cmp d.csv m.csv && test $(wc -l <m.csv) = 3
+	test_cmp d.csv m.csv && test $(wc -l <m.csv) = 3 &&
+	head -150 geo.csv >g1.csv && { head -1 geo.csv; tail -n +151 geo.csv; } >g2.csv &&
+	cdrsift geo --eps 300m --min-records 5 --partial g1.part g1.csv &&
+	cdrsift geo --eps 300m --min-records 5 --partial g2.part g2.csv &&
+	cdrsift merge --suppress-below 5 -f csv g1.part g2.part >gm.csv 2>/dev/null &&
+	cdrsift geo --eps 300m --min-records 5 --suppress-below 5 -f csv g1.csv g2.csv \
+		>gd.csv 2>/dev/null &&
+	test_cmp gd.csv gm.csv && test $(wc -l <gm.csv) -ge 3
 '
 test_expect_success "ranges found" "cat ranges.txt && test \$(wc -l <ranges.txt) = 6"
 test_done
