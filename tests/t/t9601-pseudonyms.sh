@@ -193,7 +193,7 @@ test_expect_success GEN 'no raw identifier: every command, every format, merge' 
 		run_all m$p merge $p || return 1
 	done &&
 	grep -q "num_" o.pairs.csv && grep -q "num_" o.anom.csv &&
-	grep -q "num_" e.hdr.csv && grep -q "num_" pv.pairs.csv && leaks
+	grep -q "num_" e.hdr.csv && grep -q "\"sha256\"" pv.pairs.csv && leaks
 '
 test_expect_success GEN 'pairs, entities, split columns: the tokens of the oracle' '
 	"$CDRSIFT_GEN" --rows 3000 --subscribers 20 --seed 2 --anomalies >c0.csv &&
