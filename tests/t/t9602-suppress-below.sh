@@ -160,6 +160,25 @@ for n in 3 5 16; do
 		cat r >>ranges.txt
 	"
 done
+test_expect_success GEN 'volume --split: no column names a value seen only in hidden groups' '
+	cdrsift volume --by cell --split callee --suppress-below 5 -f csv g.csv \
+		>sp.csv 2>/dev/null &&
+	python3 -c "
+import csv, sys
+shown = set(r[\"cell\"] for r in csv.DictReader(open(\"sp.csv\")))
+seen, everywhere = set(), set()
+for r in csv.DictReader(open(\"g.csv\")):
+    everywhere.add(r[\"callee\"])
+    if (r[\"lac\"] + \"-\" + r[\"cell\"]) in shown:
+        seen.add(r[\"callee\"])
+cols = [c[8:] for c in next(csv.reader(open(\"sp.csv\"))) if c.startswith(\"records_\")]
+assert cols, cols
+bad = [c for c in cols if c != \"none\" and c not in seen]
+assert not bad, bad
+# there were values only in hidden groups to leave out
+assert everywhere - seen, \"no value is only in hidden groups\"
+"
+'
 test_expect_success 'geo: clusters of fewer subscribers go, with complements' '
 	python3 -c "
 import random
