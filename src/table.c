@@ -241,6 +241,42 @@ void table_pseudonymize(struct table *t, const struct pseudo *p)
 	free(kind);
 }
 
+void table_drop_cols(struct table *t, const unsigned char *drop)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < t->ncols; k++)
+		n += !drop[k];
+	if (n == t->ncols)
+		return;
+	struct table_col *cols = xcalloc(n ? n : 1, sizeof(*cols));
+	struct buf names = BUF_INIT;
+	size_t *at = xcalloc(n ? n : 1, sizeof(*at));
+	for (size_t k = 0, j = 0; k < t->ncols; k++) {
+		if (drop[k])
+			continue;
+		cols[j] = t->cols[k];
+		at[j++] = names.len;
+		buf_adds(&names, t->cols[k].name);
+		buf_addch(&names, '\0');
+	}
+	for (size_t j = 0; j < n; j++)
+		cols[j].name = names.data + at[j];
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t k = 0, j = 0; k < t->ncols; k++)
+			if (!drop[k])
+				t->cells[r * n + j++] = t->cells[r * t->ncols + k];
+	/* the per-column marks no longer line up */
+	t->keep = NULL;
+	t->subs_col = t->records_col = TABLE_NONE;
+	free(at);
+	free(t->own_cols);
+	buf_release(&t->names);
+	t->own_cols = cols;
+	t->names = names;
+	t->cols = cols;
+	t->ncols = n;
+}
+
 void table_pseudonymize_names(struct table *t, const struct pseudo *p,
 			      const char *prefix, enum ident_kind k,
 			      const char *keep)

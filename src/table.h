@@ -134,6 +134,12 @@ void table_pseudonymize_names(struct table *t, const struct pseudo *p,
 			      const char *prefix, enum ident_kind k,
 			      const char *keep);
 
+/*
+ * Remove the columns 'drop' marks (t->ncols entries, 1: drop); the table
+ * then owns its columns, and its keep, subs_col and records_col are unset.
+ */
+void table_drop_cols(struct table *t, const unsigned char *drop);
+
 /* What table_suppress did. */
 struct table_suppressed {
 	int applies;          /* the table is an aggregate (subs_col or subs) */

@@ -311,6 +311,50 @@ static int plan(const char *cmd, const struct runfacts *rf, struct table *t,
 	return -1;
 }
 
+/*
+ * geo numbers its clusters by records, most first: a gap left by a
+ * hidden cluster would place its records between its neighbours'. The
+ * clusters shown are numbered 1, 2, ... again, in their order.
+ */
+static void renumber_clusters(struct table *t)
+{
+	size_t id = col_named(t, "cluster");
+	size_t next = 1;
+	if (id == TABLE_NONE)
+		return;
+	for (size_t r = 0; r < t->nrows; r++) {
+		const struct table_cell *c = table_cell(t, r, id);
+		const char *s = t->text.data + c->off;
+		char num[24];
+		if (c->state != CELL_VALUE || !c->len || s[0] < '1' || s[0] > '9')
+			continue; /* noise, no_position */
+		int n = snprintf(num, sizeof(num), "%zu", next++);
+		table_set_text(t, r, id, num, (size_t)n);
+	}
+}
+
+/*
+ * volume --split names a column after each value: one whose records are
+ * all in hidden groups would still say that value (a callee, say) was
+ * there. Such columns go with the groups.
+ */
+static void drop_hidden_splits(struct table *t)
+{
+	unsigned char *drop = xcalloc(t->ncols ? t->ncols : 1, 1);
+	for (size_t k = 0; k < t->ncols; k++) {
+		if (strncmp(t->cols[k].name, "records_", 8))
+			continue;
+		drop[k] = 1;
+		for (size_t r = 0; r < t->nrows && drop[k]; r++) {
+			const struct table_cell *c = table_cell(t, r, k);
+			if (c->state == CELL_VALUE && c->v)
+				drop[k] = 0;
+		}
+	}
+	table_drop_cols(t, drop);
+	free(drop);
+}
+
 /* --suppress-below on 't': 0, or an exit status (nothing may be written). */
 static int suppress(struct cli *cli, struct runfacts *rf, struct table *t)
 {
@@ -339,6 +383,10 @@ static int suppress(struct cli *cli, struct runfacts *rf, struct table *t)
 	size_t groups = t->nrows;
 	table_suppress(t, pv->suppress_below, subs, floor, &s);
 	pv->suppressed = (int)(s.primary + s.complementary);
+	if (!strcmp(cmd, "geo") && s.removed && pv->suppressed)
+		renumber_clusters(t);
+	if (!strcmp(cmd, "volume") && s.removed && pv->suppressed)
+		drop_hidden_splits(t);
 	if (per_party && groups && s.primary + s.complementary == groups) {
 		cli_error("--suppress-below %llu: each group of this report is "
 			  "keyed by its %s, so has %s: such outputs are about "

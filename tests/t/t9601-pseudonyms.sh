@@ -158,7 +158,7 @@ run_all() {
 	n=$1; shift
 	for f in table csv tsv json ndjson; do
 		rj="--rejects rj.$n.$f"; test "$1" = merge && rj=
-		cdrsift "$@" --pseudonymize k1 -f $f $rj \
+		cdrsift "$@" --pseudonymize k1 -f $f $rj --provenance pv.$n.$f \
 			--audit all.log >o.$n.$f 2>e.$n.$f
 		st=$?
 		case $st in 0|1) ;; *) echo "$n $f: exit $st"; cat e.$n.$f; return 1;; esac
@@ -166,7 +166,7 @@ run_all() {
 	done
 }
 leaks() {
-	for f in o.* e.* rj.* all.log; do
+	for f in o.* e.* rj.* pv.* all.log; do
 		if grep -F -f raw.txt "$f" >leak; then
 			echo "leak in $f:"; head -3 leak; return 1
 		fi
@@ -193,7 +193,7 @@ test_expect_success GEN 'no raw identifier: every command, every format, merge' 
 		run_all m$p merge $p || return 1
 	done &&
 	grep -q "num_" o.pairs.csv && grep -q "num_" o.anom.csv &&
-	grep -q "num_" e.hdr.csv && leaks
+	grep -q "num_" e.hdr.csv && grep -q "\"sha256\"" pv.pairs.csv && leaks
 '
 test_expect_success GEN 'pairs, entities, split columns: the tokens of the oracle' '
 	"$CDRSIFT_GEN" --rows 3000 --subscribers 20 --seed 2 --anomalies >c0.csv &&

@@ -105,6 +105,10 @@ for r in rows:
     assert subs >= n, ('shown below the threshold', k, subs)
     assert (r['records'], s) == (c, subs), (k, r['records'], s, c, subs)
     shown[k] = r['records']
+if cmd == 'geo':
+    # clusters shown are numbered 1.. again: no gap places a hidden one
+    ids = [r['cluster'] for r in rows if r['cluster'] not in ('noise', 'no_position')]
+    assert ids == [str(i + 1) for i in range(len(ids))], ids
 small = [g for g in groups if groups[g][1] < n]
 hidden = [g for g in groups if g not in shown]
 assert all(g in hidden for g in small)
@@ -156,6 +160,25 @@ for n in 3 5 16; do
 		cat r >>ranges.txt
 	"
 done
+test_expect_success GEN 'volume --split: no column names a value seen only in hidden groups' '
+	cdrsift volume --by cell --split callee --suppress-below 5 -f csv g.csv \
+		>sp.csv 2>/dev/null &&
+	python3 -c "
+import csv, sys
+shown = set(r[\"cell\"] for r in csv.DictReader(open(\"sp.csv\")))
+seen, everywhere = set(), set()
+for r in csv.DictReader(open(\"g.csv\")):
+    everywhere.add(r[\"callee\"])
+    if (r[\"lac\"] + \"-\" + r[\"cell\"]) in shown:
+        seen.add(r[\"callee\"])
+cols = [c[8:] for c in next(csv.reader(open(\"sp.csv\"))) if c.startswith(\"records_\")]
+assert cols, cols
+bad = [c for c in cols if c != \"none\" and c not in seen]
+assert not bad, bad
+# there were values only in hidden groups to leave out
+assert everywhere - seen, \"no value is only in hidden groups\"
+"
+'
 test_expect_success 'geo: clusters of fewer subscribers go, with complements' '
 	python3 -c "
 import random
@@ -214,7 +237,14 @@ test_expect_success 'merge of partials suppresses as one run does' '
 	cdrsift volume --by cell --partial v.part v2.csv &&
 	cdrsift merge --suppress-below 2 -f csv v.part >m.csv 2>/dev/null &&
 	cdrsift volume --by cell --suppress-below 2 -f csv v2.csv >d.csv 2>/dev/null &&
-	test_cmp d.csv m.csv && test $(wc -l <m.csv) = 3
+	test_cmp d.csv m.csv && test $(wc -l <m.csv) = 3 &&
+	head -150 geo.csv >g1.csv && { head -1 geo.csv; tail -n +151 geo.csv; } >g2.csv &&
+	cdrsift geo --eps 300m --min-records 5 --partial g1.part g1.csv &&
+	cdrsift geo --eps 300m --min-records 5 --partial g2.part g2.csv &&
+	cdrsift merge --suppress-below 5 -f csv g1.part g2.part >gm.csv 2>/dev/null &&
+	cdrsift geo --eps 300m --min-records 5 --suppress-below 5 -f csv g1.csv g2.csv \
+		>gd.csv 2>/dev/null &&
+	test_cmp gd.csv gm.csv && test $(wc -l <gm.csv) -ge 3
 '
 test_expect_success "ranges found" "cat ranges.txt && test \$(wc -l <ranges.txt) = 6"
 test_done
