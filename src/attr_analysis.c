@@ -264,10 +264,18 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
 		if (record_has(r, F_PUBLIC_PORT_STEP)) {
-			int64_t st = r->v[F_PUBLIC_PORT_STEP].i;
+			struct strv v = r->v[F_PUBLIC_PORT_STEP].s;
+			uint32_t st = 0;
+			if (!v.len || v.len > 5)
+				return;
+			for (uint32_t i = 0; i < v.len; i++) {
+				if (v.s[i] < '0' || v.s[i] > '9')
+					return;
+				st = st * 10 + (uint32_t)(v.s[i] - '0');
+			}
 			if (st < 1 || st > 65535)
 				return;
-			x.step = st > 1 ? (uint32_t)st : 0;
+			x.step = st > 1 ? st : 0;
 		}
 	} else {
 		x.lo = 0;
