@@ -11,7 +11,8 @@
  *   no event, an end (or a duration): a session [start, end];
  *   no event, no end: an allocation with no release yet (open).
  * No public_port: the whole address (ports 0..65535); no public_port_end:
- * the one port; public_port_step S (above 1): the ports lo, lo + S, ...
+ * the one port; a public_prefix ADDR/LEN instead of a public_ip: every
+ * address inside it; public_port_step S (above 1): the ports lo, lo + S, ...
  * up to hi. A record with no public address but a src_ip, a
  * subscriber, a start and an end (or duration) is a second-hop session
  * (PGW, RADIUS: private address to subscriber), kept when it could cover
@@ -29,7 +30,7 @@
  *   uvarint queries, each: uvarint seq; u8 has_id, bytes id; u8 v6,
  *     4 or 16 address bytes; uvarint port; svarint t; bytes proto
  *   uvarint records, each: u8 kind; address pub; u8 has_priv, address
- *     priv; uvarint lo, hi, step; svarint start, end; bytes proto; subscriber,
+ *     priv; uvarint lo, hi, step, plen; svarint start, end; bytes proto; subscriber,
  *     imsi, imei each u8 has + bytes; uvarint input, line
  *   queries in (address, time, port, proto, id) order, records in
  *   attr_sort order.
@@ -69,7 +70,7 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	       FIELD_BIT(F_PROTOCOL) | FIELD_BIT(F_SUBSCRIBER) |
 	       FIELD_BIT(F_IMSI) | FIELD_BIT(F_IMEI) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_EVENT) |
-	       FIELD_BIT(F_PUBLIC_PORT_STEP);
+	       FIELD_BIT(F_PUBLIC_PORT_STEP) | FIELD_BIT(F_PUBLIC_PREFIX);
 }
 
 static void put_ip(struct partial_writer *w, const struct ipaddr *ip)
@@ -198,7 +199,16 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	if (!record_has(r, F_START))
 		return;
 	memset(&x, 0, sizeof(x));
-	if (!record_has(r, F_PUBLIC_IP)) {
+	if (!record_has(r, F_PUBLIC_IP) && record_has(r, F_PUBLIC_PREFIX)) {
+		/* a delegated prefix: every address inside, every port */
+		unsigned plen;
+		if (attr_prefix_parse(r->v[F_PUBLIC_PREFIX].s.s,
+				      r->v[F_PUBLIC_PREFIX].s.len, &x.pub,
+				      &plen) < 0 ||
+		    !attr_wanted_prefix(&f->core, &x.pub, plen))
+			return;
+		x.plen = plen;
+	} else if (!record_has(r, F_PUBLIC_IP)) {
 		/* the second hop: private address to subscriber */
 		if (!record_has(r, F_SRC_IP) || !record_has(r, F_SUBSCRIBER))
 			return;
@@ -222,7 +232,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		attr_take(&f->core, &x);
 		return;
 	}
-	if (!attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
+	if (!x.plen && !attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
 		return;
 	if (record_has(r, F_EVENT)) {
 		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
@@ -239,7 +249,8 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	} else {
 		x.kind = ATTR_ALLOC;
 	}
-	x.pub = r->v[F_PUBLIC_IP].ip;
+	if (!x.plen)
+		x.pub = r->v[F_PUBLIC_IP].ip;
 	if (record_has(r, F_SRC_IP)) {
 		x.priv = r->v[F_SRC_IP].ip;
 		x.has_priv = 1;
@@ -253,10 +264,18 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
 		if (record_has(r, F_PUBLIC_PORT_STEP)) {
-			int64_t st = r->v[F_PUBLIC_PORT_STEP].i;
+			struct strv v = r->v[F_PUBLIC_PORT_STEP].s;
+			uint32_t st = 0;
+			if (!v.len || v.len > 5)
+				return;
+			for (uint32_t i = 0; i < v.len; i++) {
+				if (v.s[i] < '0' || v.s[i] > '9')
+					return;
+				st = st * 10 + (uint32_t)(v.s[i] - '0');
+			}
 			if (st < 1 || st > 65535)
 				return;
-			x.step = st > 1 ? (uint32_t)st : 0;
+			x.step = st > 1 ? st : 0;
 		}
 	} else {
 		x.lo = 0;
@@ -468,6 +487,7 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_uvarint(w, r->lo);
 		partial_put_uvarint(w, r->hi);
 		partial_put_uvarint(w, r->step);
+		partial_put_uvarint(w, r->plen);
 		partial_put_svarint(w, r->start);
 		partial_put_svarint(w, r->end);
 		partial_put_bytes(w, r->proto, strlen(r->proto));
@@ -571,7 +591,7 @@ static int op_load(void *state, const struct partial_file *pf,
 	nr = r.failed ? 0 : partial_get_count(&r, 20);
 	for (uint64_t i = 0; i < nr && !r.failed; i++) {
 		struct attr_rec x;
-		uint64_t lo, hi, step, input;
+		uint64_t lo, hi, step, plen, input;
 		unsigned kind, has_priv;
 
 		memset(&x, 0, sizeof(x));
@@ -582,6 +602,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		lo = partial_get_uvarint(&r);
 		hi = partial_get_uvarint(&r);
 		step = partial_get_uvarint(&r);
+		plen = partial_get_uvarint(&r);
 		x.start = partial_get_svarint(&r);
 		x.end = partial_get_svarint(&r);
 		get_proto(&r, x.proto);
@@ -592,9 +613,11 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.line = partial_get_uvarint(&r);
 		if (kind > ATTR_HOP2 || has_priv > 1 || lo > hi ||
 		    step == 1 || step > 65535 ||
+		    plen > (x.pub.v6 ? 128u : 32u) ||
 		    hi > 65535 || input >= ninputs || x.start < -T_LIMIT ||
 		    x.start > T_LIMIT || x.end < -T_LIMIT || x.end > T_LIMIT ||
 		    (kind == ATTR_HOP2 ? !has_priv :
+		     plen ? !attr_wanted_prefix(at, &x.pub, (unsigned)plen) :
 		     !attr_wanted(at, &x.pub)))
 			r.failed = 1;
 		x.kind = (enum attr_kind)kind;
@@ -602,6 +625,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
 		x.step = (uint32_t)step;
+		x.plen = (uint32_t)plen;
 		x.input = (uint32_t)input;
 		if (!r.failed) {
 			attr_take(at, &x);

@@ -46,6 +46,51 @@ static int ip_cmp(const struct ipaddr *a, const struct ipaddr *b)
 	return memcmp(a->b, b->b, a->v6 ? 16 : 4);
 }
 
+/* 1 when 'ip' is inside net/plen. */
+static int in_prefix(const struct ipaddr *ip, const struct ipaddr *net,
+		     unsigned plen)
+{
+	unsigned full = plen / 8, rest = plen % 8;
+
+	if (ip->v6 != net->v6)
+		return 0;
+	if (memcmp(ip->b, net->b, full))
+		return 0;
+	return !rest || ((ip->b[full] ^ net->b[full]) &
+			 (0xffu << (8 - rest)) & 0xffu) == 0;
+}
+
+int attr_prefix_parse(const char *s, size_t len, struct ipaddr *net,
+		      unsigned *plen)
+{
+	const char *slash = memchr(s, '/', len);
+	unsigned v = 0, max, full, rest;
+	size_t n;
+
+	if (!slash)
+		return -1;
+	n = len - (size_t)(slash - s) - 1;
+	if (!n || n > 3)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (slash[1 + i] < '0' || slash[1 + i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(slash[1 + i] - '0');
+	}
+	if (ip_parse(s, (size_t)(slash - s), net) < 0)
+		return -1;
+	max = net->v6 ? 128 : 32;
+	if (v < 1 || v > max)
+		return -1;
+	full = v / 8;
+	rest = v % 8;
+	if (rest)
+		net->b[full++] &= (uint8_t)(0xffu << (8 - rest));
+	memset(net->b + full, 0, (net->v6 ? 16 : 4) - full);
+	*plen = v;
+	return 0;
+}
+
 static int cmp_i64(int64_t a, int64_t b)
 {
 	return a < b ? -1 : a > b;
@@ -170,6 +215,14 @@ int attr_wanted(const struct attr *at, const struct ipaddr *ip)
 	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
 }
 
+int attr_wanted_prefix(const struct attr *at, const struct ipaddr *net,
+		       unsigned plen)
+{
+	size_t i = query_lower(at, net, INT64_MIN);
+
+	return i < at->nq && in_prefix(&at->q[i].ip, net, plen);
+}
+
 void attr_take(struct attr *at, const struct attr_rec *rec)
 {
 	if (at->nr == at->ralloc) {
@@ -221,6 +274,8 @@ static int rec_cmp(const void *pa, const void *pb)
 		return a->hi < b->hi ? -1 : 1;
 	if (a->step != b->step)
 		return a->step < b->step ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
 	if ((c = cmp_i64(a->start, b->start)))
 		return c;
 	if (a->kind != b->kind)
@@ -255,15 +310,24 @@ static void probe(struct attr *at, const struct span *s)
 					      whi - 1 */
 	size_t i;
 
-	for (i = query_lower(at, &r->pub, wlo); i < at->nq; i++) {
+	/* a prefix: every query address inside it, each time checked */
+	for (i = query_lower(at, &r->pub, r->plen ? INT64_MIN : wlo);
+	     i < at->nq; i++) {
 		const struct attr_query *q = &at->q[i];
 		struct attr_answer a;
 		int inside;
 
-		if (ip_cmp(&q->ip, &r->pub) != 0)
-			break;
-		if (s->incl ? q->t > whi : q->t >= whi)
-			break;
+		if (r->plen) {
+			if (!in_prefix(&q->ip, &r->pub, r->plen))
+				break;
+			if (q->t < wlo || (s->incl ? q->t > whi : q->t >= whi))
+				continue;
+		} else {
+			if (ip_cmp(&q->ip, &r->pub) != 0)
+				break;
+			if (s->incl ? q->t > whi : q->t >= whi)
+				break;
+		}
 		if (q->port < r->lo || q->port > r->hi)
 			continue;
 		if (r->step > 1 && (q->port - r->lo) % r->step)
@@ -339,13 +403,14 @@ static uint64_t blk_hash(const struct attr_rec *r)
 	h = (h ^ r->lo) * 1099511628211ULL;
 	h = (h ^ r->hi) * 1099511628211ULL;
 	h = (h ^ r->step) * 1099511628211ULL;
+	h = (h ^ r->plen) * 1099511628211ULL;
 	return h ^ (h >> 29);
 }
 
 static int same_blk(const struct attr_rec *a, const struct attr_rec *b)
 {
 	return a->lo == b->lo && a->hi == b->hi && a->step == b->step &&
-	       !ip_cmp(&a->pub, &b->pub);
+	       a->plen == b->plen && !ip_cmp(&a->pub, &b->pub);
 }
 
 static int blk_cmp(const void *pa, const void *pb)
@@ -360,7 +425,9 @@ static int blk_cmp(const void *pa, const void *pb)
 		return a->r->lo < b->r->lo ? -1 : 1;
 	if (a->r->hi != b->r->hi)
 		return a->r->hi < b->r->hi ? -1 : 1;
-	return a->r->step < b->r->step ? -1 : a->r->step > b->r->step;
+	if (a->r->step != b->r->step)
+		return a->r->step < b->r->step ? -1 : 1;
+	return a->r->plen < b->r->plen ? -1 : a->r->plen > b->r->plen;
 }
 
 struct in_key {
@@ -601,7 +668,8 @@ void attr_solve(struct attr *at)
 			if (ip_cmp(&at->r[j].pub, &at->r[i].pub) ||
 			    at->r[j].lo != at->r[i].lo ||
 			    at->r[j].hi != at->r[i].hi ||
-			    at->r[j].step != at->r[i].step)
+			    at->r[j].step != at->r[i].step ||
+			    at->r[j].plen != at->r[i].plen)
 				break;
 		nopen = 0;
 		for (size_t k = i; k < j; k++) {

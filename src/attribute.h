@@ -58,6 +58,8 @@ struct attr_rec {
 	int has_priv;
 	uint32_t lo, hi;
 	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
+	uint32_t plen;        /* 0: the address 'pub'; else the prefix
+				 pub/plen ('pub' its first address) */
 	int64_t start, end;   /* end: sessions only */
 	char proto[8];
 	char *subscriber, *imsi, *imei; /* owned, or NULL */
@@ -100,6 +102,13 @@ void attr_add_query(struct attr *at, const struct attr_query *q);
 void attr_index(struct attr *at);
 /* 1 when some query names public address 'ip'. */
 int attr_wanted(const struct attr *at, const struct ipaddr *ip);
+/* 1 when some query's address is inside prefix 'net'/'plen'. */
+int attr_wanted_prefix(const struct attr *at, const struct ipaddr *net,
+		       unsigned plen);
+/* Parse "ADDR/LEN" into the prefix's first address and length (1-32 or
+   1-128). 0, or -1. */
+int attr_prefix_parse(const char *s, size_t len, struct ipaddr *net,
+		      unsigned *plen);
 /* 1 when a second-hop session [start, end] could cover some query time
    (shifted by the skew, widened by the slack). */
 int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);

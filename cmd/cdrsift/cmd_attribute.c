@@ -317,6 +317,7 @@ static void attr_input_start(void *ctx, struct pipe_input *pin)
 
 	(void)ctx;
 	if (pin->usable && sc && sc->column_of[F_PUBLIC_IP] < 0 &&
+	    sc->column_of[F_PUBLIC_PREFIX] < 0 &&
 	    sc->column_of[F_SRC_IP] < 0)
 		cli_error("%s: no public_ip or src_ip column: no binding "
 			  "can come from it", pin->name);

@@ -64,6 +64,11 @@ for path in logs:
             start = col(row, 'starttime', 'timestamp', 'start')
             if start is None:
                 continue
+            pfx = col(row, 'delegatedipv6prefix', 'publicprefix')
+            net = None
+            if pub is None and pfx is not None:
+                net = ipaddress.ip_network(pfx, strict=False)
+                pub = str(net.network_address)
             if pub is None:
                 priv = col(row, 'framedipaddress', 'privateip', 'sourceip')
                 sub = col(row, 'username', 'userid', 'subscriber')
@@ -80,16 +85,19 @@ for path in logs:
             hi = int(hi) if hi is not None else (lo if lo else 65535)
             step = col(row, 'portstep')
             step = int(step) if step is not None and int(step) > 1 else 0
-            b = dict(pub=ipaddress.ip_address(pub), lo=lo, hi=hi, step=step,
+            b = dict(pub=ipaddress.ip_address(pub), net=net, lo=lo, hi=hi,
+                     step=step,
                      start=ts(start),
-                     sub=col(row, 'userid', 'subscriberid', 'subscriber'),
+                     sub=col(row, 'userid', 'subscriberid', 'subscriber',
+                             'username'),
                      imsi=col(row, 'imsi'), imei=col(row, 'imei'),
-                     priv=col(row, 'privateip', 'sourceip', 'srcip'),
+                     priv=col(row, 'privateip', 'sourceip', 'srcip',
+                              'framedipaddress'),
                      proto=proto(col(row, 'protocol', 'proto')),
                      ev='%s:%d' % (path, line), input=logs.index(path),
                      line=line)
             kind = col(row, 'event')
-            end = col(row, 'endtime', 'end')
+            end = col(row, 'endtime', 'end', 'stoptime')
             if kind is not None:
                 b['kind'] = 'release' if 'releas' in kind.lower() else 'alloc'
                 events.append(b)
@@ -107,7 +115,7 @@ for s in sessions:
                          open=False, evid=[s['ev']]))
 blocks = {}
 for e in events:
-    blocks.setdefault((e['pub'], e['lo'], e['hi'], e['step']),
+    blocks.setdefault((e['pub'], e['net'], e['lo'], e['hi'], e['step']),
                       []).append(e)
 for key, evs in blocks.items():
     # time order; at one instant releases first; then input and line
@@ -137,7 +145,12 @@ with open(qpath, newline='') as f:
         port, t, qp = int(q['port']), ts(q['time']), proto(q.get('proto'))
         hits = []
         for b in bindings:
-            if b['pub'] != ip or not (b['lo'] <= port <= b['hi']):
+            if b['net'] is not None:
+                if ip.version != b['net'].version or ip not in b['net']:
+                    continue
+            elif b['pub'] != ip:
+                continue
+            if not (b['lo'] <= port <= b['hi']):
                 continue
             if b['step'] and (port - b['lo']) % b['step']:
                 continue

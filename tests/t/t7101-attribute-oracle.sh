@@ -139,6 +139,33 @@ test_expect_success 'merge: partials of other queries or options are refused' '
 	test_exit 2 cdrsift merge p1 p3 2>err && grep -q "slack=0" err
 '
 
+test_expect_success 'IPv6: a query address inside a delegated prefix' '
+	cat >pd.csv <<-\EOF &&
+	User-Name,Framed-IP-Address,Delegated-IPv6-Prefix,Start Time,Stop Time
+	60171111111,100.64.0.9,2001:db8:1200::/56,2025-01-03 08:00:00,2025-01-03 09:00:00
+	60172222222,100.64.0.10,2001:db8:1200:100::/56,2025-01-03 08:00:00,2025-01-03 09:00:00
+	60173333333,100.64.0.11,2001:db8:1200:ff00::/56,2025-01-03 08:59:59,2025-01-03 10:00:00
+	60174444444,,2001:db8:99::/48,2025-01-03 08:00:00,
+	EOF
+	cat >pq.csv <<-\EOF &&
+	id,ip,port,time
+	p1,2001:db8:1200:ab::1,443,2025-01-03T08:30:00Z
+	p2,2001:db8:1200:1ff:ffff:ffff:ffff:ffff,5,2025-01-03T09:00:00Z
+	p3,2001:db8:1200:200::1,5,2025-01-03T08:30:00Z
+	p4,2001:db8:1200:ff00::1,5,2025-01-03T09:00:01Z
+	p5,2001:db8:1200::,5,2025-01-03T07:59:57Z
+	p6,2001:db8:99:ffff::2,5,2025-01-04T07:00:00Z
+	p7,2001:db8:1201::1,5,2025-01-03T08:30:00Z
+	p8,2001:db8:1200:ff00::1,5,2025-01-03T09:00:00Z
+	EOF
+	python3 "$T/attr-oracle.py" pq.csv pd.csv | cols >want.pd &&
+	cdrsift attribute --queries pq.csv -f csv pd.csv | cols >got.pd &&
+	test_cmp want.pd got.pd &&
+	grep -q "^p1,.*,60171111111,.*,exact\$" got.pd &&
+	grep -q "^p3,.*,none\$" got.pd && grep -q "^p6,.*,open\$" got.pd &&
+	grep -q "^p8,.*,60173333333,.*,exact\$" got.pd
+'
+
 test_expect_success 'a query no log can answer is one row, match none' '
 	cdrsift attribute --ip 192.0.2.77 --port 9 --at 2025-01-03T08:00:00 \
 		-f csv g1/bpa.csv >none.csv &&
