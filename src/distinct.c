@@ -427,3 +427,172 @@ void dmerge_release(struct dmerge *m)
 	free(m->c);
 	free(m->heap);
 }
+
+/* ---- sets deduplicated in a table first ---- */
+
+uint64_t distinct_hash(uint64_t x)
+{
+	x ^= 0x9e3779b97f4a7c15ull;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ull;
+	x ^= x >> 33;
+	return x;
+}
+
+#define DHASH_MIN 1024             /* slots of a first table (always given) */
+
+static void dhash_insert(uint64_t *slot, size_t size, uint64_t key)
+{
+	size_t i = (size_t)distinct_hash(key) & (size - 1);
+	while (slot[i]) {
+		if (slot[i] == key + 1)
+			return;
+		i = (i + 1) & (size - 1);
+	}
+	slot[i] = key + 1;
+}
+
+void dhash_flush(struct dstore *s, struct dhash *h)
+{
+	if (!h->n)
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < h->size; i++)
+		if (h->slot[i])
+			h->slot[n++] = h->slot[i] - 1; /* n <= i: in place */
+	uint64_t *tmp = xcalloc(n, sizeof(*tmp));
+	druns_add_keys(s, &h->runs, h->slot, n, tmp);
+	free(tmp);
+	memset(h->slot, 0, h->size * sizeof(*h->slot));
+	h->n = 0;
+}
+
+/* Room for one more key: a larger table while the budget allows, else
+   the table becomes a run. */
+static void dhash_room(struct dstore *s, struct dhash *h)
+{
+	size_t size = h->size ? h->size * 2 : DHASH_MIN;
+	size_t more = (size - h->size) * sizeof(*h->slot);
+	pthread_mutex_lock(&s->mu);
+	int ok = !h->size || s->table_bytes + more <= s->table_budget;
+	if (ok)
+		s->table_bytes += more;
+	pthread_mutex_unlock(&s->mu);
+	if (!ok) {
+		dhash_flush(s, h);
+		return;
+	}
+	uint64_t *slot = xcalloc(size, sizeof(*slot));
+	for (size_t i = 0; i < h->size; i++)
+		if (h->slot[i])
+			dhash_insert(slot, size, h->slot[i] - 1);
+	free(h->slot);
+	h->slot = slot;
+	h->size = size;
+}
+
+void dhash_add(struct dstore *s, struct dhash *h, uint64_t key)
+{
+	if ((h->n + 1) * 2 > h->size)
+		dhash_room(s, h);
+	size_t i = (size_t)distinct_hash(key) & (h->size - 1);
+	while (h->slot[i]) {
+		if (h->slot[i] == key + 1)
+			return;
+		i = (i + 1) & (h->size - 1);
+	}
+	h->slot[i] = key + 1;
+	h->n++;
+}
+
+int dhash_merge(struct dstore *into_s, struct dhash *into,
+		struct dstore *from_s, struct dhash *from)
+{
+	int rc = 0;
+	if (into_s == from_s) {
+		/* the smaller table's keys go into the other's table */
+		for (size_t i = 0; i < from->size && from->n; i++)
+			if (from->slot[i])
+				dhash_add(into_s, into, from->slot[i] - 1);
+		druns_move(&into->runs, &from->runs);
+	} else {
+		for (size_t i = 0; i < from->size; i++)
+			if (from->slot[i])
+				dhash_add(into_s, into, from->slot[i] - 1);
+		struct dmerge m;
+		uint64_t key;
+		int r = dmerge_init(&m, &from->runs, from_s);
+		while (r >= 0 && (r = dmerge_next(&m, &key)) > 0)
+			dhash_add(into_s, into, key);
+		dmerge_release(&m);
+		rc = r < 0 ? -1 : 0;
+	}
+	dhash_release(from_s, from);
+	return rc;
+}
+
+int dhash_count_union(struct dstore *s, struct dhash *const *hs, size_t n,
+		      uint64_t *count)
+{
+	struct druns all = { NULL, 0, 0 };
+	size_t nrun = 0, with_keys = 0;
+	*count = 0;
+	for (size_t i = 0; i < n; i++) {
+		nrun += hs[i]->runs.n;
+		with_keys += hs[i]->n || hs[i]->runs.n;
+	}
+	if (nrun == 0 && with_keys <= 1) {
+		for (size_t i = 0; i < n; i++)
+			*count += hs[i]->n;
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		dhash_flush(s, hs[i]);
+		for (size_t j = 0; j < hs[i]->runs.n; j++) {
+			VEC_GROW(all.r, all.n + 1, all.alloc);
+			all.r[all.n++] = hs[i]->runs.r[j]; /* borrowed */
+		}
+	}
+	if (all.n == 1) {
+		*count = all.r[0].n;
+		free(all.r);
+		return 0;
+	}
+	struct dmerge m;
+	uint64_t key;
+	int r = dmerge_init(&m, &all, s);
+	while (r >= 0 && (r = dmerge_next(&m, &key)) > 0)
+		(*count)++;
+	dmerge_release(&m);
+	free(all.r);
+	return r < 0 ? -1 : 0;
+}
+
+int dhash_count(struct dstore *s, struct dhash *h, uint64_t *n)
+{
+	return dhash_count_union(s, &h, 1, n);
+}
+
+size_t dhash_memory(const struct dhash *h)
+{
+	size_t m = h->size * sizeof(*h->slot);
+	for (size_t i = 0; i < h->runs.n; i++)
+		if (h->runs.r[i].mem)
+			m += (size_t)h->runs.r[i].bytes;
+	return m;
+}
+
+void dhash_release(struct dstore *s, struct dhash *h)
+{
+	if (h->size) {
+		pthread_mutex_lock(&s->mu);
+		s->table_bytes -= h->size * sizeof(*h->slot);
+		pthread_mutex_unlock(&s->mu);
+	}
+	free(h->slot);
+	h->slot = NULL;
+	h->size = h->n = 0;
+	druns_release(s, &h->runs);
+}

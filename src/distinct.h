@@ -141,17 +141,25 @@ struct dhash {
 
 /* 'key' must not be UINT64_MAX. */
 void dhash_add(struct dstore *s, struct dhash *h, uint64_t key);
-static inline void dhash_prefetch(const struct dhash *h, uint64_t hash)
+uint64_t distinct_hash(uint64_t key);
+/* Start loading the slot of 'key' (looked up a few records later). */
+static inline void dhash_prefetch(const struct dhash *h, uint64_t key)
 {
 	if (h->slot)
-		__builtin_prefetch(&h->slot[hash & (h->size - 1)]);
+		__builtin_prefetch(&h->slot[distinct_hash(key) & (h->size - 1)]);
 }
-uint64_t distinct_hash(uint64_t key);
-/* Add every key of 'from' into 'into' (same store); 'from' is emptied. */
-void dhash_merge(struct dstore *s, struct dhash *into, struct dhash *from);
+/* Add every key of 'from' into 'into', and release 'from'. Stores may
+   differ (then the runs of 'from' are read back): 0, or -1 on a read
+   error (errno set). */
+int dhash_merge(struct dstore *into_s, struct dhash *into,
+		struct dstore *from_s, struct dhash *from);
 /* The table as a run: afterwards every key is in h->runs. */
 void dhash_flush(struct dstore *s, struct dhash *h);
-/* The exact number of distinct keys: 0 and '*n', or -1 on a read error. */
+/* The exact number of distinct keys of the union of 'n' sets of store
+   's' (tables are flushed to runs): 0 and '*count', or -1 on a read
+   error (errno set). */
+int dhash_count_union(struct dstore *s, struct dhash *const *hs, size_t n,
+		      uint64_t *count);
 int dhash_count(struct dstore *s, struct dhash *h, uint64_t *n);
 size_t dhash_memory(const struct dhash *h);
 void dhash_release(struct dstore *s, struct dhash *h);
