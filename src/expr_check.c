@@ -58,6 +58,7 @@
 #include "cells.h"
 #include "expr_func.h"
 #include "schema.h"
+#include "suggest.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -256,61 +257,6 @@ static int fail_expected(struct checker *c, const struct expr_node *n,
 
 /* ---- edit distance and suggestions ------------------------------------- */
 
-/* Optimal string alignment distance (Levenshtein plus transpositions). */
-static size_t edit_distance(const char *a, size_t n, const char *b, size_t m)
-{
-	size_t *d, r;
-	if (n > 64 || m > 64)
-		return (size_t)-1;
-	d = xcalloc((n + 1) * (m + 1), sizeof(*d));
-#define D(i, j) d[(i) * (m + 1) + (j)]
-	for (size_t i = 0; i <= n; i++)
-		D(i, 0) = i;
-	for (size_t j = 0; j <= m; j++)
-		D(0, j) = j;
-	for (size_t i = 1; i <= n; i++)
-		for (size_t j = 1; j <= m; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) !=
-				      tolower((unsigned char)b[j - 1]);
-			size_t v = D(i - 1, j) + 1;
-			if (D(i, j - 1) + 1 < v)
-				v = D(i, j - 1) + 1;
-			if (D(i - 1, j - 1) + cost < v)
-				v = D(i - 1, j - 1) + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && D(i - 2, j - 2) + 1 < v)
-				v = D(i - 2, j - 2) + 1;
-			D(i, j) = v;
-		}
-	r = D(n, m);
-#undef D
-	free(d);
-	return r;
-}
-
-struct suggest {
-	const char *best; /* candidate so far, or NULL */
-	size_t dist;      /* its distance */
-	size_t limit;     /* largest distance worth suggesting */
-};
-
-static void suggest_init(struct suggest *s, size_t len)
-{
-	s->best = NULL;
-	s->dist = (size_t)-1;
-	s->limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
-}
-
-static void suggest_try(struct suggest *s, const char *name, size_t len,
-			const char *cand)
-{
-	size_t dist = edit_distance(name, len, cand, strlen(cand));
-	if (dist <= s->limit && dist < s->dist) {
-		s->best = cand;
-		s->dist = dist;
-	}
-}
-
 static int field_allowed(const struct checker *c, int f)
 {
 	unsigned k = field_table[f].kinds;
@@ -321,23 +267,6 @@ static int field_allowed(const struct checker *c, int f)
 	if (c->o->kind == KIND_IP)
 		return (k & KB_IP) != 0;
 	return 1;
-}
-
-/* 1 when normalised 'word' is one of the space-separated 'aliases'. */
-static int alias_has(const char *aliases, const char *word)
-{
-	size_t wl = strlen(word);
-	const char *p = aliases;
-	while (*p) {
-		const char *e = strchr(p, ' ');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l == wl && !memcmp(p, word, l))
-			return 1;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return 0;
 }
 
 /* The field to suggest for unknown name 'name', or NULL. */
@@ -354,7 +283,7 @@ static const char *suggest_field(const struct checker *c, const char *name,
 	norm[nl] = '\0';
 	for (int f = 0; f < F_COUNT; f++)
 		if (field_allowed(c, f) && nl &&
-		    alias_has(field_table[f].aliases, norm))
+		    suggest_alias_has(field_table[f].aliases, norm))
 			return field_table[f].name;
 	suggest_init(&s, len);
 	for (int f = 0; f < F_COUNT; f++)

@@ -8,6 +8,8 @@
  */
 #include "stats.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,10 +29,11 @@ uint64_t stats_needs(void)
 	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_DIRECTION);
 }
 
-void stats_init(struct stats *st, const struct tz *tz)
+void stats_init(struct stats *st, const struct tz *tz, struct dstore *store)
 {
 	memset(st, 0, sizeof(*st));
 	st->tz = tz;
+	st->store = store;
 	st->last_hour = INT64_MIN;
 }
 
@@ -54,9 +57,33 @@ static void mark_hour(struct stats *st, int64_t key)
 	intern_put(&st->hours, (const char *)&key, sizeof(key), NULL);
 }
 
-static struct intern *lag_set(struct stats *st, int k)
+/*
+ * The number a digit string stands for: 1 to 18 digits, no leading zero
+ * ("0" itself is fine), one to one with its text; UINT64_MAX for any
+ * other string.
+ */
+static uint64_t digits_value(const char *s, size_t len)
 {
-	return k == 0 ? &st->subscribers : k == 1 ? &st->cells : &st->imeis;
+	if (len == 0 || len > 18 || (s[0] == '0' && len > 1))
+		return UINT64_MAX;
+	uint64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
+			return UINT64_MAX;
+		v = v * 10 + d;
+	}
+	return v;
+}
+
+/* Add value 's' to set 'k'. */
+static void set_put(struct stats *st, int k, const char *s, size_t len)
+{
+	uint64_t n = digits_value(s, len);
+	if (n != UINT64_MAX)
+		dhash_add(st->store, &st->set[k].num, n);
+	else
+		intern_put(&st->set[k].text, s, len, NULL);
 }
 
 /* Look up the keys of lag slot 'slot', and empty it. */
@@ -64,8 +91,12 @@ static void lag_put(struct stats *st, struct stats_lag *slot)
 {
 	for (int k = 0; k < 3; k++)
 		if (slot->len[k]) {
-			intern_put(lag_set(st, k), slot->key[k],
-				   (size_t)slot->len[k] - 1, NULL);
+			if (slot->isnum[k])
+				dhash_add(st->store, &st->set[k].num,
+					  slot->num[k]);
+			else
+				intern_put(&st->set[k].text, slot->key[k],
+					   (size_t)slot->len[k] - 1, NULL);
 			slot->len[k] = 0;
 		}
 }
@@ -91,12 +122,19 @@ void stats_add(struct stats *st, const struct record *r)
 		if (!record_has(r, keys[k]))
 			continue;
 		struct strv v = r->v[keys[k]].s;
-		if (v.len < STATS_KEY_MAX) {
-			intern_prefetch(lag_set(st, k), v.s, v.len);
+		uint64_t n = digits_value(v.s, v.len);
+		if (n != UINT64_MAX) {
+			dhash_prefetch(&st->set[k].num, n);
+			slot->num[k] = n;
+			slot->isnum[k] = 1;
+			slot->len[k] = 1;
+		} else if (v.len < STATS_KEY_MAX) {
+			intern_prefetch(&st->set[k].text, v.s, v.len);
 			memcpy(slot->key[k], v.s, v.len);
+			slot->isnum[k] = 0;
 			slot->len[k] = (uint8_t)(v.len + 1);
 		} else {
-			intern_put(lag_set(st, k), v.s, v.len, NULL);
+			intern_put(&st->set[k].text, v.s, v.len, NULL);
 		}
 	}
 	st->records++;
@@ -138,7 +176,8 @@ static void merge_set(struct intern *into, const struct intern *from)
 	}
 }
 
-void stats_merge(struct stats *into, struct stats *from)
+/* The figures of 'from' (not its distinct sets) into 'into'. */
+static void merge_figures(struct stats *into, struct stats *from)
 {
 	stats_flush(into);
 	stats_flush(from);
@@ -155,10 +194,41 @@ void stats_merge(struct stats *into, struct stats *from)
 		into->by_type[i] += from->by_type[i];
 	for (int i = 0; i < 4; i++)
 		into->by_dir[i] += from->by_dir[i];
-	merge_set(&into->subscribers, &from->subscribers);
-	merge_set(&into->cells, &from->cells);
-	merge_set(&into->imeis, &from->imeis);
 	merge_set(&into->hours, &from->hours);
+}
+
+int stats_merge(struct stats *into, struct stats *from)
+{
+	int rc = 0;
+	merge_figures(into, from);
+	for (int k = 0; k < 3; k++) {
+		merge_set(&into->set[k].text, &from->set[k].text);
+		if (dhash_merge(into->store, &into->set[k].num, from->store,
+				&from->set[k].num) < 0)
+			rc = -1;
+	}
+	stats_release(from);
+	stats_init(from, into->tz, from->store);
+	return rc;
+}
+
+int stats_distinct(struct stats *const *sts, size_t n, int k, uint64_t *count)
+{
+	struct dhash **hs = xcalloc(n ? n : 1, sizeof(*hs));
+	struct intern text = INTERN_INIT;
+	const struct intern *only = n == 1 ? &sts[0]->set[k].text : &text;
+	for (size_t i = 0; i < n; i++) {
+		hs[i] = &sts[i]->set[k].num;
+		if (n > 1)
+			merge_set(&text, &sts[i]->set[k].text);
+	}
+	int rc = n ? dhash_count_union(sts[0]->store, hs, n, count) : 0;
+	if (!n)
+		*count = 0;
+	*count += intern_count(only);
+	intern_release(&text);
+	free(hs);
+	return rc;
 }
 
 static int cmp_i64(const void *a, const void *b)
@@ -194,9 +264,10 @@ size_t stats_gaps(const struct stats *st, struct gap **out, uint64_t *hours)
 
 void stats_release(struct stats *st)
 {
-	intern_release(&st->subscribers);
-	intern_release(&st->cells);
-	intern_release(&st->imeis);
+	for (int k = 0; k < 3; k++) {
+		dhash_release(st->store, &st->set[k].num);
+		intern_release(&st->set[k].text);
+	}
 	intern_release(&st->hours);
 }
 
@@ -232,7 +303,7 @@ static void run_grow(struct stats_run *sr, size_t n)
 		return;
 	VEC_GROW(sr->in, n, sr->alloc);
 	for (size_t i = sr->n; i < n; i++)
-		stats_init(&sr->in[i], sr->tz);
+		stats_init(&sr->in[i], sr->tz, sr->store);
 	sr->n = n;
 }
 
@@ -258,11 +329,45 @@ static void op_options_key(const struct analysis_opts *o, struct buf *b)
 	(void)b;
 }
 
-static void *op_create(const struct analysis_opts *o)
+/* CDRSIFT_STATS_BUDGET in bytes (K, M, G suffixes); the default when
+   unset or not such a number. */
+static size_t stats_budget(void)
+{
+	const char *s = getenv("CDRSIFT_STATS_BUDGET");
+	char *end;
+	if (!s || !*s || s[0] == '-')
+		return STATS_BUDGET_DEFAULT;
+	unsigned long long n = strtoull(s, &end, 10);
+	int shift = *end == 'K' || *end == 'k' ? 10 :
+		    *end == 'M' || *end == 'm' ? 20 :
+		    *end == 'G' || *end == 'g' ? 30 : 0;
+	if (shift)
+		end++;
+	if (*end || n == 0 || n > (SIZE_MAX >> shift))
+		return STATS_BUDGET_DEFAULT;
+	return (size_t)n << shift;
+}
+
+static struct stats_run *run_new(const struct tz *tz, struct dstore *store)
 {
 	struct stats_run *sr = xcalloc(1, sizeof(*sr));
-	sr->tz = o ? o->tz : NULL;
+	sr->tz = tz;
+	if (store) {
+		sr->store = store;
+	} else {
+		size_t budget = stats_budget();
+		sr->store = xcalloc(1, sizeof(*sr->store));
+		sr->own_store = 1;
+		dstore_init(sr->store, budget / 3, getenv("TMPDIR"),
+			    "cdrsift-stats");
+		sr->store->table_budget = budget - budget / 3;
+	}
 	return sr;
+}
+
+static void *op_create(const struct analysis_opts *o)
+{
+	return run_new(o ? o->tz : NULL, NULL);
 }
 
 static void op_destroy(void *state)
@@ -275,14 +380,17 @@ static void op_destroy(void *state)
 	free(sr->in);
 	if (sr->has_total)
 		stats_release(&sr->total);
+	if (sr->own_store) {
+		dstore_release(sr->store);
+		free(sr->store);
+	}
 	free(sr);
 }
 
 static void *op_feed_new(void *state)
 {
 	struct stats_run *sr = state;
-	struct analysis_opts o = { sr->tz, NULL };
-	return op_create(&o);
+	return run_new(sr->tz, sr->store); /* one budget for all threads */
 }
 
 static void op_add(void *feed, const struct pipe_input *pin,
@@ -294,22 +402,36 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	stats_add(&f->in[i], r);
 }
 
+static int read_error(struct diag *d)
+{
+	char tmp[128];
+	int e = errno ? errno : EIO;
+	if (strerror_r(e, tmp, sizeof(tmp)) != 0)
+		snprintf(tmp, sizeof(tmp), "error %d", e);
+	return diag_error(d, "cannot read the temporary file: %s", tmp);
+}
+
 static int op_merge(void *into, void *from, const size_t *map,
 		    struct diag *d)
 {
 	struct stats_run *a = into, *b = from;
-	(void)d;
+	int rc = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		size_t j = map ? map[i] : i;
 		run_grow(a, j + 1);
-		stats_merge(&a->in[j], &b->in[i]);
+		if (stats_merge(&a->in[j], &b->in[i]) < 0 && !rc)
+			rc = read_error(d);
 	}
-	return 0;
+	return rc;
 }
 
 static void op_feed_free(void *state, void *feed)
 {
-	op_merge(state, feed, NULL, NULL);
+	struct diag d = DIAG_INIT;
+	/* one store: the runs move, nothing is read back */
+	if (op_merge(state, feed, NULL, &d) < 0)
+		BUG("stats: feed merge failed: %s", buf_cstr(&d.msg));
+	diag_release(&d);
 	op_destroy(feed);
 }
 
@@ -335,7 +457,8 @@ static void set_str(struct table *t, size_t row, int col, const char *s)
 /* One row: the facts 'e' of an input (or the total: path NULL), its
    figures 'st'. */
 static void report_row(struct table *t, const struct tz *tz,
-		       struct rf_input *e, struct stats *st)
+		       struct rf_input *e, struct stats *st,
+		       const uint64_t count[3])
 {
 	size_t row = table_add_row(t);
 	struct buf b = BUF_INIT;
@@ -360,9 +483,10 @@ static void report_row(struct table *t, const struct tz *tz,
 		table_set_blank(t, row, SC_FIRST);
 		table_set_blank(t, row, SC_LAST);
 	}
-	table_set_u64(t, row, SC_SUBS, intern_count(&st->subscribers));
-	table_set_u64(t, row, SC_CELLS, intern_count(&st->cells));
-	table_set_u64(t, row, SC_IMEIS, intern_count(&st->imeis));
+	memcpy(st->count, count, sizeof(st->count));
+	table_set_u64(t, row, SC_SUBS, count[0]);
+	table_set_u64(t, row, SC_CELLS, count[1]);
+	table_set_u64(t, row, SC_IMEIS, count[2]);
 	table_set_u64(t, row, SC_VOICE, st->by_type[TYPE_VOICE]);
 	table_set_u64(t, row, SC_SMS, st->by_type[TYPE_SMS]);
 	table_set_u64(t, row, SC_DATA, st->by_type[TYPE_DATA]);
@@ -421,19 +545,35 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 {
 	struct stats_run *sr = state;
 	struct rf_input total;
-	(void)d;
+	uint64_t count[3];
 	run_grow(sr, rf->n);
 	table_init(t, stats_columns, SC_NCOLS);
 	if (sr->has_total)
 		stats_release(&sr->total);
-	stats_init(&sr->total, sr->tz);
+	stats_init(&sr->total, sr->tz, sr->store);
 	sr->has_total = 1;
+	struct stats **all = xcalloc(rf->n ? rf->n : 1, sizeof(*all));
 	for (size_t i = 0; i < rf->n; i++) {
-		report_row(t, sr->tz, &rf->in[i], &sr->in[i]);
-		stats_merge(&sr->total, &sr->in[i]);
+		struct stats *st = &sr->in[i];
+		stats_flush(st);
+		for (int k = 0; k < 3; k++)
+			if (stats_distinct(&st, 1, k, &count[k]) < 0) {
+				free(all);
+				return read_error(d);
+			}
+		report_row(t, sr->tz, &rf->in[i], st, count);
+		merge_figures(&sr->total, st);
+		all[i] = st;
 	}
+	/* the total's distinct sets: the union of the inputs' */
+	for (int k = 0; k < 3; k++)
+		if (stats_distinct(all, rf->n, k, &count[k]) < 0) {
+			free(all);
+			return read_error(d);
+		}
+	free(all);
 	runfacts_total(rf, &total);
-	report_row(t, sr->tz, &total, &sr->total);
+	report_row(t, sr->tz, &total, &sr->total, count);
 	acct_release(&total.acct);
 	/* --suppress-below (table_suppress): an input is a group of its
 	   subscribers; what it says of them is suppressed, its size, hash
@@ -474,12 +614,43 @@ static int cmp_key(const void *pa, const void *pb)
 	return a->len < b->len ? -1 : a->len > b->len;
 }
 
-static void save_set(struct partial_writer *w, const struct intern *set)
+/* Set 'ks' of 'st' (numbers as their digits, then the texts), sorted by
+   bytes. 0, or -1 when a spilled run could not be read back: then the
+   count written is one no loader accepts. */
+static int save_set(struct partial_writer *w, struct stats *st, int ks)
 {
-	size_t n = intern_count(set);
+	const struct intern *set = &st->set[ks].text;
+	struct dhash *h = &st->set[ks].num;
+	struct buf digits = BUF_INIT;
+	uint64_t *off = NULL;
+	size_t nnum = 0, oalloc = 0;
+	struct dmerge dm;
+	uint64_t key;
+	dhash_flush(st->store, h);
+	int r = dmerge_init(&dm, &h->runs, st->store);
+	while (r >= 0 && (r = dmerge_next(&dm, &key)) > 0) {
+		VEC_GROW(off, nnum + 1, oalloc);
+		off[nnum++] = digits.len;
+		buf_addf(&digits, "%llu", (unsigned long long)key);
+	}
+	dmerge_release(&dm);
+	size_t n = intern_count(set) + nnum;
 	struct key_view *k = xcalloc(n ? n : 1, sizeof(*k));
-	for (size_t i = 0; i < n; i++)
-		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
+	for (size_t i = 0; i < nnum; i++) {
+		k[i].s = digits.data + off[i];
+		k[i].len = (i + 1 < nnum ? off[i + 1] : digits.len) - off[i];
+	}
+	for (size_t i = nnum; i < n; i++)
+		k[i].s = intern_str(set, (uint32_t)(i - nnum), &k[i].len);
+	free(off);
+	if (r < 0) {
+		/* a count no loader accepts: the partial is refused, never
+		   merged with a set short of its keys */
+		partial_put_uvarint(w, UINT64_MAX);
+		free(k);
+		buf_release(&digits);
+		return -1;
+	}
 	qsort(k, n, sizeof(*k), cmp_key);
 	partial_put_uvarint(w, n);
 	for (size_t i = 0; i < n; i++) {
@@ -494,6 +665,8 @@ static void save_set(struct partial_writer *w, const struct intern *set)
 		partial_put_bytes(w, k[i].s + shared, k[i].len - shared);
 	}
 	free(k);
+	buf_release(&digits);
+	return r < 0 ? -1 : 0;
 }
 
 static void save_hours(struct partial_writer *w, const struct intern *set)
@@ -531,9 +704,8 @@ static void op_save(void *state, struct partial_writer *w)
 			partial_put_uvarint(w, st->by_type[k]);
 		for (int k = 0; k < 4; k++)
 			partial_put_uvarint(w, st->by_dir[k]);
-		save_set(w, &st->subscribers);
-		save_set(w, &st->cells);
-		save_set(w, &st->imeis);
+		for (int k = 0; k < 3; k++)
+			save_set(w, st, k);
 		save_hours(w, &st->hours);
 	}
 	partial_section_end(w);
@@ -543,7 +715,7 @@ static void op_save(void *state, struct partial_writer *w)
    that key * HOUR_MS and key differences never overflow. */
 #define HOUR_KEY_MAX (INT64_MAX / HOUR_MS / 4)
 
-static void load_set(struct partial_reader *r, struct intern *set,
+static void load_set(struct partial_reader *r, struct stats *st, int ks,
 		     uint64_t records)
 {
 	struct buf prev = BUF_INIT, cur = BUF_INIT;
@@ -568,7 +740,7 @@ static void load_set(struct partial_reader *r, struct intern *set,
 			r->failed = 1; /* not ascending: not what save writes */
 			break;
 		}
-		intern_put(set, b.s, b.len, NULL);
+		set_put(st, ks, b.s, b.len);
 		struct buf t = prev;
 		prev = cur;
 		cur = t;
@@ -644,9 +816,8 @@ static int op_load(void *state, const struct partial_file *pf,
 		    st->timed > st->records || st->tmin > st->tmax ||
 		    (!st->timed && (st->tmin || st->tmax)))
 			r.failed = 1;
-		load_set(&r, &st->subscribers, st->records);
-		load_set(&r, &st->cells, st->records);
-		load_set(&r, &st->imeis, st->records);
+		for (int k = 0; k < 3; k++)
+			load_set(&r, st, k, st->records);
 		load_hours(&r, &st->hours, st->timed);
 	}
 	if (!r.failed && sr->n < ninputs)

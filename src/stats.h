@@ -4,8 +4,15 @@
  * by type and direction, coverage gaps and rows out of time order.
  *
  * Same shape as every analysis: init, add a record, merge another state,
- * report, release. Merging is exact (interned sets are unioned), so states
- * built per file or per thread combine into the same totals.
+ * report, release. Merging is exact (sets are unioned), so states built
+ * per file or per thread combine into the same totals.
+ *
+ * Memory. A distinct set keeps its digit strings (1 to 18 digits without
+ * a leading zero: phone numbers, IMSIs, IMEIs, most cell ids) as numbers
+ * in a distinct.h set: a table while the store's budget allows, then
+ * sorted runs in memory and beyond that in a temporary file, so memory
+ * does not grow with the subscribers. Other text (names, SIP addresses,
+ * LAC-CI cells) is interned in memory. Counts are exact either way.
  */
 #ifndef CDRSIFT_STATS_H
 #define CDRSIFT_STATS_H
@@ -13,6 +20,7 @@
 #include <stdint.h>
 
 #include "analysis.h"
+#include "distinct.h"
 #include "intern.h"
 #include "table.h"
 #include "record.h"
@@ -30,9 +38,12 @@ struct stats {
 	uint64_t out_of_order;     /* records starting before the previous one */
 	uint64_t by_type[5];       /* indexed by enum rec_type (0: missing) */
 	uint64_t by_dir[4];        /* indexed by enum rec_dir (0: missing) */
-	struct intern subscribers; /* distinct subscribers */
-	struct intern cells;       /* distinct cells */
-	struct intern imeis;       /* distinct IMEIs */
+	struct stats_set {
+		struct dhash num;  /* digit strings as their numbers */
+		struct intern text; /* every other value */
+	} set[3];                  /* distinct subscribers, cells, IMEIs */
+	struct dstore *store;      /* of the sets' runs (borrowed) */
+	uint64_t count[3];         /* the sets' distinct counts, once reported */
 	struct intern hours;       /* local hours (int64 keys) with records */
 	int64_t last_hour;         /* cache: hour key of the previous record */
 	const struct tz *tz;       /* zone of the hours */
@@ -42,7 +53,9 @@ struct stats {
 	 * the work of the records in between. stats_flush() empties it.
 	 */
 	struct stats_lag {
-		uint8_t len[3];    /* key lengths + 1; 0: no key */
+		uint8_t len[3];    /* key lengths + 1; 0: no key; */
+		uint8_t isnum[3];  /* 1: the key is num[k] */
+		uint64_t num[3];
 		char key[3][STATS_KEY_MAX];
 	} lag[STATS_LAG];
 	unsigned lag_pos;
@@ -50,13 +63,18 @@ struct stats {
 
 /* The fields stats_add reads (for schema_map_row's 'need'). */
 uint64_t stats_needs(void);
-void stats_init(struct stats *st, const struct tz *tz);
+/* 'store' (borrowed) holds the runs of the distinct sets. */
+void stats_init(struct stats *st, const struct tz *tz, struct dstore *store);
 void stats_add(struct stats *st, const struct record *r);
 /* Look up the keys still waiting in the lag ring. */
 void stats_flush(struct stats *st);
-/* Add 'from' into 'into' (flushing both); out-of-order counts add up (per
-   file). */
-void stats_merge(struct stats *into, struct stats *from);
+/* Add 'from' into 'into' (flushing both), and release 'from';
+   out-of-order counts add up (per file). 0, or -1 when a spilled run of
+   'from' could not be read back (errno set). */
+int stats_merge(struct stats *into, struct stats *from);
+/* The exact distinct count of set 'k' (0 subscribers, 1 cells, 2 IMEIs)
+   of the union of 'n' states of one store: 0, or -1 on a read error. */
+int stats_distinct(struct stats *const *sts, size_t n, int k, uint64_t *count);
 
 /* One coverage gap: hours [start, end) (ms, UTC) with no record. */
 struct gap {
@@ -78,6 +96,8 @@ void stats_release(struct stats *st);
  */
 struct stats_run {
 	const struct tz *tz;       /* borrowed */
+	struct dstore *store;      /* the distinct sets' runs */
+	int own_store;             /* 1: this state made it (a feed borrows) */
 	struct stats *in;          /* by input index */
 	size_t n, alloc;
 	struct stats total;        /* set by report */
@@ -85,6 +105,10 @@ struct stats_run {
 };
 
 #define STATS_TAG PARTIAL_TAG('S', 'T', 'A', 'T')
+
+/* Default bytes of distinct-set tables and runs in memory: a third of it
+   for runs; CDRSIFT_STATS_BUDGET (K, M, G suffixes) sets it. */
+#define STATS_BUDGET_DEFAULT ((size_t)48 << 20)
 
 /* The report's columns, in order (their names: stats_columns). */
 enum stats_col {

@@ -48,20 +48,17 @@
  * stripe of its item, where the item gets a dense id (each item lives in
  * one stripe only; numbers up to 12 digits pack with their id in 8
  * bytes), into a buffer; a full buffer is sorted (radix), deduplicated and
- * delta-encoded into a run, 1 to 3 bytes a pair. Runs stay in memory up to
+ * delta-encoded into a run (distinct.c), 1 to 3 bytes a pair. Runs stay in memory up to
  * half the budget (volume_opts.budget; the stripes' buffers take the other
  * half), then go to one unlinked temporary file. volume_finish merges each
  * stripe's runs (a heap of cursors) and every distinct pair adds one to
  * its group's count: exact whatever the budget, the thread count and the
  * order of the records.
  *
- * Run layout: entries sorted by (gid, f), unique, f = item id << 2 | kind
- * (0 peer, 1 cell, 2 subscriber), gid = local group id << 6 | shard:
- *
- *   +-----------+-------------------------------+-----------+-----
- *   | varint dg | varint (dg ? f : f - pf - 1)  | varint dg | ...
- *   +-----------+-------------------------------+-----------+-----
- *   dg = gid - previous gid (from 0); pf = previous f (from -1)
+ * The pairs are a distinct.h set per stripe: key gid << 32 | f, f = item
+ * id << 2 | kind (0 peer, 1 cell, 2 subscriber), gid = local group id << 6
+ * | shard, so a group's pairs share the upper half of their keys and take
+ * 1 to 3 bytes each in a run (the layout is in distinct.h).
  *
  * Report. Rows are first put in an order that depends on the keys alone
  * (hash, then bytes), then sorted (stable merge sort) or, for --top N,
@@ -81,6 +78,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "distinct.h"
 #include "intern.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -104,7 +102,6 @@
 #define NOT_NUM UINT64_MAX
 #define KEY_ARENA ((uint64_t)1 << 63)  /* group key: offset in the arena */
 #define FILL ((uint64_t)1 << 32)       /* row handle of an empty bucket */
-#define WINDOW (64u << 10)             /* read buffer of a spilled run */
 #define KIND_BITS 2                    /* pair: item id << KIND_BITS | kind */
 #define NKIND 3                        /* item kinds: peer, cell, subscriber */
 
@@ -173,12 +170,6 @@ struct gshard {
 				     peers, cells, subscribers */
 };
 
-struct run {
-	uint8_t *mem;             /* in memory, or NULL: in the spill file */
-	uint64_t off, bytes;      /* file offset; encoded size */
-	uint64_t n;               /* entries */
-};
-
 /* A numeric item too large to pack, or with an id past PACK_IDS. */
 struct widenum {
 	uint64_t key;             /* value + 1; 0: empty slot */
@@ -195,10 +186,8 @@ struct istripe {
 	uint32_t *text_id;        /* intern id -> item id */
 	size_t text_alloc;
 	uint32_t nitems;          /* ids given */
-	uint64_t *pairs;          /* unsorted gid << 32 | f */
-	size_t npairs, palloc;
-	struct run *runs;
-	size_t nruns, ralloc;
+	struct dbuf pairs;        /* unsorted gid << 32 | f */
+	struct druns runs;        /* sorted unique runs of them */
 };
 
 /* A row to order: 'a' the value sorted on, 'h' the group or FILL | bucket. */
@@ -215,13 +204,7 @@ struct volume {
 	struct gshard shard[NSHARD];
 	struct istripe stripe[NSTRIPE];
 	size_t pair_cap;          /* entries of a stripe's pair buffer */
-	size_t run_budget;        /* bytes of runs kept in memory */
-	pthread_mutex_t spill_mu; /* guards the fields down to spill_problem */
-	size_t mem_runs;          /* bytes of runs in memory */
-	int spill_fd;             /* -1: none yet */
-	int spill_disabled;       /* the file failed: keep runs in memory */
-	uint64_t spill_off;       /* bytes written to the file */
-	struct buf spill_problem; /* why the file could not be used */
+	struct dstore store;      /* runs in memory, and the spill file */
 	struct volume_feed *own;  /* volume_add's feed */
 	int finished;
 	/* after finish */
@@ -429,16 +412,6 @@ static const unsigned char *get8(const unsigned char *p, void *v)
 {
 	memcpy(v, p, 8);
 	return p + 8;
-}
-
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
 }
 
 static uint64_t zigzag(int64_t v)
@@ -1068,335 +1041,23 @@ static uint32_t item_put(struct istripe *t, const struct item *it, uint64_t h)
 	return t->text_id[tid];
 }
 
-/* Sort 'n' keys of 'a' (LSD radix, bytes that never differ skipped). */
-static void radix_sort(uint64_t *a, size_t n, uint64_t *tmp)
+/* Add pair 'key' to stripe 't' (lock held); 'scratch' holds pair_cap keys. */
+static inline void pair_add(struct volume *v, struct istripe *t, uint64_t key,
+			    uint64_t *scratch)
 {
-	size_t count[8][256];
-	memset(count, 0, sizeof(count));
-	for (size_t i = 0; i < n; i++)
-		for (int b = 0; b < 8; b++)
-			count[b][(a[i] >> (8 * b)) & 0xff]++;
-	uint64_t *src = a, *dst = tmp;
-	for (int b = 0; b < 8; b++) {
-		if (count[b][(a[0] >> (8 * b)) & 0xff] == n)
-			continue; /* one value at this byte: nothing to do */
-		size_t pos = 0;
-		for (int c = 0; c < 256; c++) {
-			size_t k = count[b][c];
-			count[b][c] = pos;
-			pos += k;
-		}
-		for (size_t i = 0; i < n; i++)
-			dst[count[b][(src[i] >> (8 * b)) & 0xff]++] = src[i];
-		uint64_t *t = src;
-		src = dst;
-		dst = t;
-	}
-	if (src != a)
-		memcpy(a, src, n * sizeof(*a));
-}
-
-static void note_errno(struct volume *v, const char *what, int err)
-{
-	char tmp[128];
-	if (v->spill_problem.len)
-		return;
-	if (strerror_r(err, tmp, sizeof(tmp)) != 0)
-		snprintf(tmp, sizeof(tmp), "error %d", err);
-	buf_addf(&v->spill_problem, "%s: %s", what, tmp);
-}
-
-/* Create the spill file (caller holds spill_mu); 0 or -1. */
-static int spill_open(struct volume *v)
-{
-	const char *dir = v->o.tmpdir && *v->o.tmpdir ? v->o.tmpdir : "/tmp";
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/cdrsift-volume-XXXXXX", dir);
-	int fd = mkstemp(path.data);
-	if (fd < 0) {
-		struct buf what = BUF_INIT;
-		buf_addf(&what, "cannot create a temporary file in '%s'", dir);
-		note_errno(v, buf_cstr(&what), errno);
-		buf_release(&what);
-		buf_release(&path);
-		return -1;
-	}
-	unlink(path.data); /* gone when closed, even after a crash */
-	buf_release(&path);
-	v->spill_fd = fd;
-	return 0;
-}
-
-/* Write 'len' bytes at 'off' of the spill file; 0 or -1 (errno set). */
-static int spill_write(int fd, const uint8_t *p, uint64_t len, uint64_t off)
-{
-	while (len) {
-		size_t step = len > (1u << 30) ? (1u << 30) : (size_t)len;
-		ssize_t w = pwrite(fd, p, step, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		p += w;
-		off += (uint64_t)w;
-		len -= (uint64_t)w;
-	}
-	return 0;
-}
-
-/*
- * Keep encoded run 'mem' ('bytes', 'n' entries) of stripe 't': in memory
- * while the budget allows (or the spill file cannot be used), else in the
- * spill file. Takes spill_mu.
- */
-static void store_run(struct volume *v, struct istripe *t, uint8_t *mem,
-		      uint64_t bytes, uint64_t n)
-{
-	struct run r = { mem, 0, bytes, n };
-	pthread_mutex_lock(&v->spill_mu);
-	int to_file = v->mem_runs + bytes > v->run_budget &&
-		      !v->spill_disabled;
-	if (to_file && v->spill_fd < 0 && spill_open(v) < 0) {
-		v->spill_disabled = 1;
-		to_file = 0;
-	}
-	if (to_file) {
-		if (spill_write(v->spill_fd, mem, bytes, v->spill_off) == 0) {
-			r.off = v->spill_off;
-			v->spill_off += bytes;
-			r.mem = NULL;
-		} else {
-			note_errno(v, "cannot write the temporary file", errno);
-			v->spill_disabled = 1;
-			to_file = 0;
-		}
-	}
-	if (!to_file)
-		v->mem_runs += bytes;
-	pthread_mutex_unlock(&v->spill_mu);
-	if (!r.mem)
-		free(mem);
-	VEC_GROW(t->runs, t->nruns + 1, t->ralloc);
-	t->runs[t->nruns++] = r;
+	dbuf_add(&v->store, &t->pairs, &t->runs, v->pair_cap, key, scratch);
 }
 
 /* Sort, deduplicate and encode the pair buffer of 't' into a run. */
 static void flush_pairs(struct volume *v, struct istripe *t, uint64_t *scratch)
 {
-	size_t n = t->npairs, m = 0;
-	if (!n)
-		return;
-	uint64_t *a = t->pairs;
-	radix_sort(a, n, scratch);
-	for (size_t i = 0; i < n; i++)
-		if (!m || a[i] != a[m - 1])
-			a[m++] = a[i];
-	uint64_t bytes = 0;
-	uint32_t pg = 0, pf = UINT32_MAX;
-	for (size_t i = 0; i < m; i++) {
-		uint32_t gid = (uint32_t)(a[i] >> 32), f = (uint32_t)a[i];
-		bytes += varint_len(gid - pg);
-		bytes += varint_len(gid != pg ? f : f - pf - 1);
-		pg = gid;
-		pf = f;
-	}
-	uint8_t *mem = xmalloc((size_t)bytes), *p = mem;
-	pg = 0;
-	pf = UINT32_MAX;
-	for (size_t i = 0; i < m; i++) {
-		uint32_t gid = (uint32_t)(a[i] >> 32), f = (uint32_t)a[i];
-		p = put_varint(p, gid - pg);
-		p = put_varint(p, gid != pg ? f : f - pf - 1);
-		pg = gid;
-		pf = f;
-	}
-	t->npairs = 0;
-	store_run(v, t, mem, bytes, m);
-}
-
-/* Add pair 'key' to stripe 't' (lock held); 'scratch' holds pair_cap keys. */
-static void pair_add(struct volume *v, struct istripe *t, uint64_t key,
-		     uint64_t *scratch)
-{
-	if (t->npairs == t->palloc) {
-		if (t->palloc >= v->pair_cap) {
-			flush_pairs(v, t, scratch);
-		} else {
-			size_t n = t->palloc ? t->palloc * 2 : 256;
-			if (n > v->pair_cap)
-				n = v->pair_cap;
-			t->pairs = xreallocarray(t->pairs, n, sizeof(*t->pairs));
-			t->palloc = n;
-		}
-	}
-	t->pairs[t->npairs++] = key;
-}
-
-/* One run being read back. */
-struct cursor {
-	const unsigned char *p, *end; /* bytes at hand */
-	unsigned char *buf;           /* spilled run: the read window */
-	uint64_t off, left;           /* spilled: next file offset, bytes unread */
-	uint64_t n;                   /* entries not decoded yet */
-	uint32_t gid, f;              /* the last entry decoded */
-	uint64_t key;                 /* gid << 32 | f */
-};
-
-/* Decode the next entry into c->key: 1, 0 at the end, -1 on a read error. */
-static int cursor_next(struct cursor *c, int fd)
-{
-	if (!c->n)
-		return 0;
-	if (c->left && c->end - c->p < 20) {
-		size_t keep = (size_t)(c->end - c->p);
-		memmove(c->buf, c->p, keep);
-		size_t want = WINDOW - keep;
-		if (want > c->left)
-			want = (size_t)c->left;
-		size_t got = 0;
-		while (got < want) {
-			ssize_t r = pread(fd, c->buf + keep + got, want - got,
-					  (off_t)(c->off + got));
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0) {
-				if (r == 0)
-					errno = EIO;
-				return -1;
-			}
-			got += (size_t)r;
-		}
-		c->off += got;
-		c->left -= got;
-		c->p = c->buf;
-		c->end = c->buf + keep + got;
-	}
-	uint64_t dg = get_varint(&c->p), fv = get_varint(&c->p);
-	if (c->p > c->end) {
-		errno = EIO;
-		return -1;
-	}
-	if (dg) {
-		c->gid += (uint32_t)dg;
-		c->f = (uint32_t)fv;
-	} else {
-		c->f = c->f + 1 + (uint32_t)fv;
-	}
-	c->key = (uint64_t)c->gid << 32 | c->f;
-	c->n--;
-	return 1;
-}
-
-/* The distinct pairs of a stripe's runs, in order: a heap of cursors. */
-struct runmerge {
-	struct cursor *c;
-	size_t *heap, nheap;
-	size_t ncur;
-	int fd;
-	uint64_t last;
-	int any;
-};
-
-static void heap_down(struct runmerge *m, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
-		if (l < m->nheap && m->c[m->heap[l]].key < m->c[m->heap[s]].key)
-			s = l;
-		if (r < m->nheap && m->c[m->heap[r]].key < m->c[m->heap[s]].key)
-			s = r;
-		if (s == i)
-			return;
-		size_t t = m->heap[i];
-		m->heap[i] = m->heap[s];
-		m->heap[s] = t;
-		i = s;
-	}
-}
-
-/* 0, or -1 on a read error (errno set). */
-static int runmerge_init(struct runmerge *m, const struct istripe *t, int fd)
-{
-	memset(m, 0, sizeof(*m));
-	m->fd = fd;
-	m->ncur = t->nruns;
-	m->c = xcalloc(t->nruns ? t->nruns : 1, sizeof(*m->c));
-	m->heap = xcalloc(t->nruns ? t->nruns : 1, sizeof(*m->heap));
-	for (size_t i = 0; i < t->nruns; i++) {
-		struct cursor *c = &m->c[i];
-		const struct run *r = &t->runs[i];
-		c->n = r->n;
-		c->f = UINT32_MAX;
-		if (r->mem) {
-			c->p = r->mem;
-			c->end = r->mem + r->bytes;
-		} else {
-			c->buf = xmalloc(WINDOW);
-			c->p = c->end = c->buf;
-			c->off = r->off;
-			c->left = r->bytes;
-		}
-		int rc = cursor_next(c, fd);
-		if (rc < 0)
-			return -1;
-		if (rc)
-			m->heap[m->nheap++] = i;
-	}
-	for (size_t i = m->nheap / 2; i-- > 0;)
-		heap_down(m, i);
-	return 0;
-}
-
-/* The next distinct pair: 1, 0 at the end, -1 on a read error. */
-static int runmerge_next(struct runmerge *m, uint64_t *key)
-{
-	while (m->nheap) {
-		struct cursor *c = &m->c[m->heap[0]];
-		uint64_t k = c->key;
-		int rc = cursor_next(c, m->fd);
-		if (rc < 0)
-			return -1;
-		if (!rc)
-			m->heap[0] = m->heap[--m->nheap];
-		heap_down(m, 0);
-		if (m->any && k == m->last)
-			continue;
-		m->any = 1;
-		m->last = k;
-		*key = k;
-		return 1;
-	}
-	return 0;
-}
-
-static void runmerge_release(struct runmerge *m)
-{
-	for (size_t i = 0; i < m->ncur; i++)
-		free(m->c[i].buf);
-	free(m->c);
-	free(m->heap);
-}
-
-static void stripe_release_pairs(struct volume *v, struct istripe *t)
-{
-	for (size_t i = 0; i < t->nruns; i++) {
-		if (t->runs[i].mem)
-			v->mem_runs -= t->runs[i].bytes;
-		free(t->runs[i].mem);
-	}
-	free(t->runs);
-	free(t->pairs);
-	t->runs = NULL;
-	t->pairs = NULL;
-	t->nruns = t->ralloc = t->npairs = t->palloc = 0;
+	dbuf_flush(&v->store, &t->pairs, &t->runs, scratch);
 }
 
 static void stripe_release(struct volume *v, struct istripe *t)
 {
-	stripe_release_pairs(v, t);
+	druns_release(&v->store, &t->runs);
+	dbuf_release(&t->pairs);
 	free(t->num);
 	t->num = NULL;
 	t->nsize = t->nn = 0;
@@ -1426,9 +1087,7 @@ struct volume *volume_new(const struct volume_opts *o)
 		v->pair_cap = 16;
 	if (v->pair_cap > ((size_t)1 << 20))
 		v->pair_cap = (size_t)1 << 20;
-	v->run_budget = budget / 2;
-	v->spill_fd = -1;
-	pthread_mutex_init(&v->spill_mu, NULL);
+	dstore_init(&v->store, budget / 2, o->tmpdir, "cdrsift-volume");
 	for (size_t i = 0; i < NSHARD; i++)
 		pthread_mutex_init(&v->shard[i].mu, NULL);
 	for (size_t i = 0; i < NSTRIPE; i++)
@@ -1883,10 +1542,10 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 		struct istripe *t = &from->stripe[ti], *T = &into->stripe[ti];
 		flush_pairs(from, t, fscratch);
 		uint64_t *rev = stripe_items(t);
-		struct runmerge m;
+		struct dmerge m;
 		uint64_t key;
-		int r = runmerge_init(&m, t, from->spill_fd);
-		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+		int r = dmerge_init(&m, &t->runs, &from->store);
+		while (r >= 0 && (r = dmerge_next(&m, &key)) > 0) {
 			uint32_t gid = (uint32_t)(key >> 32), f = (uint32_t)key;
 			uint32_t local = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
 			if (local == NO_ID)
@@ -1914,7 +1573,7 @@ int volume_merge(struct volume *into, struct volume *from, struct diag *dg)
 				snprintf(tmp, sizeof(tmp), "error %d", errno);
 			rc = diag_error(dg, "cannot read the temporary file: %s", tmp);
 		}
-		runmerge_release(&m);
+		dmerge_release(&m);
 		free(rev);
 		stripe_release(from, t);
 	}
@@ -1946,10 +1605,10 @@ static void *finish_main(void *arg)
 		if (ti >= NSTRIPE || stop)
 			return NULL;
 		struct istripe *t = &v->stripe[ti];
-		struct runmerge m;
+		struct dmerge m;
 		uint64_t key;
-		int r = runmerge_init(&m, t, v->spill_fd);
-		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+		int r = dmerge_init(&m, &t->runs, &v->store);
+		while (r >= 0 && (r = dmerge_next(&m, &key)) > 0) {
 			uint32_t gid = (uint32_t)(key >> 32);
 			struct gshard *s = &v->shard[gid & (NSHARD - 1)];
 			size_t at = (size_t)(gid >> SHARD_BITS) * NKIND +
@@ -1962,7 +1621,7 @@ static void *finish_main(void *arg)
 			j->err = e;
 			pthread_mutex_unlock(&j->mu);
 		}
-		runmerge_release(&m);
+		dmerge_release(&m);
 	}
 }
 
@@ -2009,9 +1668,7 @@ int volume_finish(struct volume *v, unsigned threads, struct diag *d)
 	uint64_t *scratch = xcalloc(v->pair_cap, sizeof(*scratch));
 	for (unsigned ti = 0; ti < NSTRIPE; ti++) {
 		flush_pairs(v, &v->stripe[ti], scratch);
-		free(v->stripe[ti].pairs);
-		v->stripe[ti].pairs = NULL;
-		v->stripe[ti].palloc = 0;
+		dbuf_release(&v->stripe[ti].pairs);
 		/* the dictionaries are not needed to count */
 		free(v->stripe[ti].num);
 		v->stripe[ti].num = NULL;
@@ -2052,10 +1709,7 @@ int volume_finish(struct volume *v, unsigned threads, struct diag *d)
 	pthread_mutex_destroy(&j.mu);
 	for (unsigned ti = 0; ti < NSTRIPE; ti++)
 		stripe_release(v, &v->stripe[ti]);
-	if (v->spill_fd >= 0) {
-		close(v->spill_fd);
-		v->spill_fd = -1;
-	}
+	dstore_close(&v->store);
 	finish_splits(v);
 	v->finished = 1;
 	if (j.err) {
@@ -2597,20 +2251,20 @@ size_t volume_memory(const struct volume *v)
 		const struct istripe *t = &v->stripe[ti];
 		m += t->nsize * sizeof(*t->num) + t->wsize * sizeof(*t->wnum) +
 		     intern_memory(&t->text) + t->text_alloc * sizeof(*t->text_id) +
-		     t->palloc * sizeof(*t->pairs);
+		     t->pairs.alloc * sizeof(*t->pairs.a);
 	}
-	return m + v->mem_runs + intern_memory(&v->cellkeys) +
+	return m + v->store.mem_runs + intern_memory(&v->cellkeys) +
 	       v->cellalloc * sizeof(*v->cellcount);
 }
 
 uint64_t volume_spilled(const struct volume *v)
 {
-	return v->spill_off;
+	return dstore_spilled(&v->store);
 }
 
 const char *volume_spill_problem(const struct volume *v)
 {
-	return v->spill_problem.len ? buf_cstr(&v->spill_problem) : NULL;
+	return dstore_problem(&v->store);
 }
 
 /* Split values: 'h' is the id; bytes order first, then key order. */
@@ -2694,10 +2348,7 @@ void volume_free(struct volume *v)
 		stripe_release(v, &v->stripe[ti]);
 		pthread_mutex_destroy(&v->stripe[ti].mu);
 	}
-	if (v->spill_fd >= 0)
-		close(v->spill_fd);
-	pthread_mutex_destroy(&v->spill_mu);
-	buf_release(&v->spill_problem);
+	dstore_release(&v->store);
 	intern_release(&v->splits);
 	intern_release(&v->cellkeys);
 	free(v->cellcount);
@@ -2848,10 +2499,10 @@ void volume_save(struct volume *v, struct partial_writer *w)
 		struct istripe *t = &v->stripe[ti];
 		flush_pairs(v, t, scratch);
 		uint64_t *rev = revs[ti] = stripe_items(t);
-		struct runmerge m;
+		struct dmerge m;
 		uint64_t key;
-		int r = runmerge_init(&m, t, v->spill_fd);
-		while (r >= 0 && (r = runmerge_next(&m, &key)) > 0) {
+		int r = dmerge_init(&m, &t->runs, &v->store);
+		while (r >= 0 && (r = dmerge_next(&m, &key)) > 0) {
 			uint32_t gid = (uint32_t)(key >> 32), f = (uint32_t)key;
 			uint64_t ref = rev[f >> KIND_BITS];
 			VEC_GROW(pr, npr + 1, pralloc);
@@ -2871,7 +2522,7 @@ void volume_save(struct volume *v, struct partial_writer *w)
 		}
 		if (r < 0)
 			ok = 0;
-		runmerge_release(&m);
+		dmerge_release(&m);
 	}
 	free(scratch);
 	if (npr)

@@ -123,9 +123,9 @@ static void print_block(struct cli *cli, const struct stats_view *v,
 	if (st->timed)
 		buf_addf(&t, "  span         %s .. %s\n", S(SC_FIRST), S(SC_LAST));
 	buf_addf(&t, "  distinct     %s subscriber%s, %s cell%s, %s IMEI%s\n",
-		N(SC_SUBS, intern_count(&st->subscribers)),
-		N(SC_CELLS, intern_count(&st->cells)),
-		N(SC_IMEIS, intern_count(&st->imeis)));
+		N(SC_SUBS, st->count[0]),
+		N(SC_CELLS, st->count[1]),
+		N(SC_IMEIS, st->count[2]));
 	if (e->kind != KIND_IP)
 		buf_addf(&t, "  types        %s voice, %s sms, %s data, %s other; "
 			"%s mo, %s mt, %s unknown direction\n", S(SC_VOICE),

@@ -2,6 +2,7 @@
  * cmd_volume.c - `cdrsift volume`: call volumes by any key (see volume.h).
  * Options, wiring and printing only; the grouping lives in src/volume.c.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "cli.h"
 #include "run.h"
+#include "suggest.h"
 #include "table.h"
 #include "volume.h"
 #include "xalloc.h"
@@ -45,6 +47,40 @@ static int parse_num(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
+/*
+ * " (did you mean 'K'?)" for an unknown key name (an alias such as msisdn
+ * gives its field), else the list of common keys.
+ */
+static void key_hint(struct buf *b, const char *name, size_t len)
+{
+	const char *cands[F_COUNT + 3];
+	size_t n = 0;
+	char norm[80];
+	size_t nl = 0;
+	for (size_t i = 0; i < len && nl + 1 < sizeof(norm); i++)
+		if (isalnum((unsigned char)name[i]))
+			norm[nl++] = (char)tolower((unsigned char)name[i]);
+	norm[nl] = '\0';
+	for (int f = 0; f < F_COUNT; f++) {
+		if (volume_key_by_name(field_table[f].name,
+				       strlen(field_table[f].name)) < 0)
+			continue;
+		if (nl && suggest_alias_has(field_table[f].aliases, norm)) {
+			buf_addf(b, " (did you mean '%s'?)", field_table[f].name);
+			return;
+		}
+		cands[n++] = field_table[f].name;
+	}
+	cands[n++] = "week";
+	cands[n++] = "month";
+	cands[n] = NULL;
+	size_t before = b->len;
+	suggest_append(b, name, len, cands);
+	if (b->len == before)
+		buf_adds(b, " (a field such as caller, callee, subscriber, cell, "
+			 "imei, type, hour, date, dow, week, month)");
+}
+
 static int handle(void *ctx, int c, const char *arg)
 {
 	struct volume_ctx *x = ctx;
@@ -58,10 +94,11 @@ static int handle(void *ctx, int c, const char *arg)
 			size_t len = e ? (size_t)(e - p) : strlen(p);
 			int k = volume_key_by_name(p, len);
 			if (k < 0) {
-				cli_error("--by: unknown key '%.*s' (a field such as "
-					  "caller, callee, subscriber, cell, imei, "
-					  "type, hour, date, dow, week, month)",
-					  (int)len, p);
+				struct buf h = BUF_INIT;
+				key_hint(&h, p, len);
+				cli_error("--by: unknown key '%.*s'%s", (int)len,
+					  p, buf_cstr(&h));
+				buf_release(&h);
 				return -1;
 			}
 			if (x->o.nkeys == VOLUME_MAX_KEYS) {
@@ -90,14 +127,22 @@ static int handle(void *ctx, int c, const char *arg)
 				x->sort = vals[i];
 				return 0;
 			}
+		struct buf h = BUF_INIT;
+		static const char *const cands[] = { "count", "duration", "bytes",
+						      "distinct", "key", NULL };
+		suggest_append(&h, arg, strlen(arg), cands);
 		cli_error("--sort: expected count, duration, bytes, distinct or "
-			  "key, found '%s'", arg);
+			  "key, found '%s'%s", arg, buf_cstr(&h));
+		buf_release(&h);
 		return -1;
 	}
 	case O_SPLIT:
 		x->o.split = volume_key_by_name(arg, strlen(arg));
 		if (x->o.split < 0) {
-			cli_error("--split: unknown key '%s'", arg);
+			struct buf h = BUF_INIT;
+			key_hint(&h, arg, strlen(arg));
+			cli_error("--split: unknown key '%s'%s", arg, buf_cstr(&h));
+			buf_release(&h);
 			return -1;
 		}
 		return 0;
