@@ -591,7 +591,8 @@ static int op_load(void *state, const struct partial_file *pf,
 	g->o.k_distance = partial_get_uvarint(&r);
 	g->have_opts = 1;
 	if (!(g->o.eps_m > 0) || !(g->o.eps_m <= 0.5 * GEO_EARTH_RADIUS_M) ||
-	    g->o.min_records < 1 || g->o.border_none > 1)
+	    g->o.min_records < 1 || g->o.border_none > 1 ||
+	    g->o.k_distance > 100000)
 		r.failed = 1;
 	g->records = partial_get_uvarint(&r);
 	g->nopos = partial_get_uvarint(&r);
