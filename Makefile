@@ -187,6 +187,8 @@ bench: deps
 	 sh tests/bench/memory.sh
 	@$(MAKE) --no-print-directory $(DBSCAN_RUN)
 	@DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/dbscan.sh
+	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) FLOOR=$(CURDIR)/$(FLOOR) \
+	 DBSCAN_RUN=$(CURDIR)/$(DBSCAN_RUN) sh tests/bench/geo.sh
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \
 	 sh tests/bench/partial.sh
 	@CDRSIFT=$(CURDIR)/$(BIN) CDRSIFT_GEN=$(CURDIR)/$(GEN) \

@@ -15,6 +15,7 @@
 #include "dbscan.h"
 #include "geodesy.h"
 #include "intern.h"
+#include "kdist.h"
 #include "pipeline.h"
 #include "runfacts.h"
 #include "table.h"
@@ -99,6 +100,8 @@ static void op_options_key(const struct analysis_opts *o, struct buf *b)
 	buf_addf(b, "eps=%.17g;min-records=%llu;border=%s", g->eps_m,
 		 (unsigned long long)g->min_records,
 		 g->border_none ? "none" : "nearest");
+	if (g->k_distance)
+		buf_addf(b, ";k-distance=%llu", (unsigned long long)g->k_distance);
 }
 
 static void *op_create(const struct analysis_opts *o)
@@ -344,19 +347,77 @@ static void set_row(struct table *t, const struct geo *g, size_t c,
 	(void)g;
 }
 
+/*
+ * --k-distance K: the k-distance of every distinct position (kdist.h),
+ * reported as quantiles over the positions: for q, the smallest value v
+ * such that at least q of the positions have a k-distance <= v (nearest
+ * rank: the ceil(q n)-th smallest), with the number of positions whose
+ * k-distance is <= v: those that are core at --eps v --min-records K.
+ */
+enum { GK_QUANTILE, GK_DIST, GK_CORE, GK_NCOLS };
+
+static const struct table_col kd_columns[GK_NCOLS] = {
+	{ "quantile", COL_KEY }, { "k_distance_m", COL_TEXT },
+	{ "positions", COL_COUNT },
+};
+
+static int cmp_dbl(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static void kd_report(const struct geo *g, const struct dbscan_point *pts,
+		      size_t n, struct table *t)
+{
+	static const char *const qs[] = { "0", "0.05", "0.1", "0.25", "0.5",
+					  "0.75", "0.9", "0.95", "0.99", "1" };
+	table_init(t, kd_columns, GK_NCOLS);
+	double *kd = xcalloc(n ? n : 1, sizeof(*kd));
+	kdist_run(pts, n, g->o.k_distance, kd);
+	qsort(kd, n, sizeof(*kd), cmp_dbl);
+	for (size_t i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+		size_t row = table_add_row(t);
+		table_set_text(t, row, GK_QUANTILE, qs[i], strlen(qs[i]));
+		double q = strtod(qs[i], NULL);
+		size_t r = (size_t)ceil(q * (double)n - 1e-9);
+		if (r < 1)
+			r = 1;
+		if (!n || kd[r - 1] < 0) {
+			table_set_blank(t, row, GK_DIST);
+			table_set_u64(t, row, GK_CORE, 0);
+			continue;
+		}
+		double v = kd[r - 1];
+		size_t c = r;
+		while (c < n && kd[c] <= v)
+			c++;
+		char txt[48];
+		int len = snprintf(txt, sizeof(txt), "%.1f", v);
+		table_set_text(t, row, GK_DIST, txt, (size_t)len);
+		table_set_u64(t, row, GK_CORE, c);
+	}
+	free(kd);
+}
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
 	struct geo *g = state;
 	(void)rf;
 	size_t n = intern_count(&g->pos);
-	table_init(t, geo_columns, GC_NCOLS);
 	struct dbscan_point *pts = xcalloc(n ? n : 1, sizeof(*pts));
 	for (size_t i = 0; i < n; i++) {
 		key_pos(intern_str(&g->pos, (uint32_t)i, NULL), &pts[i].lat,
 			&pts[i].lon);
 		pts[i].weight = g->p[i].weight;
 	}
+	if (g->o.k_distance) {
+		kd_report(g, pts, n, t);
+		free(pts);
+		return 0;
+	}
+	table_init(t, geo_columns, GC_NCOLS);
 	struct dbscan_opts o = { g->o.eps_m, g->o.min_records,
 				 g->o.border_none };
 	struct dbscan_result res;
@@ -424,7 +485,7 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 
 /* ---- partial section GEOC ----
  *   u64 eps (bits of the double), uvarint min_records, u8 border_none,
- *   uvarint records, nopos, positions; per position in ascending key
+ *   uvarint k_distance (0: clusters), uvarint records, nopos, positions; per position in ascending key
  *   bytes: 16 key bytes, uvarint weight, svarint first, last, 24 uvarint
  *   hours; then the two pair sets: uvarint count, then each key as a
  *   byte string, ascending.
@@ -476,6 +537,7 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_u64(w, eb);
 	partial_put_uvarint(w, g->o.min_records);
 	partial_put_u8(w, (unsigned)g->o.border_none);
+	partial_put_uvarint(w, g->o.k_distance);
 	partial_put_uvarint(w, g->records);
 	partial_put_uvarint(w, g->nopos);
 	size_t n = intern_count(&g->pos);
@@ -526,9 +588,11 @@ static int op_load(void *state, const struct partial_file *pf,
 	memcpy(&g->o.eps_m, &eb, 8);
 	g->o.min_records = partial_get_uvarint(&r);
 	g->o.border_none = (int)partial_get_u8(&r);
+	g->o.k_distance = partial_get_uvarint(&r);
 	g->have_opts = 1;
 	if (!(g->o.eps_m > 0) || !(g->o.eps_m <= 0.5 * GEO_EARTH_RADIUS_M) ||
-	    g->o.min_records < 1 || g->o.border_none > 1)
+	    g->o.min_records < 1 || g->o.border_none > 1 ||
+	    g->o.k_distance > 100000)
 		r.failed = 1;
 	g->records = partial_get_uvarint(&r);
 	g->nopos = partial_get_uvarint(&r);

@@ -16,6 +16,7 @@ struct geo_opts {
 	double eps_m;          /* --eps, metres (default 300) */
 	uint64_t min_records;  /* --min-records (default 5) */
 	int border_none;       /* --border none */
+	uint64_t k_distance;   /* --k-distance K: the k-distance report (0: none) */
 };
 
 /* Parse a distance: a number with an optional unit m or km (metres). */

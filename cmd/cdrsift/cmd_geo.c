@@ -16,12 +16,13 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER };
+enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER, O_K_DISTANCE };
 
 static const struct option geo_opts_long[] = {
 	{ "eps", required_argument, NULL, O_EPS },
 	{ "min-records", required_argument, NULL, O_MIN_RECORDS },
 	{ "border", required_argument, NULL, O_BORDER },
+	{ "k-distance", required_argument, NULL, O_K_DISTANCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -38,14 +39,22 @@ static int handle(void *ctx, int c, const char *arg)
 			return -1;
 		}
 		return 0;
-	case O_MIN_RECORDS: {
+	case O_MIN_RECORDS:
+	case O_K_DISTANCE: {
+		const char *name = c == O_K_DISTANCE ? "--k-distance" :
+						       "--min-records";
 		unsigned long long n = strtoull(arg, &end, 10);
-		if (!*arg || *end || arg[0] == '-' || n < 1) {
-			cli_error("--min-records: expected a number >= 1, "
-				  "found '%s'", arg);
+		if (!*arg || *end || arg[0] == '-' || n < 1 ||
+		    (c == O_K_DISTANCE && n > 100000)) {
+			cli_error("%s: expected a number >= 1%s, found '%s'",
+				  name, c == O_K_DISTANCE ? " and <= 100000" : "",
+				  arg);
 			return -1;
 		}
-		o->min_records = n;
+		if (c == O_K_DISTANCE)
+			o->k_distance = n;
+		else
+			o->min_records = n;
 		return 0;
 	}
 	case O_BORDER:
@@ -166,13 +175,15 @@ static const char geo_usage[] =
 "  --eps DIST         neighbourhood radius, m or km (default 300m)\n"
 "  --min-records N    records within eps that make a core position (5)\n"
 "  --border none      border positions are noise (DBSCAN*)\n"
+"  --k-distance K     instead: quantiles of each position's distance to its\n"
+"                     K-th nearest record (to choose --eps)\n"
 "  -f geojson         a GeoJSON FeatureCollection of the cluster centres\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_geo(int argc, char **argv)
 {
 	struct cli cli;
-	struct geo_opts o = { 300, 5, 0 };
+	struct geo_opts o = { 300, 5, 0, 0 };
 	struct cmd_opts co = { geo_opts_long, handle, &o, geo_usage };
 	struct run r;
 	char **av = xcalloc((size_t)argc + 1, sizeof(*av));
