@@ -41,6 +41,7 @@ int fuzz_geopartial_one(const uint8_t *data, size_t size);
 int fuzz_audit_one(const uint8_t *data, size_t size);
 int fuzz_manifest_one(const uint8_t *data, size_t size);
 int fuzz_archive_one(const uint8_t *data, size_t size);
+int fuzz_anomflags_one(const uint8_t *data, size_t size);
 
 #define FUZZ_CHECK(cond)                                                       \
 	do {                                                                   \

@@ -43,6 +43,7 @@ static const struct target targets[] = {
 	{ "audit", fuzz_audit_one },
 	{ "manifest", fuzz_manifest_one },
 	{ "archive", fuzz_archive_one },
+	{ "anomflags", fuzz_anomflags_one },
 };
 
 static int npass, nfail, nknown;
