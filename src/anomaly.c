@@ -9,11 +9,13 @@
  * subscriber's records in time order.
  *
  * Partial section ANOM:
- *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s
- *   uvarint subscribers, each a byte string, ascending
+ *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s,
+ *     night_min, night_pct, night_from, night_to
+ *   uvarint subscribers, each a byte string, ascending, and a uvarint:
+ *     its records (night's denominator)
  *   uvarint records, each: uvarint subscriber rank, input, line;
  *     svarint start, lat, lon (micro-degrees), duration (us), end (ms);
- *     u8 flags (1: position, 2: duration, 4: end), u8 type
+ *     u8 flags (1: position, 2: duration, 4: end, 8: night), u8 type
  *   records in (subscriber, start, input, line, rest) order.
  */
 #include "anomaly.h"
@@ -30,7 +32,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static const char *const kind_names[AK_COUNT] = { "travel", "duration" };
+static const char *const kind_names[AK_COUNT] = { "travel", "duration",
+						  "night" };
 
 const char *anom_kind_name(int k)
 {
@@ -44,6 +47,10 @@ void anom_opts_init(struct anom_opts *o)
 	o->min_km = 50;
 	o->max_duration_s = 21600;
 	o->slack_s = 5;
+	o->night_min = 30;
+	o->night_pct = 60;
+	o->night_from = 0;
+	o->night_to = 5;
 }
 
 int anom_parse_only(struct anom_opts *o, const char *s)
@@ -71,6 +78,7 @@ int anom_parse_only(struct anom_opts *o, const char *s)
 #define AF_POS 1u
 #define AF_DUR 2u
 #define AF_END 4u
+#define AF_NIGHT 8u /* start in the night window (local hour) */
 
 struct arec {
 	uint32_t sub;       /* id in the state's set (rank after finish) */
@@ -88,6 +96,8 @@ struct anom {
 	struct intern subs;
 	struct arec *r;
 	size_t n, alloc;
+	uint64_t *tot;      /* records of each subscriber id (night) */
+	size_t tot_alloc;
 	uint32_t *rank;     /* after finish: rank of each subscriber id */
 	int finished;
 };
@@ -97,7 +107,7 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	(void)o;
 	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
-	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE);
+	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -120,6 +130,11 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 		 (unsigned long long)o->min_km,
 		 (unsigned long long)o->max_duration_s,
 		 (unsigned long long)o->slack_s);
+	buf_addf(b, " night-min=%llu night-share=%llu night-from=%llu "
+		 "night-to=%llu", (unsigned long long)o->night_min,
+		 (unsigned long long)o->night_pct,
+		 (unsigned long long)o->night_from,
+		 (unsigned long long)o->night_to);
 }
 
 static void *op_create(const struct analysis_opts *ao)
@@ -139,6 +154,7 @@ static void op_destroy(void *state)
 		return;
 	intern_release(&a->subs);
 	free(a->r);
+	free(a->tot);
 	free(a->rank);
 	free(a);
 }
@@ -156,6 +172,26 @@ static int32_t micro(double d)
 	return (int32_t)lround(d * 1e6);
 }
 
+static int in_night(const struct anom_opts *o, int64_t hour)
+{
+	int64_t f = (int64_t)o->night_from, t = (int64_t)o->night_to;
+	return f < t ? hour >= f && hour < t : hour >= f || hour < t;
+}
+
+/* The subscriber's id, its record count grown by one. */
+static uint32_t count_sub(struct anom *a, const struct record *r)
+{
+	struct strv s = r->v[F_SUBSCRIBER].s;
+	uint32_t id = intern_put(&a->subs, s.s, s.len, NULL);
+	if (id >= a->tot_alloc) {
+		size_t old = a->tot_alloc;
+		VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
+		memset(a->tot + old, 0, (a->tot_alloc - old) * sizeof(*a->tot));
+	}
+	a->tot[id]++;
+	return id;
+}
+
 static void op_add(void *feed, const struct pipe_input *pin,
 		   const struct record *r)
 {
@@ -164,6 +200,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
 		return;
 	memset(&x, 0, sizeof(x));
+	x.sub = count_sub(a, r);
 	if (record_has(r, F_LAT) && record_has(r, F_LON)) {
 		x.flags |= AF_POS;
 		x.lat = micro(r->v[F_LAT].d);
@@ -179,11 +216,11 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.flags |= AF_END;
 		x.end = r->v[F_END].i;
 	}
+	if (record_has(r, F_HOUR) && in_night(&a->o, r->v[F_HOUR].i))
+		x.flags |= AF_NIGHT;
 	/* only what a detector reads is kept */
-	if (!(x.flags & (AF_POS | AF_DUR | AF_END)))
+	if (!x.flags)
 		return;
-	struct strv s = r->v[F_SUBSCRIBER].s;
-	x.sub = intern_put(&a->subs, s.s, s.len, NULL);
 	x.input = (uint32_t)pin->index;
 	x.line = r->line;
 	x.t = r->v[F_START].i;
@@ -202,6 +239,13 @@ static int op_merge(void *into, void *from, const size_t *map,
 		size_t len;
 		const char *s = intern_str(&b->subs, (uint32_t)i, &len);
 		ids[i] = intern_put(&a->subs, s, len, NULL);
+		if (ids[i] >= a->tot_alloc) {
+			size_t old = a->tot_alloc;
+			VEC_GROW(a->tot, (size_t)ids[i] + 1, a->tot_alloc);
+			memset(a->tot + old, 0,
+			       (a->tot_alloc - old) * sizeof(*a->tot));
+		}
+		a->tot[ids[i]] += i < b->tot_alloc ? b->tot[i] : 0;
 	}
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t i = 0; i < b->n; i++) {
@@ -291,6 +335,12 @@ static void canonical(struct anom *a)
 	}
 	for (size_t i = 0; i < a->n; i++)
 		a->r[i].sub = rank[a->r[i].sub];
+	uint64_t *tot = xcalloc(ns ? ns : 1, sizeof(*tot));
+	for (size_t i = 0; i < ns && i < a->tot_alloc; i++)
+		tot[rank[i]] = a->tot[i];
+	free(a->tot);
+	a->tot = tot;
+	a->tot_alloc = ns ? ns : 1;
 	intern_release(&a->subs);
 	a->subs = sorted;
 	free(k);
@@ -431,6 +481,74 @@ static void duration(struct anom *a, struct runfacts *rf, struct table *t,
 	flag(t, AK_DURATION, sub, len, x->t, x->t, sc, de, ev);
 }
 
+struct evref {
+	uint32_t input;
+	uint64_t line;
+};
+
+static int cmp_evref(const void *pa, const void *pb)
+{
+	const struct evref *a = pa, *b = pb;
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* Evidence of many records: in input and line order, runs of
+   consecutive lines of one input as FIRST-LAST. Sorts 'e'. */
+static void ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
+		    size_t n)
+{
+	qsort(e, n, sizeof(*e), cmp_evref);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].input == e[i].input &&
+		     e[j].line <= e[j - 1].line + 1; j++)
+			;
+		const char *path = e[i].input < rf->n && rf->in[e[i].input].path ?
+				   rf->in[e[i].input].path : "-";
+		if (b->len)
+			buf_addch(b, ' ');
+		buf_addf(b, "%s:%llu", path, (unsigned long long)e[i].line);
+		if (e[j - 1].line != e[i].line)
+			buf_addf(b, "-%llu", (unsigned long long)e[j - 1].line);
+	}
+}
+
+static void night(struct anom *a, struct runfacts *rf, struct table *t,
+		  size_t lo, size_t hi, struct buf *sc, struct buf *de,
+		  struct buf *ev)
+{
+	uint64_t total = a->r[lo].sub < a->tot_alloc ? a->tot[a->r[lo].sub] : 0;
+	uint64_t n = 0;
+	for (size_t i = lo; i < hi; i++)
+		n += (a->r[i].flags & AF_NIGHT) != 0;
+	if (!n || total < a->o.night_min || n * 100 < a->o.night_pct * total)
+		return;
+	struct evref *e = xcalloc(n, sizeof(*e));
+	int64_t from = 0, to = 0;
+	size_t k = 0;
+	for (size_t i = lo; i < hi; i++) {
+		const struct arec *x = &a->r[i];
+		if (!(x->flags & AF_NIGHT))
+			continue;
+		if (!k)
+			from = x->t;
+		to = x->t;
+		e[k].input = x->input;
+		e[k++].line = x->line;
+	}
+	size_t len;
+	const char *sub = intern_str(&a->subs, a->r[lo].sub, &len);
+	buf_addf(sc, "%.1f", 100.0 * (double)n / (double)total);
+	buf_addf(de, "%llu of %llu records from %02llu:00 to %02llu:00",
+		 (unsigned long long)n, (unsigned long long)total,
+		 (unsigned long long)a->o.night_from,
+		 (unsigned long long)a->o.night_to);
+	ev_list(ev, rf, e, n);
+	free(e);
+	flag(t, AK_NIGHT, sub, len, from, to, sc, de, ev);
+}
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
@@ -448,6 +566,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 				;
 			if (k == AK_TRAVEL)
 				travel(a, rf, t, lo, hi, &sc, &de, &ev);
+			else if (k == AK_NIGHT)
+				night(a, rf, t, lo, hi, &sc, &de, &ev);
 			else
 				for (size_t i = lo; i < hi; i++)
 					duration(a, rf, t, &a->r[i], &sc, &de,
@@ -472,12 +592,17 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.min_km);
 	partial_put_uvarint(w, a->o.max_duration_s);
 	partial_put_uvarint(w, a->o.slack_s);
+	partial_put_uvarint(w, a->o.night_min);
+	partial_put_uvarint(w, a->o.night_pct);
+	partial_put_uvarint(w, a->o.night_from);
+	partial_put_uvarint(w, a->o.night_to);
 	size_t ns = intern_count(&a->subs);
 	partial_put_uvarint(w, ns);
 	for (size_t i = 0; i < ns; i++) {
 		size_t len;
 		const char *s = intern_str(&a->subs, (uint32_t)i, &len);
 		partial_put_bytes(w, s, len);
+		partial_put_uvarint(w, i < a->tot_alloc ? a->tot[i] : 0);
 	}
 	partial_put_uvarint(w, a->n);
 	for (size_t i = 0; i < a->n; i++) {
@@ -510,6 +635,14 @@ static int op_load(void *state, const struct partial_file *pf,
 	a->o.min_km = partial_get_uvarint(&r);
 	a->o.max_duration_s = partial_get_uvarint(&r);
 	a->o.slack_s = partial_get_uvarint(&r);
+	a->o.night_min = partial_get_uvarint(&r);
+	a->o.night_pct = partial_get_uvarint(&r);
+	a->o.night_from = partial_get_uvarint(&r);
+	a->o.night_to = partial_get_uvarint(&r);
+	if (a->o.night_min > 1000000000 || a->o.night_pct > 100 ||
+	    a->o.night_from > 23 || a->o.night_to > 24 ||
+	    a->o.night_from == a->o.night_to)
+		r.failed = 1;
 	if (a->o.only >= (1u << AK_COUNT) ||
 	    a->o.max_duration_s > INT64_MAX / 2000000 ||
 	    a->o.slack_s > INT64_MAX / 2000000)
@@ -523,8 +656,17 @@ static int op_load(void *state, const struct partial_file *pf,
 			r.failed = 1;
 			break;
 		}
-		intern_put(&a->subs, (const char *)p, len, &added);
+		uint32_t id = intern_put(&a->subs, (const char *)p, len, &added);
 		if (!added)
+			r.failed = 1;
+		if (id >= a->tot_alloc) {
+			size_t old = a->tot_alloc;
+			VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
+			memset(a->tot + old, 0,
+			       (a->tot_alloc - old) * sizeof(*a->tot));
+		}
+		a->tot[id] = partial_get_uvarint(&r);
+		if (a->tot[id] > UINT64_MAX / 256)
 			r.failed = 1;
 	}
 	uint64_t n = r.failed ? 0 : partial_get_count(&r, 10);
@@ -545,7 +687,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.type = (uint8_t)partial_get_u8(&r);
 		if (sub >= ns || input >= ninputs || lat < -90000000 ||
 		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
-		    x.flags > 7 || x.t < -(INT64_MAX / 4) ||
+		    x.flags > 15 || x.t < -(INT64_MAX / 4) ||
 		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
 		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
 		    x.dur > INT64_MAX / 4) {
