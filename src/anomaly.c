@@ -13,9 +13,11 @@
  *     night_min, night_pct, night_from, night_to
  *   uvarint subscribers, each a byte string, ascending, and a uvarint:
  *     its records (night's denominator)
+ *   uvarint IMEI values that are no handset, each a byte string, ascending
  *   uvarint records, each: uvarint subscriber rank, input, line;
  *     svarint start, lat, lon (micro-degrees), duration (us), end (ms);
- *     u8 flags (1: position, 2: duration, 4: end, 8: night), u8 type
+ *     u8 flags (1: position, 2: duration, 4: end, 8: night, 16: IMEI
+ *     no handset), u8 type, and with 16: uvarint IMEI rank
  *   records in (subscriber, start, input, line, rest) order.
  */
 #include "anomaly.h"
@@ -25,6 +27,7 @@
 #include <string.h>
 
 #include "geodesy.h"
+#include "imei.h"
 #include "intern.h"
 #include "pipeline.h"
 #include "runfacts.h"
@@ -33,7 +36,7 @@
 #include "banned.h"
 
 static const char *const kind_names[AK_COUNT] = { "travel", "duration",
-						  "night" };
+						  "night", "imei-invalid" };
 
 const char *anom_kind_name(int k)
 {
@@ -79,6 +82,7 @@ int anom_parse_only(struct anom_opts *o, const char *s)
 #define AF_DUR 2u
 #define AF_END 4u
 #define AF_NIGHT 8u /* start in the night window (local hour) */
+#define AF_BADIMEI 16u /* an IMEI that cannot be a handset (imei.h) */
 
 struct arec {
 	uint32_t sub;       /* id in the state's set (rank after finish) */
@@ -88,12 +92,14 @@ struct arec {
 	int64_t dur;        /* duration, us (AF_DUR) */
 	int64_t end;        /* end, ms (AF_END) */
 	int32_t lat, lon;   /* micro-degrees (AF_POS) */
+	uint32_t imei;      /* id in the state's IMEI set (AF_BADIMEI) */
 	uint8_t flags, type;
 };
 
 struct anom {
 	struct anom_opts o;
 	struct intern subs;
+	struct intern imeis; /* IMEI values that are no handset, as written */
 	struct arec *r;
 	size_t n, alloc;
 	uint64_t *tot;      /* records of each subscriber id (night) */
@@ -107,7 +113,8 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	(void)o;
 	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
-	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR);
+	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
+	       FIELD_BIT(F_IMEI);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -153,6 +160,7 @@ static void op_destroy(void *state)
 	if (!a)
 		return;
 	intern_release(&a->subs);
+	intern_release(&a->imeis);
 	free(a->r);
 	free(a->tot);
 	free(a->rank);
@@ -218,6 +226,15 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	}
 	if (record_has(r, F_HOUR) && in_night(&a->o, r->v[F_HOUR].i))
 		x.flags |= AF_NIGHT;
+	if (record_has(r, F_IMEI)) {
+		struct strv v = r->v[F_IMEI].s;
+		char key[15];
+		if (v.len <= INTERN_MAX_LEN &&
+		    imei_classify(v.s, v.len, key, NULL) != IMEI_HANDSET) {
+			x.flags |= AF_BADIMEI;
+			x.imei = intern_put(&a->imeis, v.s, v.len, NULL);
+		}
+	}
 	/* only what a detector reads is kept */
 	if (!x.flags)
 		return;
@@ -247,15 +264,25 @@ static int op_merge(void *into, void *from, const size_t *map,
 		}
 		a->tot[ids[i]] += i < b->tot_alloc ? b->tot[i] : 0;
 	}
+	size_t nm = intern_count(&b->imeis);
+	uint32_t *mids = xcalloc(nm ? nm : 1, sizeof(*mids));
+	for (size_t i = 0; i < nm; i++) {
+		size_t len;
+		const char *s = intern_str(&b->imeis, (uint32_t)i, &len);
+		mids[i] = intern_put(&a->imeis, s, len, NULL);
+	}
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t i = 0; i < b->n; i++) {
 		struct arec x = b->r[i];
 		x.sub = ids[x.sub];
+		if (x.flags & AF_BADIMEI)
+			x.imei = mids[x.imei];
 		if (map)
 			x.input = (uint32_t)map[x.input];
 		a->r[a->n++] = x;
 	}
 	free(ids);
+	free(mids);
 	return 0;
 }
 
@@ -308,6 +335,7 @@ static int cmp_rec(const void *pa, const void *pb)
 	CMP(a->dur, b->dur);
 	CMP(a->end, b->end);
 	CMP(a->type, b->type);
+	CMP(a->imei, b->imei);
 	CMP(a->input, b->input);
 	CMP(a->line, b->line);
 	return 0;
@@ -315,15 +343,15 @@ static int cmp_rec(const void *pa, const void *pb)
 
 /* Subscriber ids become ranks in byte order (a new set, same order),
    records sorted: the canonical state. */
-static void canonical(struct anom *a)
+/* Replace 'set' by the same strings in byte order; the rank of each old
+   id (caller frees). */
+static uint32_t *rank_set(struct intern *set, size_t *count)
 {
-	if (a->finished)
-		return;
-	size_t ns = intern_count(&a->subs);
+	size_t ns = intern_count(set);
 	struct key_view *k = xcalloc(ns ? ns : 1, sizeof(*k));
 	uint32_t *rank = xcalloc(ns ? ns : 1, sizeof(*rank));
 	for (size_t i = 0; i < ns; i++) {
-		k[i].s = intern_str(&a->subs, (uint32_t)i, &k[i].len);
+		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
 		k[i].id = (uint32_t)i;
 	}
 	qsort(k, ns, sizeof(*k), cmp_key);
@@ -333,18 +361,35 @@ static void canonical(struct anom *a)
 		rank[k[i].id] = (uint32_t)i;
 		intern_put(&sorted, k[i].s, k[i].len, NULL);
 	}
-	for (size_t i = 0; i < a->n; i++)
+	free(k);
+	intern_release(set);
+	*set = sorted;
+	*count = ns;
+	return rank;
+}
+
+/* Subscriber and IMEI ids become ranks in byte order (new sets, same
+   order), records sorted: the canonical state. */
+static void canonical(struct anom *a)
+{
+	if (a->finished)
+		return;
+	size_t ns, nm;
+	uint32_t *rank = rank_set(&a->subs, &ns);
+	uint32_t *mrank = rank_set(&a->imeis, &nm);
+	for (size_t i = 0; i < a->n; i++) {
 		a->r[i].sub = rank[a->r[i].sub];
+		if (a->r[i].flags & AF_BADIMEI)
+			a->r[i].imei = mrank[a->r[i].imei];
+	}
 	uint64_t *tot = xcalloc(ns ? ns : 1, sizeof(*tot));
 	for (size_t i = 0; i < ns && i < a->tot_alloc; i++)
 		tot[rank[i]] = a->tot[i];
 	free(a->tot);
 	a->tot = tot;
 	a->tot_alloc = ns ? ns : 1;
-	intern_release(&a->subs);
-	a->subs = sorted;
-	free(k);
 	free(rank);
+	free(mrank);
 	qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
 	a->finished = 1;
 }
@@ -549,6 +594,83 @@ static void night(struct anom *a, struct runfacts *rf, struct table *t,
 	flag(t, AK_NIGHT, sub, len, from, to, sc, de, ev);
 }
 
+struct badref {
+	uint32_t imei, sub, input;
+	int64_t t;
+	uint64_t line;
+};
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_badref(const void *pa, const void *pb)
+{
+	const struct badref *a = pa, *b = pb;
+	CMP(a->imei, b->imei);
+	CMP(a->t, b->t);
+	CMP(a->sub, b->sub);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* imei-invalid: one flag per IMEI value that cannot be a handset. */
+static void imei_invalid(struct anom *a, struct runfacts *rf,
+			 struct table *t, struct buf *sc, struct buf *de,
+			 struct buf *ev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->n; i++)
+		n += (a->r[i].flags & AF_BADIMEI) != 0;
+	if (!n)
+		return;
+	struct badref *b = xcalloc(n, sizeof(*b));
+	struct evref *e = xcalloc(n, sizeof(*e));
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct arec *x = &a->r[i];
+		if (!(x->flags & AF_BADIMEI))
+			continue;
+		b[k].imei = x->imei;
+		b[k].sub = x->sub;
+		b[k].input = x->input;
+		b[k].t = x->t;
+		b[k++].line = x->line;
+	}
+	qsort(b, n, sizeof(*b), cmp_badref);
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		size_t subs = 0;
+		for (hi = lo; hi < n && b[hi].imei == b[lo].imei; hi++) {
+			e[hi - lo].input = b[hi].input;
+			e[hi - lo].line = b[hi].line;
+		}
+		/* distinct subscribers: sort the ids of the group */
+		uint32_t *ids = xcalloc(hi - lo, sizeof(*ids));
+		for (size_t i = lo; i < hi; i++)
+			ids[i - lo] = b[i].sub;
+		qsort(ids, hi - lo, sizeof(*ids), cmp_u32);
+		for (size_t i = 0; i < hi - lo; i++)
+			subs += !i || ids[i] != ids[i - 1];
+		free(ids);
+		size_t len;
+		const char *v = intern_str(&a->imeis, b[lo].imei, &len);
+		char key[15];
+		enum imei_class c = imei_classify(v, len, key, NULL);
+		buf_addf(sc, "%zu", hi - lo);
+		buf_addf(de, "%s; %zu record%s, %zu subscriber%s",
+			 imei_class_name(c), hi - lo, hi - lo == 1 ? "" : "s",
+			 subs, subs == 1 ? "" : "s");
+		ev_list(ev, rf, e, hi - lo);
+		flag(t, AK_IMEI_INVALID, v, len, b[lo].t, b[hi - 1].t, sc, de,
+		     ev);
+	}
+	free(b);
+	free(e);
+}
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
@@ -560,6 +682,10 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	for (int k = 0; k < AK_COUNT; k++) {
 		if (!(a->o.only & (1u << k)))
 			continue;
+		if (k == AK_IMEI_INVALID) {
+			imei_invalid(a, rf, t, &sc, &de, &ev);
+			continue;
+		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
 			for (hi = lo + 1; hi < a->n && a->r[hi].sub == a->r[lo].sub;
 			     hi++)
@@ -604,6 +730,13 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_bytes(w, s, len);
 		partial_put_uvarint(w, i < a->tot_alloc ? a->tot[i] : 0);
 	}
+	size_t nm = intern_count(&a->imeis);
+	partial_put_uvarint(w, nm);
+	for (size_t i = 0; i < nm; i++) {
+		size_t len;
+		const char *s = intern_str(&a->imeis, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+	}
 	partial_put_uvarint(w, a->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct arec *x = &a->r[i];
@@ -617,6 +750,8 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_svarint(w, x->end);
 		partial_put_u8(w, x->flags);
 		partial_put_u8(w, x->type);
+		if (x->flags & AF_BADIMEI)
+			partial_put_uvarint(w, x->imei);
 	}
 	partial_section_end(w);
 }
@@ -669,6 +804,19 @@ static int op_load(void *state, const struct partial_file *pf,
 		if (a->tot[id] > UINT64_MAX / 256)
 			r.failed = 1;
 	}
+	uint64_t nm = r.failed ? 0 : partial_get_count(&r, 1);
+	for (uint64_t i = 0; i < nm && !r.failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(&r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN) {
+			r.failed = 1;
+			break;
+		}
+		intern_put(&a->imeis, (const char *)p, len, &added);
+		if (!added)
+			r.failed = 1;
+	}
 	uint64_t n = r.failed ? 0 : partial_get_count(&r, 10);
 	if (!r.failed)
 		VEC_GROW(a->r, (size_t)n, a->alloc);
@@ -685,9 +833,13 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.end = partial_get_svarint(&r);
 		x.flags = (uint8_t)partial_get_u8(&r);
 		x.type = (uint8_t)partial_get_u8(&r);
+		uint64_t imei = x.flags & AF_BADIMEI ? partial_get_uvarint(&r) : 0;
+		if (imei >= (nm ? nm : 1))
+			r.failed = 1;
+		x.imei = (uint32_t)imei;
 		if (sub >= ns || input >= ninputs || lat < -90000000 ||
 		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
-		    x.flags > 15 || x.t < -(INT64_MAX / 4) ||
+		    x.flags > 31 || x.t < -(INT64_MAX / 4) ||
 		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
 		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
 		    x.dur > INT64_MAX / 4) {

@@ -20,7 +20,8 @@
 
 #define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
 
-enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_COUNT };
+enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_IMEI_INVALID,
+		 AK_COUNT };
 
 /* The thresholds (every one an option; the defaults of anom_opts_init). */
 struct anom_opts {

@@ -65,7 +65,7 @@ static int anom_option(void *ctx, int c, const char *arg)
 	case O_ONLY:
 		if (anom_parse_only(o, arg) < 0) {
 			cli_error("anomalies: --only: '%s': expected a list "
-				  "of travel, duration, night", arg);
+				  "of travel, duration, night, imei-invalid", arg);
 			return -1;
 		}
 		return 0;
@@ -92,7 +92,8 @@ static int anom_option(void *ctx, int c, const char *arg)
 static const char anom_usage[] =
 "Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
 "evidence (input:line of the records behind the flag).\n"
-"      --only KIND,...        travel, duration, night (default: all)\n"
+"      --only KIND,...        travel, duration, night, imei-invalid\n"
+"                             (default: all)\n"
 "      --travel-speed KMH     travel: speed above this [1000]\n"
 "      --travel-distance KM   travel: and distance above this [50]\n"
 "      --max-duration S       duration: voice longer than this [21600]\n"
