@@ -343,6 +343,64 @@ static int cmp_rec(const void *pa, const void *pb)
 
 /* Subscriber ids become ranks in byte order (a new set, same order),
    records sorted: the canonical state. */
+/*
+ * Sorting the 56-byte records themselves spent a third of a run moving
+ * them: a 16-byte key (subscriber, start, index) is sorted instead, ties
+ * broken by cmp_rec on the records, and the permutation applied in place
+ * (cycle by cycle), so the order is cmp_rec's and no second array is
+ * needed. sort_base: qsort has no context; the sort runs on one thread.
+ */
+struct sort_key {
+	uint32_t sub, idx;
+	int64_t t;
+};
+
+static const struct arec *sort_base;
+
+static int cmp_sort_key(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+	CMP(a->sub, b->sub);
+	CMP(a->t, b->t);
+	int c = cmp_rec(&sort_base[a->idx], &sort_base[b->idx]);
+	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void sort_records(struct arec *r, size_t n)
+{
+	if (n > UINT32_MAX) {
+		qsort(r, n, sizeof(*r), cmp_rec);
+		return;
+	}
+	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].sub = r[i].sub;
+		k[i].idx = (uint32_t)i;
+		k[i].t = r[i].t;
+	}
+	sort_base = r;
+	qsort(k, n, sizeof(*k), cmp_sort_key);
+	sort_base = NULL;
+	/* position i takes record k[i].idx; follow each cycle once */
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].idx == i || k[i].idx > n)
+			continue;
+		struct arec tmp = r[i];
+		size_t j = i;
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = (uint32_t)j; /* done */
+			if (from == i) {
+				r[j] = tmp;
+				break;
+			}
+			r[j] = r[from];
+			j = from;
+		}
+	}
+	free(k);
+}
+
 /* Replace 'set' by the same strings in byte order; the rank of each old
    id (caller frees). */
 static uint32_t *rank_set(struct intern *set, size_t *count)
@@ -390,7 +448,7 @@ static void canonical(struct anom *a)
 	a->tot_alloc = ns ? ns : 1;
 	free(rank);
 	free(mrank);
-	qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
+	sort_records(a->r, a->n);
 	a->finished = 1;
 }
 
