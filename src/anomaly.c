@@ -19,6 +19,10 @@
  *     u8 flags (1: position, 2: duration, 4: end, 8: night, 16: IMEI
  *     no handset), u8 type, and with 16: uvarint IMEI rank
  *   records in (subscriber, start, input, line, rest) order.
+ *   then the imei detector's: the handsets (14-digit keys) and the SIMs
+ *   ('I' IMSI or 'S' subscriber, then its bytes), each as a set above,
+ *   and uvarint records, each uvarint handset rank, SIM rank, input,
+ *   line, svarint start; in (handset, start, SIM, input, line) order.
  */
 #include "anomaly.h"
 
@@ -36,7 +40,7 @@
 #include "banned.h"
 
 static const char *const kind_names[AK_COUNT] = { "travel", "duration",
-						  "night", "imei-invalid" };
+						  "night", "imei-invalid", "imei" };
 
 const char *anom_kind_name(int k)
 {
@@ -54,6 +58,9 @@ void anom_opts_init(struct anom_opts *o)
 	o->night_pct = 60;
 	o->night_from = 0;
 	o->night_to = 5;
+	o->imei_sims = 3;
+	o->imei_handsets = 4;
+	o->imei_days = 30;
 }
 
 int anom_parse_only(struct anom_opts *o, const char *s)
@@ -96,8 +103,20 @@ struct arec {
 	uint8_t flags, type;
 };
 
+/* A record with a handset: its 14-digit key and its SIM (imei detector). */
+struct hrec {
+	uint32_t hs, sim;   /* ids in the handset and SIM sets */
+	uint32_t input;
+	int64_t t;
+	uint64_t line;
+};
+
 struct anom {
 	struct anom_opts o;
+	struct intern handsets; /* 14-digit keys */
+	struct intern sims;     /* 'I' IMSI or 'S' subscriber, then its bytes */
+	struct hrec *h;
+	size_t nh, halloc;
 	struct intern subs;
 	struct intern imeis; /* IMEI values that are no handset, as written */
 	struct arec *r;
@@ -114,7 +133,7 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
 	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
-	       FIELD_BIT(F_IMEI);
+	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -142,6 +161,10 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 		 (unsigned long long)o->night_pct,
 		 (unsigned long long)o->night_from,
 		 (unsigned long long)o->night_to);
+	buf_addf(b, " imei-sims=%llu imei-handsets=%llu imei-window=%llu",
+		 (unsigned long long)o->imei_sims,
+		 (unsigned long long)o->imei_handsets,
+		 (unsigned long long)o->imei_days);
 }
 
 static void *op_create(const struct analysis_opts *ao)
@@ -161,6 +184,9 @@ static void op_destroy(void *state)
 		return;
 	intern_release(&a->subs);
 	intern_release(&a->imeis);
+	intern_release(&a->handsets);
+	intern_release(&a->sims);
+	free(a->h);
 	free(a->r);
 	free(a->tot);
 	free(a->rank);
@@ -229,10 +255,29 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	if (record_has(r, F_IMEI)) {
 		struct strv v = r->v[F_IMEI].s;
 		char key[15];
-		if (v.len <= INTERN_MAX_LEN &&
-		    imei_classify(v.s, v.len, key, NULL) != IMEI_HANDSET) {
+		enum imei_class c = v.len <= INTERN_MAX_LEN ?
+			imei_classify(v.s, v.len, key, NULL) : IMEI_BAD_LENGTH;
+		if (c != IMEI_HANDSET && v.len <= INTERN_MAX_LEN) {
 			x.flags |= AF_BADIMEI;
 			x.imei = intern_put(&a->imeis, v.s, v.len, NULL);
+		} else if (c == IMEI_HANDSET) {
+			int imsi = record_has(r, F_IMSI) &&
+				   r->v[F_IMSI].s.len > 0;
+			struct strv sv = imsi ? r->v[F_IMSI].s :
+					 r->v[F_SUBSCRIBER].s;
+			char sk[256];
+			struct hrec h;
+			if (sv.len < sizeof(sk)) {
+				sk[0] = imsi ? 'I' : 'S';
+				memcpy(sk + 1, sv.s, sv.len);
+				h.hs = intern_put(&a->handsets, key, 14, NULL);
+				h.sim = intern_put(&a->sims, sk, sv.len + 1, NULL);
+				h.input = (uint32_t)pin->index;
+				h.t = r->v[F_START].i;
+				h.line = r->line;
+				VEC_GROW(a->h, a->nh + 1, a->halloc);
+				a->h[a->nh++] = h;
+			}
 		}
 	}
 	/* only what a detector reads is kept */
@@ -243,6 +288,19 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	x.t = r->v[F_START].i;
 	VEC_GROW(a->r, a->n + 1, a->alloc);
 	a->r[a->n++] = x;
+}
+
+/* The id in 'into' of each string of 'from' (added where new). */
+static uint32_t *remap_set(struct intern *into, const struct intern *from)
+{
+	size_t n = intern_count(from);
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(from, (uint32_t)i, &len);
+		ids[i] = intern_put(into, s, len, NULL);
+	}
+	return ids;
 }
 
 static int op_merge(void *into, void *from, const size_t *map,
@@ -271,6 +329,19 @@ static int op_merge(void *into, void *from, const size_t *map,
 		const char *s = intern_str(&b->imeis, (uint32_t)i, &len);
 		mids[i] = intern_put(&a->imeis, s, len, NULL);
 	}
+	uint32_t *hids = remap_set(&a->handsets, &b->handsets);
+	uint32_t *sids = remap_set(&a->sims, &b->sims);
+	VEC_GROW(a->h, a->nh + b->nh, a->halloc);
+	for (size_t i = 0; i < b->nh; i++) {
+		struct hrec h = b->h[i];
+		h.hs = hids[h.hs];
+		h.sim = sids[h.sim];
+		if (map)
+			h.input = (uint32_t)map[h.input];
+		a->h[a->nh++] = h;
+	}
+	free(hids);
+	free(sids);
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t i = 0; i < b->n; i++) {
 		struct arec x = b->r[i];
@@ -301,6 +372,9 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->r[i].input < n)
 			a->r[i].input = (uint32_t)inv[a->r[i].input];
+	for (size_t i = 0; i < a->nh; i++)
+		if (a->h[i].input < n)
+			a->h[i].input = (uint32_t)inv[a->h[i].input];
 	free(inv);
 }
 
@@ -401,6 +475,28 @@ static void sort_records(struct arec *r, size_t n)
 	free(k);
 }
 
+static int cmp_hrec(const void *pa, const void *pb)
+{
+	const struct hrec *a = pa, *b = pb;
+	CMP(a->hs, b->hs);
+	CMP(a->t, b->t);
+	CMP(a->sim, b->sim);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+static int cmp_hrec_sim(const void *pa, const void *pb)
+{
+	const struct hrec *a = pa, *b = pb;
+	CMP(a->sim, b->sim);
+	CMP(a->t, b->t);
+	CMP(a->hs, b->hs);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
 /* Replace 'set' by the same strings in byte order; the rank of each old
    id (caller frees). */
 static uint32_t *rank_set(struct intern *set, size_t *count)
@@ -448,6 +544,16 @@ static void canonical(struct anom *a)
 	a->tot_alloc = ns ? ns : 1;
 	free(rank);
 	free(mrank);
+	size_t nhs, nsim;
+	uint32_t *hrank = rank_set(&a->handsets, &nhs);
+	uint32_t *srank = rank_set(&a->sims, &nsim);
+	for (size_t i = 0; i < a->nh; i++) {
+		a->h[i].hs = hrank[a->h[i].hs];
+		a->h[i].sim = srank[a->h[i].sim];
+	}
+	free(hrank);
+	free(srank);
+	qsort(a->h, a->nh, sizeof(*a->h), cmp_hrec);
 	sort_records(a->r, a->n);
 	a->finished = 1;
 }
@@ -729,6 +835,107 @@ static void imei_invalid(struct anom *a, struct runfacts *rf,
 	free(e);
 }
 
+/* The SIM of id 'id' as shown: "imsi X" or "subscriber X". */
+static void add_sim(struct buf *b, const struct intern *sims, uint32_t id)
+{
+	size_t len;
+	const char *s = intern_str(sims, id, &len);
+	if (!len)
+		return;
+	buf_adds(b, s[0] == 'I' ? "imsi " : "subscriber ");
+	buf_add(b, s + 1, len - 1);
+}
+
+/*
+ * imei, one facet: 'h' sorted by group (handset, or SIM with by_sim) then
+ * start; per group the window of starts within the window length holding
+ * the most distinct others (the earliest such), flagged when they reach
+ * 'min'. Evidence: the first record of each other in the window.
+ */
+static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
+		       const struct hrec *h, size_t nh, int by_sim,
+		       uint64_t min, struct buf *sc, struct buf *de,
+		       struct buf *ev)
+{
+	size_t nother = intern_count(by_sim ? &a->handsets : &a->sims);
+	uint32_t *cnt = xcalloc(nother ? nother : 1, sizeof(*cnt));
+	int64_t w = (int64_t)a->o.imei_days * 86400000;
+#define GROUP(x) (by_sim ? (x).sim : (x).hs)
+#define OTHER(x) (by_sim ? (x).hs : (x).sim)
+	for (size_t lo = 0, hi; lo < nh; lo = hi) {
+		for (hi = lo + 1; hi < nh && GROUP(h[hi]) == GROUP(h[lo]); hi++)
+			;
+		size_t best = 0, bj = lo, bk = lo, distinct = 0, k = lo;
+		for (size_t j = lo; j < hi; j++) {
+			while (k < hi && h[k].t - h[j].t < w)
+				distinct += cnt[OTHER(h[k++])]++ == 0;
+			if (distinct > best) {
+				best = distinct;
+				bj = j;
+				bk = k;
+			}
+			distinct -= --cnt[OTHER(h[j])] == 0;
+		}
+		if (best < min || !best)
+			continue;
+		struct evref *e = xcalloc(best, sizeof(*e));
+		uint32_t *ids = xcalloc(best, sizeof(*ids));
+		size_t ne = 0;
+		for (size_t i = bj; i < bk; i++)
+			if (cnt[OTHER(h[i])]++ == 0) {
+				e[ne].input = h[i].input;
+				e[ne].line = h[i].line;
+				ids[ne++] = OTHER(h[i]);
+			}
+		for (size_t i = bj; i < bk; i++)
+			cnt[OTHER(h[i])] = 0;
+		qsort(ids, ne, sizeof(*ids), cmp_u32);
+		buf_addf(sc, "%zu", ne);
+		buf_addf(de, "%zu %s within %llu days:", ne,
+			 by_sim ? "handsets for one SIM" : "SIMs in one handset",
+			 (unsigned long long)a->o.imei_days);
+		for (size_t i = 0; i < ne; i++) {
+			buf_addch(de, ' ');
+			if (by_sim) {
+				size_t len;
+				const char *s = intern_str(&a->handsets, ids[i],
+							   &len);
+				buf_add(de, s, len);
+			} else {
+				add_sim(de, &a->sims, ids[i]);
+			}
+		}
+		ev_list(ev, rf, e, ne);
+		size_t len;
+		const char *ent;
+		if (by_sim) {
+			ent = intern_str(&a->sims, h[lo].sim, &len);
+			ent++;
+			len--;
+		} else {
+			ent = intern_str(&a->handsets, h[lo].hs, &len);
+		}
+		flag(t, AK_IMEI, ent, len, h[bj].t, h[bk - 1].t, sc, de, ev);
+		free(e);
+		free(ids);
+	}
+#undef GROUP
+#undef OTHER
+	free(cnt);
+}
+
+static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
+			struct buf *sc, struct buf *de, struct buf *ev)
+{
+	imei_facet(a, rf, t, a->h, a->nh, 0, a->o.imei_sims, sc, de, ev);
+	struct hrec *c = xcalloc(a->nh ? a->nh : 1, sizeof(*c));
+	if (a->nh)
+		memcpy(c, a->h, a->nh * sizeof(*c));
+	qsort(c, a->nh, sizeof(*c), cmp_hrec_sim);
+	imei_facet(a, rf, t, c, a->nh, 1, a->o.imei_handsets, sc, de, ev);
+	free(c);
+}
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
@@ -742,6 +949,10 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			continue;
 		if (k == AK_IMEI_INVALID) {
 			imei_invalid(a, rf, t, &sc, &de, &ev);
+			continue;
+		}
+		if (k == AK_IMEI) {
+			imei_detect(a, rf, t, &sc, &de, &ev);
 			continue;
 		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
@@ -764,6 +975,36 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	return 0;
 }
 
+static void put_set(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(set, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+	}
+}
+
+/* A set of distinct strings, ascending as saved; their count. */
+static uint64_t get_set(struct partial_reader *r, struct intern *set)
+{
+	uint64_t n = partial_get_count(r, 1);
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN || !len) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)p, len, &added);
+		if (!added)
+			r->failed = 1;
+	}
+	return r->failed ? 0 : n;
+}
+
 static void op_save(void *state, struct partial_writer *w)
 {
 	struct anom *a = state;
@@ -780,6 +1021,9 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.night_pct);
 	partial_put_uvarint(w, a->o.night_from);
 	partial_put_uvarint(w, a->o.night_to);
+	partial_put_uvarint(w, a->o.imei_sims);
+	partial_put_uvarint(w, a->o.imei_handsets);
+	partial_put_uvarint(w, a->o.imei_days);
 	size_t ns = intern_count(&a->subs);
 	partial_put_uvarint(w, ns);
 	for (size_t i = 0; i < ns; i++) {
@@ -811,6 +1055,17 @@ static void op_save(void *state, struct partial_writer *w)
 		if (x->flags & AF_BADIMEI)
 			partial_put_uvarint(w, x->imei);
 	}
+	put_set(w, &a->handsets);
+	put_set(w, &a->sims);
+	partial_put_uvarint(w, a->nh);
+	for (size_t i = 0; i < a->nh; i++) {
+		const struct hrec *h = &a->h[i];
+		partial_put_uvarint(w, h->hs);
+		partial_put_uvarint(w, h->sim);
+		partial_put_uvarint(w, h->input);
+		partial_put_uvarint(w, h->line);
+		partial_put_svarint(w, h->t);
+	}
 	partial_section_end(w);
 }
 
@@ -832,6 +1087,12 @@ static int op_load(void *state, const struct partial_file *pf,
 	a->o.night_pct = partial_get_uvarint(&r);
 	a->o.night_from = partial_get_uvarint(&r);
 	a->o.night_to = partial_get_uvarint(&r);
+	a->o.imei_sims = partial_get_uvarint(&r);
+	a->o.imei_handsets = partial_get_uvarint(&r);
+	a->o.imei_days = partial_get_uvarint(&r);
+	if (a->o.imei_sims > 1000000000 || a->o.imei_handsets > 1000000000 ||
+	    a->o.imei_days > 1000000)
+		r.failed = 1;
 	if (a->o.night_min > 1000000000 || a->o.night_pct > 100 ||
 	    a->o.night_from > 23 || a->o.night_to > 24 ||
 	    a->o.night_from == a->o.night_to)
@@ -909,6 +1170,28 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.lat = (int32_t)lat;
 		x.lon = (int32_t)lon;
 		a->r[a->n++] = x;
+	}
+	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
+	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
+	uint64_t nh = r.failed ? 0 : partial_get_count(&r, 5);
+	if (!r.failed)
+		VEC_GROW(a->h, (size_t)nh, a->halloc);
+	for (uint64_t i = 0; i < nh && !r.failed; i++) {
+		struct hrec h;
+		uint64_t hs = partial_get_uvarint(&r);
+		uint64_t sim = partial_get_uvarint(&r);
+		uint64_t input = partial_get_uvarint(&r);
+		h.line = partial_get_uvarint(&r);
+		h.t = partial_get_svarint(&r);
+		if (hs >= nhs || sim >= nsim || input >= ninputs ||
+		    h.t < -(INT64_MAX / 4) || h.t > INT64_MAX / 4) {
+			r.failed = 1;
+			break;
+		}
+		h.hs = (uint32_t)hs;
+		h.sim = (uint32_t)sim;
+		h.input = (uint32_t)input;
+		a->h[a->nh++] = h;
 	}
 	return partial_reader_finish(&r, pf, d);
 }

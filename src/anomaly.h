@@ -21,7 +21,7 @@
 #define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
 
 enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_IMEI_INVALID,
-		 AK_COUNT };
+		 AK_IMEI, AK_COUNT };
 
 /* The thresholds (every one an option; the defaults of anom_opts_init). */
 struct anom_opts {
@@ -35,6 +35,9 @@ struct anom_opts {
 	uint64_t night_pct;       /* --night-share: percent at night [60] */
 	uint64_t night_from;      /* --night-from: hour, inclusive [0] */
 	uint64_t night_to;        /* --night-to: hour, exclusive [5] */
+	uint64_t imei_sims;       /* --imei-sims: SIMs in one handset [3] */
+	uint64_t imei_handsets;   /* --imei-handsets: handsets of one SIM [4] */
+	uint64_t imei_days;       /* --imei-window: within days [30] */
 };
 
 void anom_opts_init(struct anom_opts *o);

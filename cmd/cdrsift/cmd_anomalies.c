@@ -13,7 +13,7 @@
 #include "banned.h"
 
 enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK, O_NMIN, O_NPCT,
-       O_NFROM, O_NTO };
+       O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN };
 
 static const struct option anom_longopts[] = {
 	{ "only", required_argument, NULL, O_ONLY },
@@ -25,6 +25,9 @@ static const struct option anom_longopts[] = {
 	{ "night-share", required_argument, NULL, O_NPCT },
 	{ "night-from", required_argument, NULL, O_NFROM },
 	{ "night-to", required_argument, NULL, O_NTO },
+	{ "imei-sims", required_argument, NULL, O_ISIMS },
+	{ "imei-handsets", required_argument, NULL, O_IHS },
+	{ "imei-window", required_argument, NULL, O_IWIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -65,7 +68,8 @@ static int anom_option(void *ctx, int c, const char *arg)
 	case O_ONLY:
 		if (anom_parse_only(o, arg) < 0) {
 			cli_error("anomalies: --only: '%s': expected a list "
-				  "of travel, duration, night, imei-invalid", arg);
+				  "of travel, duration, night, imei-invalid, imei",
+				  arg);
 			return -1;
 		}
 		return 0;
@@ -85,6 +89,12 @@ static int anom_option(void *ctx, int c, const char *arg)
 		return bounded("--night-from", arg, 23, &o->night_from);
 	case O_NTO:
 		return bounded("--night-to", arg, 24, &o->night_to);
+	case O_ISIMS:
+		return number("--imei-sims", arg, &o->imei_sims);
+	case O_IHS:
+		return number("--imei-handsets", arg, &o->imei_handsets);
+	case O_IWIN:
+		return bounded("--imei-window", arg, 1000000, &o->imei_days);
 	}
 	return -1;
 }
@@ -92,7 +102,7 @@ static int anom_option(void *ctx, int c, const char *arg)
 static const char anom_usage[] =
 "Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
 "evidence (input:line of the records behind the flag).\n"
-"      --only KIND,...        travel, duration, night, imei-invalid\n"
+"      --only KIND,...        travel, duration, night, imei-invalid, imei\n"
 "                             (default: all)\n"
 "      --travel-speed KMH     travel: speed above this [1000]\n"
 "      --travel-distance KM   travel: and distance above this [50]\n"
@@ -102,6 +112,9 @@ static const char anom_usage[] =
 "      --night-share PCT      night: percent of them in the window [60]\n"
 "      --night-from H         night: window from hour H, inclusive [0]\n"
 "      --night-to H           night: to hour H, exclusive [5]\n"
+"      --imei-sims N          imei: SIMs in one handset, at least [3]\n"
+"      --imei-handsets N      imei: handsets of one SIM, at least [4]\n"
+"      --imei-window DAYS     imei: within this many days [30]\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_anomalies(int argc, char **argv)

@@ -122,7 +122,9 @@ for r in csv.DictReader(open(flags)):
     assert ev, r
     for k, (path, line) in enumerate(ev):
         row = next(csv.reader([lines[path][line - 1]]))
-        assert r['entity'] in row, (path, line, row)
+        # imei: the handset is the first 14 digits of the row's IMEI
+        assert any(x == r['entity'] or (r['kind'] == 'imei' and
+                   x.startswith(r['entity'])) for x in row), (path, line, row)
         start = norm(row[next(csv.reader([lines[path][0]])).index('start')])
         if r['kind'] in ('travel', 'duration'):
             want = r['from'] if k == 0 else r['to']
