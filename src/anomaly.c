@@ -749,8 +749,9 @@ static void night(struct anom *a, struct runfacts *rf, struct table *t,
 	size_t len;
 	const char *sub = intern_str(&a->subs, a->r[lo].sub, &len);
 	buf_addf(sc, "%.1f", 100.0 * (double)n / (double)total);
-	buf_addf(de, "%llu of %llu records from %02llu:00 to %02llu:00",
+	buf_addf(de, "%llu of %llu record%s from %02llu:00 to %02llu:00",
 		 (unsigned long long)n, (unsigned long long)total,
+		 total == 1 ? "" : "s",
 		 (unsigned long long)a->o.night_from,
 		 (unsigned long long)a->o.night_to);
 	ev_list(ev, rf, e, n);
@@ -891,9 +892,10 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 			cnt[OTHER(h[i])] = 0;
 		qsort(ids, ne, sizeof(*ids), cmp_u32);
 		buf_addf(sc, "%zu", ne);
-		buf_addf(de, "%zu %s within %llu days:", ne,
+		buf_addf(de, "%zu %s within %llu day%s:", ne,
 			 by_sim ? "handsets for one SIM" : "SIMs in one handset",
-			 (unsigned long long)a->o.imei_days);
+			 (unsigned long long)a->o.imei_days,
+			 a->o.imei_days == 1 ? "" : "s");
 		for (size_t i = 0; i < ne; i++) {
 			buf_addch(de, ' ');
 			if (by_sim) {

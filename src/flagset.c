@@ -316,8 +316,8 @@ int flagset_parse(struct flagset *fs, const char *data, size_t len,
 			break;
 		if (p.nf != ncols) {
 			d->line = row_line;
-			rc = diag_error(d, "row has %zu fields, the header %zu",
-					p.nf, ncols);
+			rc = diag_error(d, "row has %zu field%s, the header %zu",
+					p.nf, p.nf == 1 ? "" : "s", ncols);
 			break;
 		}
 		size_t el;

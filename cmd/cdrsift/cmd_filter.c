@@ -273,10 +273,10 @@ static void evidence_warnings(struct filter_ctx *f)
 			named += e->r[j].hi - e->r[j].lo + 1;
 	}
 	if (f->ev_n < named)
-		cli_error("warning: %s: %llu of the %llu lines named in the "
+		cli_error("warning: %s: %llu of the %llu line%s named in the "
 			  "inputs are no record there%s", f->ev_path,
 			  (unsigned long long)(named - f->ev_n),
-			  (unsigned long long)named,
+			  (unsigned long long)named, PLURAL(named),
 			  f->cli->expr ? " (or -w left them out)" : "");
 }
 
