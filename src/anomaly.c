@@ -553,7 +553,8 @@ static void canonical(struct anom *a)
 	}
 	free(hrank);
 	free(srank);
-	qsort(a->h, a->nh, sizeof(*a->h), cmp_hrec);
+	if (a->nh)
+		qsort(a->h, a->nh, sizeof(*a->h), cmp_hrec);
 	sort_records(a->r, a->n);
 	a->finished = 1;
 }
