@@ -9,12 +9,20 @@
  * subscriber's records in time order.
  *
  * Partial section ANOM:
- *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s
- *   uvarint subscribers, each a byte string, ascending
+ *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s,
+ *     night_min, night_pct, night_from, night_to
+ *   uvarint subscribers, each a byte string, ascending, and a uvarint:
+ *     its records (night's denominator)
+ *   uvarint IMEI values that are no handset, each a byte string, ascending
  *   uvarint records, each: uvarint subscriber rank, input, line;
  *     svarint start, lat, lon (micro-degrees), duration (us), end (ms);
- *     u8 flags (1: position, 2: duration, 4: end), u8 type
+ *     u8 flags (1: position, 2: duration, 4: end, 8: night, 16: IMEI
+ *     no handset), u8 type, and with 16: uvarint IMEI rank
  *   records in (subscriber, start, input, line, rest) order.
+ *   then the imei detector's: the handsets (14-digit keys) and the SIMs
+ *   ('I' IMSI or 'S' subscriber, then its bytes), each as a set above,
+ *   and uvarint records, each uvarint handset rank, SIM rank, input,
+ *   line, svarint start; in (handset, start, SIM, input, line) order.
  */
 #include "anomaly.h"
 
@@ -23,6 +31,7 @@
 #include <string.h>
 
 #include "geodesy.h"
+#include "imei.h"
 #include "intern.h"
 #include "pipeline.h"
 #include "runfacts.h"
@@ -30,7 +39,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static const char *const kind_names[AK_COUNT] = { "travel", "duration" };
+static const char *const kind_names[AK_COUNT] = { "travel", "duration",
+						  "night", "imei-invalid", "imei" };
 
 const char *anom_kind_name(int k)
 {
@@ -44,6 +54,13 @@ void anom_opts_init(struct anom_opts *o)
 	o->min_km = 50;
 	o->max_duration_s = 21600;
 	o->slack_s = 5;
+	o->night_min = 30;
+	o->night_pct = 60;
+	o->night_from = 0;
+	o->night_to = 5;
+	o->imei_sims = 3;
+	o->imei_handsets = 4;
+	o->imei_days = 30;
 }
 
 int anom_parse_only(struct anom_opts *o, const char *s)
@@ -71,6 +88,8 @@ int anom_parse_only(struct anom_opts *o, const char *s)
 #define AF_POS 1u
 #define AF_DUR 2u
 #define AF_END 4u
+#define AF_NIGHT 8u /* start in the night window (local hour) */
+#define AF_BADIMEI 16u /* an IMEI that cannot be a handset (imei.h) */
 
 struct arec {
 	uint32_t sub;       /* id in the state's set (rank after finish) */
@@ -80,14 +99,30 @@ struct arec {
 	int64_t dur;        /* duration, us (AF_DUR) */
 	int64_t end;        /* end, ms (AF_END) */
 	int32_t lat, lon;   /* micro-degrees (AF_POS) */
+	uint32_t imei;      /* id in the state's IMEI set (AF_BADIMEI) */
 	uint8_t flags, type;
+};
+
+/* A record with a handset: its 14-digit key and its SIM (imei detector). */
+struct hrec {
+	uint32_t hs, sim;   /* ids in the handset and SIM sets */
+	uint32_t input;
+	int64_t t;
+	uint64_t line;
 };
 
 struct anom {
 	struct anom_opts o;
+	struct intern handsets; /* 14-digit keys */
+	struct intern sims;     /* 'I' IMSI or 'S' subscriber, then its bytes */
+	struct hrec *h;
+	size_t nh, halloc;
 	struct intern subs;
+	struct intern imeis; /* IMEI values that are no handset, as written */
 	struct arec *r;
 	size_t n, alloc;
+	uint64_t *tot;      /* records of each subscriber id (night) */
+	size_t tot_alloc;
 	uint32_t *rank;     /* after finish: rank of each subscriber id */
 	int finished;
 };
@@ -97,7 +132,8 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	(void)o;
 	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
-	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE);
+	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
+	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -120,6 +156,15 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 		 (unsigned long long)o->min_km,
 		 (unsigned long long)o->max_duration_s,
 		 (unsigned long long)o->slack_s);
+	buf_addf(b, " night-min=%llu night-share=%llu night-from=%llu "
+		 "night-to=%llu", (unsigned long long)o->night_min,
+		 (unsigned long long)o->night_pct,
+		 (unsigned long long)o->night_from,
+		 (unsigned long long)o->night_to);
+	buf_addf(b, " imei-sims=%llu imei-handsets=%llu imei-window=%llu",
+		 (unsigned long long)o->imei_sims,
+		 (unsigned long long)o->imei_handsets,
+		 (unsigned long long)o->imei_days);
 }
 
 static void *op_create(const struct analysis_opts *ao)
@@ -138,7 +183,12 @@ static void op_destroy(void *state)
 	if (!a)
 		return;
 	intern_release(&a->subs);
+	intern_release(&a->imeis);
+	intern_release(&a->handsets);
+	intern_release(&a->sims);
+	free(a->h);
 	free(a->r);
+	free(a->tot);
 	free(a->rank);
 	free(a);
 }
@@ -156,6 +206,26 @@ static int32_t micro(double d)
 	return (int32_t)lround(d * 1e6);
 }
 
+static int in_night(const struct anom_opts *o, int64_t hour)
+{
+	int64_t f = (int64_t)o->night_from, t = (int64_t)o->night_to;
+	return f < t ? hour >= f && hour < t : hour >= f || hour < t;
+}
+
+/* The subscriber's id, its record count grown by one. */
+static uint32_t count_sub(struct anom *a, const struct record *r)
+{
+	struct strv s = r->v[F_SUBSCRIBER].s;
+	uint32_t id = intern_put(&a->subs, s.s, s.len, NULL);
+	if (id >= a->tot_alloc) {
+		size_t old = a->tot_alloc;
+		VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
+		memset(a->tot + old, 0, (a->tot_alloc - old) * sizeof(*a->tot));
+	}
+	a->tot[id]++;
+	return id;
+}
+
 static void op_add(void *feed, const struct pipe_input *pin,
 		   const struct record *r)
 {
@@ -164,6 +234,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
 		return;
 	memset(&x, 0, sizeof(x));
+	x.sub = count_sub(a, r);
 	if (record_has(r, F_LAT) && record_has(r, F_LON)) {
 		x.flags |= AF_POS;
 		x.lat = micro(r->v[F_LAT].d);
@@ -179,16 +250,57 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.flags |= AF_END;
 		x.end = r->v[F_END].i;
 	}
+	if (record_has(r, F_HOUR) && in_night(&a->o, r->v[F_HOUR].i))
+		x.flags |= AF_NIGHT;
+	if (record_has(r, F_IMEI)) {
+		struct strv v = r->v[F_IMEI].s;
+		char key[15];
+		enum imei_class c = v.len <= INTERN_MAX_LEN ?
+			imei_classify(v.s, v.len, key, NULL) : IMEI_BAD_LENGTH;
+		if (c != IMEI_HANDSET && v.len <= INTERN_MAX_LEN) {
+			x.flags |= AF_BADIMEI;
+			x.imei = intern_put(&a->imeis, v.s, v.len, NULL);
+		} else if (c == IMEI_HANDSET) {
+			int imsi = record_has(r, F_IMSI) &&
+				   r->v[F_IMSI].s.len > 0;
+			struct strv sv = imsi ? r->v[F_IMSI].s :
+					 r->v[F_SUBSCRIBER].s;
+			char sk[256];
+			struct hrec h;
+			if (sv.len < sizeof(sk)) {
+				sk[0] = imsi ? 'I' : 'S';
+				memcpy(sk + 1, sv.s, sv.len);
+				h.hs = intern_put(&a->handsets, key, 14, NULL);
+				h.sim = intern_put(&a->sims, sk, sv.len + 1, NULL);
+				h.input = (uint32_t)pin->index;
+				h.t = r->v[F_START].i;
+				h.line = r->line;
+				VEC_GROW(a->h, a->nh + 1, a->halloc);
+				a->h[a->nh++] = h;
+			}
+		}
+	}
 	/* only what a detector reads is kept */
-	if (!(x.flags & (AF_POS | AF_DUR | AF_END)))
+	if (!x.flags)
 		return;
-	struct strv s = r->v[F_SUBSCRIBER].s;
-	x.sub = intern_put(&a->subs, s.s, s.len, NULL);
 	x.input = (uint32_t)pin->index;
 	x.line = r->line;
 	x.t = r->v[F_START].i;
 	VEC_GROW(a->r, a->n + 1, a->alloc);
 	a->r[a->n++] = x;
+}
+
+/* The id in 'into' of each string of 'from' (added where new). */
+static uint32_t *remap_set(struct intern *into, const struct intern *from)
+{
+	size_t n = intern_count(from);
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(from, (uint32_t)i, &len);
+		ids[i] = intern_put(into, s, len, NULL);
+	}
+	return ids;
 }
 
 static int op_merge(void *into, void *from, const size_t *map,
@@ -202,16 +314,46 @@ static int op_merge(void *into, void *from, const size_t *map,
 		size_t len;
 		const char *s = intern_str(&b->subs, (uint32_t)i, &len);
 		ids[i] = intern_put(&a->subs, s, len, NULL);
+		if (ids[i] >= a->tot_alloc) {
+			size_t old = a->tot_alloc;
+			VEC_GROW(a->tot, (size_t)ids[i] + 1, a->tot_alloc);
+			memset(a->tot + old, 0,
+			       (a->tot_alloc - old) * sizeof(*a->tot));
+		}
+		a->tot[ids[i]] += i < b->tot_alloc ? b->tot[i] : 0;
 	}
+	size_t nm = intern_count(&b->imeis);
+	uint32_t *mids = xcalloc(nm ? nm : 1, sizeof(*mids));
+	for (size_t i = 0; i < nm; i++) {
+		size_t len;
+		const char *s = intern_str(&b->imeis, (uint32_t)i, &len);
+		mids[i] = intern_put(&a->imeis, s, len, NULL);
+	}
+	uint32_t *hids = remap_set(&a->handsets, &b->handsets);
+	uint32_t *sids = remap_set(&a->sims, &b->sims);
+	VEC_GROW(a->h, a->nh + b->nh, a->halloc);
+	for (size_t i = 0; i < b->nh; i++) {
+		struct hrec h = b->h[i];
+		h.hs = hids[h.hs];
+		h.sim = sids[h.sim];
+		if (map)
+			h.input = (uint32_t)map[h.input];
+		a->h[a->nh++] = h;
+	}
+	free(hids);
+	free(sids);
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t i = 0; i < b->n; i++) {
 		struct arec x = b->r[i];
 		x.sub = ids[x.sub];
+		if (x.flags & AF_BADIMEI)
+			x.imei = mids[x.imei];
 		if (map)
 			x.input = (uint32_t)map[x.input];
 		a->r[a->n++] = x;
 	}
 	free(ids);
+	free(mids);
 	return 0;
 }
 
@@ -230,6 +372,9 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->r[i].input < n)
 			a->r[i].input = (uint32_t)inv[a->r[i].input];
+	for (size_t i = 0; i < a->nh; i++)
+		if (a->h[i].input < n)
+			a->h[i].input = (uint32_t)inv[a->h[i].input];
 	free(inv);
 }
 
@@ -264,6 +409,7 @@ static int cmp_rec(const void *pa, const void *pb)
 	CMP(a->dur, b->dur);
 	CMP(a->end, b->end);
 	CMP(a->type, b->type);
+	CMP(a->imei, b->imei);
 	CMP(a->input, b->input);
 	CMP(a->line, b->line);
 	return 0;
@@ -271,15 +417,95 @@ static int cmp_rec(const void *pa, const void *pb)
 
 /* Subscriber ids become ranks in byte order (a new set, same order),
    records sorted: the canonical state. */
-static void canonical(struct anom *a)
+/*
+ * Sorting the 56-byte records themselves spent a third of a run moving
+ * them: a 16-byte key (subscriber, start, index) is sorted instead, ties
+ * broken by cmp_rec on the records, and the permutation applied in place
+ * (cycle by cycle), so the order is cmp_rec's and no second array is
+ * needed. sort_base: qsort has no context; the sort runs on one thread.
+ */
+struct sort_key {
+	uint32_t sub, idx;
+	int64_t t;
+};
+
+static const struct arec *sort_base;
+
+static int cmp_sort_key(const void *pa, const void *pb)
 {
-	if (a->finished)
+	const struct sort_key *a = pa, *b = pb;
+	CMP(a->sub, b->sub);
+	CMP(a->t, b->t);
+	int c = cmp_rec(&sort_base[a->idx], &sort_base[b->idx]);
+	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void sort_records(struct arec *r, size_t n)
+{
+	if (n > UINT32_MAX) {
+		qsort(r, n, sizeof(*r), cmp_rec);
 		return;
-	size_t ns = intern_count(&a->subs);
+	}
+	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].sub = r[i].sub;
+		k[i].idx = (uint32_t)i;
+		k[i].t = r[i].t;
+	}
+	sort_base = r;
+	qsort(k, n, sizeof(*k), cmp_sort_key);
+	sort_base = NULL;
+	/* position i takes record k[i].idx; follow each cycle once */
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].idx == i || k[i].idx > n)
+			continue;
+		struct arec tmp = r[i];
+		size_t j = i;
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = (uint32_t)j; /* done */
+			if (from == i) {
+				r[j] = tmp;
+				break;
+			}
+			r[j] = r[from];
+			j = from;
+		}
+	}
+	free(k);
+}
+
+static int cmp_hrec(const void *pa, const void *pb)
+{
+	const struct hrec *a = pa, *b = pb;
+	CMP(a->hs, b->hs);
+	CMP(a->t, b->t);
+	CMP(a->sim, b->sim);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+static int cmp_hrec_sim(const void *pa, const void *pb)
+{
+	const struct hrec *a = pa, *b = pb;
+	CMP(a->sim, b->sim);
+	CMP(a->t, b->t);
+	CMP(a->hs, b->hs);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* Replace 'set' by the same strings in byte order; the rank of each old
+   id (caller frees). */
+static uint32_t *rank_set(struct intern *set, size_t *count)
+{
+	size_t ns = intern_count(set);
 	struct key_view *k = xcalloc(ns ? ns : 1, sizeof(*k));
 	uint32_t *rank = xcalloc(ns ? ns : 1, sizeof(*rank));
 	for (size_t i = 0; i < ns; i++) {
-		k[i].s = intern_str(&a->subs, (uint32_t)i, &k[i].len);
+		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
 		k[i].id = (uint32_t)i;
 	}
 	qsort(k, ns, sizeof(*k), cmp_key);
@@ -289,14 +515,47 @@ static void canonical(struct anom *a)
 		rank[k[i].id] = (uint32_t)i;
 		intern_put(&sorted, k[i].s, k[i].len, NULL);
 	}
-	for (size_t i = 0; i < a->n; i++)
-		a->r[i].sub = rank[a->r[i].sub];
-	intern_release(&a->subs);
-	a->subs = sorted;
 	free(k);
+	intern_release(set);
+	*set = sorted;
+	*count = ns;
+	return rank;
+}
+
+/* Subscriber and IMEI ids become ranks in byte order (new sets, same
+   order), records sorted: the canonical state. */
+static void canonical(struct anom *a)
+{
+	if (a->finished)
+		return;
+	size_t ns, nm;
+	uint32_t *rank = rank_set(&a->subs, &ns);
+	uint32_t *mrank = rank_set(&a->imeis, &nm);
+	for (size_t i = 0; i < a->n; i++) {
+		a->r[i].sub = rank[a->r[i].sub];
+		if (a->r[i].flags & AF_BADIMEI)
+			a->r[i].imei = mrank[a->r[i].imei];
+	}
+	uint64_t *tot = xcalloc(ns ? ns : 1, sizeof(*tot));
+	for (size_t i = 0; i < ns && i < a->tot_alloc; i++)
+		tot[rank[i]] = a->tot[i];
+	free(a->tot);
+	a->tot = tot;
+	a->tot_alloc = ns ? ns : 1;
 	free(rank);
-	if (a->n > 1) /* a->r is NULL with no record: qsort must not see it */
-		qsort(a->r, a->n, sizeof(*a->r), cmp_rec);
+	free(mrank);
+	size_t nhs, nsim;
+	uint32_t *hrank = rank_set(&a->handsets, &nhs);
+	uint32_t *srank = rank_set(&a->sims, &nsim);
+	for (size_t i = 0; i < a->nh; i++) {
+		a->h[i].hs = hrank[a->h[i].hs];
+		a->h[i].sim = srank[a->h[i].sim];
+	}
+	free(hrank);
+	free(srank);
+	if (a->nh)
+		qsort(a->h, a->nh, sizeof(*a->h), cmp_hrec);
+	sort_records(a->r, a->n);
 	a->finished = 1;
 }
 
@@ -432,6 +691,254 @@ static void duration(struct anom *a, struct runfacts *rf, struct table *t,
 	flag(t, AK_DURATION, sub, len, x->t, x->t, sc, de, ev);
 }
 
+struct evref {
+	uint32_t input;
+	uint64_t line;
+};
+
+static int cmp_evref(const void *pa, const void *pb)
+{
+	const struct evref *a = pa, *b = pb;
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* Evidence of many records: in input and line order, runs of
+   consecutive lines of one input as FIRST-LAST. Sorts 'e'. */
+static void ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
+		    size_t n)
+{
+	qsort(e, n, sizeof(*e), cmp_evref);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && e[j].input == e[i].input &&
+		     e[j].line <= e[j - 1].line + 1; j++)
+			;
+		const char *path = e[i].input < rf->n && rf->in[e[i].input].path ?
+				   rf->in[e[i].input].path : "-";
+		if (b->len)
+			buf_addch(b, ' ');
+		buf_addf(b, "%s:%llu", path, (unsigned long long)e[i].line);
+		if (e[j - 1].line != e[i].line)
+			buf_addf(b, "-%llu", (unsigned long long)e[j - 1].line);
+	}
+}
+
+static void night(struct anom *a, struct runfacts *rf, struct table *t,
+		  size_t lo, size_t hi, struct buf *sc, struct buf *de,
+		  struct buf *ev)
+{
+	uint64_t total = a->r[lo].sub < a->tot_alloc ? a->tot[a->r[lo].sub] : 0;
+	uint64_t n = 0;
+	for (size_t i = lo; i < hi; i++)
+		n += (a->r[i].flags & AF_NIGHT) != 0;
+	if (!n || total < a->o.night_min || n * 100 < a->o.night_pct * total)
+		return;
+	struct evref *e = xcalloc(n, sizeof(*e));
+	int64_t from = 0, to = 0;
+	size_t k = 0;
+	for (size_t i = lo; i < hi; i++) {
+		const struct arec *x = &a->r[i];
+		if (!(x->flags & AF_NIGHT))
+			continue;
+		if (!k)
+			from = x->t;
+		to = x->t;
+		e[k].input = x->input;
+		e[k++].line = x->line;
+	}
+	size_t len;
+	const char *sub = intern_str(&a->subs, a->r[lo].sub, &len);
+	buf_addf(sc, "%.1f", 100.0 * (double)n / (double)total);
+	buf_addf(de, "%llu of %llu record%s from %02llu:00 to %02llu:00",
+		 (unsigned long long)n, (unsigned long long)total,
+		 total == 1 ? "" : "s",
+		 (unsigned long long)a->o.night_from,
+		 (unsigned long long)a->o.night_to);
+	ev_list(ev, rf, e, n);
+	free(e);
+	flag(t, AK_NIGHT, sub, len, from, to, sc, de, ev);
+}
+
+struct badref {
+	uint32_t imei, sub, input;
+	int64_t t;
+	uint64_t line;
+};
+
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_badref(const void *pa, const void *pb)
+{
+	const struct badref *a = pa, *b = pb;
+	CMP(a->imei, b->imei);
+	CMP(a->t, b->t);
+	CMP(a->sub, b->sub);
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
+/* imei-invalid: one flag per IMEI value that cannot be a handset. */
+static void imei_invalid(struct anom *a, struct runfacts *rf,
+			 struct table *t, struct buf *sc, struct buf *de,
+			 struct buf *ev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < a->n; i++)
+		n += (a->r[i].flags & AF_BADIMEI) != 0;
+	if (!n)
+		return;
+	struct badref *b = xcalloc(n, sizeof(*b));
+	struct evref *e = xcalloc(n, sizeof(*e));
+	size_t k = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct arec *x = &a->r[i];
+		if (!(x->flags & AF_BADIMEI))
+			continue;
+		b[k].imei = x->imei;
+		b[k].sub = x->sub;
+		b[k].input = x->input;
+		b[k].t = x->t;
+		b[k++].line = x->line;
+	}
+	qsort(b, n, sizeof(*b), cmp_badref);
+	for (size_t lo = 0, hi; lo < n; lo = hi) {
+		size_t subs = 0;
+		for (hi = lo; hi < n && b[hi].imei == b[lo].imei; hi++) {
+			e[hi - lo].input = b[hi].input;
+			e[hi - lo].line = b[hi].line;
+		}
+		/* distinct subscribers: sort the ids of the group */
+		uint32_t *ids = xcalloc(hi - lo, sizeof(*ids));
+		for (size_t i = lo; i < hi; i++)
+			ids[i - lo] = b[i].sub;
+		qsort(ids, hi - lo, sizeof(*ids), cmp_u32);
+		for (size_t i = 0; i < hi - lo; i++)
+			subs += !i || ids[i] != ids[i - 1];
+		free(ids);
+		size_t len;
+		const char *v = intern_str(&a->imeis, b[lo].imei, &len);
+		char key[15];
+		enum imei_class c = imei_classify(v, len, key, NULL);
+		buf_addf(sc, "%zu", hi - lo);
+		buf_addf(de, "%s; %zu record%s, %zu subscriber%s",
+			 imei_class_name(c), hi - lo, hi - lo == 1 ? "" : "s",
+			 subs, subs == 1 ? "" : "s");
+		ev_list(ev, rf, e, hi - lo);
+		flag(t, AK_IMEI_INVALID, v, len, b[lo].t, b[hi - 1].t, sc, de,
+		     ev);
+	}
+	free(b);
+	free(e);
+}
+
+/* The SIM of id 'id' as shown: "imsi X" or "subscriber X". */
+static void add_sim(struct buf *b, const struct intern *sims, uint32_t id)
+{
+	size_t len;
+	const char *s = intern_str(sims, id, &len);
+	if (!len)
+		return;
+	buf_adds(b, s[0] == 'I' ? "imsi " : "subscriber ");
+	buf_add(b, s + 1, len - 1);
+}
+
+/*
+ * imei, one facet: 'h' sorted by group (handset, or SIM with by_sim) then
+ * start; per group the window of starts within the window length holding
+ * the most distinct others (the earliest such), flagged when they reach
+ * 'min'. Evidence: the first record of each other in the window.
+ */
+static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
+		       const struct hrec *h, size_t nh, int by_sim,
+		       uint64_t min, struct buf *sc, struct buf *de,
+		       struct buf *ev)
+{
+	size_t nother = intern_count(by_sim ? &a->handsets : &a->sims);
+	uint32_t *cnt = xcalloc(nother ? nother : 1, sizeof(*cnt));
+	int64_t w = (int64_t)a->o.imei_days * 86400000;
+#define GROUP(x) (by_sim ? (x).sim : (x).hs)
+#define OTHER(x) (by_sim ? (x).hs : (x).sim)
+	for (size_t lo = 0, hi; lo < nh; lo = hi) {
+		for (hi = lo + 1; hi < nh && GROUP(h[hi]) == GROUP(h[lo]); hi++)
+			;
+		size_t best = 0, bj = lo, bk = lo, distinct = 0, k = lo;
+		for (size_t j = lo; j < hi; j++) {
+			while (k < hi && h[k].t - h[j].t < w)
+				distinct += cnt[OTHER(h[k++])]++ == 0;
+			if (distinct > best) {
+				best = distinct;
+				bj = j;
+				bk = k;
+			}
+			distinct -= --cnt[OTHER(h[j])] == 0;
+		}
+		if (best < min || !best)
+			continue;
+		struct evref *e = xcalloc(best, sizeof(*e));
+		uint32_t *ids = xcalloc(best, sizeof(*ids));
+		size_t ne = 0;
+		for (size_t i = bj; i < bk; i++)
+			if (cnt[OTHER(h[i])]++ == 0) {
+				e[ne].input = h[i].input;
+				e[ne].line = h[i].line;
+				ids[ne++] = OTHER(h[i]);
+			}
+		for (size_t i = bj; i < bk; i++)
+			cnt[OTHER(h[i])] = 0;
+		qsort(ids, ne, sizeof(*ids), cmp_u32);
+		buf_addf(sc, "%zu", ne);
+		buf_addf(de, "%zu %s within %llu day%s:", ne,
+			 by_sim ? "handsets for one SIM" : "SIMs in one handset",
+			 (unsigned long long)a->o.imei_days,
+			 a->o.imei_days == 1 ? "" : "s");
+		for (size_t i = 0; i < ne; i++) {
+			buf_addch(de, ' ');
+			if (by_sim) {
+				size_t len;
+				const char *s = intern_str(&a->handsets, ids[i],
+							   &len);
+				buf_add(de, s, len);
+			} else {
+				add_sim(de, &a->sims, ids[i]);
+			}
+		}
+		ev_list(ev, rf, e, ne);
+		size_t len;
+		const char *ent;
+		if (by_sim) {
+			ent = intern_str(&a->sims, h[lo].sim, &len);
+			ent++;
+			len--;
+		} else {
+			ent = intern_str(&a->handsets, h[lo].hs, &len);
+		}
+		flag(t, AK_IMEI, ent, len, h[bj].t, h[bk - 1].t, sc, de, ev);
+		free(e);
+		free(ids);
+	}
+#undef GROUP
+#undef OTHER
+	free(cnt);
+}
+
+static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
+			struct buf *sc, struct buf *de, struct buf *ev)
+{
+	imei_facet(a, rf, t, a->h, a->nh, 0, a->o.imei_sims, sc, de, ev);
+	struct hrec *c = xcalloc(a->nh ? a->nh : 1, sizeof(*c));
+	if (a->nh)
+		memcpy(c, a->h, a->nh * sizeof(*c));
+	qsort(c, a->nh, sizeof(*c), cmp_hrec_sim);
+	imei_facet(a, rf, t, c, a->nh, 1, a->o.imei_handsets, sc, de, ev);
+	free(c);
+}
+
 static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
@@ -443,12 +950,22 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	for (int k = 0; k < AK_COUNT; k++) {
 		if (!(a->o.only & (1u << k)))
 			continue;
+		if (k == AK_IMEI_INVALID) {
+			imei_invalid(a, rf, t, &sc, &de, &ev);
+			continue;
+		}
+		if (k == AK_IMEI) {
+			imei_detect(a, rf, t, &sc, &de, &ev);
+			continue;
+		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
 			for (hi = lo + 1; hi < a->n && a->r[hi].sub == a->r[lo].sub;
 			     hi++)
 				;
 			if (k == AK_TRAVEL)
 				travel(a, rf, t, lo, hi, &sc, &de, &ev);
+			else if (k == AK_NIGHT)
+				night(a, rf, t, lo, hi, &sc, &de, &ev);
 			else
 				for (size_t i = lo; i < hi; i++)
 					duration(a, rf, t, &a->r[i], &sc, &de,
@@ -459,6 +976,36 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	buf_release(&de);
 	buf_release(&ev);
 	return 0;
+}
+
+static void put_set(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(set, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+	}
+}
+
+/* A set of distinct strings, ascending as saved; their count. */
+static uint64_t get_set(struct partial_reader *r, struct intern *set)
+{
+	uint64_t n = partial_get_count(r, 1);
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN || !len) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)p, len, &added);
+		if (!added)
+			r->failed = 1;
+	}
+	return r->failed ? 0 : n;
 }
 
 static void op_save(void *state, struct partial_writer *w)
@@ -473,11 +1020,26 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.min_km);
 	partial_put_uvarint(w, a->o.max_duration_s);
 	partial_put_uvarint(w, a->o.slack_s);
+	partial_put_uvarint(w, a->o.night_min);
+	partial_put_uvarint(w, a->o.night_pct);
+	partial_put_uvarint(w, a->o.night_from);
+	partial_put_uvarint(w, a->o.night_to);
+	partial_put_uvarint(w, a->o.imei_sims);
+	partial_put_uvarint(w, a->o.imei_handsets);
+	partial_put_uvarint(w, a->o.imei_days);
 	size_t ns = intern_count(&a->subs);
 	partial_put_uvarint(w, ns);
 	for (size_t i = 0; i < ns; i++) {
 		size_t len;
 		const char *s = intern_str(&a->subs, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+		partial_put_uvarint(w, i < a->tot_alloc ? a->tot[i] : 0);
+	}
+	size_t nm = intern_count(&a->imeis);
+	partial_put_uvarint(w, nm);
+	for (size_t i = 0; i < nm; i++) {
+		size_t len;
+		const char *s = intern_str(&a->imeis, (uint32_t)i, &len);
 		partial_put_bytes(w, s, len);
 	}
 	partial_put_uvarint(w, a->n);
@@ -493,6 +1055,19 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_svarint(w, x->end);
 		partial_put_u8(w, x->flags);
 		partial_put_u8(w, x->type);
+		if (x->flags & AF_BADIMEI)
+			partial_put_uvarint(w, x->imei);
+	}
+	put_set(w, &a->handsets);
+	put_set(w, &a->sims);
+	partial_put_uvarint(w, a->nh);
+	for (size_t i = 0; i < a->nh; i++) {
+		const struct hrec *h = &a->h[i];
+		partial_put_uvarint(w, h->hs);
+		partial_put_uvarint(w, h->sim);
+		partial_put_uvarint(w, h->input);
+		partial_put_uvarint(w, h->line);
+		partial_put_svarint(w, h->t);
 	}
 	partial_section_end(w);
 }
@@ -511,6 +1086,20 @@ static int op_load(void *state, const struct partial_file *pf,
 	a->o.min_km = partial_get_uvarint(&r);
 	a->o.max_duration_s = partial_get_uvarint(&r);
 	a->o.slack_s = partial_get_uvarint(&r);
+	a->o.night_min = partial_get_uvarint(&r);
+	a->o.night_pct = partial_get_uvarint(&r);
+	a->o.night_from = partial_get_uvarint(&r);
+	a->o.night_to = partial_get_uvarint(&r);
+	a->o.imei_sims = partial_get_uvarint(&r);
+	a->o.imei_handsets = partial_get_uvarint(&r);
+	a->o.imei_days = partial_get_uvarint(&r);
+	if (a->o.imei_sims > 1000000000 || a->o.imei_handsets > 1000000000 ||
+	    a->o.imei_days > 1000000)
+		r.failed = 1;
+	if (a->o.night_min > 1000000000 || a->o.night_pct > 100 ||
+	    a->o.night_from > 23 || a->o.night_to > 24 ||
+	    a->o.night_from == a->o.night_to)
+		r.failed = 1;
 	if (a->o.only >= (1u << AK_COUNT) ||
 	    a->o.max_duration_s > INT64_MAX / 2000000 ||
 	    a->o.slack_s > INT64_MAX / 2000000)
@@ -524,7 +1113,29 @@ static int op_load(void *state, const struct partial_file *pf,
 			r.failed = 1;
 			break;
 		}
-		intern_put(&a->subs, (const char *)p, len, &added);
+		uint32_t id = intern_put(&a->subs, (const char *)p, len, &added);
+		if (!added)
+			r.failed = 1;
+		if (id >= a->tot_alloc) {
+			size_t old = a->tot_alloc;
+			VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
+			memset(a->tot + old, 0,
+			       (a->tot_alloc - old) * sizeof(*a->tot));
+		}
+		a->tot[id] = partial_get_uvarint(&r);
+		if (a->tot[id] > UINT64_MAX / 256)
+			r.failed = 1;
+	}
+	uint64_t nm = r.failed ? 0 : partial_get_count(&r, 1);
+	for (uint64_t i = 0; i < nm && !r.failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(&r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN) {
+			r.failed = 1;
+			break;
+		}
+		intern_put(&a->imeis, (const char *)p, len, &added);
 		if (!added)
 			r.failed = 1;
 	}
@@ -544,9 +1155,13 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.end = partial_get_svarint(&r);
 		x.flags = (uint8_t)partial_get_u8(&r);
 		x.type = (uint8_t)partial_get_u8(&r);
+		uint64_t imei = x.flags & AF_BADIMEI ? partial_get_uvarint(&r) : 0;
+		if (imei >= (nm ? nm : 1))
+			r.failed = 1;
+		x.imei = (uint32_t)imei;
 		if (sub >= ns || input >= ninputs || lat < -90000000 ||
 		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
-		    x.flags > 7 || x.t < -(INT64_MAX / 4) ||
+		    x.flags > 31 || x.t < -(INT64_MAX / 4) ||
 		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
 		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
 		    x.dur > INT64_MAX / 4) {
@@ -558,6 +1173,28 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.lat = (int32_t)lat;
 		x.lon = (int32_t)lon;
 		a->r[a->n++] = x;
+	}
+	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
+	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
+	uint64_t nh = r.failed ? 0 : partial_get_count(&r, 5);
+	if (!r.failed)
+		VEC_GROW(a->h, (size_t)nh, a->halloc);
+	for (uint64_t i = 0; i < nh && !r.failed; i++) {
+		struct hrec h;
+		uint64_t hs = partial_get_uvarint(&r);
+		uint64_t sim = partial_get_uvarint(&r);
+		uint64_t input = partial_get_uvarint(&r);
+		h.line = partial_get_uvarint(&r);
+		h.t = partial_get_svarint(&r);
+		if (hs >= nhs || sim >= nsim || input >= ninputs ||
+		    h.t < -(INT64_MAX / 4) || h.t > INT64_MAX / 4) {
+			r.failed = 1;
+			break;
+		}
+		h.hs = (uint32_t)hs;
+		h.sim = (uint32_t)sim;
+		h.input = (uint32_t)input;
+		a->h[a->nh++] = h;
 	}
 	return partial_reader_finish(&r, pf, d);
 }

@@ -3,7 +3,8 @@
  * issue 15): flags, each a row kind, entity, from, to, score, detail,
  * evidence. Detectors so far: travel (impossible speed between two
  * consecutive positioned records of one subscriber) and duration
- * (negative, extreme, or disagreeing with end - start).
+ * (negative, extreme, or disagreeing with end - start), night (most of a
+ * subscriber's records in the night window).
  *
  * Order: records arrive in any order (blocks, threads, files); the state
  * keeps one compact record per positioned or voice record (48 bytes plus
@@ -19,7 +20,8 @@
 
 #define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
 
-enum anom_kind { AK_TRAVEL, AK_DURATION, AK_COUNT };
+enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_IMEI_INVALID,
+		 AK_IMEI, AK_COUNT };
 
 /* The thresholds (every one an option; the defaults of anom_opts_init). */
 struct anom_opts {
@@ -29,6 +31,13 @@ struct anom_opts {
 	uint64_t max_duration_s;  /* --max-duration: extreme above [21600] */
 	uint64_t slack_s;         /* --duration-slack: end-start disagrees
 				     with duration by more [5] */
+	uint64_t night_min;       /* --night-min: records at least [30] */
+	uint64_t night_pct;       /* --night-share: percent at night [60] */
+	uint64_t night_from;      /* --night-from: hour, inclusive [0] */
+	uint64_t night_to;        /* --night-to: hour, exclusive [5] */
+	uint64_t imei_sims;       /* --imei-sims: SIMs in one handset [3] */
+	uint64_t imei_handsets;   /* --imei-handsets: handsets of one SIM [4] */
+	uint64_t imei_days;       /* --imei-window: within days [30] */
 };
 
 void anom_opts_init(struct anom_opts *o);

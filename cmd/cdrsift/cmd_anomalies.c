@@ -12,7 +12,8 @@
 #include "run.h"
 #include "banned.h"
 
-enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK };
+enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK, O_NMIN, O_NPCT,
+       O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN };
 
 static const struct option anom_longopts[] = {
 	{ "only", required_argument, NULL, O_ONLY },
@@ -20,6 +21,13 @@ static const struct option anom_longopts[] = {
 	{ "travel-distance", required_argument, NULL, O_DIST },
 	{ "max-duration", required_argument, NULL, O_MAXDUR },
 	{ "duration-slack", required_argument, NULL, O_SLACK },
+	{ "night-min", required_argument, NULL, O_NMIN },
+	{ "night-share", required_argument, NULL, O_NPCT },
+	{ "night-from", required_argument, NULL, O_NFROM },
+	{ "night-to", required_argument, NULL, O_NTO },
+	{ "imei-sims", required_argument, NULL, O_ISIMS },
+	{ "imei-handsets", required_argument, NULL, O_IHS },
+	{ "imei-window", required_argument, NULL, O_IWIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -38,6 +46,21 @@ static int number(const char *opt, const char *arg, uint64_t *out)
 	return 0;
 }
 
+static int bounded(const char *opt, const char *arg, uint64_t max,
+		   uint64_t *out)
+{
+	uint64_t v;
+	if (number(opt, arg, &v) < 0)
+		return -1;
+	if (v > max) {
+		cli_error("anomalies: %s: '%s' is above %llu", opt, arg,
+			  (unsigned long long)max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 static int anom_option(void *ctx, int c, const char *arg)
 {
 	struct anom_opts *o = ctx;
@@ -45,7 +68,8 @@ static int anom_option(void *ctx, int c, const char *arg)
 	case O_ONLY:
 		if (anom_parse_only(o, arg) < 0) {
 			cli_error("anomalies: --only: '%s': expected a list "
-				  "of travel, duration", arg);
+				  "of travel, duration, night, imei-invalid, imei",
+				  arg);
 			return -1;
 		}
 		return 0;
@@ -57,6 +81,20 @@ static int anom_option(void *ctx, int c, const char *arg)
 		return number("--max-duration", arg, &o->max_duration_s);
 	case O_SLACK:
 		return number("--duration-slack", arg, &o->slack_s);
+	case O_NMIN:
+		return number("--night-min", arg, &o->night_min);
+	case O_NPCT:
+		return bounded("--night-share", arg, 100, &o->night_pct);
+	case O_NFROM:
+		return bounded("--night-from", arg, 23, &o->night_from);
+	case O_NTO:
+		return bounded("--night-to", arg, 24, &o->night_to);
+	case O_ISIMS:
+		return number("--imei-sims", arg, &o->imei_sims);
+	case O_IHS:
+		return number("--imei-handsets", arg, &o->imei_handsets);
+	case O_IWIN:
+		return bounded("--imei-window", arg, 1000000, &o->imei_days);
 	}
 	return -1;
 }
@@ -64,11 +102,19 @@ static int anom_option(void *ctx, int c, const char *arg)
 static const char anom_usage[] =
 "Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
 "evidence (input:line of the records behind the flag).\n"
-"      --only KIND,...        travel, duration (default: all)\n"
+"      --only KIND,...        travel, duration, night, imei-invalid, imei\n"
+"                             (default: all)\n"
 "      --travel-speed KMH     travel: speed above this [1000]\n"
 "      --travel-distance KM   travel: and distance above this [50]\n"
 "      --max-duration S       duration: voice longer than this [21600]\n"
 "      --duration-slack S     duration: end - start off by more [5]\n"
+"      --night-min N          night: records at least [30]\n"
+"      --night-share PCT      night: percent of them in the window [60]\n"
+"      --night-from H         night: window from hour H, inclusive [0]\n"
+"      --night-to H           night: to hour H, exclusive [5]\n"
+"      --imei-sims N          imei: SIMs in one handset, at least [3]\n"
+"      --imei-handsets N      imei: handsets of one SIM, at least [4]\n"
+"      --imei-window DAYS     imei: within this many days [30]\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_anomalies(int argc, char **argv)
@@ -84,6 +130,14 @@ int cmd_anomalies(int argc, char **argv)
 	rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	if (o.night_from == o.night_to % 24) {
+		cli_error("anomalies: --night-from and --night-to: the window "
+			  "%llu:00 to %llu:00 is empty",
+			  (unsigned long long)o.night_from,
+			  (unsigned long long)o.night_to);
+		cli_status(&cli, EXIT_USAGE);
+		return cli_finish(&cli);
+	}
 	run_init(&r, &cli, &anomalies_analysis, &o);
 	run_inputs(&r);
 	if (cli.partial_path) {

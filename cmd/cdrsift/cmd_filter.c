@@ -4,18 +4,21 @@
  * with the header of each input whose header differs from the previous
  * one), or only their number (--count).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "flagset.h"
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_RAW = 512, O_COUNT };
+enum { O_RAW = 512, O_COUNT, O_EVIDENCE };
 
 static const struct option filter_opts[] = {
 	{ "raw", no_argument, NULL, O_RAW },
 	{ "count", no_argument, NULL, O_COUNT },
+	{ "evidence", required_argument, NULL, O_EVIDENCE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -31,6 +34,11 @@ struct filter_ctx {
 	struct buf last_header;      /* raw header last written (--raw) */
 	int failed;                  /* output could not be written */
 	enum record_kind kind;       /* kind whose columns are printed */
+	/* --evidence FLAGS (issue 15): only the rows the flags name */
+	const char *ev_path;
+	struct flagset ev;
+	unsigned char *ev_seen;      /* per ev.in[]: an input of that name */
+	uint64_t ev_n;               /* records found (atomic: workers) */
 };
 
 static int handle(void *ctx, int c, const char *arg)
@@ -41,6 +49,8 @@ static int handle(void *ctx, int c, const char *arg)
 		f->raw = 1;
 	else if (c == O_COUNT)
 		f->count = 1;
+	else if (c == O_EVIDENCE)
+		f->ev_path = arg;
 	else
 		return -1;
 	return 0;
@@ -80,6 +90,12 @@ static void on_start(void *ctx, struct pipe_input *pin)
 {
 	struct filter_ctx *f = ctx;
 	struct source *src = &pin->src;
+	if (f->ev_path) {
+		const struct flagset_input *e =
+			flagset_find(&f->ev, pin->name, strlen(pin->name));
+		if (e)
+			f->ev_seen[e - f->ev.in] = 1;
+	}
 	if (f->count || !pin->usable)
 		return;
 	if (f->raw) {
@@ -116,7 +132,13 @@ static void on_record(void *wctx, const struct pipe_input *pin,
 		      const struct record *rec, struct buf *out)
 {
 	struct filter_ctx *f = wctx;
-	(void)pin;
+	if (f->ev_path) {
+		if (!flagset_has_line(flagset_find(&f->ev, pin->name,
+						   strlen(pin->name)),
+				      rec->line))
+			return;
+		__atomic_fetch_add(&f->ev_n, 1, __ATOMIC_RELAXED);
+	}
 	if (f->count)
 		return;
 	if (f->raw) {
@@ -196,7 +218,67 @@ static void *worker_new(void *ctx)
 static const char filter_usage[] =
 "Prints the records that match -w EXPR (all records without -w).\n"
 "      --raw              the original rows, byte for byte, with the header\n"
-"      --count            only the number of matching records\n";
+"      --count            only the number of matching records\n"
+"      --evidence FLAGS   only the rows FLAGS names: the 'evidence' column\n"
+"                         (INPUT:LINE, INPUT:FIRST-LAST) of a flags file\n"
+"                         of cdrsift anomalies (csv or tsv); with -w, both\n";
+
+/* Read and parse the flags file of --evidence. 0, or an exit status. */
+static int load_evidence(struct filter_ctx *f)
+{
+	FILE *fp = fopen(f->ev_path, "rb");
+	if (!fp) {
+		cli_error("%s: cannot open the flags file: %s", f->ev_path,
+			  strerror(errno));
+		return EXIT_INPUT;
+	}
+	struct buf b = BUF_INIT;
+	char tmp[65536];
+	size_t got;
+	while ((got = fread(tmp, 1, sizeof(tmp), fp)) > 0)
+		buf_add(&b, tmp, got);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		cli_error("%s: cannot read the flags file", f->ev_path);
+		buf_release(&b);
+		return EXIT_INPUT;
+	}
+	struct diag d = DIAG_INIT;
+	int rc = flagset_parse(&f->ev, b.data ? b.data : "", b.len, &d);
+	buf_release(&b);
+	if (rc < 0) {
+		cli_error("%s:%llu: %s", f->ev_path, (unsigned long long)d.line,
+			  buf_cstr(&d.msg));
+		diag_release(&d);
+		return EXIT_USAGE;
+	}
+	diag_release(&d);
+	f->ev_seen = xcalloc(f->ev.n ? f->ev.n : 1, 1);
+	return 0;
+}
+
+/* After the run: what the flags named and no input held. */
+static void evidence_warnings(struct filter_ctx *f)
+{
+	uint64_t named = 0; /* lines named in the inputs read */
+	for (size_t i = 0; i < f->ev.n; i++) {
+		const struct flagset_input *e = &f->ev.in[i];
+		if (!f->ev_seen[i]) {
+			cli_error("warning: %s: evidence names input '%s', which "
+				  "is not among the inputs", f->ev_path, e->name);
+			continue;
+		}
+		for (size_t j = 0; j < e->nr; j++)
+			named += e->r[j].hi - e->r[j].lo + 1;
+	}
+	if (f->ev_n < named)
+		cli_error("warning: %s: %llu of the %llu line%s named in the "
+			  "inputs are no record there%s", f->ev_path,
+			  (unsigned long long)(named - f->ev_n),
+			  (unsigned long long)named, PLURAL(named),
+			  f->cli->expr ? " (or -w left them out)" : "");
+}
 
 int cmd_filter(int argc, char **argv)
 {
@@ -214,15 +296,28 @@ int cmd_filter(int argc, char **argv)
 		cli.ev.no_run = 1;
 		return cli_finish(&cli);
 	}
+	if (f.ev_path && (rc = load_evidence(&f)) != 0) {
+		cli_status(&cli, (enum exit_status)rc);
+		cli.ev.no_run = 1;
+		flagset_release(&f.ev);
+		return cli_finish(&cli);
+	}
 	rc = cli_setup(&cli, KIND_UNKNOWN);
-	if (rc)
+	if (rc) {
+		flagset_release(&f.ev);
+		free(f.ev_seen);
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
+	}
 	f.cli = &cli;
 	uint64_t need = f.raw || f.count ? 0 : ~(uint64_t)0;
 	struct pipe_hooks h = { &f, need, worker_new, on_record, on_start,
 				block_out, NULL, NULL, NULL, NULL };
 	cli_pipeline(&cli, &h);
 	f.n = cli.total.matched;
+	if (f.ev_path) {
+		f.n = f.ev_n;
+		evidence_warnings(&f);
+	}
 	if (f.count) {
 		static const struct out_col ccol[] = { { "count", OT_NUM } };
 		struct writer *w = writer_new(cli.out, (enum out_format)cli.format,
@@ -270,5 +365,7 @@ int cmd_filter(int argc, char **argv)
 	for (size_t i = 0; i < F_COUNT; i++)
 		buf_release(&f.cell[i]);
 	buf_release(&f.last_header);
+	flagset_release(&f.ev);
+	free(f.ev_seen);
 	return cli_finish(&cli);
 }

@@ -151,6 +151,7 @@ while [ "$i" -lt "$runs" ]; do
 	time_cmd filter_5clause "$CDRSIFT filter --count -f csv -w '$EXPR' $data"
 	[ -n "$FLOOR_ISAL" ] &&
 		time_cmd filter_5c_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT filter --count -f csv -w '$EXPR' $data"
+	time_cmd anomalies "$CDRSIFT anomalies -f csv $data"
 	time_cmd floor4 "$FLOOR4"
 	time_cmd stats4_j2 "$CDRSIFT stats -j2 -f csv $parts"
 	[ -n "$FLOOR_ISAL" ] &&
@@ -197,7 +198,7 @@ sort -k1,1 -k2,2n "$results" | mawk '
 END {
 	for (k in names) med[k] = t[k, int((n[k] + 1) / 2)]
 	printf "%-15s %9s %8s %8s %12s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
-	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 volume_zlib filter_count filter_5clause filter_5c_zlib mawk_top10 duckdb_sum duckdb_full chdb_sum chdb_full polars_sum polars_full miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
+	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 volume_zlib filter_count filter_5clause filter_5c_zlib anomalies mawk_top10 duckdb_sum duckdb_full chdb_sum chdb_full polars_sum polars_full miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
 	for (i = 1; i <= norder; i++) {
 		k = order[i]; if (!(k in med)) continue
 		base = (k ~ /4/) ? med["floor4"] : med["floor"]

@@ -42,6 +42,7 @@ int fuzz_audit_one(const uint8_t *data, size_t size);
 int fuzz_manifest_one(const uint8_t *data, size_t size);
 int fuzz_archive_one(const uint8_t *data, size_t size);
 int fuzz_pseudo_one(const uint8_t *data, size_t size);
+int fuzz_anomflags_one(const uint8_t *data, size_t size);
 
 #define FUZZ_CHECK(cond)                                                       \
 	do {                                                                   \

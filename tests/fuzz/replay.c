@@ -44,6 +44,7 @@ static const struct target targets[] = {
 	{ "manifest", fuzz_manifest_one },
 	{ "archive", fuzz_archive_one },
 	{ "pseudo", fuzz_pseudo_one },
+	{ "anomflags", fuzz_anomflags_one },
 };
 
 static int npass, nfail, nknown;

@@ -104,7 +104,7 @@ cat >evcheck.py <<'PY'
 # Every evidence input:line of a flags file, read back as the physical
 # line of the input (LF, CRLF, CR each end one; the header is line 1):
 # the row names the flag's entity, and its start is the flag's from (the
-# first record) or to (the last).
+# first record) or to (the last); for kinds of many records, between.
 import csv, gzip, io, re, sys
 flags, files = sys.argv[1], sys.argv[2:]
 lines = {}
@@ -112,15 +112,25 @@ for f in files:
     raw = (gzip.open if f.endswith('.gz') else open)(f, 'rb').read().decode()
     lines[f] = re.split(r'\r\n|\n|\r', raw)
 n = 0
+norm = lambda x: x.rstrip('Z').replace('T', ' ')
 for r in csv.DictReader(open(flags)):
-    ev = r['evidence'].split()
-    assert ev, r
-    for k, e in enumerate(ev):
+    ev = []
+    for e in r['evidence'].split():
         path, line = e.rsplit(':', 1)
-        row = next(csv.reader([lines[path][int(line) - 1]]))
-        assert r['entity'] in row, (e, row)
-        want = r['from'] if k == 0 else r['to']
-        assert want.rstrip('Z').replace('T', ' ') in [x.replace('T', ' ') for x in row], (e, want, row)
+        lo, _, hi = line.partition('-')
+        ev += [(path, k) for k in range(int(lo), int(hi or lo) + 1)]
+    assert ev, r
+    for k, (path, line) in enumerate(ev):
+        row = next(csv.reader([lines[path][line - 1]]))
+        # imei: the handset is the first 14 digits of the row's IMEI
+        assert any(x == r['entity'] or (r['kind'] == 'imei' and
+                   x.startswith(r['entity'])) for x in row), (path, line, row)
+        start = norm(row[next(csv.reader([lines[path][0]])).index('start')])
+        if r['kind'] in ('travel', 'duration'):
+            want = r['from'] if k == 0 else r['to']
+            assert norm(want) == start, (path, line, want, row)
+        else:
+            assert norm(r['from']) <= start <= norm(r['to']), (path, line, row)
         n += 1
 assert n > 0
 print(n)
