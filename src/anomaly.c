@@ -591,9 +591,10 @@ static void set_str(struct table *t, size_t row, int col, const char *s,
 	table_set_text(t, row, (size_t)col, s, n);
 }
 
-static void flag(struct table *t, int kind, const char *sub, size_t sublen,
-		 int64_t from, int64_t to, struct buf *score,
-		 struct buf *detail, struct buf *ev)
+/* A flag row; its row number, for an entity that is no subscriber. */
+static size_t flag(struct table *t, int kind, const char *sub, size_t sublen,
+		   int64_t from, int64_t to, struct buf *score,
+		   struct buf *detail, struct buf *ev)
 {
 	size_t row = table_add_row(t);
 	const char *k = kind_names[kind];
@@ -607,6 +608,7 @@ static void flag(struct table *t, int kind, const char *sub, size_t sublen,
 	buf_reset(score);
 	buf_reset(detail);
 	buf_reset(ev);
+	return row;
 }
 
 static void travel(struct anom *a, struct runfacts *rf, struct table *t,
@@ -830,8 +832,10 @@ static void imei_invalid(struct anom *a, struct runfacts *rf,
 			 imei_class_name(c), hi - lo, hi - lo == 1 ? "" : "s",
 			 subs, subs == 1 ? "" : "s");
 		ev_list(ev, rf, e, hi - lo);
-		flag(t, AK_IMEI_INVALID, v, len, b[lo].t, b[hi - 1].t, sc, de,
-		     ev);
+		size_t row = flag(t, AK_IMEI_INVALID, v, len, b[lo].t,
+				  b[hi - 1].t, sc, de, ev);
+		/* the entity is an IMEI value: its own kind of pseudonym */
+		table_set_ident(t, row, AC_ENTITY, ID_IMEI);
 	}
 	free(b);
 	free(e);
@@ -911,14 +915,18 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 		ev_list(ev, rf, e, ne);
 		size_t len;
 		const char *ent;
+		enum ident_kind ik = ID_IMEI; /* a handset: 14 digits */
 		if (by_sim) {
 			ent = intern_str(&a->sims, h[lo].sim, &len);
+			ik = ent[0] == 'I' ? ID_IMSI : ID_NUMBER;
 			ent++;
 			len--;
 		} else {
 			ent = intern_str(&a->handsets, h[lo].hs, &len);
 		}
-		flag(t, AK_IMEI, ent, len, h[bj].t, h[bk - 1].t, sc, de, ev);
+		size_t row = flag(t, AK_IMEI, ent, len, h[bj].t, h[bk - 1].t,
+				  sc, de, ev);
+		table_set_ident(t, row, AC_ENTITY, ik);
 		free(e);
 		free(ids);
 	}

@@ -118,9 +118,9 @@ PY
 cat >toks.py <<'PY'
 import csv, hmac, hashlib, base64, sys
 key = open(sys.argv[1], 'rb').read()
-def tok(canon):
-    d = hmac.new(key, ('number:' + canon).encode(), hashlib.sha256).digest()
-    return 'num_' + base64.b32encode(d[:10]).decode().lower()
+def tok(canon, typ='number', pre='num_'):
+    d = hmac.new(key, (typ + ':' + canon).encode(), hashlib.sha256).digest()
+    return pre + base64.b32encode(d[:10]).decode().lower()
 def e164(v):
     if v.strip('+0123456789'): return v   # "*100#": as written
     d = ''.join(ch for ch in v if ch.isdigit())
@@ -133,7 +133,14 @@ out = set()
 for r in csv.DictReader(open('c0.csv')):
     for c in cols:
         v = (r[c] or '').strip()
-        if v: out.add(tok(e164(v)))
+        if not v: continue
+        if c == 'imei':  # the 14 digits of TAC and serial, else as written
+            d = v[:14] if v.isdigit() and 14 <= len(v) <= 16 else v
+            out.add(tok(d, 'imei', 'imei_'))
+        elif c == 'imsi':
+            out.add(tok(v, 'imsi', 'imsi_'))
+        else:
+            out.add(tok(e164(v)))
 for t in sorted(out): print(t)
 PY
 
@@ -208,8 +215,11 @@ test_expect_success GEN 'pairs, entities, split columns: the tokens of the oracl
 	python3 toks.py k1 caller,callee >want.toks &&
 	sed 1d o.pairs.csv | cut -d, -f1,2 | tr , "\n" | grep . | sort -u >pairs.toks &&
 	test_cmp want.toks pairs.toks &&
+	python3 toks.py k1 caller,callee,imei,imsi >ident.toks &&
 	sed 1d o.anom.csv | cut -d, -f2 | sort -u >anom.toks &&
-	test -s anom.toks && comm -23 anom.toks want.toks >bad && test ! -s bad &&
+	test -s anom.toks && comm -23 anom.toks ident.toks >bad && test ! -s bad &&
+	# an imei flag names a handset by its own kind of token
+	grep -q "^imei,imei_" o.anom.csv &&
 	python3 toks.py k1 callee >callee.toks &&
 	head -1 o.split.csv | tr , "\n" | sed -n "s/^records_//p" |
 		grep -v "^none\$" | sort >split.toks &&
