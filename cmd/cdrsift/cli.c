@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "timeparse.h"
 #include "analysis.h"
 #include "runfacts.h"
+#include "suggest.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -149,6 +151,36 @@ void cli_status(struct cli *cli, enum exit_status s)
 		cli->status = s;
 }
 
+/*
+ * "--map: unknown field" with the field an alias names (msisdn: the
+ * subscriber) or the nearest field name when it looks like a slip.
+ */
+static void map_refused(const char *name)
+{
+	const char *cands[F_COUNT + 1];
+	size_t n = 0, len = strlen(name), nl = 0;
+	char norm[80];
+	struct buf h = BUF_INIT;
+	for (size_t i = 0; i < len && nl + 1 < sizeof(norm); i++)
+		if (isalnum((unsigned char)name[i]))
+			norm[nl++] = (char)tolower((unsigned char)name[i]);
+	norm[nl] = '\0';
+	for (int f = 0; f < F_COUNT; f++) {
+		if (field_table[f].kinds & KB_DERIVED)
+			continue;
+		if (nl && !h.len &&
+		    suggest_alias_has(field_table[f].aliases, norm))
+			buf_addf(&h, " (did you mean '%s'?)",
+				 field_table[f].name);
+		cands[n++] = field_table[f].name;
+	}
+	cands[n] = NULL;
+	if (!h.len)
+		suggest_append(&h, name, len, cands);
+	cli_error("--map: unknown field '%s'%s", name, buf_cstr(&h));
+	buf_release(&h);
+}
+
 static int parse_map(struct cli *cli, const char *arg)
 {
 	char *text = xstrdup(arg), *p = text;
@@ -169,7 +201,7 @@ static int parse_map(struct cli *cli, const char *arg)
 		*eq = '\0';
 		int f = field_by_name(p, strlen(p));
 		if (f < 0 || (field_table[f].kinds & KB_DERIVED)) {
-			cli_error("--map: unknown field '%s'", p);
+			map_refused(p);
 			return -1;
 		}
 		VEC_GROW(cli->map, n + 1, alloc);

@@ -9,6 +9,7 @@
 
 #include "anomaly.h"
 #include "cli.h"
+#include "suggest.h"
 #include "run.h"
 #include "banned.h"
 
@@ -61,15 +62,49 @@ static int bounded(const char *opt, const char *arg, uint64_t max,
 	return 0;
 }
 
+/*
+ * The --only refusal: the first word that is no kind, with the nearest
+ * kind when it looks like a slip, else the list.
+ */
+static void only_refused(const char *arg)
+{
+	const char *cands[AK_COUNT + 1];
+	struct buf h = BUF_INIT;
+	for (int k = 0; k < AK_COUNT; k++)
+		cands[k] = anom_kind_name(k);
+	cands[AK_COUNT] = NULL;
+	for (const char *s = arg;;) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		int k = 0;
+		while (k < AK_COUNT && (strlen(cands[k]) != n ||
+					memcmp(cands[k], s, n)))
+			k++;
+		if (k == AK_COUNT) {
+			suggest_append(&h, s, n, cands);
+			cli_error("anomalies: --only: unknown kind '%.*s'%s; the "
+				  "kinds: travel, duration, night, imei-invalid, "
+				  "imei", (int)n, s, buf_cstr(&h));
+			break;
+		}
+		if (!e) {
+			cli_error("anomalies: --only: '%s': expected a list of "
+				  "travel, duration, night, imei-invalid, imei",
+				  arg);
+			break;
+		}
+		s = e + 1;
+	}
+	buf_release(&h);
+}
+
 static int anom_option(void *ctx, int c, const char *arg)
 {
 	struct anom_opts *o = ctx;
 	switch (c) {
 	case O_ONLY:
 		if (anom_parse_only(o, arg) < 0) {
-			cli_error("anomalies: --only: '%s': expected a list "
-				  "of travel, duration, night, imei-invalid, imei",
-				  arg);
+			only_refused(arg);
 			return -1;
 		}
 		return 0;
