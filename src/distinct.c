@@ -17,45 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "varint.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define WINDOW (64u << 10)             /* read buffer of a spilled run */
-
-static unsigned char *put_varint(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
-static uint64_t get_varint(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	uint64_t v = 0;
-	for (unsigned shift = 0;; shift += 7) {
-		unsigned char c = *p++;
-		if (shift < 64)
-			v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			break;
-	}
-	*pp = p;
-	return v;
-}
-
-static size_t varint_len(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 0x80) {
-		v >>= 7;
-		n++;
-	}
-	return n;
-}
 
 /* ---- the store ---- */
 

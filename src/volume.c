@@ -227,16 +227,6 @@ static uint64_t digits_value(const char *s, size_t len)
 	return v;
 }
 
-static unsigned char *put_varint(unsigned char *p, uint64_t v)
-{
-	while (v >= 0x80) {
-		*p++ = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	*p++ = (unsigned char)v;
-	return p;
-}
-
 /* 8 bytes of a digest field, written or read, and the pointer past them. */
 static unsigned char *put8(unsigned char *p, const void *v)
 {

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "distinct.h"
 #include "intern.h"
+#include "varint.h"
 
 #define SHARD_BITS 6
 #define NSHARD (1u << SHARD_BITS)      /* group shards */
@@ -168,21 +169,6 @@ static inline uint64_t hash_bytes(const void *data, size_t len)
 static inline uint64_t key_hash_inline(uint64_t inl)
 {
 	return mix64(inl ^ 0x6a09e667f3bcc909ull);
-}
-
-static inline uint64_t get_varint(const unsigned char **pp)
-{
-	const unsigned char *p = *pp;
-	uint64_t v = 0;
-	for (unsigned shift = 0;; shift += 7) {
-		unsigned char c = *p++;
-		if (shift < 64)
-			v |= (uint64_t)(c & 0x7f) << shift;
-		if (!(c & 0x80))
-			break;
-	}
-	*pp = p;
-	return v;
 }
 
 static inline uint64_t zigzag(int64_t v)
