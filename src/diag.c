@@ -9,17 +9,23 @@
 
 #include "banned.h"
 
+static void diag_vset(struct diag *d, enum diag_class cls, const char *fmt,
+		      va_list ap)
+{
+	buf_reset(&d->msg);
+	buf_vaddf(&d->msg, fmt, ap);
+	d->set = 1;
+	d->cls = cls;
+}
+
 int diag_error(struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
 	if (!d)
 		return -1;
-	buf_reset(&d->msg);
 	va_start(ap, fmt);
-	buf_vaddf(&d->msg, fmt, ap);
+	diag_vset(d, DIAG_OTHER, fmt, ap);
 	va_end(ap);
-	d->set = 1;
-	d->cls = DIAG_OTHER;
 	return -1;
 }
 
@@ -28,12 +34,9 @@ int diag_fail(struct diag *d, enum diag_class cls, const char *fmt, ...)
 	va_list ap;
 	if (!d)
 		return -1;
-	buf_reset(&d->msg);
 	va_start(ap, fmt);
-	buf_vaddf(&d->msg, fmt, ap);
+	diag_vset(d, cls, fmt, ap);
 	va_end(ap);
-	d->set = 1;
-	d->cls = cls;
 	return -1;
 }
 
