@@ -275,12 +275,8 @@ static const char *suggest_field(const struct checker *c, const char *name,
 {
 	struct suggest s;
 	char norm[80];
-	size_t nl = 0;
+	size_t nl = suggest_norm(name, len, norm, sizeof(norm));
 
-	for (size_t i = 0; i < len && nl + 1 < sizeof(norm); i++)
-		if (isalnum((unsigned char)name[i]))
-			norm[nl++] = (char)tolower((unsigned char)name[i]);
-	norm[nl] = '\0';
 	for (int f = 0; f < F_COUNT; f++)
 		if (field_allowed(c, f) && nl &&
 		    suggest_alias_has(field_table[f].aliases, norm))

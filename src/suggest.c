@@ -60,6 +60,16 @@ void suggest_try(struct suggest *s, const char *name, size_t len,
 	}
 }
 
+size_t suggest_norm(const char *name, size_t len, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len && n + 1 < cap; i++)
+		if (isalnum((unsigned char)name[i]))
+			out[n++] = (char)tolower((unsigned char)name[i]);
+	out[n] = '\0';
+	return n;
+}
+
 /* 1 when normalised 'word' is one of the space-separated 'aliases'. */
 int suggest_alias_has(const char *aliases, const char *word)
 {

@@ -24,6 +24,11 @@ struct suggest {
 void suggest_init(struct suggest *s, size_t len);
 void suggest_try(struct suggest *s, const char *name, size_t len,
 		 const char *cand);
+/*
+ * 'name' as aliases are written (letters and digits, lower case) into
+ * 'out' of 'cap' bytes, NUL-ended and cut to fit; its length.
+ */
+size_t suggest_norm(const char *name, size_t len, char *out, size_t cap);
 /* 1 when normalised 'word' is one of the space-separated 'aliases'. */
 int suggest_alias_has(const char *aliases, const char *word);
 /*

@@ -7,7 +7,6 @@
  */
 #include "cli.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -158,13 +157,10 @@ void cli_status(struct cli *cli, enum exit_status s)
 static void map_refused(const char *name)
 {
 	const char *cands[F_COUNT + 1];
-	size_t n = 0, len = strlen(name), nl = 0;
+	size_t n = 0, len = strlen(name);
 	char norm[80];
+	size_t nl = suggest_norm(name, len, norm, sizeof(norm));
 	struct buf h = BUF_INIT;
-	for (size_t i = 0; i < len && nl + 1 < sizeof(norm); i++)
-		if (isalnum((unsigned char)name[i]))
-			norm[nl++] = (char)tolower((unsigned char)name[i]);
-	norm[nl] = '\0';
 	for (int f = 0; f < F_COUNT; f++) {
 		if (field_table[f].kinds & KB_DERIVED)
 			continue;

@@ -2,7 +2,6 @@
  * cmd_volume.c - `cdrsift volume`: call volumes by any key (see volume.h).
  * Options, wiring and printing only; the grouping lives in src/volume.c.
  */
-#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +55,7 @@ static void key_hint(struct buf *b, const char *name, size_t len)
 	const char *cands[F_COUNT + 3];
 	size_t n = 0;
 	char norm[80];
-	size_t nl = 0;
-	for (size_t i = 0; i < len && nl + 1 < sizeof(norm); i++)
-		if (isalnum((unsigned char)name[i]))
-			norm[nl++] = (char)tolower((unsigned char)name[i]);
-	norm[nl] = '\0';
+	size_t nl = suggest_norm(name, len, norm, sizeof(norm));
 	for (int f = 0; f < F_COUNT; f++) {
 		if (volume_key_by_name(field_table[f].name,
 				       strlen(field_table[f].name)) < 0)
