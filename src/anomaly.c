@@ -33,6 +33,7 @@
 #include "geodesy.h"
 #include "imei.h"
 #include "intern.h"
+#include "keysort.h"
 #include "pipeline.h"
 #include "runfacts.h"
 #include "table.h"
@@ -415,27 +416,20 @@ static int cmp_rec(const void *pa, const void *pb)
 	return 0;
 }
 
-/* Subscriber ids become ranks in byte order (a new set, same order),
-   records sorted: the canonical state. */
 /*
  * Sorting the 56-byte records themselves spent a third of a run moving
- * them: a 16-byte key (subscriber, start, index) is sorted instead, ties
- * broken by cmp_rec on the records, and the permutation applied in place
- * (cycle by cycle), so the order is cmp_rec's and no second array is
- * needed. sort_base: qsort has no context; the sort runs on one thread.
+ * them, and a comparison sort most of the rest in its callback: keys
+ * (subscriber, start, index) are radix-sorted instead (keysort.h), the
+ * runs of equal (subscriber, start) ordered by cmp_rec on the records,
+ * and the permutation applied in place, so the order is cmp_rec's and no
+ * second record array is needed. sort_base: qsort has no context; the
+ * sort runs on one thread.
  */
-struct sort_key {
-	uint32_t sub, idx;
-	int64_t t;
-};
-
 static const struct arec *sort_base;
 
 static int cmp_sort_key(const void *pa, const void *pb)
 {
 	const struct sort_key *a = pa, *b = pb;
-	CMP(a->sub, b->sub);
-	CMP(a->t, b->t);
 	int c = cmp_rec(&sort_base[a->idx], &sort_base[b->idx]);
 	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
 }
@@ -448,30 +442,15 @@ static void sort_records(struct arec *r, size_t n)
 	}
 	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
-		k[i].sub = r[i].sub;
+		k[i].id = r[i].sub;
 		k[i].idx = (uint32_t)i;
 		k[i].t = r[i].t;
 	}
+	keysort(k, n);
 	sort_base = r;
-	qsort(k, n, sizeof(*k), cmp_sort_key);
+	keysort_ties(k, n, cmp_sort_key);
 	sort_base = NULL;
-	/* position i takes record k[i].idx; follow each cycle once */
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].idx == i || k[i].idx > n)
-			continue;
-		struct arec tmp = r[i];
-		size_t j = i;
-		for (;;) {
-			size_t from = k[j].idx;
-			k[j].idx = (uint32_t)j; /* done */
-			if (from == i) {
-				r[j] = tmp;
-				break;
-			}
-			r[j] = r[from];
-			j = from;
-		}
-	}
+	keysort_apply(r, sizeof(*r), k, n);
 	free(k);
 }
 
@@ -495,6 +474,41 @@ static int cmp_hrec_sim(const void *pa, const void *pb)
 	CMP(a->input, b->input);
 	CMP(a->line, b->line);
 	return 0;
+}
+
+/* The handset records sorted by cmp_hrec (by_sim 0) or cmp_hrec_sim (1),
+   the way sort_records sorts the records. */
+static const struct hrec *sort_hbase;
+static int (*sort_hcmp)(const void *, const void *);
+
+static int cmp_hsort_key(const void *pa, const void *pb)
+{
+	const struct sort_key *a = pa, *b = pb;
+	int c = sort_hcmp(&sort_hbase[a->idx], &sort_hbase[b->idx]);
+	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void sort_hrecs(struct hrec *h, size_t n, int by_sim)
+{
+	int (*cmp)(const void *, const void *) =
+		by_sim ? cmp_hrec_sim : cmp_hrec;
+	if (n > UINT32_MAX) {
+		qsort(h, n, sizeof(*h), cmp);
+		return;
+	}
+	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
+	for (size_t i = 0; i < n; i++) {
+		k[i].id = by_sim ? h[i].sim : h[i].hs;
+		k[i].idx = (uint32_t)i;
+		k[i].t = h[i].t;
+	}
+	keysort(k, n);
+	sort_hbase = h;
+	sort_hcmp = cmp;
+	keysort_ties(k, n, cmp_hsort_key);
+	sort_hbase = NULL;
+	keysort_apply(h, sizeof(*h), k, n);
+	free(k);
 }
 
 /* Replace 'set' by the same strings in byte order; the rank of each old
@@ -553,8 +567,8 @@ static void canonical(struct anom *a)
 	}
 	free(hrank);
 	free(srank);
-	if (a->nh)
-		qsort(a->h, a->nh, sizeof(*a->h), cmp_hrec);
+	sort_hrecs(a->h, a->nh, 0);
+	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n);
 	a->finished = 1;
 }
@@ -942,7 +956,7 @@ static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
 	struct hrec *c = xcalloc(a->nh ? a->nh : 1, sizeof(*c));
 	if (a->nh)
 		memcpy(c, a->h, a->nh * sizeof(*c));
-	qsort(c, a->nh, sizeof(*c), cmp_hrec_sim);
+	sort_hrecs(c, a->nh, 1);
 	imei_facet(a, rf, t, c, a->nh, 1, a->o.imei_handsets, sc, de, ev);
 	free(c);
 }

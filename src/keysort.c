@@ -1,0 +1,101 @@
+/*
+ * keysort.c - the stable LSD radix sort of keysort.h.
+ *
+ * One pass over the keys counts all digits at once (9 histograms of 2048
+ * counters: 6 digits of the time minus the minimum, 3 of the id); then one
+ * scatter pass per digit that is not constant, least significant first,
+ * between k and a second array of the same size. Stability of each pass
+ * makes the whole sort stable.
+ */
+#include "keysort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+#include "banned.h"
+
+enum { BITS = 11, RADIX = 1 << BITS, NT = 6, NI = 3, ND = NT + NI };
+
+static inline size_t digit(const struct sort_key *k, int64_t tmin, int d)
+{
+	if (d < NT) {
+		/* t - tmin in unsigned arithmetic: exact, since t >= tmin */
+		uint64_t u = (uint64_t)k->t - (uint64_t)tmin;
+		return (size_t)(u >> (d * BITS)) & (RADIX - 1);
+	}
+	return (size_t)(k->id >> ((d - NT) * BITS)) & (RADIX - 1);
+}
+
+void keysort(struct sort_key *k, size_t n)
+{
+	if (n < 2)
+		return;
+	int64_t tmin = k[0].t;
+	for (size_t i = 1; i < n; i++)
+		if (k[i].t < tmin)
+			tmin = k[i].t;
+	size_t (*cnt)[RADIX] = xcalloc(ND, sizeof(*cnt));
+	for (size_t i = 0; i < n; i++)
+		for (int d = 0; d < ND; d++)
+			cnt[d][digit(&k[i], tmin, d)]++;
+	struct sort_key *tmp = xmalloc(n * sizeof(*tmp));
+	struct sort_key *src = k, *dst = tmp;
+	for (int d = 0; d < ND; d++) {
+		if (cnt[d][digit(&src[0], tmin, d)] == n)
+			continue; /* every key has this digit */
+		size_t off = 0;
+		for (size_t v = 0; v < RADIX; v++) {
+			size_t c = cnt[d][v];
+			cnt[d][v] = off;
+			off += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			dst[cnt[d][digit(&src[i], tmin, d)]++] = src[i];
+		struct sort_key *s = src;
+		src = dst;
+		dst = s;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
+	free(tmp);
+	free(cnt);
+}
+
+void keysort_ties(struct sort_key *k, size_t n,
+		  int (*cmp)(const void *, const void *))
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i + 1;
+		while (j < n && k[j].id == k[i].id && k[j].t == k[i].t)
+			j++;
+		if (j - i > 1)
+			qsort(k + i, j - i, sizeof(*k), cmp);
+		i = j;
+	}
+}
+
+void keysort_apply(void *base, size_t size, struct sort_key *k, size_t n)
+{
+	unsigned char *r = base;
+	unsigned char *tmp = xmalloc(size ? size : 1);
+	/* position i takes record k[i].idx; follow each cycle once */
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].idx == i)
+			continue;
+		memcpy(tmp, r + i * size, size);
+		size_t j = i;
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = (uint32_t)j; /* done */
+			if (from == i) {
+				memcpy(r + j * size, tmp, size);
+				break;
+			}
+			memcpy(r + j * size, r + from * size, size);
+			j = from;
+		}
+	}
+	free(tmp);
+}

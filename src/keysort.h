@@ -1,0 +1,43 @@
+/*
+ * keysort.h - a stable radix sort of small (id, time, index) keys.
+ *
+ * The analyses sort millions of wide records by entity and time before
+ * they walk them (anomalies: per subscriber, per handset, per SIM). A
+ * comparison sort over the records spends most of its time in the
+ * comparison callback and in moving 56-byte records. Instead:
+ *
+ *   records --(id, t, idx)--> keys --LSD radix, 11-bit digits--> keys
+ *           --keysort_ties: runs of equal (id, t) by the caller's order
+ *           --keysort_apply: permute the records in place, cycle by cycle
+ *
+ * Digits that are the same in every key are skipped (times of one quarter
+ * span ~33 bits of milliseconds after subtracting the minimum; ids of a
+ * country's subscribers ~26 bits), so a sort is usually 5 or 6 passes of
+ * 16-byte keys. The order is (id, t) ascending, t signed; keys equal in
+ * both keep their input order (stable) until keysort_ties orders them.
+ */
+#ifndef CDRSIFT_KEYSORT_H
+#define CDRSIFT_KEYSORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sort_key {
+	uint32_t id;  /* first key */
+	uint32_t idx; /* the record's index before the sort */
+	int64_t t;    /* second key */
+};
+
+/* Sort k[0..n) by (id, t), stable. */
+void keysort(struct sort_key *k, size_t n);
+
+/* Within each run of keys equal in (id, t), qsort by 'cmp' (which sees
+   struct sort_key pointers): the tie order a caller defines. */
+void keysort_ties(struct sort_key *k, size_t n,
+		  int (*cmp)(const void *, const void *));
+
+/* Put the records of base (n of 'size' bytes) in the order of k: position
+   i takes the record k[i].idx. Overwrites k[].idx. */
+void keysort_apply(void *base, size_t size, struct sort_key *k, size_t n);
+
+#endif
