@@ -309,6 +309,16 @@ static int op_merge(void *into, void *from, const size_t *map,
 {
 	struct anom *a = into, *b = from;
 	(void)d;
+	/* Merging a feed copies its records: keep the larger side's arrays
+	   and sets and copy the smaller one (states of one run have the
+	   same options; the caller frees 'from'). With -j1 the one feed's
+	   state is then taken whole, not copied: peak memory one copy of
+	   the records, not two. */
+	if (!map && a->n + a->nh < b->n + b->nh) {
+		struct anom t = *a;
+		*a = *b;
+		*b = t;
+	}
 	size_t ns = intern_count(&b->subs);
 	uint32_t *ids = xcalloc(ns ? ns : 1, sizeof(*ids));
 	for (size_t i = 0; i < ns; i++) {
@@ -953,12 +963,11 @@ static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
 			struct buf *sc, struct buf *de, struct buf *ev)
 {
 	imei_facet(a, rf, t, a->h, a->nh, 0, a->o.imei_sims, sc, de, ev);
-	struct hrec *c = xcalloc(a->nh ? a->nh : 1, sizeof(*c));
-	if (a->nh)
-		memcpy(c, a->h, a->nh * sizeof(*c));
-	sort_hrecs(c, a->nh, 1);
-	imei_facet(a, rf, t, c, a->nh, 1, a->o.imei_handsets, sc, de, ev);
-	free(c);
+	/* by SIM in place, then back to the canonical order (cmp_hrec is a
+	   total order): no second copy of the handset records */
+	sort_hrecs(a->h, a->nh, 1);
+	imei_facet(a, rf, t, a->h, a->nh, 1, a->o.imei_handsets, sc, de, ev);
+	sort_hrecs(a->h, a->nh, 0);
 }
 
 static int op_report(void *state, struct runfacts *rf, struct table *t,
