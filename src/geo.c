@@ -14,6 +14,7 @@
 #include "analysis.h"
 #include "dbscan.h"
 #include "geodesy.h"
+#include "hull.h"
 #include "intern.h"
 #include "kdist.h"
 #include "pipeline.h"
@@ -244,16 +245,19 @@ static void op_feed_free(void *state, void *feed)
 enum {
 	GC_CLUSTER, GC_LAT, GC_LON, GC_RADIUS_MAX, GC_RADIUS_P90,
 	GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST, GC_HOURS,
-	GC_POSITIONS, GC_NCOLS
+	GC_POSITIONS, GC_NCOLS,
+	GC_GEOMETRY = GC_NCOLS /* --hulls only: GeoJSON geometry, for cmd/ */
 };
 
-static const struct table_col geo_columns[GC_NCOLS] = {
+static const struct table_col geo_columns[GC_NCOLS + 1] = {
 	{ "cluster", COL_KEY }, { "lat", COL_LAT }, { "lon", COL_LON },
 	{ "radius_m", COL_COUNT }, { "radius90_m", COL_COUNT },
 	{ "records", COL_COUNT }, { "subscribers", COL_COUNT },
 	{ "cells", COL_COUNT }, { "first_seen", COL_TIMESTAMP },
 	{ "last_seen", COL_TIMESTAMP }, { "busiest_hours", COL_TEXT },
 	{ "positions", COL_COUNT },
+	/* a key, not free text: pseudonyms leave its digits alone */
+	{ "geometry", COL_KEY },
 };
 
 struct cagg {
@@ -292,7 +296,11 @@ static void count_pairs(const struct geo *g, const struct intern *set,
 	intern_release(&seen);
 }
 
-static void set_row(struct table *t, const struct geo *g, size_t c,
+/*
+ * One row: cluster 'c' (1..), the noise row (c 0, no position), or with
+ * 'one' a noise position of its own (wp[0], nwp 1).
+ */
+static void set_row(struct table *t, const struct geo *g, size_t c, int one,
 		    const struct cagg *a, const struct geo_wpoint *wp,
 		    size_t nwp, void *scratch)
 {
@@ -301,14 +309,28 @@ static void set_row(struct table *t, const struct geo *g, size_t c,
 	int n = c ? snprintf(id, sizeof(id), "%zu", c) :
 		    snprintf(id, sizeof(id), "noise");
 	table_set_text(t, row, GC_CLUSTER, id, (size_t)n);
-	double clat, clon;
-	if (c && nwp && geo_centroid(wp, nwp, &clat, &clon) == 0) {
+	double clat = 0, clon = 0;
+	int centred = 0;
+	if (one && nwp == 1) {
+		clat = wp[0].lat;
+		clon = wp[0].lon;
+		centred = 1;
+	} else if (c && nwp) {
+		centred = geo_centroid(wp, nwp, &clat, &clon) == 0;
+	}
+	if (centred) {
 		double mx, p90;
 		geo_radii(wp, nwp, clat, clon, scratch, &mx, &p90);
 		table_set_i64(t, row, GC_LAT, (int64_t)llround(clat * 1e6));
 		table_set_i64(t, row, GC_LON, (int64_t)llround(clon * 1e6));
 		table_set_u64(t, row, GC_RADIUS_MAX, (uint64_t)llround(mx));
 		table_set_u64(t, row, GC_RADIUS_P90, (uint64_t)llround(p90));
+		if (g->o.hulls) {
+			struct buf gj = BUF_INIT;
+			hull_geojson(wp, nwp, clat, clon, &gj);
+			table_set_text(t, row, GC_GEOMETRY, gj.data, gj.len);
+			buf_release(&gj);
+		}
 	} else {
 		table_set_blank(t, row, GC_LAT);
 		table_set_blank(t, row, GC_LON);
@@ -344,7 +366,73 @@ static void set_row(struct table *t, const struct geo *g, size_t c,
 				       k ? "," : "", best);
 	}
 	table_set_text(t, row, GC_HOURS, txt, tl);
-	(void)g;
+}
+
+/* --noise: the noise positions, most records first, then by (lat, lon) */
+struct noise_pos {
+	uint64_t weight;
+	double lat, lon;
+	size_t i;
+};
+
+static int cmp_noise(const void *pa, const void *pb)
+{
+	const struct noise_pos *a = pa, *b = pb;
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	if (a->lat != b->lat)
+		return a->lat < b->lat ? -1 : 1;
+	return a->lon < b->lon ? -1 : a->lon > b->lon;
+}
+
+/* distinct values per noise position of a pair set (pairs are distinct) */
+static void count_noise_pairs(const struct geo *g, const struct intern *set,
+			      const uint32_t *cl, uint64_t *cnt)
+{
+	for (size_t i = 0; i < intern_count(set); i++) {
+		const char *s = intern_str(set, (uint32_t)i, NULL);
+		int64_t pi = intern_get(&g->pos, s, KEYLEN);
+		if (pi >= 0 && !cl[pi])
+			cnt[pi]++;
+	}
+}
+
+static void noise_rows(struct table *t, const struct geo *g,
+		       const struct dbscan_point *pts, size_t n,
+		       const uint32_t *cl, void *scratch)
+{
+	struct noise_pos *np = xcalloc(n ? n : 1, sizeof(*np));
+	uint64_t *subs = xcalloc(n ? n : 1, sizeof(*subs));
+	uint64_t *cells = xcalloc(n ? n : 1, sizeof(*cells));
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!cl[i]) {
+			np[m].weight = pts[i].weight;
+			np[m].lat = pts[i].lat;
+			np[m].lon = pts[i].lon;
+			np[m++].i = i;
+		}
+	qsort(np, m, sizeof(*np), cmp_noise);
+	count_noise_pairs(g, &g->subs, cl, subs);
+	count_noise_pairs(g, &g->cells, cl, cells);
+	for (size_t k = 0; k < m; k++) {
+		size_t i = np[k].i;
+		const struct gpos *p = &g->p[i];
+		struct cagg a;
+		memset(&a, 0, sizeof(a));
+		a.positions = 1;
+		a.records = p->weight;
+		a.subs = subs[i];
+		a.cells = cells[i];
+		a.first = p->first;
+		a.last = p->last;
+		memcpy(a.hours, p->hours, sizeof(a.hours));
+		struct geo_wpoint w = { pts[i].lat, pts[i].lon, pts[i].weight };
+		set_row(t, g, 0, 1, &a, &w, 1, scratch);
+	}
+	free(cells);
+	free(subs);
+	free(np);
 }
 
 /*
@@ -417,7 +505,7 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		free(pts);
 		return 0;
 	}
-	table_init(t, geo_columns, GC_NCOLS);
+	table_init(t, geo_columns, g->o.hulls ? GC_NCOLS + 1 : GC_NCOLS);
 	struct dbscan_opts o = { g->o.eps_m, g->o.min_records,
 				 g->o.border_none };
 	struct dbscan_result res;
@@ -461,9 +549,11 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	}
 	void *scratch = xmalloc(geo_radii_scratch(n ? n : 1));
 	for (size_t c = 1; c <= nc; c++)
-		set_row(t, g, c, &agg[c], wp + start[c],
+		set_row(t, g, c, 0, &agg[c], wp + start[c],
 			start[c + 1] - start[c], scratch);
-	set_row(t, g, 0, &agg[0], NULL, 0, scratch);
+	if (g->o.noise)
+		noise_rows(t, g, pts, n, res.cluster, scratch);
+	set_row(t, g, 0, 0, &agg[0], NULL, 0, scratch);
 	if (g->nopos) {
 		/* records without a usable position: counted, never dropped
 		   silently */
@@ -471,6 +561,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		table_set_text(t, row, GC_CLUSTER, "no_position", 11);
 		for (size_t c = 1; c < GC_NCOLS; c++)
 			table_set_blank(t, row, c);
+		if (g->o.hulls)
+			table_set_blank(t, row, GC_GEOMETRY);
 		table_set_u64(t, row, GC_RECORDS, g->nopos);
 	}
 	free(scratch);

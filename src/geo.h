@@ -17,6 +17,9 @@ struct geo_opts {
 	uint64_t min_records;  /* --min-records (default 5) */
 	int border_none;       /* --border none */
 	uint64_t k_distance;   /* --k-distance K: the k-distance report (0: none) */
+	/* report only (not in the partial, not in the options key) */
+	int hulls;             /* --hulls: a "geometry" column (hull.h) */
+	int noise;             /* --noise: a row per noise position */
 };
 
 /* Parse a distance: a number with an optional unit m or km (metres). */

@@ -16,13 +16,15 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER, O_K_DISTANCE };
+enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER, O_K_DISTANCE, O_HULLS, O_NOISE };
 
 static const struct option geo_opts_long[] = {
 	{ "eps", required_argument, NULL, O_EPS },
 	{ "min-records", required_argument, NULL, O_MIN_RECORDS },
 	{ "border", required_argument, NULL, O_BORDER },
 	{ "k-distance", required_argument, NULL, O_K_DISTANCE },
+	{ "hulls", no_argument, NULL, O_HULLS },
+	{ "noise", no_argument, NULL, O_NOISE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -31,6 +33,12 @@ static int handle(void *ctx, int c, const char *arg)
 	struct geo_opts *o = ctx;
 	char *end;
 	switch (c) {
+	case O_HULLS:
+		o->hulls = 1;
+		return 0;
+	case O_NOISE:
+		o->noise = 1;
+		return 0;
 	case O_EPS:
 		if (geo_parse_distance(arg, &o->eps_m) < 0 ||
 		    o->eps_m > 0.5 * GEO_EARTH_RADIUS_M) {
@@ -76,7 +84,8 @@ static int handle(void *ctx, int c, const char *arg)
  * -f geojson: an RFC 7946 FeatureCollection, one Point feature per
  * cluster at its centroid ([lon, lat]), the row's other columns as
  * properties (numbers bare, text quoted, missing values null); the noise
- * row is left out. The common option parser knows the five table formats
+ * row is left out. With --hulls the table has a "geometry" column (hull.h)
+ * that is the feature's geometry, and lat, lon are properties too. The common option parser knows the five table formats
  * only, so geo takes "geojson" out of argv before it and asks for csv.
  */
 static int take_geojson(int argc, char **argv, char **out)
@@ -125,7 +134,10 @@ static void write_geojson(struct cli *cli, const struct analysis_ops *ops,
 	struct out_col *cols = xcalloc(t.ncols ? t.ncols : 1, sizeof(*cols));
 	table_out_cols(&t, cols);
 	struct buf b = BUF_INIT, cell = BUF_INIT;
-	size_t nfeat = 0;
+	size_t nfeat = 0, geom = TABLE_NONE;
+	for (size_t c = 0; c < t.ncols; c++)
+		if (!strcmp(t.cols[c].name, "geometry"))
+			geom = c;
 	buf_adds(&b, "{\"type\":\"FeatureCollection\",\"features\":[");
 	for (size_t row = 0; row < t.nrows; row++) {
 		struct buf lat = BUF_INIT, lon = BUF_INIT;
@@ -135,13 +147,21 @@ static void write_geojson(struct cli *cli, const struct analysis_ops *ops,
 			buf_release(&lon);
 			continue; /* the noise row: no centre */
 		}
-		buf_addf(&b, "%s\n{\"type\":\"Feature\",\"geometry\":{\"type\":"
-			 "\"Point\",\"coordinates\":[%s,%s]},\"properties\":{",
-			 nfeat++ ? "," : "", buf_cstr(&lon), buf_cstr(&lat));
+		buf_reset(&cell);
+		if (geom != TABLE_NONE &&
+		    table_format_cell(&t, row, geom, &f, &cell) == CELL_VALUE)
+			buf_addf(&b, "%s\n{\"type\":\"Feature\",\"geometry\":%s,"
+				 "\"properties\":{", nfeat++ ? "," : "",
+				 buf_cstr(&cell));
+		else
+			buf_addf(&b, "%s\n{\"type\":\"Feature\",\"geometry\":{"
+				 "\"type\":\"Point\",\"coordinates\":[%s,%s]},"
+				 "\"properties\":{", nfeat++ ? "," : "",
+				 buf_cstr(&lon), buf_cstr(&lat));
 		buf_release(&lat);
 		buf_release(&lon);
 		for (size_t c = 0; c < t.ncols; c++) {
-			if (c == 1 || c == 2)
+			if (c == geom || (geom == TABLE_NONE && (c == 1 || c == 2)))
 				continue;
 			buf_reset(&cell);
 			enum cell_state cs = table_format_cell(&t, row, c, &f, &cell);
@@ -178,18 +198,35 @@ static const char geo_usage[] =
 "  --k-distance K     instead: quantiles of each position's distance to its\n"
 "                     K-th nearest record (to choose --eps)\n"
 "  -f geojson         a GeoJSON FeatureCollection of the cluster centres\n"
+"  --hulls            with -f geojson: each cluster as its convex hull\n"
+"  --noise            also a row (a Point feature) per noise position\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_geo(int argc, char **argv)
 {
 	struct cli cli;
-	struct geo_opts o = { 300, 5, 0, 0 };
+	struct geo_opts o = { .eps_m = 300, .min_records = 5 };
 	struct cmd_opts co = { geo_opts_long, handle, &o, geo_usage };
 	struct run r;
 	char **av = xcalloc((size_t)argc + 1, sizeof(*av));
 	int geojson = take_geojson(argc, argv, av);
 	/* 'cli' keeps pointers into 'av' (the inputs): freed at the end */
 	int rc = cli_parse(&cli, argc, av, &co);
+	if (rc == 0 && o.hulls && !geojson) {
+		cli_error("--hulls: convex hulls are GeoJSON geometry: use it "
+			  "with -f geojson");
+		rc = EXIT_USAGE;
+	} else if (rc == 0 && o.noise && cli.priv.suppress_below) {
+		/* a noise position is a group of its own, and the noise row
+		   already sums them: suppression would be undone by
+		   subtraction */
+		cli_error("--noise: noise positions are single places, mostly "
+			  "of one subscriber, and are not suppressed: use "
+			  "--suppress-below without --noise");
+		rc = EXIT_USAGE;
+	}
+	if (rc == EXIT_USAGE)
+		cli_status(&cli, EXIT_USAGE); /* for --audit */
 	if (rc == 0)
 		rc = cli_setup(&cli, KIND_UNKNOWN);
 	if (rc) {
