@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anom_calls.h"
 #include "geodesy.h"
 #include "imei.h"
 #include "intern.h"
@@ -41,7 +42,8 @@
 #include "banned.h"
 
 static const char *const kind_names[AK_COUNT] = { "travel", "duration",
-						  "night", "imei-invalid", "imei" };
+						  "night", "imei-invalid", "imei",
+						  "simbox", "duplicate" };
 
 const char *anom_kind_name(int k)
 {
@@ -62,6 +64,11 @@ void anom_opts_init(struct anom_opts *o)
 	o->imei_sims = 3;
 	o->imei_handsets = 4;
 	o->imei_days = 30;
+	o->simbox_calls = 100;
+	o->simbox_ratio = 10;
+	o->simbox_distinct = 70;
+	o->simbox_median = 60;
+	o->simbox_cells = 3;
 }
 
 int anom_parse_only(struct anom_opts *o, const char *s)
@@ -126,6 +133,7 @@ struct anom {
 	size_t tot_alloc;
 	uint32_t *rank;     /* after finish: rank of each subscriber id */
 	int finished;
+	struct anom_calls *calls; /* simbox, duplicate (anom_calls.c) */
 };
 
 static uint64_t op_needs(const struct analysis_opts *o)
@@ -134,7 +142,9 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
 	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
-	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI);
+	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI) | FIELD_BIT(F_PEER) |
+	       FIELD_BIT(F_DIRECTION) | FIELD_BIT(F_CELL) |
+	       FIELD_BIT(F_OPERATOR);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -166,6 +176,7 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 		 (unsigned long long)o->imei_sims,
 		 (unsigned long long)o->imei_handsets,
 		 (unsigned long long)o->imei_days);
+	anom_calls_options_key(o, b);
 }
 
 static void *op_create(const struct analysis_opts *ao)
@@ -175,6 +186,7 @@ static void *op_create(const struct analysis_opts *ao)
 		a->o = *(const struct anom_opts *)ao->own;
 	else
 		anom_opts_init(&a->o);
+	a->calls = anom_calls_new();
 	return a;
 }
 
@@ -191,6 +203,7 @@ static void op_destroy(void *state)
 	free(a->r);
 	free(a->tot);
 	free(a->rank);
+	anom_calls_free(a->calls);
 	free(a);
 }
 
@@ -199,6 +212,7 @@ static void *op_feed_new(void *state)
 	struct anom *s = state;
 	struct anom *f = xcalloc(1, sizeof(*f));
 	f->o = s->o;
+	f->calls = anom_calls_new();
 	return f;
 }
 
@@ -234,6 +248,8 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	struct arec x;
 	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
 		return;
+	if (anom_calls_wanted(&a->o))
+		anom_calls_add(a->calls, pin, r);
 	memset(&x, 0, sizeof(x));
 	x.sub = count_sub(a, r);
 	if (record_has(r, F_LAT) && record_has(r, F_LON)) {
@@ -365,6 +381,7 @@ static int op_merge(void *into, void *from, const size_t *map,
 	}
 	free(ids);
 	free(mids);
+	anom_calls_merge(a->calls, b->calls, map);
 	return 0;
 }
 
@@ -386,6 +403,7 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	for (size_t i = 0; i < a->nh; i++)
 		if (a->h[i].input < n)
 			a->h[i].input = (uint32_t)inv[a->h[i].input];
+	anom_calls_order(a->calls, inv, n);
 	free(inv);
 }
 
@@ -580,6 +598,7 @@ static void canonical(struct anom *a)
 	sort_hrecs(a->h, a->nh, 0);
 	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n);
+	anom_calls_canonical(a->calls);
 	a->finished = 1;
 }
 
@@ -716,11 +735,6 @@ static void duration(struct anom *a, struct runfacts *rf, struct table *t,
 	ev_add(ev, rf, x);
 	flag(t, AK_DURATION, sub, len, x->t, x->t, sc, de, ev);
 }
-
-struct evref {
-	uint32_t input;
-	uint64_t line;
-};
 
 static int cmp_evref(const void *pa, const void *pb)
 {
@@ -989,6 +1003,11 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			imei_detect(a, rf, t, &sc, &de, &ev);
 			continue;
 		}
+		if (k == AK_SIMBOX || k == AK_DUPLICATE) {
+			anom_calls_report(a->calls, &a->o, k, rf, t, &sc, &de,
+					  &ev);
+			continue;
+		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
 			for (hi = lo + 1; hi < a->n && a->r[hi].sub == a->r[lo].sub;
 			     hi++)
@@ -1101,6 +1120,7 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_svarint(w, h->t);
 	}
 	partial_section_end(w);
+	anom_calls_save(a->calls, &a->o, w);
 }
 
 static int op_load(void *state, const struct partial_file *pf,
@@ -1227,7 +1247,22 @@ static int op_load(void *state, const struct partial_file *pf,
 		h.input = (uint32_t)input;
 		a->h[a->nh++] = h;
 	}
-	return partial_reader_finish(&r, pf, d);
+	if (partial_reader_finish(&r, pf, d) < 0)
+		return -1;
+	return anom_calls_load(a->calls, &a->o, pf, ninputs, d);
+}
+
+size_t anom_flag(struct table *t, int kind, const char *entity, size_t len,
+		 int64_t from, int64_t to, struct buf *score,
+		 struct buf *detail, struct buf *ev)
+{
+	return flag(t, kind, entity, len, from, to, score, detail, ev);
+}
+
+void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
+		  size_t n)
+{
+	ev_list(b, rf, e, n);
 }
 
 const struct analysis_ops anomalies_analysis = {

@@ -21,7 +21,7 @@
 #define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
 
 enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_IMEI_INVALID,
-		 AK_IMEI, AK_COUNT };
+		 AK_IMEI, AK_SIMBOX, AK_DUPLICATE, AK_COUNT };
 
 /* The thresholds (every one an option; the defaults of anom_opts_init). */
 struct anom_opts {
@@ -38,6 +38,12 @@ struct anom_opts {
 	uint64_t imei_sims;       /* --imei-sims: SIMs in one handset [3] */
 	uint64_t imei_handsets;   /* --imei-handsets: handsets of one SIM [4] */
 	uint64_t imei_days;       /* --imei-window: within days [30] */
+	/* simbox (anom_calls.c) */
+	uint64_t simbox_calls;    /* --simbox-calls: outgoing voice [100] */
+	uint64_t simbox_ratio;    /* --simbox-ratio: outgoing:incoming [10] */
+	uint64_t simbox_distinct; /* --simbox-distinct: % distinct callees [70] */
+	uint64_t simbox_median;   /* --simbox-median: median duration, s [60] */
+	uint64_t simbox_cells;    /* --simbox-cells: distinct cells at most [3] */
 };
 
 void anom_opts_init(struct anom_opts *o);
@@ -46,5 +52,24 @@ int anom_parse_only(struct anom_opts *o, const char *s);
 const char *anom_kind_name(int k);
 
 extern const struct analysis_ops anomalies_analysis;
+
+/* For the detector files (anom_calls.c): a record behind a flag, and the
+   flag row and evidence list every detector writes. */
+struct evref {
+	uint32_t input;
+	uint64_t line;
+};
+struct buf;
+struct table;
+struct runfacts;
+/* Add a flag row (score, detail and evidence taken from the buffers,
+   which are reset); its row number. */
+size_t anom_flag(struct table *t, int kind, const char *entity, size_t len,
+		 int64_t from, int64_t to, struct buf *score,
+		 struct buf *detail, struct buf *ev);
+/* Evidence of many records into 'b': input and line order, runs of
+   consecutive lines as FIRST-LAST. Sorts 'e'. */
+void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
+		  size_t n);
 
 #endif

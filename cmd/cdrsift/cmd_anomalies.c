@@ -14,7 +14,8 @@
 #include "banned.h"
 
 enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK, O_NMIN, O_NPCT,
-       O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN };
+       O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN, O_SBCALLS, O_SBRATIO,
+       O_SBDIST, O_SBMED, O_SBCELLS };
 
 static const struct option anom_longopts[] = {
 	{ "only", required_argument, NULL, O_ONLY },
@@ -29,6 +30,11 @@ static const struct option anom_longopts[] = {
 	{ "imei-sims", required_argument, NULL, O_ISIMS },
 	{ "imei-handsets", required_argument, NULL, O_IHS },
 	{ "imei-window", required_argument, NULL, O_IWIN },
+	{ "simbox-calls", required_argument, NULL, O_SBCALLS },
+	{ "simbox-ratio", required_argument, NULL, O_SBRATIO },
+	{ "simbox-distinct", required_argument, NULL, O_SBDIST },
+	{ "simbox-median", required_argument, NULL, O_SBMED },
+	{ "simbox-cells", required_argument, NULL, O_SBCELLS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -84,12 +90,13 @@ static void only_refused(const char *arg)
 			suggest_append(&h, s, n, cands);
 			cli_error("anomalies: --only: unknown kind '%.*s'%s; the "
 				  "kinds: travel, duration, night, imei-invalid, "
-				  "imei", (int)n, s, buf_cstr(&h));
+				  "imei, simbox, duplicate", (int)n, s, buf_cstr(&h));
 			break;
 		}
 		if (!e) {
 			cli_error("anomalies: --only: '%s': expected a list of "
-				  "travel, duration, night, imei-invalid, imei",
+				  "travel, duration, night, imei-invalid, imei, "
+				  "simbox, duplicate",
 				  arg);
 			break;
 		}
@@ -130,6 +137,17 @@ static int anom_option(void *ctx, int c, const char *arg)
 		return number("--imei-handsets", arg, &o->imei_handsets);
 	case O_IWIN:
 		return bounded("--imei-window", arg, 1000000, &o->imei_days);
+	case O_SBCALLS:
+		return number("--simbox-calls", arg, &o->simbox_calls);
+	case O_SBRATIO:
+		return number("--simbox-ratio", arg, &o->simbox_ratio);
+	case O_SBDIST:
+		return bounded("--simbox-distinct", arg, 100,
+			       &o->simbox_distinct);
+	case O_SBMED:
+		return number("--simbox-median", arg, &o->simbox_median);
+	case O_SBCELLS:
+		return number("--simbox-cells", arg, &o->simbox_cells);
 	}
 	return -1;
 }
@@ -137,8 +155,8 @@ static int anom_option(void *ctx, int c, const char *arg)
 static const char anom_usage[] =
 "Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
 "evidence (input:line of the records behind the flag).\n"
-"      --only KIND,...        travel, duration, night, imei-invalid, imei\n"
-"                             (default: all)\n"
+"      --only KIND,...        travel, duration, night, imei-invalid, imei,\n"
+"                             simbox, duplicate (default: all)\n"
 "      --travel-speed KMH     travel: speed above this [1000]\n"
 "      --travel-distance KM   travel: and distance above this [50]\n"
 "      --max-duration S       duration: voice longer than this [21600]\n"
@@ -150,6 +168,11 @@ static const char anom_usage[] =
 "      --imei-sims N          imei: SIMs in one handset, at least [3]\n"
 "      --imei-handsets N      imei: handsets of one SIM, at least [4]\n"
 "      --imei-window DAYS     imei: within this many days [30]\n"
+"      --simbox-calls N       simbox: outgoing voice calls, at least [100]\n"
+"      --simbox-ratio R       simbox: outgoing:incoming, at least R:1 [10]\n"
+"      --simbox-distinct PCT  simbox: distinct callees, percent [70]\n"
+"      --simbox-median S      simbox: median call duration, at most [60]\n"
+"      --simbox-cells N       simbox: distinct cells, at most [3]\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_anomalies(int argc, char **argv)

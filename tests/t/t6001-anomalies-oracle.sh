@@ -74,7 +74,10 @@ test_setup 'data' '
 
 check() {
 	python3 oracle.py a.csv "$@" >want &&
-	cdrsift anomalies -f csv $OPTS a.csv >got.csv &&
+	# its records repeat (parties, start, duration) on purpose (equal
+	# starts): duplicates by that detector's key, tested in t6150
+	cdrsift anomalies -f csv --only travel,duration,night,imei-invalid,imei \
+		$OPTS a.csv >got.csv &&
 	python3 -c "
 import csv, sys
 for r in csv.DictReader(open(\"got.csv\")):
