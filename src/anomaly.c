@@ -478,7 +478,8 @@ static void sort_records(struct arec *r, size_t n)
 	sort_base = r;
 	keysort_ties(k, n, cmp_sort_key);
 	sort_base = NULL;
-	keysort_apply(r, sizeof(*r), k, n);
+	struct arec tmp;
+	keysort_apply(r, sizeof(*r), k, n, &tmp);
 	free(k);
 }
 
@@ -504,8 +505,8 @@ static int cmp_hrec_sim(const void *pa, const void *pb)
 	return 0;
 }
 
-/* The handset records sorted by cmp_hrec (by_sim 0) or cmp_hrec_sim (1),
-   the way sort_records sorts the records. */
+/* The handset records' keys sorted by cmp_hrec (by_sim 0) or
+   cmp_hrec_sim (1), the way sort_records sorts the records. */
 static const struct hrec *sort_hbase;
 static int (*sort_hcmp)(const void *, const void *);
 
@@ -516,14 +517,8 @@ static int cmp_hsort_key(const void *pa, const void *pb)
 	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
-static void sort_hrecs(struct hrec *h, size_t n, int by_sim)
+static struct sort_key *hrec_keys(const struct hrec *h, size_t n, int by_sim)
 {
-	int (*cmp)(const void *, const void *) =
-		by_sim ? cmp_hrec_sim : cmp_hrec;
-	if (n > UINT32_MAX) {
-		qsort(h, n, sizeof(*h), cmp);
-		return;
-	}
 	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
 	for (size_t i = 0; i < n; i++) {
 		k[i].id = by_sim ? h[i].sim : h[i].hs;
@@ -532,11 +527,35 @@ static void sort_hrecs(struct hrec *h, size_t n, int by_sim)
 	}
 	keysort(k, n);
 	sort_hbase = h;
-	sort_hcmp = cmp;
+	sort_hcmp = by_sim ? cmp_hrec_sim : cmp_hrec;
 	keysort_ties(k, n, cmp_hsort_key);
 	sort_hbase = NULL;
-	keysort_apply(h, sizeof(*h), k, n);
+	return k;
+}
+
+/* In place, by cmp_hrec: the canonical order. */
+static void sort_hrecs(struct hrec *h, size_t n)
+{
+	if (n > UINT32_MAX) {
+		qsort(h, n, sizeof(*h), cmp_hrec);
+		return;
+	}
+	struct sort_key *k = hrec_keys(h, n, 0);
+	struct hrec tmp;
+	keysort_apply(h, sizeof(*h), k, n, &tmp);
 	free(k);
+}
+
+/* The indexes of h[0..n) in cmp_hrec_sim order (caller frees); n is at
+   most UINT32_MAX. */
+static uint32_t *sim_order(const struct hrec *h, size_t n)
+{
+	struct sort_key *k = hrec_keys(h, n, 1);
+	uint32_t *ord = xcalloc(n ? n : 1, sizeof(*ord));
+	for (size_t i = 0; i < n; i++)
+		ord[i] = k[i].idx;
+	free(k);
+	return ord;
 }
 
 /* Replace 'set' by the same strings in byte order; the rank of each old
@@ -595,7 +614,17 @@ static void canonical(struct anom *a)
 	}
 	free(hrank);
 	free(srank);
-	sort_hrecs(a->h, a->nh, 0);
+	/* no more records come: give back the growth slack (up to a third
+	   of each array) before the sorts and the report allocate theirs */
+	if (a->halloc > a->nh && a->nh) {
+		a->h = xreallocarray(a->h, a->nh, sizeof(*a->h));
+		a->halloc = a->nh;
+	}
+	if (a->alloc > a->n && a->n) {
+		a->r = xreallocarray(a->r, a->n, sizeof(*a->r));
+		a->alloc = a->n;
+	}
+	sort_hrecs(a->h, a->nh);
 	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n);
 	anom_calls_canonical(a->calls);
@@ -897,28 +926,30 @@ static void add_sim(struct buf *b, const struct intern *sims, uint32_t id)
  * 'min'. Evidence: the first record of each other in the window.
  */
 static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
-		       const struct hrec *h, size_t nh, int by_sim,
+		       const struct hrec *h, const uint32_t *ord, size_t nh,
+		       int by_sim,
 		       uint64_t min, struct buf *sc, struct buf *de,
 		       struct buf *ev)
 {
 	size_t nother = intern_count(by_sim ? &a->handsets : &a->sims);
 	uint32_t *cnt = xcalloc(nother ? nother : 1, sizeof(*cnt));
 	int64_t w = (int64_t)a->o.imei_days * 86400000;
+#define AT(i) h[ord ? ord[i] : (i)]
 #define GROUP(x) (by_sim ? (x).sim : (x).hs)
 #define OTHER(x) (by_sim ? (x).hs : (x).sim)
 	for (size_t lo = 0, hi; lo < nh; lo = hi) {
-		for (hi = lo + 1; hi < nh && GROUP(h[hi]) == GROUP(h[lo]); hi++)
+		for (hi = lo + 1; hi < nh && GROUP(AT(hi)) == GROUP(AT(lo)); hi++)
 			;
 		size_t best = 0, bj = lo, bk = lo, distinct = 0, k = lo;
 		for (size_t j = lo; j < hi; j++) {
-			while (k < hi && h[k].t - h[j].t < w)
-				distinct += cnt[OTHER(h[k++])]++ == 0;
+			while (k < hi && AT(k).t - AT(j).t < w)
+				distinct += cnt[OTHER(AT(k++))]++ == 0;
 			if (distinct > best) {
 				best = distinct;
 				bj = j;
 				bk = k;
 			}
-			distinct -= --cnt[OTHER(h[j])] == 0;
+			distinct -= --cnt[OTHER(AT(j))] == 0;
 		}
 		if (best < min || !best)
 			continue;
@@ -926,13 +957,13 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 		uint32_t *ids = xcalloc(best, sizeof(*ids));
 		size_t ne = 0;
 		for (size_t i = bj; i < bk; i++)
-			if (cnt[OTHER(h[i])]++ == 0) {
-				e[ne].input = h[i].input;
-				e[ne].line = h[i].line;
-				ids[ne++] = OTHER(h[i]);
+			if (cnt[OTHER(AT(i))]++ == 0) {
+				e[ne].input = AT(i).input;
+				e[ne].line = AT(i).line;
+				ids[ne++] = OTHER(AT(i));
 			}
 		for (size_t i = bj; i < bk; i++)
-			cnt[OTHER(h[i])] = 0;
+			cnt[OTHER(AT(i))] = 0;
 		qsort(ids, ne, sizeof(*ids), cmp_u32);
 		buf_addf(sc, "%zu", ne);
 		buf_addf(de, "%zu %s within %llu day%s:", ne,
@@ -955,19 +986,20 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 		const char *ent;
 		enum ident_kind ik = ID_IMEI; /* a handset: 14 digits */
 		if (by_sim) {
-			ent = intern_str(&a->sims, h[lo].sim, &len);
+			ent = intern_str(&a->sims, AT(lo).sim, &len);
 			ik = ent[0] == 'I' ? ID_IMSI : ID_NUMBER;
 			ent++;
 			len--;
 		} else {
-			ent = intern_str(&a->handsets, h[lo].hs, &len);
+			ent = intern_str(&a->handsets, AT(lo).hs, &len);
 		}
-		size_t row = flag(t, AK_IMEI, ent, len, h[bj].t, h[bk - 1].t,
+		size_t row = flag(t, AK_IMEI, ent, len, AT(bj).t, AT(bk - 1).t,
 				  sc, de, ev);
 		table_set_ident(t, row, AC_ENTITY, ik);
 		free(e);
 		free(ids);
 	}
+#undef AT
 #undef GROUP
 #undef OTHER
 	free(cnt);
@@ -976,12 +1008,23 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
 			struct buf *sc, struct buf *de, struct buf *ev)
 {
-	imei_facet(a, rf, t, a->h, a->nh, 0, a->o.imei_sims, sc, de, ev);
-	/* by SIM in place, then back to the canonical order (cmp_hrec is a
-	   total order): no second copy of the handset records */
-	sort_hrecs(a->h, a->nh, 1);
-	imei_facet(a, rf, t, a->h, a->nh, 1, a->o.imei_handsets, sc, de, ev);
-	sort_hrecs(a->h, a->nh, 0);
+	imei_facet(a, rf, t, a->h, NULL, a->nh, 0, a->o.imei_sims, sc, de, ev);
+	/* SIM order as 4 bytes a record of indexes, not a copy of the
+	   records (32 bytes) nor a sort in place and back (four random
+	   moves a record) */
+	if (a->nh > UINT32_MAX) { /* beyond 32-bit indexes: a sorted copy */
+		struct hrec *c = xreallocarray(NULL, a->nh, sizeof(*c));
+		memcpy(c, a->h, a->nh * sizeof(*c));
+		qsort(c, a->nh, sizeof(*c), cmp_hrec_sim);
+		imei_facet(a, rf, t, c, NULL, a->nh, 1, a->o.imei_handsets, sc,
+			   de, ev);
+		free(c);
+		return;
+	}
+	uint32_t *ord = sim_order(a->h, a->nh);
+	imei_facet(a, rf, t, a->h, ord, a->nh, 1, a->o.imei_handsets, sc, de,
+		   ev);
+	free(ord);
 }
 
 static int op_report(void *state, struct runfacts *rf, struct table *t,

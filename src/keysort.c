@@ -75,27 +75,3 @@ void keysort_ties(struct sort_key *k, size_t n,
 		i = j;
 	}
 }
-
-void keysort_apply(void *base, size_t size, struct sort_key *k, size_t n)
-{
-	unsigned char *r = base;
-	unsigned char *tmp = xmalloc(size ? size : 1);
-	/* position i takes record k[i].idx; follow each cycle once */
-	for (size_t i = 0; i < n; i++) {
-		if (k[i].idx == i)
-			continue;
-		memcpy(tmp, r + i * size, size);
-		size_t j = i;
-		for (;;) {
-			size_t from = k[j].idx;
-			k[j].idx = (uint32_t)j; /* done */
-			if (from == i) {
-				memcpy(r + j * size, tmp, size);
-				break;
-			}
-			memcpy(r + j * size, r + from * size, size);
-			j = from;
-		}
-	}
-	free(tmp);
-}

@@ -90,7 +90,8 @@ TEST_SUITE(keysort)
 		for (size_t i = 0; i < n; i++)
 			rec[i] = i * 3 + 1;
 		memcpy(o, k, n * sizeof(*k));
-		keysort_apply(rec, sizeof(*rec), k, n);
+		uint64_t tmp;
+		keysort_apply(rec, sizeof(*rec), k, n, &tmp);
 		int applied = 1;
 		for (size_t i = 0; i < n; i++)
 			if (rec[i] != (uint64_t)o[i].idx * 3 + 1)
