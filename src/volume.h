@@ -24,6 +24,7 @@
 #include "partial.h"
 #include "record.h"
 
+struct buf;
 struct tz;
 struct table_col;
 
@@ -172,13 +173,41 @@ int volume_load(struct volume *v, struct partial_reader *r);
  */
 #define VOLUME_TAG PARTIAL_TAG('V', 'O', 'L', 'U')
 
+/*
+ * The aggregate columns --columns names (man page, "volume columns"), in
+ * the default order. VC_SPLIT stands for the records_VALUE columns of
+ * --split, VC_A_TO_B... for the --pairs ones.
+ */
+enum volume_col {
+	VC_RECORDS, VC_SPLIT, VC_A_TO_B, VC_A_TO_B_DURATION, VC_B_TO_A,
+	VC_B_TO_A_DURATION, VC_DURATION_TOTAL, VC_DURATION_MEAN,
+	VC_DURATION_MAX, VC_BYTES_UP, VC_BYTES_DOWN, VC_DISTINCT_PEERS,
+	VC_DISTINCT_SUBSCRIBERS, VC_DISTINCT_CELLS, VC_FIRST_SEEN,
+	VC_LAST_SEEN, VC_COUNT
+};
+/* NULL-ended names, indexed by enum volume_col. */
+extern const char *const volume_col_names[VC_COUNT + 1];
+/* The column named 'name' ('len' bytes), or -1. */
+int volume_col_by_name(const char *name, size_t len);
+
 struct volume_own {
 	struct volume_opts o;      /* tz is taken from analysis_opts */
 	enum volume_sort sort;
 	size_t top;
 	uint64_t min_count;
 	unsigned threads;          /* for volume_finish (0: the CPUs) */
+	unsigned char columns[VC_COUNT]; /* --columns, in order (VC_*) */
+	size_t ncolumns;           /* 0: the default columns */
 };
+
+/*
+ * Why the --columns of 'c' do not fit its other options (a column of
+ * --pairs or --split without it, distinct_subscribers of a party key), as
+ * a message into 'why'; 0 when they fit (or there are none), else -1.
+ */
+int volume_columns_check(const struct volume_own *c, struct buf *why);
+/* The --columns of 'c' as a comma-separated list, into 'b'. */
+void volume_columns_text(const struct volume_own *c, struct buf *b);
 
 struct volume_run {
 	struct volume_own c;
@@ -191,6 +220,7 @@ struct volume_run {
 	char **split_names;
 	size_t nsplit;
 	size_t nkeycols;           /* key columns, first in the table */
+	size_t records_col;        /* the records column, or SIZE_MAX */
 	int lone_time;             /* one calendar key: the table gets a bar */
 	uint64_t hidden;           /* groups hidden by --min-count */
 };

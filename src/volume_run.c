@@ -6,7 +6,10 @@
  * Section VOLU (after the driver's FACT):
  *
  *   uvarint nkeys, key names (bytes); split key name (bytes, "" none);
- *   u8 pairs, u8 subscribers, u8 sort; uvarint top, min_count;
+ *   u8 pairs, u8 flags (1 distinct subscribers, 2 a column list),
+ *   u8 sort; uvarint top, min_count;
+ *   with flag 2 (--columns): uvarint ncolumns (1 or more), column names
+ *   (bytes, volume_col_names, each once);
  *   u8 kinds (1 CDR, 2 IP records seen); uvarint records;
  *   the state (volume.c: groups, split counts, distinct items)
  *
@@ -170,6 +173,150 @@ static int op_finish(void *state, struct diag *d)
 	return rc;
 }
 
+const char *const volume_col_names[VC_COUNT + 1] = {
+	"records", "split", "a_to_b", "a_to_b_duration", "b_to_a",
+	"b_to_a_duration", "duration_total", "duration_mean", "duration_max",
+	"bytes_up", "bytes_down", "distinct_peers", "distinct_subscribers",
+	"distinct_cells", "first_seen", "last_seen", NULL,
+};
+
+int volume_col_by_name(const char *name, size_t len)
+{
+	for (int c = 0; c < VC_COUNT; c++)
+		if (strlen(volume_col_names[c]) == len &&
+		    !memcmp(volume_col_names[c], name, len))
+			return c;
+	return -1;
+}
+
+static int is_pairs_col(int c)
+{
+	return c >= VC_A_TO_B && c <= VC_B_TO_A_DURATION;
+}
+
+int volume_columns_check(const struct volume_own *c, struct buf *why)
+{
+	for (size_t i = 0; i < c->ncolumns; i++) {
+		int col = c->columns[i];
+		const char *name = volume_col_names[col];
+		if (is_pairs_col(col) && !c->o.pairs) {
+			buf_addf(why, "%s is a column of --pairs", name);
+			return -1;
+		}
+		if (col == VC_SPLIT && c->o.split < 0) {
+			buf_addf(why, "%s needs --split KEY", name);
+			return -1;
+		}
+		if (col == VC_DISTINCT_SUBSCRIBERS && !c->o.subscribers) {
+			buf_addf(why, "%s is only for keys that are not a party "
+				 "(caller, callee, subscriber, peer) and not "
+				 "with --pairs", name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void volume_columns_text(const struct volume_own *c, struct buf *b)
+{
+	for (size_t i = 0; i < c->ncolumns; i++)
+		buf_addf(b, "%s%s", i ? "," : "", volume_col_names[c->columns[i]]);
+}
+
+/*
+ * The columns reported, in order, into 'out': --columns, or by default
+ * every column that applies (bytes only when an IP log was read).
+ */
+static size_t report_columns(const struct volume_run *vr, unsigned char *out)
+{
+	const struct volume_opts *o = &vr->c.o;
+	size_t n = 0;
+	if (vr->c.ncolumns) {
+		memcpy(out, vr->c.columns, vr->c.ncolumns);
+		return vr->c.ncolumns;
+	}
+	out[n++] = VC_RECORDS;
+	if (o->split >= 0)
+		out[n++] = VC_SPLIT;
+	if (o->pairs)
+		for (int c = VC_A_TO_B; c <= VC_B_TO_A_DURATION; c++)
+			out[n++] = (unsigned char)c;
+	out[n++] = VC_DURATION_TOTAL;
+	out[n++] = VC_DURATION_MEAN;
+	out[n++] = VC_DURATION_MAX;
+	if (vr->kinds & KB_IP) {
+		out[n++] = VC_BYTES_UP;
+		out[n++] = VC_BYTES_DOWN;
+	}
+	out[n++] = VC_DISTINCT_PEERS;
+	if (o->subscribers)
+		out[n++] = VC_DISTINCT_SUBSCRIBERS;
+	out[n++] = VC_DISTINCT_CELLS;
+	out[n++] = VC_FIRST_SEEN;
+	out[n++] = VC_LAST_SEEN;
+	return n;
+}
+
+static const enum col_type col_types[VC_COUNT] = {
+	[VC_RECORDS] = COL_COUNT, [VC_SPLIT] = COL_COUNT,
+	[VC_A_TO_B] = COL_COUNT, [VC_A_TO_B_DURATION] = COL_DURATION,
+	[VC_B_TO_A] = COL_COUNT, [VC_B_TO_A_DURATION] = COL_DURATION,
+	[VC_DURATION_TOTAL] = COL_DURATION, [VC_DURATION_MEAN] = COL_DURATION,
+	[VC_DURATION_MAX] = COL_DURATION, [VC_BYTES_UP] = COL_BYTES,
+	[VC_BYTES_DOWN] = COL_BYTES, [VC_DISTINCT_PEERS] = COL_COUNT,
+	[VC_DISTINCT_SUBSCRIBERS] = COL_COUNT, [VC_DISTINCT_CELLS] = COL_COUNT,
+	[VC_FIRST_SEEN] = COL_TIMESTAMP, [VC_LAST_SEEN] = COL_TIMESTAMP,
+};
+
+/* Cell 'at' of 'row': the value of column 'col' for group 'g'. */
+static void set_cell(struct table *t, size_t row, size_t at, int col,
+		     const struct volume_group *g)
+{
+	switch (col) {
+	case VC_RECORDS: table_set_u64(t, row, at, g->records); break;
+	case VC_A_TO_B: table_set_u64(t, row, at, g->dir_n[0]); break;
+	case VC_A_TO_B_DURATION: table_set_i64(t, row, at, g->dir_dur[0]); break;
+	case VC_B_TO_A: table_set_u64(t, row, at, g->dir_n[1]); break;
+	case VC_B_TO_A_DURATION: table_set_i64(t, row, at, g->dir_dur[1]); break;
+	/* durations over the records that have one; missing when none has */
+	case VC_DURATION_TOTAL:
+		if (g->dur_n)
+			table_set_i64(t, row, at, g->dur_total);
+		break;
+	case VC_DURATION_MEAN:
+		if (g->dur_n)
+			table_set_i64(t, row, at,
+				      g->dur_total / (int64_t)g->dur_n);
+		break;
+	case VC_DURATION_MAX:
+		if (g->dur_n)
+			table_set_i64(t, row, at, g->dur_max);
+		break;
+	/* a sum over the records that have it; missing when none has */
+	case VC_BYTES_UP:
+		if (g->up_n)
+			table_set_u64(t, row, at, g->bytes_up);
+		break;
+	case VC_BYTES_DOWN:
+		if (g->down_n)
+			table_set_u64(t, row, at, g->bytes_down);
+		break;
+	case VC_DISTINCT_PEERS: table_set_u64(t, row, at, g->peers); break;
+	case VC_DISTINCT_SUBSCRIBERS:
+		table_set_u64(t, row, at, g->subscribers);
+		break;
+	case VC_DISTINCT_CELLS: table_set_u64(t, row, at, g->cells); break;
+	case VC_FIRST_SEEN:
+		if (g->timed)
+			table_set_i64(t, row, at, g->first);
+		break;
+	case VC_LAST_SEEN:
+		if (g->timed)
+			table_set_i64(t, row, at, g->last);
+		break;
+	}
+}
+
 #define MAXCOLS (VOLUME_MAX_KEYS + 64)
 
 static int op_report(void *state, struct runfacts *rf, struct table *t,
@@ -181,6 +328,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	struct table_col *cols = vr->cols = xcalloc(MAXCOLS, sizeof(*cols));
 	size_t nc = 0;
 	uint32_t *splits = NULL;
+	unsigned char shown[VC_COUNT];
+	size_t at[VC_COUNT];     /* first table column of each shown one */
 	(void)rf;
 	(void)d;
 	vr->lone_time = o->nkeys == 1 && volume_key_is_time(o->keys[0]);
@@ -197,9 +346,18 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		}
 	}
 	size_t nkeycols = vr->nkeycols = nc;
-	cols[nc++] = (struct table_col){ "records", COL_COUNT };
-	size_t c_split = nc;
-	if (o->split >= 0) {
+	size_t nshown = report_columns(vr, shown);
+	vr->records_col = SIZE_MAX;
+	for (size_t ci = 0; ci < nshown; ci++) {
+		int col = shown[ci];
+		at[ci] = nc;
+		if (col == VC_RECORDS)
+			vr->records_col = nc;
+		if (col != VC_SPLIT) {
+			cols[nc++] = (struct table_col){ volume_col_names[col],
+							 col_types[col] };
+			continue;
+		}
 		size_t nsplit = volume_split_values(v, &splits);
 		if (nsplit > 32)
 			nsplit = 32; /* wider splits belong in --by */
@@ -216,39 +374,6 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 							 COL_COUNT };
 		}
 	}
-	int cdr = (vr->kinds & KB_CDR) || !vr->kinds;
-	int ip = (vr->kinds & KB_IP) != 0;
-	size_t c_dur = 0, c_bytes = 0, c_dir = 0, c_subs = 0;
-	if (o->pairs) {
-		c_dir = nc;
-		cols[nc++] = (struct table_col){ "a_to_b", COL_COUNT };
-		cols[nc++] = (struct table_col){ "a_to_b_duration", COL_DURATION };
-		cols[nc++] = (struct table_col){ "b_to_a", COL_COUNT };
-		cols[nc++] = (struct table_col){ "b_to_a_duration", COL_DURATION };
-	}
-	if (cdr || ip) {
-		c_dur = nc;
-		cols[nc++] = (struct table_col){ "duration_total", COL_DURATION };
-		cols[nc++] = (struct table_col){ "duration_mean", COL_DURATION };
-		cols[nc++] = (struct table_col){ "duration_max", COL_DURATION };
-	}
-	if (ip) {
-		c_bytes = nc;
-		cols[nc++] = (struct table_col){ "bytes_up", COL_BYTES };
-		cols[nc++] = (struct table_col){ "bytes_down", COL_BYTES };
-	}
-	size_t c_rest = nc;
-	cols[nc++] = (struct table_col){ "distinct_peers", COL_COUNT };
-	if (o->subscribers) {
-		c_subs = nc;
-		cols[nc++] = (struct table_col){ "distinct_subscribers",
-						 COL_COUNT };
-	}
-	size_t c_cells = nc;
-	cols[nc++] = (struct table_col){ "distinct_cells", COL_COUNT };
-	size_t c_seen = nc;
-	cols[nc++] = (struct table_col){ "first_seen", COL_TIMESTAMP };
-	cols[nc++] = (struct table_col){ "last_seen", COL_TIMESTAMP };
 
 	table_init(t, cols, nc);
 	size_t ng = volume_report(v, vr->c.sort, vr->c.top, vr->c.min_count,
@@ -263,34 +388,14 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			if (len)
 				table_set_text(t, row, i, s, len);
 		}
-		table_set_u64(t, row, nkeycols, g.records);
-		for (size_t s = 0; s < vr->nsplit; s++)
-			table_set_u64(t, row, c_split + s,
-				      volume_split_count(v, &g, splits[s]));
-		if (o->pairs) {
-			table_set_u64(t, row, c_dir, g.dir_n[0]);
-			table_set_i64(t, row, c_dir + 1, g.dir_dur[0]);
-			table_set_u64(t, row, c_dir + 2, g.dir_n[1]);
-			table_set_i64(t, row, c_dir + 3, g.dir_dur[1]);
-		}
-		if (c_dur && g.dur_n) {
-			table_set_i64(t, row, c_dur, g.dur_total);
-			table_set_i64(t, row, c_dur + 1,
-				      g.dur_total / (int64_t)g.dur_n);
-			table_set_i64(t, row, c_dur + 2, g.dur_max);
-		}
-		/* a sum over the records that have it; missing when none has */
-		if (c_bytes && g.up_n)
-			table_set_u64(t, row, c_bytes, g.bytes_up);
-		if (c_bytes && g.down_n)
-			table_set_u64(t, row, c_bytes + 1, g.bytes_down);
-		table_set_u64(t, row, c_rest, g.peers);
-		if (c_subs)
-			table_set_u64(t, row, c_subs, g.subscribers);
-		table_set_u64(t, row, c_cells, g.cells);
-		if (g.timed) {
-			table_set_i64(t, row, c_seen, g.first);
-			table_set_i64(t, row, c_seen + 1, g.last);
+		for (size_t ci = 0; ci < nshown; ci++) {
+			if (shown[ci] != VC_SPLIT) {
+				set_cell(t, row, at[ci], shown[ci], &g);
+				continue;
+			}
+			for (size_t s = 0; s < vr->nsplit; s++)
+				table_set_u64(t, row, at[ci] + s,
+					      volume_split_count(v, &g, splits[s]));
 		}
 	}
 	free(splits);
@@ -307,10 +412,16 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_str(w, volume_key_name(o->keys[i]));
 	partial_put_str(w, o->split >= 0 ? volume_key_name(o->split) : "");
 	partial_put_u8(w, (unsigned)o->pairs);
-	partial_put_u8(w, (unsigned)o->subscribers);
+	partial_put_u8(w, (unsigned)o->subscribers |
+			  (vr->c.ncolumns ? 2u : 0u));
 	partial_put_u8(w, (unsigned)vr->c.sort);
 	partial_put_uvarint(w, vr->c.top);
 	partial_put_uvarint(w, vr->c.min_count);
+	if (vr->c.ncolumns) {
+		partial_put_uvarint(w, vr->c.ncolumns);
+		for (size_t i = 0; i < vr->c.ncolumns; i++)
+			partial_put_str(w, volume_col_names[vr->c.columns[i]]);
+	}
 	partial_put_u8(w, vr->kinds);
 	partial_put_uvarint(w, vr->records);
 	volume_save(vr->v, w);
@@ -359,15 +470,36 @@ static int op_load(void *state, const struct partial_file *pf,
 	if (sp && slen && (c.o.split = load_key(sp, slen)) < 0)
 		r.failed = 1;
 	c.o.pairs = (int)partial_get_u8(&r);
-	c.o.subscribers = (int)partial_get_u8(&r);
+	unsigned flags = partial_get_u8(&r);
+	c.o.subscribers = (int)(flags & 1);
 	unsigned sort = partial_get_u8(&r);
 	c.top = (size_t)partial_get_uvarint(&r);
 	c.min_count = partial_get_uvarint(&r);
+	if (flags & 2) {
+		uint64_t n = partial_get_uvarint(&r);
+		unsigned seen = 0;
+		if (!n || n > VC_COUNT)
+			r.failed = 1;
+		for (uint64_t i = 0; i < n && !r.failed; i++) {
+			size_t len;
+			const unsigned char *p = partial_get_bytes(&r, &len);
+			int col = p ? volume_col_by_name((const char *)p, len) : -1;
+			if (col < 0 || (seen & 1u << col)) {
+				r.failed = 1;
+				break;
+			}
+			seen |= 1u << col;
+			c.columns[c.ncolumns++] = (unsigned char)col;
+		}
+	}
 	unsigned kinds = partial_get_u8(&r);
 	uint64_t records = partial_get_uvarint(&r);
-	if (c.o.pairs > 1 || c.o.subscribers > 1 || (c.o.pairs && c.o.nkeys) ||
-	    sort > VS_KEY || kinds > (KB_CDR | KB_IP))
+	struct buf why = BUF_INIT;
+	if (c.o.pairs > 1 || flags > 3 || (c.o.pairs && c.o.nkeys) ||
+	    sort > VS_KEY || kinds > (KB_CDR | KB_IP) ||
+	    volume_columns_check(&c, &why) < 0)
 		r.failed = 1;
+	buf_release(&why);
 	c.sort = (enum volume_sort)sort;
 	if (r.failed)
 		return partial_reader_finish(&r, pf, d);

@@ -15,7 +15,7 @@
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_BY = 512, O_TOP, O_SORT, O_SPLIT, O_PAIRS, O_MIN_COUNT };
+enum { O_BY = 512, O_TOP, O_SORT, O_SPLIT, O_PAIRS, O_MIN_COUNT, O_COLUMNS };
 
 static const struct option volume_opts[] = {
 	{ "by", required_argument, NULL, O_BY },
@@ -24,6 +24,7 @@ static const struct option volume_opts[] = {
 	{ "split", required_argument, NULL, O_SPLIT },
 	{ "pairs", no_argument, NULL, O_PAIRS },
 	{ "min-count", required_argument, NULL, O_MIN_COUNT },
+	{ "columns", required_argument, NULL, O_COLUMNS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -32,6 +33,8 @@ struct volume_ctx {
 	size_t top;
 	uint64_t min_count;
 	enum volume_sort sort;
+	unsigned char columns[VC_COUNT];
+	size_t ncolumns;
 };
 
 static int parse_num(const char *opt, const char *arg, uint64_t *out)
@@ -74,6 +77,52 @@ static void key_hint(struct buf *b, const char *name, size_t len)
 	if (b->len == before)
 		buf_adds(b, " (a field such as caller, callee, subscriber, cell, "
 			 "imei, type, hour, date, dow, week, month)");
+}
+
+/*
+ * --columns LIST: aggregate column names, comma-separated, each once.
+ * 0, or -1 after a message.
+ */
+static int parse_columns(struct volume_ctx *x, const char *arg)
+{
+	unsigned seen = 0;
+	const char *p = arg;
+	x->ncolumns = 0;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (!len) {
+			cli_error("--columns: expected a comma-separated list of "
+				  "columns, found '%s'", arg);
+			return -1;
+		}
+		int col = volume_col_by_name(p, len);
+		if (col < 0) {
+			struct buf h = BUF_INIT;
+			suggest_append(&h, p, len, volume_col_names);
+			if (!h.len) {
+				buf_adds(&h, " (columns:");
+				for (int i = 0; i < VC_COUNT; i++)
+					buf_addf(&h, "%s %s", i ? "," : "",
+						 volume_col_names[i]);
+				buf_adds(&h, ")");
+			}
+			cli_error("--columns: unknown column '%.*s'%s", (int)len,
+				  p, buf_cstr(&h));
+			buf_release(&h);
+			return -1;
+		}
+		if (seen & 1u << col) {
+			cli_error("--columns: '%.*s' is listed twice", (int)len, p);
+			return -1;
+		}
+		seen |= 1u << col;
+		x->columns[x->ncolumns++] = (unsigned char)col;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return 0;
 }
 
 static int handle(void *ctx, int c, const char *arg)
@@ -144,6 +193,8 @@ static int handle(void *ctx, int c, const char *arg)
 	case O_PAIRS:
 		x->o.pairs = 1;
 		return 0;
+	case O_COLUMNS:
+		return parse_columns(x, arg);
 	}
 	return -1;
 }
@@ -177,6 +228,13 @@ static const char volume_usage[] =
 "      --sort S           count, duration, bytes, distinct or key (default:\n"
 "                         time order for a time key, else count)\n"
 "      --min-count N      hide groups with fewer than N records\n"
+"      --columns LIST     only these aggregate columns, in this order, after\n"
+"                         the keys (records, split, duration_total,\n"
+"                         duration_mean, duration_max, bytes_up, bytes_down,\n"
+"                         distinct_peers, distinct_subscribers,\n"
+"                         distinct_cells, first_seen, last_seen; with\n"
+"                         --pairs a_to_b, a_to_b_duration, b_to_a,\n"
+"                         b_to_a_duration)\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 
@@ -196,6 +254,22 @@ int cmd_volume(int argc, char **argv)
 		cli_finish(&cli);
 		return EXIT_USAGE;
 	}
+	/* distinct_subscribers: shown where the key is not a party */
+	x.o.subscribers = !x.o.pairs;
+	for (size_t i = 0; i < x.o.nkeys; i++)
+		if (volume_key_is_party(x.o.keys[i]))
+			x.o.subscribers = 0;
+	struct volume_own chk = { x.o, x.sort, 0, 0, 0, { 0 }, x.ncolumns };
+	struct buf why = BUF_INIT;
+	memcpy(chk.columns, x.columns, x.ncolumns);
+	if (volume_columns_check(&chk, &why) < 0) {
+		cli_error("--columns: %s", buf_cstr(&why));
+		buf_release(&why);
+		cli_status(&cli, EXIT_USAGE); /* for --audit */
+		cli_finish(&cli);
+		return EXIT_USAGE;
+	}
+	buf_release(&why);
 	/*
 	 * every key, the --split key and a --sort duration must come from
 	 * each input's columns (or be derived from them)
@@ -214,17 +288,21 @@ int cmd_volume(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? cli_finish(&cli) : (cli_finish(&cli), rc);
 	x.o.tz = cli.tz;
-	/* distinct_subscribers: shown where the key is not a party */
-	x.o.subscribers = !x.o.pairs;
-	for (size_t i = 0; i < x.o.nkeys; i++)
-		if (volume_key_is_party(x.o.keys[i]))
-			x.o.subscribers = 0;
 	x.o.budget = budget_from_env();
 	x.o.tmpdir = getenv("TMPDIR");
 	struct volume_own own = { x.o, x.sort, x.top, x.min_count,
-				  cli.threads ? (unsigned)cli.threads : 0 };
+				  cli.threads ? (unsigned)cli.threads : 0,
+				  { 0 }, x.ncolumns };
+	memcpy(own.columns, x.columns, x.ncolumns);
 	struct run r;
 	run_init(&r, &cli, &volume_analysis, &own);
+	if (x.ncolumns) {
+		/* merge refuses partials of other columns by this name */
+		struct buf list = BUF_INIT;
+		volume_columns_text(&own, &list);
+		runfacts_set_option(&r.rf, "--columns", buf_cstr(&list));
+		buf_release(&list);
+	}
 	run_inputs(&r);
 	if (cli.partial_path) {
 		rc = run_save_partial(&r);
@@ -258,7 +336,9 @@ void volume_human(struct cli *cli, struct runfacts *rf, void *state,
 {
 	struct volume_run *vr = state;
 	struct table_fmt f = { cli->tz };
-	size_t bar = vr->lone_time ? vr->nkeycols + 1 : SIZE_MAX;
+	/* the bar follows the records column */
+	size_t bar = vr->lone_time && vr->records_col != SIZE_MAX ?
+		     vr->records_col + 1 : SIZE_MAX;
 	size_t nc = t->ncols + (bar != SIZE_MAX);
 	struct out_col *tc = xcalloc(t->ncols ? t->ncols : 1, sizeof(*tc));
 	struct out_col *cols = xcalloc(nc, sizeof(*cols));
