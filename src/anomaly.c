@@ -25,6 +25,7 @@
  *   line, svarint start; in (handset, start, SIM, input, line) order.
  */
 #include "anomaly.h"
+#include "anom_series.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,7 +44,8 @@
 
 static const char *const kind_names[AK_COUNT] = { "travel", "duration",
 						  "night", "imei-invalid", "imei",
-						  "simbox", "duplicate" };
+						  "simbox", "duplicate",
+						  "spike", "gap" };
 
 const char *anom_kind_name(int k)
 {
@@ -69,6 +71,7 @@ void anom_opts_init(struct anom_opts *o)
 	o->simbox_distinct = 70;
 	o->simbox_median = 60;
 	o->simbox_cells = 3;
+	series_opts_init(o);
 }
 
 int anom_parse_only(struct anom_opts *o, const char *s)
@@ -134,12 +137,13 @@ struct anom {
 	uint32_t *rank;     /* after finish: rank of each subscriber id */
 	int finished;
 	struct anom_calls *calls; /* simbox, duplicate (anom_calls.c) */
+	struct series *ser; /* spike and gap (anom_series.c) */
 };
 
 static uint64_t op_needs(const struct analysis_opts *o)
 {
 	(void)o;
-	return FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
+	return series_needs() | FIELD_BIT(F_SUBSCRIBER) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_LAT) |
 	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
 	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI) | FIELD_BIT(F_PEER) |
@@ -177,6 +181,7 @@ static void op_options_key(const struct analysis_opts *ao, struct buf *b)
 		 (unsigned long long)o->imei_handsets,
 		 (unsigned long long)o->imei_days);
 	anom_calls_options_key(o, b);
+	series_options_key(o, b);
 }
 
 static void *op_create(const struct analysis_opts *ao)
@@ -187,6 +192,7 @@ static void *op_create(const struct analysis_opts *ao)
 	else
 		anom_opts_init(&a->o);
 	a->calls = anom_calls_new();
+	a->ser = series_new(&a->o);
 	return a;
 }
 
@@ -204,6 +210,7 @@ static void op_destroy(void *state)
 	free(a->tot);
 	free(a->rank);
 	anom_calls_free(a->calls);
+	series_free(a->ser);
 	free(a);
 }
 
@@ -213,6 +220,7 @@ static void *op_feed_new(void *state)
 	struct anom *f = xcalloc(1, sizeof(*f));
 	f->o = s->o;
 	f->calls = anom_calls_new();
+	f->ser = series_new(&f->o);
 	return f;
 }
 
@@ -246,6 +254,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 {
 	struct anom *a = feed;
 	struct arec x;
+	series_add(a->ser, pin, r);
 	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
 		return;
 	if (anom_calls_wanted(&a->o))
@@ -382,6 +391,7 @@ static int op_merge(void *into, void *from, const size_t *map,
 	free(ids);
 	free(mids);
 	anom_calls_merge(a->calls, b->calls, map);
+	series_merge(a->ser, b->ser, map);
 	return 0;
 }
 
@@ -404,6 +414,7 @@ static void op_order(void *state, const size_t *perm, size_t n)
 		if (a->h[i].input < n)
 			a->h[i].input = (uint32_t)inv[a->h[i].input];
 	anom_calls_order(a->calls, inv, n);
+	series_order(a->ser, inv, n);
 	free(inv);
 }
 
@@ -628,6 +639,7 @@ static void canonical(struct anom *a)
 	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n);
 	anom_calls_canonical(a->calls);
+	series_canonical(a->ser);
 	a->finished = 1;
 }
 
@@ -1051,6 +1063,10 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 					  &ev);
 			continue;
 		}
+		if (k == AK_SPIKE || k == AK_GAP) {
+			series_report(a->ser, k, rf, t);
+			continue;
+		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
 			for (hi = lo + 1; hi < a->n && a->r[hi].sub == a->r[lo].sub;
 			     hi++)
@@ -1164,6 +1180,7 @@ static void op_save(void *state, struct partial_writer *w)
 	}
 	partial_section_end(w);
 	anom_calls_save(a->calls, &a->o, w);
+	series_save(a->ser, w);
 }
 
 static int op_load(void *state, const struct partial_file *pf,
@@ -1292,7 +1309,9 @@ static int op_load(void *state, const struct partial_file *pf,
 	}
 	if (partial_reader_finish(&r, pf, d) < 0)
 		return -1;
-	return anom_calls_load(a->calls, &a->o, pf, ninputs, d);
+	if (anom_calls_load(a->calls, &a->o, pf, ninputs, d) < 0)
+		return -1;
+	return series_load(a->ser, &a->o, pf, ninputs, d);
 }
 
 size_t anom_flag(struct table *t, int kind, const char *entity, size_t len,
@@ -1306,6 +1325,11 @@ void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
 		  size_t n)
 {
 	ev_list(b, rf, e, n);
+}
+
+uint32_t *anom_rank_set(struct intern *set, size_t *count)
+{
+	return rank_set(set, count);
 }
 
 const struct analysis_ops anomalies_analysis = {

@@ -4,7 +4,8 @@
  * evidence. Detectors so far: travel (impossible speed between two
  * consecutive positioned records of one subscriber) and duration
  * (negative, extreme, or disagreeing with end - start), night (most of a
- * subscriber's records in the night window).
+ * subscriber's records in the night window); spike and gap, the series
+ * detectors, in anom_series.c.
  *
  * Order: records arrive in any order (blocks, threads, files); the state
  * keeps one compact record per positioned or voice record (48 bytes plus
@@ -21,7 +22,7 @@
 #define ANOM_TAG PARTIAL_TAG('A', 'N', 'O', 'M')
 
 enum anom_kind { AK_TRAVEL, AK_DURATION, AK_NIGHT, AK_IMEI_INVALID,
-		 AK_IMEI, AK_SIMBOX, AK_DUPLICATE, AK_COUNT };
+		 AK_IMEI, AK_SIMBOX, AK_DUPLICATE, AK_SPIKE, AK_GAP, AK_COUNT };
 
 /* The thresholds (every one an option; the defaults of anom_opts_init). */
 struct anom_opts {
@@ -44,6 +45,17 @@ struct anom_opts {
 	uint64_t simbox_distinct; /* --simbox-distinct: % distinct callees [70] */
 	uint64_t simbox_median;   /* --simbox-median: median duration, s [60] */
 	uint64_t simbox_cells;    /* --simbox-cells: distinct cells at most [3] */
+	/* spike and gap (anom_series.h) */
+	uint64_t spike_by;        /* --spike-by: 0 subscriber, 1 cell */
+	uint64_t spike_min;       /* --spike-min: day count at least [50] */
+	uint64_t spike_z;         /* --spike-z: robust z above [6], in
+				     hundredths (600) */
+	uint64_t spike_holiday;   /* --spike-holiday: dataset day total at
+				     least this times its median [2.5], in
+				     hundredths (250); 0 off */
+	uint64_t spike_days;      /* --spike-days: fewest days a baseline
+				     spans [7] */
+	uint64_t gap_min;         /* --gap-min: hour-of-day median [5] */
 };
 
 void anom_opts_init(struct anom_opts *o);
@@ -53,8 +65,9 @@ const char *anom_kind_name(int k);
 
 extern const struct analysis_ops anomalies_analysis;
 
-/* For the detector files (anom_calls.c): a record behind a flag, and the
-   flag row and evidence list every detector writes. */
+/* For the detector files (anom_calls.c, anom_series.c): a record
+   behind a flag, and the flag row and evidence list every detector
+   writes. */
 struct evref {
 	uint32_t input;
 	uint64_t line;
@@ -71,5 +84,9 @@ size_t anom_flag(struct table *t, int kind, const char *entity, size_t len,
    consecutive lines as FIRST-LAST. Sorts 'e'. */
 void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
 		  size_t n);
+struct intern;
+/* Replace 'set' by the same strings in byte order; the new id of each old
+   id (caller frees); '*count' gets the number of strings. */
+uint32_t *anom_rank_set(struct intern *set, size_t *count);
 
 #endif

@@ -15,7 +15,8 @@
 
 enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK, O_NMIN, O_NPCT,
        O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN, O_SBCALLS, O_SBRATIO,
-       O_SBDIST, O_SBMED, O_SBCELLS };
+       O_SBDIST, O_SBMED, O_SBCELLS, O_SBY, O_SMIN, O_SZ, O_SHOL, O_SDAYS,
+       O_GMIN };
 
 static const struct option anom_longopts[] = {
 	{ "only", required_argument, NULL, O_ONLY },
@@ -35,6 +36,12 @@ static const struct option anom_longopts[] = {
 	{ "simbox-distinct", required_argument, NULL, O_SBDIST },
 	{ "simbox-median", required_argument, NULL, O_SBMED },
 	{ "simbox-cells", required_argument, NULL, O_SBCELLS },
+	{ "spike-by", required_argument, NULL, O_SBY },
+	{ "spike-min", required_argument, NULL, O_SMIN },
+	{ "spike-z", required_argument, NULL, O_SZ },
+	{ "spike-holiday", required_argument, NULL, O_SHOL },
+	{ "spike-days", required_argument, NULL, O_SDAYS },
+	{ "gap-min", required_argument, NULL, O_GMIN },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -68,6 +75,39 @@ static int bounded(const char *opt, const char *arg, uint64_t max,
 	return 0;
 }
 
+/* A decimal of at most two places, from 0 to 1000000000, in hundredths. */
+static int hundredths(const char *opt, const char *arg, uint64_t *out)
+{
+	const char *p = arg;
+	uint64_t v = 0;
+	int digits = 0, places = -1;
+	for (; *p; p++) {
+		if (*p == '.' && places < 0 && digits) {
+			places = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || places >= 2 || digits >= 10)
+			break;
+		v = v * 10 + (uint64_t)(*p - '0');
+		digits++;
+		if (places >= 0)
+			places++;
+	}
+	if (*p || !digits || places == 0 || v > 100000000000ULL) {
+		cli_error("anomalies: %s: '%s' is not a number from 0 to "
+			  "1000000000 with at most two decimals", opt, arg);
+		return -1;
+	}
+	for (places = places < 0 ? 0 : places; places < 2; places++)
+		v *= 10;
+	if (v > 100000000000ULL) {
+		cli_error("anomalies: %s: '%s' is above 1000000000", opt, arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /*
  * The --only refusal: the first word that is no kind, with the nearest
  * kind when it looks like a slip, else the list.
@@ -75,9 +115,11 @@ static int bounded(const char *opt, const char *arg, uint64_t max,
 static void only_refused(const char *arg)
 {
 	const char *cands[AK_COUNT + 1];
-	struct buf h = BUF_INIT;
-	for (int k = 0; k < AK_COUNT; k++)
+	struct buf h = BUF_INIT, all = BUF_INIT;
+	for (int k = 0; k < AK_COUNT; k++) {
 		cands[k] = anom_kind_name(k);
+		buf_addf(&all, "%s%s", k ? ", " : "", cands[k]);
+	}
 	cands[AK_COUNT] = NULL;
 	for (const char *s = arg;;) {
 		const char *e = strchr(s, ',');
@@ -89,20 +131,19 @@ static void only_refused(const char *arg)
 		if (k == AK_COUNT) {
 			suggest_append(&h, s, n, cands);
 			cli_error("anomalies: --only: unknown kind '%.*s'%s; the "
-				  "kinds: travel, duration, night, imei-invalid, "
-				  "imei, simbox, duplicate", (int)n, s, buf_cstr(&h));
+				  "kinds: %s", (int)n, s, buf_cstr(&h),
+				  buf_cstr(&all));
 			break;
 		}
 		if (!e) {
 			cli_error("anomalies: --only: '%s': expected a list of "
-				  "travel, duration, night, imei-invalid, imei, "
-				  "simbox, duplicate",
-				  arg);
+				  "%s", arg, buf_cstr(&all));
 			break;
 		}
 		s = e + 1;
 	}
 	buf_release(&h);
+	buf_release(&all);
 }
 
 static int anom_option(void *ctx, int c, const char *arg)
@@ -148,6 +189,24 @@ static int anom_option(void *ctx, int c, const char *arg)
 		return number("--simbox-median", arg, &o->simbox_median);
 	case O_SBCELLS:
 		return number("--simbox-cells", arg, &o->simbox_cells);
+	case O_SBY:
+		if (!strcmp(arg, "subscriber") || !strcmp(arg, "cell")) {
+			o->spike_by = !strcmp(arg, "cell");
+			return 0;
+		}
+		cli_error("anomalies: --spike-by: '%s': expected subscriber or "
+			  "cell", arg);
+		return -1;
+	case O_SMIN:
+		return number("--spike-min", arg, &o->spike_min);
+	case O_SZ:
+		return hundredths("--spike-z", arg, &o->spike_z);
+	case O_SHOL:
+		return hundredths("--spike-holiday", arg, &o->spike_holiday);
+	case O_SDAYS:
+		return number("--spike-days", arg, &o->spike_days);
+	case O_GMIN:
+		return number("--gap-min", arg, &o->gap_min);
 	}
 	return -1;
 }
@@ -156,7 +215,8 @@ static const char anom_usage[] =
 "Flags anomalies, one row each: kind, entity, from, to, score, detail,\n"
 "evidence (input:line of the records behind the flag).\n"
 "      --only KIND,...        travel, duration, night, imei-invalid, imei,\n"
-"                             simbox, duplicate (default: all)\n"
+"                             simbox, duplicate, spike, gap\n"
+"                             (default: all)\n"
 "      --travel-speed KMH     travel: speed above this [1000]\n"
 "      --travel-distance KM   travel: and distance above this [50]\n"
 "      --max-duration S       duration: voice longer than this [21600]\n"
@@ -173,6 +233,13 @@ static const char anom_usage[] =
 "      --simbox-distinct PCT  simbox: distinct callees, percent [70]\n"
 "      --simbox-median S      simbox: median call duration, at most [60]\n"
 "      --simbox-cells N       simbox: distinct cells, at most [3]\n"
+"      --spike-by WHAT        spike: per subscriber or cell [subscriber]\n"
+"      --spike-min N          spike: a day's records at least [50]\n"
+"      --spike-z Z            spike: robust z above [6]\n"
+"      --spike-holiday X      spike: a dataset day at X times the median\n"
+"                             daily total is one flag [2.5; 0: off]\n"
+"      --spike-days N         spike: fewest days a baseline spans [7]\n"
+"      --gap-min N            gap: hour-of-day median at least [5]\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_anomalies(int argc, char **argv)

@@ -28,9 +28,9 @@ test_expect_success '--map: a word near no field gets no guess' '
 	refused "cdrsift: --map: unknown field '\''zzzzzz'\''" stats --map zzzzzz=1
 '
 test_expect_success '--only: the unknown kind named, the nearest kind, the list' '
-	refused "cdrsift: anomalies: --only: unknown kind '\''nigth'\'' (did you mean '\''night'\''?); the kinds: travel, duration, night, imei-invalid, imei, simbox, duplicate" \
+	refused "cdrsift: anomalies: --only: unknown kind '\''nigth'\'' (did you mean '\''night'\''?); the kinds: travel, duration, night, imei-invalid, imei, simbox, duplicate, spike, gap" \
 		anomalies --only travel,nigth &&
-	refused "cdrsift: anomalies: --only: unknown kind '\''bogus'\''; the kinds: travel, duration, night, imei-invalid, imei, simbox, duplicate" \
+	refused "cdrsift: anomalies: --only: unknown kind '\''bogus'\''; the kinds: travel, duration, night, imei-invalid, imei, simbox, duplicate, spike, gap" \
 		anomalies --only bogus
 '
 test_done
