@@ -4,6 +4,17 @@
  * counts, first and last seen, and local-hour histogram, plus the sets of
  * (position, subscriber) and (position, cell) pairs, from which distinct
  * subscribers and cells per cluster are counted after clustering.
+ *
+ * Memory, for a million distinct positions (GPS-like data: a few records
+ * each). A position is 32 bytes (struct gpos): the hours of its first
+ * HOURS_INLINE timed records are kept in it, and only a position with
+ * more gets the 24 counters, in a side table (towers: every position
+ * there; few positions). Subscribers and cells are interned once each;
+ * a pair is the 64-bit key (position id, value id) in an open-addressing
+ * set, 8 bytes a slot, instead of a string of the 16 key bytes and the
+ * value. What a cluster reports (centroid, radii, counts, hours) is
+ * computed after clustering, from these. The partial section's bytes do
+ * not depend on this layout (op_save).
  */
 #include "geo.h"
 
@@ -26,10 +37,30 @@
 
 #define KEYLEN 16
 
+/*
+ * A position's local-hour histogram: the hours of up to HOURS_INLINE timed
+ * records in h[] (nh of them), or, once there are more, nh HOURS_SPILLED
+ * and h[0..3] the index of its 24 counters in the side table.
+ */
+#define HOURS_INLINE 7
+#define HOURS_SPILLED 0xff
+
 struct gpos {
 	uint64_t weight;
 	int64_t first, last;   /* INT64_MAX / INT64_MIN when untimed */
-	uint64_t hours[24];
+	uint8_t h[HOURS_INLINE];
+	uint8_t nh;
+};
+
+struct hours24 {
+	uint64_t c[24];
+};
+
+/* A set of 64-bit keys (position id << 32 | value id): open addressing,
+   linear probing, a slot holds key + 1 (0: empty). */
+struct pset {
+	uint64_t *slot;
+	size_t mask, n;
 };
 
 struct geo {
@@ -39,8 +70,11 @@ struct geo {
 	struct intern pos;     /* KEYLEN-byte keys -> index into p */
 	struct gpos *p;
 	size_t palloc;
-	struct intern subs;    /* position key + subscriber */
-	struct intern cells;   /* position key + cell */
+	struct hours24 *hx;    /* spilled hour histograms */
+	size_t nhx, hxalloc;
+	struct intern subnames, cellnames; /* value -> value id */
+	struct pset subs;      /* (position, subscriber) pairs */
+	struct pset cells;     /* (position, cell) pairs */
 	uint64_t records, nopos;
 };
 
@@ -57,6 +91,100 @@ int geo_parse_distance(const char *s, double *m)
 		return -1;
 	*m = v * mul;
 	return 0;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
+static void pset_grow(struct pset *s)
+{
+	size_t n = s->slot ? (s->mask + 1) * 2 : 1024;
+	uint64_t *slot = xcalloc(n, sizeof(*slot));
+	for (size_t i = 0; s->slot && i <= s->mask; i++) {
+		if (!s->slot[i])
+			continue;
+		size_t j = mix64(s->slot[i] - 1) & (n - 1);
+		while (slot[j])
+			j = (j + 1) & (n - 1);
+		slot[j] = s->slot[i];
+	}
+	free(s->slot);
+	s->slot = slot;
+	s->mask = n - 1;
+}
+
+/* 1 when 'key' was not in the set (it is now) */
+static int pset_add(struct pset *s, uint64_t key)
+{
+	if (!s->slot || (s->n + 1) * 4 > (s->mask + 1) * 3)
+		pset_grow(s);
+	size_t j = mix64(key) & s->mask;
+	while (s->slot[j]) {
+		if (s->slot[j] == key + 1)
+			return 0;
+		j = (j + 1) & s->mask;
+	}
+	s->slot[j] = key + 1;
+	s->n++;
+	return 1;
+}
+
+static void pset_release(struct pset *s)
+{
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
+#define PSET_EACH(s, i, key)                                                 \
+	for (size_t i = 0; (s)->slot && i <= (s)->mask; i++)                  \
+		if ((s)->slot[i] && ((key) = (s)->slot[i] - 1, 1))
+
+static uint64_t *hours_ext(const struct geo *g, const struct gpos *p)
+{
+	uint32_t x;
+	memcpy(&x, p->h, sizeof(x));
+	return g->hx[x].c;
+}
+
+/* 'n' records of 'p' at local hour 'hour' */
+static void hours_add(struct geo *g, struct gpos *p, unsigned hour,
+		      uint64_t n)
+{
+	if (p->nh != HOURS_SPILLED && n <= (uint64_t)(HOURS_INLINE - p->nh)) {
+		while (n--)
+			p->h[p->nh++] = (uint8_t)hour;
+		return;
+	}
+	if (p->nh != HOURS_SPILLED) {
+		VEC_GROW(g->hx, g->nhx + 1, g->hxalloc);
+		struct hours24 *e = &g->hx[g->nhx];
+		memset(e, 0, sizeof(*e));
+		for (unsigned i = 0; i < p->nh; i++)
+			e->c[p->h[i]]++;
+		uint32_t x = (uint32_t)g->nhx++;
+		memcpy(p->h, &x, sizeof(x));
+		p->nh = HOURS_SPILLED;
+	}
+	hours_ext(g, p)[hour] += n;
+}
+
+/* add the histogram of 'p' to 'c' */
+static void hours_sum(const struct geo *g, const struct gpos *p, uint64_t *c)
+{
+	if (p->nh == HOURS_SPILLED) {
+		const uint64_t *e = hours_ext(g, p);
+		for (int h = 0; h < 24; h++)
+			c[h] += e[h];
+		return;
+	}
+	for (unsigned i = 0; i < p->nh; i++)
+		c[p->h[i]]++;
 }
 
 static void make_key(double lat, double lon, char *k)
@@ -122,8 +250,11 @@ static void op_destroy(void *state)
 	if (!g)
 		return;
 	intern_release(&g->pos);
-	intern_release(&g->subs);
-	intern_release(&g->cells);
+	intern_release(&g->subnames);
+	intern_release(&g->cellnames);
+	pset_release(&g->subs);
+	pset_release(&g->cells);
+	free(g->hx);
 	free(g->p);
 	free(g);
 }
@@ -144,20 +275,12 @@ static int64_t floor_div(int64_t a, int64_t b)
 	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static void pair_put(struct intern *set, const char *k, struct strv v)
+static void pair_put(struct pset *set, struct intern *names, uint32_t pos,
+		     const char *v, size_t len)
 {
-	char tmp[KEYLEN + 256];
-	if (v.len > sizeof(tmp) - KEYLEN) {
-		char *big = xmalloc(KEYLEN + v.len);
-		memcpy(big, k, KEYLEN);
-		memcpy(big + KEYLEN, v.s, v.len);
-		intern_put(set, big, KEYLEN + v.len, NULL);
-		free(big);
-		return;
-	}
-	memcpy(tmp, k, KEYLEN);
-	memcpy(tmp + KEYLEN, v.s, v.len);
-	intern_put(set, tmp, KEYLEN + v.len, NULL);
+	uint32_t id = intern_put(names, v, len, NULL);
+	if (id != UINT32_MAX) /* longer than any value can be */
+		pset_add(set, (uint64_t)pos << 32 | id);
 }
 
 static void op_add(void *feed, const struct pipe_input *pin,
@@ -188,21 +311,33 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			p->last = t;
 		int64_t local = t + (int64_t)tz_offset_at(g->tz, t) * 1000;
 		int64_t h = floor_div(local, 3600000LL) % 24;
-		p->hours[h < 0 ? h + 24 : h]++;
+		hours_add(g, p, (unsigned)(h < 0 ? h + 24 : h), 1);
 	}
 	if (record_has(r, F_SUBSCRIBER))
-		pair_put(&g->subs, k, r->v[F_SUBSCRIBER].s);
+		pair_put(&g->subs, &g->subnames, id, r->v[F_SUBSCRIBER].s.s,
+			 r->v[F_SUBSCRIBER].s.len);
 	if (record_has(r, F_CELL))
-		pair_put(&g->cells, k, r->v[F_CELL].s);
+		pair_put(&g->cells, &g->cellnames, id, r->v[F_CELL].s.s,
+			 r->v[F_CELL].s.len);
 }
 
-static void merge_set(struct intern *into, const struct intern *from)
+/* b's pairs into a's, b's position ids mapped by 'pmap' */
+static void merge_pairs(struct pset *into, struct intern *inames,
+			const struct pset *from, const struct intern *fnames,
+			const uint32_t *pmap)
 {
-	for (size_t i = 0; i < intern_count(from); i++) {
+	size_t nv = intern_count(fnames);
+	uint32_t *vmap = xcalloc(nv ? nv : 1, sizeof(*vmap));
+	for (size_t i = 0; i < nv; i++) {
 		size_t len;
-		const char *s = intern_str(from, (uint32_t)i, &len);
-		intern_put(into, s, len, NULL);
+		const char *s = intern_str(fnames, (uint32_t)i, &len);
+		vmap[i] = intern_put(inames, s, len, NULL);
 	}
+	uint64_t key;
+	PSET_EACH(from, i, key)
+		pset_add(into, (uint64_t)pmap[key >> 32] << 32 |
+				       vmap[key & 0xffffffff]);
+	free(vmap);
 }
 
 static int op_merge(void *into, void *from, const size_t *map,
@@ -217,20 +352,31 @@ static int op_merge(void *into, void *from, const size_t *map,
 	}
 	a->records += b->records;
 	a->nopos += b->nopos;
-	for (size_t i = 0; i < intern_count(&b->pos); i++) {
+	size_t nb = intern_count(&b->pos);
+	uint32_t *pmap = xcalloc(nb ? nb : 1, sizeof(*pmap));
+	for (size_t i = 0; i < nb; i++) {
 		const char *k = intern_str(&b->pos, (uint32_t)i, NULL);
 		uint32_t id = pos_put(a, k);
 		struct gpos *p = &a->p[id], *q = &b->p[i];
+		pmap[i] = id;
 		p->weight += q->weight;
 		if (q->first < p->first)
 			p->first = q->first;
 		if (q->last > p->last)
 			p->last = q->last;
-		for (int h = 0; h < 24; h++)
-			p->hours[h] += q->hours[h];
+		if (q->nh == HOURS_SPILLED) {
+			const uint64_t *e = hours_ext(b, q);
+			for (unsigned h = 0; h < 24; h++)
+				if (e[h])
+					hours_add(a, p, h, e[h]);
+		} else {
+			for (unsigned j = 0; j < q->nh; j++)
+				hours_add(a, p, q->h[j], 1);
+		}
 	}
-	merge_set(&a->subs, &b->subs);
-	merge_set(&a->cells, &b->cells);
+	merge_pairs(&a->subs, &a->subnames, &b->subs, &b->subnames, pmap);
+	merge_pairs(&a->cells, &a->cellnames, &b->cells, &b->cellnames, pmap);
+	free(pmap);
 	return 0;
 }
 
@@ -267,33 +413,22 @@ struct cagg {
 };
 
 /* distinct (cluster, value) pairs of a pair set, counted per cluster */
-static void count_pairs(const struct geo *g, const struct intern *set,
-			const uint32_t *cl, struct cagg *agg, int which)
+static void count_pairs(const struct pset *set, const uint32_t *cl,
+			struct cagg *agg, int which)
 {
-	struct intern seen;
+	struct pset seen;
 	memset(&seen, 0, sizeof(seen));
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < intern_count(set); i++) {
-		size_t len;
-		const char *s = intern_str(set, (uint32_t)i, &len);
-		int64_t pi = intern_get(&g->pos, s, KEYLEN);
-		if (pi < 0)
-			continue;
-		uint32_t c = cl[pi];
-		buf_reset(&b);
-		buf_add(&b, &c, sizeof(c));
-		buf_add(&b, s + KEYLEN, len - KEYLEN);
-		int added = 0;
-		intern_put(&seen, b.data, b.len, &added);
-		if (added) {
+	uint64_t key;
+	PSET_EACH(set, i, key) {
+		uint32_t c = cl[key >> 32];
+		if (pset_add(&seen, (uint64_t)c << 32 | (key & 0xffffffff))) {
 			if (which)
 				agg[c].cells++;
 			else
 				agg[c].subs++;
 		}
 	}
-	buf_release(&b);
-	intern_release(&seen);
+	pset_release(&seen);
 }
 
 /*
@@ -386,15 +521,13 @@ static int cmp_noise(const void *pa, const void *pb)
 }
 
 /* distinct values per noise position of a pair set (pairs are distinct) */
-static void count_noise_pairs(const struct geo *g, const struct intern *set,
-			      const uint32_t *cl, uint64_t *cnt)
+static void count_noise_pairs(const struct pset *set, const uint32_t *cl,
+			      uint64_t *cnt)
 {
-	for (size_t i = 0; i < intern_count(set); i++) {
-		const char *s = intern_str(set, (uint32_t)i, NULL);
-		int64_t pi = intern_get(&g->pos, s, KEYLEN);
-		if (pi >= 0 && !cl[pi])
-			cnt[pi]++;
-	}
+	uint64_t key;
+	PSET_EACH(set, i, key)
+		if (!cl[key >> 32])
+			cnt[key >> 32]++;
 }
 
 static void noise_rows(struct table *t, const struct geo *g,
@@ -413,8 +546,8 @@ static void noise_rows(struct table *t, const struct geo *g,
 			np[m++].i = i;
 		}
 	qsort(np, m, sizeof(*np), cmp_noise);
-	count_noise_pairs(g, &g->subs, cl, subs);
-	count_noise_pairs(g, &g->cells, cl, cells);
+	count_noise_pairs(&g->subs, cl, subs);
+	count_noise_pairs(&g->cells, cl, cells);
 	for (size_t k = 0; k < m; k++) {
 		size_t i = np[k].i;
 		const struct gpos *p = &g->p[i];
@@ -426,7 +559,7 @@ static void noise_rows(struct table *t, const struct geo *g,
 		a.cells = cells[i];
 		a.first = p->first;
 		a.last = p->last;
-		memcpy(a.hours, p->hours, sizeof(a.hours));
+		hours_sum(g, p, a.hours);
 		struct geo_wpoint w = { pts[i].lat, pts[i].lon, pts[i].weight };
 		set_row(t, g, 0, 1, &a, &w, 1, scratch);
 	}
@@ -530,12 +663,11 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			a->first = p->first;
 		if (p->last > a->last)
 			a->last = p->last;
-		for (int h = 0; h < 24; h++)
-			a->hours[h] += p->hours[h];
+		hours_sum(g, p, a->hours);
 		start[res.cluster[i] + 1]++;
 	}
-	count_pairs(g, &g->subs, res.cluster, agg, 0);
-	count_pairs(g, &g->cells, res.cluster, agg, 1);
+	count_pairs(&g->subs, res.cluster, agg, 0);
+	count_pairs(&g->cells, res.cluster, agg, 1);
 	for (size_t c = 1; c <= nc + 1; c++)
 		start[c] += start[c - 1];
 	struct geo_wpoint *wp = xcalloc(n ? n : 1, sizeof(*wp));
@@ -610,14 +742,47 @@ static struct kv *sorted(const struct intern *set)
 	return k;
 }
 
-static void save_set(struct partial_writer *w, const struct intern *set)
+static int cmp_u64(const void *pa, const void *pb)
 {
-	size_t n = intern_count(set);
-	struct kv *k = sorted(set);
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * A pair set as the byte strings (16 key bytes, then the value) it stood
+ * for, ascending: all keys are 16 bytes, so that is the order of (the
+ * position's rank among the keys, the value's rank among the values).
+ * 'pk' are the positions sorted, 'prank' each position's rank.
+ */
+static void save_set(struct partial_writer *w, const struct pset *set,
+		     const struct intern *names, const struct kv *pk,
+		     const uint32_t *prank)
+{
+	size_t nv = intern_count(names);
+	struct kv *vk = sorted(names);
+	uint32_t *vrank = xcalloc(nv ? nv : 1, sizeof(*vrank));
+	for (size_t i = 0; i < nv; i++)
+		vrank[vk[i].id] = (uint32_t)i;
+	uint64_t *keys = xcalloc(set->n ? set->n : 1, sizeof(*keys));
+	size_t n = 0;
+	uint64_t key;
+	PSET_EACH(set, i, key)
+		keys[n++] = (uint64_t)prank[key >> 32] << 32 |
+			    vrank[key & 0xffffffff];
+	qsort(keys, n, sizeof(*keys), cmp_u64);
 	partial_put_uvarint(w, n);
-	for (size_t i = 0; i < n; i++)
-		partial_put_bytes(w, k[i].s, k[i].len);
-	free(k);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const struct kv *v = &vk[keys[i] & 0xffffffff];
+		buf_reset(&b);
+		buf_add(&b, pk[keys[i] >> 32].s, KEYLEN);
+		buf_add(&b, v->s, v->len);
+		partial_put_bytes(w, b.data, b.len);
+	}
+	buf_release(&b);
+	free(keys);
+	free(vrank);
+	free(vk);
 }
 
 static void op_save(void *state, struct partial_writer *w)
@@ -634,35 +799,42 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, g->nopos);
 	size_t n = intern_count(&g->pos);
 	struct kv *k = sorted(&g->pos);
+	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
 	partial_put_uvarint(w, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct gpos *p = &g->p[k[i].id];
+		uint64_t hours[24] = { 0 };
+		rank[k[i].id] = (uint32_t)i;
+		hours_sum(g, p, hours);
 		partial_put_bytes(w, k[i].s, KEYLEN);
 		partial_put_uvarint(w, p->weight);
 		partial_put_svarint(w, p->first);
 		partial_put_svarint(w, p->last);
 		for (int h = 0; h < 24; h++)
-			partial_put_uvarint(w, p->hours[h]);
+			partial_put_uvarint(w, hours[h]);
 	}
+	save_set(w, &g->subs, &g->subnames, k, rank);
+	save_set(w, &g->cells, &g->cellnames, k, rank);
+	free(rank);
 	free(k);
-	save_set(w, &g->subs);
-	save_set(w, &g->cells);
 	partial_section_end(w);
 }
 
 static void load_set(struct partial_reader *r, struct geo *g,
-		     struct intern *set)
+		     struct pset *set, struct intern *names)
 {
 	uint64_t n = partial_get_count(r, 2);
 	for (uint64_t i = 0; i < n && !r->failed; i++) {
 		size_t len;
 		const unsigned char *p = partial_get_bytes(r, &len);
-		if (!p || len < KEYLEN || len > INTERN_MAX_LEN ||
-		    intern_get(&g->pos, (const char *)p, KEYLEN) < 0) {
+		int64_t pos = p && len >= KEYLEN ?
+			intern_get(&g->pos, (const char *)p, KEYLEN) : -1;
+		if (pos < 0 || len - KEYLEN > INTERN_MAX_LEN) {
 			r->failed = 1;
 			break;
 		}
-		intern_put(set, (const char *)p, len, NULL);
+		pair_put(set, names, (uint32_t)pos, (const char *)p + KEYLEN,
+			 len - KEYLEN);
 	}
 }
 
@@ -711,15 +883,19 @@ static int op_load(void *state, const struct partial_file *pf,
 		}
 		VEC_GROW(g->p, (size_t)id + 1, g->palloc);
 		struct gpos *p = &g->p[id];
+		memset(p, 0, sizeof(*p));
 		p->weight = partial_get_uvarint(&r);
 		p->first = partial_get_svarint(&r);
 		p->last = partial_get_svarint(&r);
-		uint64_t hs = 0;
+		uint64_t hs = 0, hours[24];
 		for (int h = 0; h < 24; h++) {
-			p->hours[h] = partial_get_uvarint(&r);
-			if (__builtin_add_overflow(hs, p->hours[h], &hs))
+			hours[h] = partial_get_uvarint(&r);
+			if (__builtin_add_overflow(hs, hours[h], &hs))
 				r.failed = 1;
 		}
+		for (unsigned h = 0; h < 24 && !r.failed; h++)
+			if (hours[h])
+				hours_add(g, p, h, hours[h]);
 		if (p->weight < 1 || hs > p->weight ||
 		    (hs && p->first > p->last) ||
 		    (!hs && (p->first != INT64_MAX || p->last != INT64_MIN)) ||
@@ -729,9 +905,9 @@ static int op_load(void *state, const struct partial_file *pf,
 	if (!r.failed && sum != g->records)
 		r.failed = 1;
 	if (!r.failed)
-		load_set(&r, g, &g->subs);
+		load_set(&r, g, &g->subs, &g->subnames);
 	if (!r.failed)
-		load_set(&r, g, &g->cells);
+		load_set(&r, g, &g->cells, &g->cellnames);
 	return partial_reader_finish(&r, pf, d);
 }
 
