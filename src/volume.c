@@ -45,6 +45,11 @@
  * bytes for the two directions. The index is 4 bytes a slot: a 6-bit tag of the hash and
  * the group's id, so a probe rarely touches a group that is not the one.
  *
+ * Columns on demand. volume_opts.skip leaves out the aggregates no
+ * report column (--columns) or --sort needs: their fields are not asked
+ * of the schema, not put in the digest, and the distinct sets of peers or
+ * cells are not built at all (they are most of the work).
+ *
  * Distinct pairs. Every (group, peer), (group, cell) and (group,
  * subscriber: only when volume_opts.subscribers asks) seen goes to the
  * stripe of its item, where the item gets a dense id (each item lives in
@@ -132,10 +137,18 @@ int volume_peer_field(const struct volume_opts *o)
 
 uint64_t volume_needs(const struct volume_opts *o)
 {
-	uint64_t need = FIELD_BIT(F_START) | FIELD_BIT(F_DURATION) |
-			FIELD_BIT(F_TYPE) | FIELD_BIT(F_PEER) |
-			FIELD_BIT(F_CELL) | FIELD_BIT(F_BYTES_UP) |
-			FIELD_BIT(F_BYTES_DOWN) | FIELD_BIT(F_DST_IP);
+	uint64_t need = 0;
+	if (!(o->skip & VSKIP_START))
+		need |= FIELD_BIT(F_START);
+	if (!(o->skip & VSKIP_DUR))
+		need |= FIELD_BIT(F_DURATION) | FIELD_BIT(F_TYPE);
+	if (!(o->skip & VSKIP_CELLS))
+		need |= FIELD_BIT(F_CELL);
+	if (!(o->skip & VSKIP_BYTES))
+		need |= FIELD_BIT(F_BYTES_UP) | FIELD_BIT(F_BYTES_DOWN);
+	if (!(o->skip & VSKIP_PEERS))
+		need |= FIELD_BIT(F_PEER) | FIELD_BIT(F_DST_IP) |
+			FIELD_BIT(volume_peer_field(o));
 	for (size_t i = 0; i < o->nkeys; i++)
 		need |= o->keys[i] < F_COUNT ? FIELD_BIT(o->keys[i]) :
 					       FIELD_BIT(F_START);
@@ -144,7 +157,6 @@ uint64_t volume_needs(const struct volume_opts *o)
 					     FIELD_BIT(F_START);
 	if (o->pairs)
 		need |= FIELD_BIT(F_CALLER) | FIELD_BIT(F_CALLEE);
-	need |= FIELD_BIT(volume_peer_field(o));
 	if (o->subscribers)
 		need |= FIELD_BIT(F_SUBSCRIBER);
 	return need;
@@ -1130,7 +1142,10 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 	struct item sub = { 0, 0, NULL, 0 };
 	char ipbuf[64];
 	int pf = v->peer_field;
-	if (record_has(r, (enum field_id)pf)) {
+	unsigned skip = v->o.skip; /* what no column or --sort needs */
+	if (skip & VSKIP_PEERS) {
+		/* no peer */
+	} else if (record_has(r, (enum field_id)pf)) {
 		peer = item_of(r->v[pf].s.s, r->v[pf].s.len);
 		flags |= D_PEER;
 	} else if (pf == F_PEER && r->kind == KIND_IP &&
@@ -1143,19 +1158,21 @@ void volume_feed_add(struct volume_feed *f, const struct record *r)
 		sub = item_of(r->v[F_SUBSCRIBER].s.s, r->v[F_SUBSCRIBER].s.len);
 		flags |= D_SUB;
 	}
-	if (record_has(r, F_CELL)) {
+	if (!(skip & VSKIP_CELLS) && record_has(r, F_CELL)) {
 		cell = item_of(r->v[F_CELL].s.s, r->v[F_CELL].s.len);
 		flags |= D_CELL;
 	}
-	if (record_has(r, F_DURATION) &&
+	if (!(skip & VSKIP_DUR) && record_has(r, F_DURATION) &&
 	    !(record_has(r, F_TYPE) && r->v[F_TYPE].i == TYPE_SMS))
 		flags |= D_DUR;
-	if (record_has(r, F_START))
+	if (!(skip & VSKIP_START) && record_has(r, F_START))
 		flags |= D_START;
-	if (record_has(r, F_BYTES_UP))
-		flags |= D_UP;
-	if (record_has(r, F_BYTES_DOWN))
-		flags |= D_DOWN;
+	if (!(skip & VSKIP_BYTES)) {
+		if (record_has(r, F_BYTES_UP))
+			flags |= D_UP;
+		if (record_has(r, F_BYTES_DOWN))
+			flags |= D_DOWN;
+	}
 	if (v->o.pairs) {
 		struct strv a = record_has(r, F_CALLER) ? r->v[F_CALLER].s :
 			(struct strv){ "", 0 };

@@ -54,6 +54,17 @@ struct volume_opts {
 	const char *tmpdir;        /* directory of the spill file (borrowed;
 				      NULL: /tmp) */
 	int subscribers;           /* count distinct subscribers per group */
+	unsigned skip;             /* VSKIP_*: aggregates not computed (no
+				      report column or --sort needs them) */
+};
+
+/* volume_opts.skip: the aggregates a group does not keep (0: all kept). */
+enum {
+	VSKIP_DUR = 1,     /* durations (total, max, the directions') */
+	VSKIP_START = 2,   /* first and last seen */
+	VSKIP_BYTES = 4,   /* bytes up and down */
+	VSKIP_PEERS = 8,   /* distinct peers */
+	VSKIP_CELLS = 16,  /* distinct cells */
 };
 
 /*
@@ -208,6 +219,12 @@ struct volume_own {
 int volume_columns_check(const struct volume_own *c, struct buf *why);
 /* The --columns of 'c' as a comma-separated list, into 'b'. */
 void volume_columns_text(const struct volume_own *c, struct buf *b);
+/*
+ * The options of the state that computes what 'c' reports, into 'o': with
+ * --columns, only the aggregates listed and the one --sort orders by
+ * (VSKIP_*; no --split counts, no distinct subscribers unless listed).
+ */
+void volume_state_opts(const struct volume_own *c, struct volume_opts *o);
 
 struct volume_run {
 	struct volume_own c;

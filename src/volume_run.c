@@ -52,10 +52,41 @@ static const char *const sort_names[] = {
 	"default", "count", "duration", "bytes", "distinct", "key",
 };
 
+static int listed(const struct volume_own *c, int col)
+{
+	return memchr(c->columns, col, c->ncolumns) != NULL;
+}
+
+void volume_state_opts(const struct volume_own *c, struct volume_opts *o)
+{
+	*o = c->o;
+	if (!c->ncolumns)
+		return;
+	if (!listed(c, VC_DURATION_TOTAL) && !listed(c, VC_DURATION_MEAN) &&
+	    !listed(c, VC_DURATION_MAX) && !listed(c, VC_A_TO_B_DURATION) &&
+	    !listed(c, VC_B_TO_A_DURATION) && c->sort != VS_DURATION)
+		o->skip |= VSKIP_DUR;
+	if (!listed(c, VC_FIRST_SEEN) && !listed(c, VC_LAST_SEEN))
+		o->skip |= VSKIP_START;
+	if (!listed(c, VC_BYTES_UP) && !listed(c, VC_BYTES_DOWN) &&
+	    c->sort != VS_BYTES)
+		o->skip |= VSKIP_BYTES;
+	if (!listed(c, VC_DISTINCT_PEERS) && c->sort != VS_DISTINCT)
+		o->skip |= VSKIP_PEERS;
+	if (!listed(c, VC_DISTINCT_CELLS))
+		o->skip |= VSKIP_CELLS;
+	if (!listed(c, VC_DISTINCT_SUBSCRIBERS))
+		o->subscribers = 0;
+	if (!listed(c, VC_SPLIT))
+		o->split = -1;
+}
+
 static uint64_t op_needs(const struct analysis_opts *o)
 {
 	const struct volume_own *c = o->own;
-	return volume_needs(&c->o);
+	struct volume_opts so;
+	volume_state_opts(c, &so);
+	return volume_needs(&so);
 }
 
 static void op_options_key(const struct analysis_opts *o, struct buf *b)
@@ -78,7 +109,9 @@ static void make_state(struct volume_run *vr)
 			getenv("CDRSIFT_VOLUME_BUDGET"), &bad);
 	if (!vr->c.o.tmpdir)
 		vr->c.o.tmpdir = getenv("TMPDIR");
-	vr->v = volume_new(&vr->c.o);
+	struct volume_opts so;
+	volume_state_opts(&vr->c, &so);
+	vr->v = volume_new(&so);
 }
 
 static void *op_create(const struct analysis_opts *o)

@@ -234,7 +234,8 @@ static const char volume_usage[] =
 "                         distinct_peers, distinct_subscribers,\n"
 "                         distinct_cells, first_seen, last_seen; with\n"
 "                         --pairs a_to_b, a_to_b_duration, b_to_a,\n"
-"                         b_to_a_duration)\n"
+"                         b_to_a_duration); only they, and what --sort\n"
+"                         needs, are computed\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 

@@ -152,6 +152,28 @@ test_expect_success '--sort key and a lone time key keep their order' '
 	test_cmp types.sorted types
 '
 
+# only what is shown or sorted by is computed: under a 1-byte budget every
+# distinct pair built is spilled (--verbose says how many bytes), so no
+# distinct column and no --sort distinct means no pairs at all
+spilled() { # OPTIONS...: bytes of pairs spilled
+	CDRSIFT_VOLUME_BUDGET=1 cdrsift volume --verbose --by cell "$@" -f csv can.csv 2>&1 >/dev/null |
+		sed -n "s/.*, \([0-9]*\) bytes\{0,1\} of pairs spilled\$/\1/p"
+}
+test_expect_success 'distinct sets only when shown or sorted by' '
+	[ "$(spilled)" -gt 0 ] &&
+	[ "$(spilled --columns records,duration_total,first_seen)" = 0 ] &&
+	[ "$(spilled --split type --columns split,records)" = 0 ] &&
+	[ "$(spilled --sort distinct --columns records)" -gt 0 ] &&
+	[ "$(spilled --columns distinct_cells)" -gt 0 ] &&
+	[ "$(spilled --columns distinct_subscribers)" -gt 0 ] &&
+	[ "$(spilled --columns distinct_cells)" -lt "$(spilled)" ]
+'
+test_expect_success 'a partial holds only what its columns need' '
+	cdrsift volume --by caller --partial all.part can.csv &&
+	cdrsift volume --by caller --columns records --partial rec.part can.csv &&
+	[ $(($(wc -c <rec.part) * 4)) -lt "$(wc -c <all.part)" ]
+'
+
 # the default columns listed by name give the default output, byte for byte
 test_expect_success 'listing the default columns gives the default bytes, every format' '
 	for f in table csv tsv json ndjson; do
