@@ -52,7 +52,11 @@ function hms_secs(s) {
 
 function is_uint(s) { return s ~ /^[0-9]+$/ }
 
+# An IMEI with a valid check digit, or an IMEISV (14 digits and two of
+# software version, no check digit: the --anomalies confounder).
 function luhn_ok(s,    i, sum, dgt) {
+	if (s ~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/)
+		return 1
 	if (s !~ /^[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]$/)
 		return 0
 	sum = 0

@@ -163,6 +163,20 @@
  *   duplicate  each background row is, with probability 1/1000, written
  *              twice in a row; entity = served MSISDN, start = end = the
  *              row's start, detail names both lines.
+ *   confounder rows that look like anomalies and must raise no flag (truth
+ *              kind "confounder"; dedicated subscribers):
+ *              a domestic flight: two rows at the home cell (Kuala
+ *              Lumpur) 40 and 15 minutes before take-off, 2 h 30 min in
+ *              the air, two at Kota Kinabalu (~1600 km) 10 and 60 minutes
+ *              after landing (~560 km/h between the rows; dialects with
+ *              cells); dual SIM: two SIMs in one handset, 4 rows each
+ *              (entity the IMEI); an IMEISV update: 6 SMS of one SIM, the
+ *              first three with IMEISV version 01, the rest 02, the same
+ *              14 digits (dialects with an IMEI); a call centre: 150 MO
+ *              calls to distinct numbers from one cell, but 30 MT calls
+ *              and 10 MO SMS (CDR only). The two legs of a call between
+ *              subscribers (MO and MT rows, each with its own operator)
+ *              are the confounder of duplicate when split by operator.
  *   Planted rows count towards --rows and are never made bad rows;
  *   --anomalies needs --rows of at least twice the planted rows.
  *
@@ -267,7 +281,8 @@ static const char usage_text[] =
 "                       66 (TH), 63 (PH), 44 (GB)\n"
 "  --bad-rate R         fraction 0..1 of rows written damaged (default 0)\n"
 "  --anomalies          plant anomalies: gap, travel, simbox, imei, night,\n"
-"                       spike, duration, duplicate\n"
+"                       spike, duration, duplicate; and confounders that\n"
+"                       must raise no flag (truth kind confounder)\n"
 "  --truth FILE         write ground truth (kind,entity,start,end,detail),\n"
 "                       bad rows as bad_row,LINE,,,KIND (line 1 = header)\n"
 "  --cells-out FILE     write the cell table as OpenCellID CSV\n"

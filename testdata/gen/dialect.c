@@ -49,6 +49,16 @@ static char *fb(struct row *r)
 	return r->text + (r->n ? r->end[r->n - 1] + 1 : 0);
 }
 
+/* The handset as written: 15-digit IMEI, or 14 digits and an IMEISV's
+   two version digits. */
+static char *imei_text(char *p, const struct event *ev)
+{
+	if (!ev->imeisv)
+		return fmt_pad(p, ev->imei, 15);
+	p = fmt_pad(p, ev->imei / 10, 14);
+	return fmt_pad(p, (uint64_t)(ev->imeisv - 1), 2);
+}
+
 static void fe(struct row *r, char *p)
 {
 	*p = r->delim;
@@ -200,7 +210,7 @@ static void fill_canonical(struct row *r, const struct event *ev,
 	f_iso(r, ev->t + ev->dur, 'T');
 	f_u64(r, (uint64_t)ev->dur);
 	f_u64(r, s->imsi);
-	fe(r, fmt_pad(fb(r), ev->imei, 15));
+	fe(r, imei_text(fb(r), ev));
 	f_u64(r, c->ci);
 	f_u64(r, c->lac);
 	f_micro(r, c->lat);
@@ -237,7 +247,7 @@ static void fill_opa(struct row *r, const struct event *ev,
 	fe(r, fmt_hms(fb(r), ev->t - day * 86400));
 	fe(r, fmt_hms(fb(r), ev->dur));
 	f_u64(r, s->imsi);
-	fe(r, fmt_pad(fb(r), ev->imei, 15));
+	fe(r, imei_text(fb(r), ev));
 	fe(r, fmt_cgi(fb(r), w, &w->cells[ev->cell]));
 	f_str(r, opa_status[ev->status]);
 }
@@ -259,7 +269,7 @@ static void fill_opb(struct row *r, const struct event *ev,
 	f_str(r, services[ev->type]);
 	fe(r, fmt_i64(fb(r), utc));
 	fe(r, fmt_i64(fb(r), utc + ev->dur));
-	fe(r, fmt_pad(fb(r), ev->imei, 15));
+	fe(r, imei_text(fb(r), ev));
 	f_u64(r, s->imsi);
 	fe(r, fmt_cgi(fb(r), w, c));
 	f_micro(r, c->lat);
@@ -287,7 +297,7 @@ static void fill_opc(struct row *r, const struct event *ev,
 	*p++ = ':';
 	fe(r, fmt_pad(p, (uint64_t)(tz < 0 ? -tz : tz) % 60, 2));
 	f_u64(r, (uint64_t)ev->dur);
-	fe(r, fmt_pad(fb(r), ev->imei, 15));
+	fe(r, imei_text(fb(r), ev));
 	f_u64(r, s->imsi);
 	f_u64(r, c->ci);
 	f_u64(r, c->lac);
@@ -378,7 +388,7 @@ static void fill_ipdr(struct row *r, const struct event *ev,
 
 	f_num(r, &self, 0, NF_INTL);
 	f_u64(r, s->imsi);
-	fe(r, fmt_pad(fb(r), ev->imei, 15));
+	fe(r, imei_text(fb(r), ev));
 	f_iso(r, ev->t, 'T');
 	f_iso(r, ev->t + ev->dur, 'T');
 	f_u64(r, (uint64_t)ev->dur);

@@ -43,6 +43,8 @@ struct event {
 	uint8_t fmt;               /* random bits for number formats */
 	uint8_t remark;            /* free-text remark index, 0 for none */
 	uint8_t planned;           /* anomaly row: never turned into a bad row */
+	uint8_t imeisv;            /* 0, or an IMEISV's version + 1: the handset
+				      written as 14 digits and 2 of version */
 	uint8_t no_release;        /* allocation whose release is past the end */
 	uint8_t proto;             /* enum ip_proto */
 	uint8_t host;              /* index into the host table (dialect.c) */

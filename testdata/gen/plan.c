@@ -504,6 +504,122 @@ static void plan_duration(struct plan *p, const struct gen_env *g,
 	}
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Confounders: look like anomalies, must raise no flag. Truth lines of
+ * kind "confounder" name each with its entity and span.
+ */
+static void plan_confounders(struct plan *p, const struct gen_env *g,
+			     struct rng *r, struct out *truth)
+{
+	struct world *w = g->w;
+	const struct dialect *d = g->d;
+	char ent[32], detail[200];
+	int64_t first, last;
+	int k, i;
+
+	if (d->has_cell && w->country->far) {
+		/* Kuala Lumpur to Kota Kinabalu: records 15 min before
+		   take-off and 10 after landing, 2 h 30 min in the air */
+		int sub = w->flyer, op = w->subs[sub].op;
+		int cell_a = w->subs[sub].home, cell_b = world_far_cell(w, 4, op);
+		int64_t off = pick_time(g, r, 0, 15, 17);
+		int64_t land = off + 150 * 60;
+		int64_t times[4] = { off - 40 * 60, off - 15 * 60, land + 10 * 60,
+				     land + 60 * 60 };
+		for (i = 0; i < 4; i++) {
+			struct event *ev = plant(p, g, r, sub, DIR_MO,
+						 i % 2 ? EV_SMS : EV_VOICE,
+						 ext_peer(g, r), times[i]);
+			ev->cell = i < 2 ? cell_a : cell_b;
+			if (ev->type == EV_VOICE && ev->dur > 600)
+				ev->dur = 600; /* ends before boarding */
+		}
+		if (truth) {
+			snprintf(detail, sizeof(detail),
+				 "domestic flight: cell %u (%s) to cell %u (%s): "
+				 "%d km in %d min",
+				 (unsigned)w->cells[cell_a].ci, w->country->region,
+				 (unsigned)w->cells[cell_b].ci,
+				 w->country->far[4].name,
+				 world_distance_km(&w->cells[cell_a],
+						   &w->cells[cell_b]),
+				 (int)((times[2] - times[1]) / 60));
+			truth_line(truth, "confounder", msisdn_text(ent, w, sub),
+				   times[1], times[2], detail);
+		}
+	}
+	if (d->has_imei) {
+		/* dual SIM: two SIMs in one handset */
+		first = INT64_MAX;
+		last = INT64_MIN;
+		for (k = 0; k < 2; k++)
+			for (i = 0; i < 4; i++) {
+				int day = (int)rng_below(r, (uint64_t)g->span.days);
+				int64_t t = pick_time(g, r, day, 8, 22);
+				struct event *ev = plant(p, g, r, w->dual[k], DIR_MO,
+							 EV_VOICE, ext_peer(g, r), t);
+				ev->imei = w->dual_imei;
+				first = t < first ? t : first;
+				last = t > last ? t : last;
+			}
+		if (truth) {
+			fmt_pad(ent, w->dual_imei, 15)[0] = '\0';
+			truth_line(truth, "confounder", ent, first, last,
+				   "dual SIM: 2 imsis on one handset");
+		}
+		/* IMEISV software update: same 14 digits, version 01 then 02 */
+		int64_t t6[6];
+		for (i = 0; i < 6; i++) {
+			int day = (int)rng_below(r, (uint64_t)g->span.days);
+			t6[i] = pick_time(g, r, day, 8, 22);
+		}
+		qsort(t6, 6, sizeof(t6[0]), cmp_i64);
+		for (i = 0; i < 6; i++) {
+			struct event *ev = plant(p, g, r, w->svup, DIR_MO, EV_SMS,
+						 ext_peer(g, r), t6[i]);
+			ev->imeisv = (uint8_t)(i < 3 ? 2 : 3);
+		}
+		if (truth) {
+			char sv[32];
+			fmt_pad(sv, w->subs[w->svup].imei / 10, 14)[0] = '\0';
+			snprintf(detail, sizeof(detail),
+				 "imeisv update: %s01 to %s02, one handset", sv, sv);
+			truth_line(truth, "confounder", msisdn_text(ent, w, w->svup),
+				   t6[0], t6[5], detail);
+		}
+	}
+	if (d->kind == KIND_CDR) {
+		/* a call centre: many short outgoing calls to distinct
+		   numbers from one cell, but called back and texting */
+		int sub = w->callcentre, cell = w->subs[sub].home;
+		int days = g->span.days < 3 ? g->span.days : 3;
+		first = INT64_MAX;
+		last = INT64_MIN;
+		for (i = 0; i < 190; i++) {
+			struct phone_number peer = world_fresh_mobile(w, r);
+			int64_t t = pick_time(g, r, (int)rng_below(r, (uint64_t)days),
+					      9, 18);
+			int dir = i < 150 || i >= 180 ? DIR_MO : DIR_MT;
+			int type = i < 180 ? EV_VOICE : EV_SMS;
+			struct event *ev = plant(p, g, r, sub, dir, type, &peer, t);
+			ev->cell = cell;
+			first = t < first ? t : first;
+			last = t > last ? t : last;
+		}
+		if (truth)
+			truth_line(truth, "confounder", msisdn_text(ent, w, sub),
+				   first, last,
+				   "call centre: 150 mo calls, 30 mt, 10 sms");
+	}
+}
+
 int plan_build(struct plan *p, const struct gen_env *g, uint64_t seed,
 	       uint64_t rows, struct out *truth, uint64_t *need)
 {
@@ -530,6 +646,7 @@ int plan_build(struct plan *p, const struct gen_env *g, uint64_t seed,
 	plan_spike(p, g, &r, truth, rows, gap_day);
 	if (d->kind == KIND_CDR)
 		plan_duration(p, g, &r, truth);
+	plan_confounders(p, g, &r, truth);
 	qsort(p->ev, p->n, sizeof(*p->ev), event_order);
 	if (rows < 2 * p->rows) {
 		*need = 2 * p->rows;

@@ -538,7 +538,8 @@ void world_init(struct world *w, const struct country *c, uint64_t seed,
 {
 	struct u64set imsis, imeis;
 	struct rng r;
-	int i, k, n_dedicated = 4 + WORLD_IMEI_GROUP;
+	int i, k, n_dedicated = 4 + WORLD_IMEI_GROUP +
+					      WORLD_CONFOUND;
 
 	memset(w, 0, sizeof(*w));
 	w->country = c;
@@ -587,6 +588,22 @@ void world_init(struct world *w, const struct country *c, uint64_t seed,
 		w->shared_imei = imei_with_check(tac * 1000000 +
 						 rng_below(&r, 1000000));
 	} while (!set_add(&imeis, w->shared_imei));
+	/* confounders, after every draw above so that those stay the same */
+	w->flyer = i;
+	make_subscriber(w, &r, i++, ROLE_TRAVEL, &imsis, &imeis);
+	for (k = 0; k < 2; k++) {
+		w->dual[k] = i;
+		make_subscriber(w, &r, i++, ROLE_IMEI_GROUP, &imsis, &imeis);
+	}
+	do {
+		uint64_t tac = tacs[rng_below(&r, sizeof(tacs) / sizeof(tacs[0]))];
+		w->dual_imei = imei_with_check(tac * 1000000 +
+					       rng_below(&r, 1000000));
+	} while (!set_add(&imeis, w->dual_imei));
+	w->svup = i;
+	make_subscriber(w, &r, i++, ROLE_NORMAL, &imsis, &imeis);
+	w->callcentre = i;
+	make_subscriber(w, &r, i++, ROLE_SIMBOX, &imsis, &imeis);
 	set_release(&imsis);
 	set_release(&imeis);
 

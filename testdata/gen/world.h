@@ -16,6 +16,7 @@
 #define WORLD_OPS 4        /* operators (MNCs) per country */
 #define WORLD_FAR 6        /* far-away cities with cells for planted travel */
 #define WORLD_IMEI_GROUP 10 /* SIMs that share one handset (--anomalies) */
+#define WORLD_CONFOUND 5   /* dedicated confounder subscribers (--anomalies) */
 #define WORLD_REGION 150000 /* half-width of the region, micro-degrees */
 
 struct far_city {
@@ -112,6 +113,12 @@ struct world {
 	int travel[2];
 	int imei_group[WORLD_IMEI_GROUP];
 	uint64_t shared_imei;      /* the handset of the IMEI group */
+	/* confounders: must raise no flag */
+	int flyer;                 /* a domestic flight */
+	int dual[2];               /* two SIMs in one dual-SIM handset */
+	uint64_t dual_imei;        /* their handset */
+	int svup;                  /* an IMEISV software update */
+	int callcentre;            /* many short outgoing calls, not a simbox */
 };
 
 const struct country *country_find(int cc);

@@ -4,7 +4,9 @@
 # and one past every threshold, options; the legs of one call in two
 # operators' files and copies in two operators' files raise nothing;
 # what cdrgen --anomalies plants is found with its entity and time, and
-# `filter --evidence` gives back exactly the planted rows; shuffled rows,
+# `filter --evidence` gives back exactly the planted rows; its confounders
+# (a domestic flight, dual SIM, an IMEISV update, a call centre, the legs
+# of calls in two operators' files) raise no flag; shuffled rows,
 # file order, -j; partial/merge (issue 15).
 T=$(cd "$(dirname "$0")" && pwd)
 . "$T/lib.sh"
@@ -290,6 +292,76 @@ test_expect_success GEN 'cdrgen --anomalies: planted simbox and duplicates found
 test_expect_success GEN 'filter --evidence on the planted flags: exactly the planted rows' '
 	cdrsift filter --evidence planted-flags.csv --raw g.csv >ev-rows &&
 	test_cmp planted-rows ev-rows
+'
+cat >confound.py <<'PY'
+# No flag rests on a confounder: its entity (a number, or a handset's 14
+# digits) is no flag's entity, and no flag's evidence names its rows.
+import csv, sys
+truth, flags, data = sys.argv[1:4]
+conf = [r for r in csv.DictReader(open(truth)) if r['kind'] == 'confounder']
+kinds = sorted(r['detail'].split(':')[0] for r in conf)
+assert len(conf) == int(sys.argv[4]), kinds
+ents = {r['entity'] for r in conf} | {r['entity'][:14] for r in conf}
+first = open(data).readline()
+rows = list(csv.reader(open(data, newline=''), delimiter='|' if '|' in first else ','))
+head = rows[0]
+col = lambda n: head.index(n) if n in head else None
+who = [c for c in (col('caller'), col('callee'), col('msisdn'), col('imei'), col('servedimei'))
+       if c is not None]
+lines = {i + 1 for i, r in enumerate(rows) if i and any(r[c] in ents or r[c][:14] in ents
+                                                      for c in who)}
+assert len(lines) >= 10, len(lines)
+bad = []
+for f in csv.DictReader(open(flags)):
+    ev = set()
+    for e in f['evidence'].split():
+        a = e.rsplit(':', 1)[1].split('-')
+        ev |= set(range(int(a[0]), int(a[-1]) + 1))
+    if f['entity'] in ents or ev & lines:
+        bad.append(f)
+assert not bad, bad
+print(kinds)
+PY
+
+test_expect_success GEN 'cdrgen confounders: flight, dual SIM, IMEISV update, call centre raise nothing' '
+	cdrsift anomalies -f csv g.csv >all.csv &&
+	python3 confound.py truth.csv all.csv g.csv 4 &&
+	"$GEN" --dialect opb --rows 60000 --seed 12 --subscribers 4000 \
+		--anomalies --truth truth-b.csv >b.txt &&
+	cdrsift anomalies -f csv b.txt >all-b.csv &&
+	python3 confound.py truth-b.csv all-b.csv b.txt 4
+'
+test_expect_success GEN 'the confounders are live: looser thresholds flag them' '
+	fl=$(grep "^confounder,.*domestic flight" truth.csv | cut -d, -f2) &&
+	ds=$(grep "^confounder,.*dual SIM" truth.csv | cut -d, -f2 | cut -c1-14) &&
+	cdrsift anomalies -f csv --only travel,imei --travel-speed 500 \
+		--imei-sims 2 g.csv >loose.csv &&
+	grep -q "^travel,$fl," loose.csv &&
+	grep -q "^imei,$ds," loose.csv
+'
+test_expect_success GEN 'the two legs of one call in two operators files: no duplicate' '
+	python3 -c "
+import csv
+rows = list(csv.reader(open(\"g.csv\", newline=\"\")))
+op = rows[0].index(\"operator\")
+out = {}
+for r in rows[1:]:
+    out.setdefault(r[op], []).append(r)
+for k, rs in out.items():
+    w = csv.writer(open(\"op-%s.csv\" % k, \"w\", newline=\"\"), lineterminator=\"\\n\")
+    w.writerow(rows[0]); w.writerows(rs)
+# calls whose mo and mt legs are in two files
+legs = {}
+for k, rs in out.items():
+    for r in rs:
+        legs.setdefault((r[3], r[4], r[5], r[7], r[1]), set()).add((r[2], k))
+n = sum(1 for v in legs.values() if {d for d, _ in v} == {\"mo\", \"mt\"} and len({k for _, k in v}) == 2)
+assert n >= 100, n
+" &&
+	cdrsift anomalies --only duplicate -f csv op-*.csv | tail -n +2 >ops-got &&
+	python3 oracle.py op-*.csv | grep ^duplicate, >ops-want &&
+	test_cmp ops-want ops-got &&
+	test $(wc -l <ops-got) -eq $(grep -c ^duplicate, gflags.csv)
 '
 test_expect_success 'partials merge to the report of one run' '
 	mkdir parts && cp a.csv parts/a.csv && partial_split b.csv 2 parts &&
