@@ -25,6 +25,10 @@
  *     |  .  | ..p |     |     |  band b     h = e / sqrt 2
  *     +-----+-----+-----+-----+
  *
+ * Only the bands within two of a point's band are laid out (their cell
+ * widths computed), so one call costs what its points need, not what the
+ * sphere holds: `geo --per subscriber` makes one call per subscriber.
+ *
  * Queries. The neighbours of p lie in bands b-2..b+2 (e = sqrt(2) h) and,
  * in each, in the cells that meet the longitude range of the spherical
  * cap of radius e around p: |dlon| <= asin(sin e / cos lat_p), or every
@@ -68,7 +72,15 @@ struct gp {
 	uint64_t w;         /* weight */
 	uint32_t idx;       /* index in the caller's array */
 	uint32_t band;      /* latitude band */
+	uint32_t bi;        /* its index in grid.bands */
 	uint32_t cell;      /* longitude cell within the band */
+};
+
+/* A latitude band that holds points or may hold their neighbours. */
+struct band {
+	uint32_t band;      /* its number, 0 at the south pole */
+	uint32_t ncell;     /* longitude cells */
+	double cellw;       /* their width, radians */
 };
 
 struct gcell {
@@ -82,9 +94,9 @@ struct grid {
 	double e;           /* eps in radians */
 	double thr;         /* sin^2(e/2): the neighbour test on rdist */
 	double h;           /* band height, radians */
-	uint32_t nbands;
-	uint32_t *ncell;    /* longitude cells per band */
-	double *cellw;      /* their width, radians */
+	uint32_t nbands;    /* bands on the sphere */
+	struct band *bands; /* the bands within two of a point's, ascending */
+	size_t nb;
 	struct gp *p;       /* points, sorted by (band, cell, lat, lon) */
 	size_t n;
 	struct gcell *c;    /* non-empty cells, in (band, cell) order */
@@ -120,31 +132,76 @@ static int cmp_gp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* The longitude cells of band 'b' (see the design comment). */
+static void band_cells(const struct grid *g, uint32_t b, struct band *out)
+{
+	double he = hav(g->e), hh = hav(g->h);
+	double lo = -M_PI / 2 + b * g->h, hi = lo + g->h;
+	if (hi > M_PI / 2)
+		hi = M_PI / 2;
+	double eq = (lo <= 0 && hi >= 0) ? 0 : fmin(fabs(lo), fabs(hi));
+	double c = cos(eq) * cos(eq);
+	double q = c > 0 ? (he - hh) / c : 2;
+	uint32_t nc = 1;
+	if (q < 1) {
+		double w = 2 * asin(sqrt(q)) * (1 - 1e-9);
+		double k = ceil(2 * M_PI / w);
+		nc = k > 4e9 ? 4000000000u : (uint32_t)k;
+	}
+	out->band = b;
+	out->ncell = nc;
+	out->cellw = 2 * M_PI / nc;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The bands the queries can reach: those within two of a point's band
+ * (a point's neighbours lie in bands b-2..b+2), each once, ascending.
+ * Only these are laid out, not the whole sphere: a small eps makes
+ * millions of bands (eps 200 m: 141,000), and geo --per subscriber
+ * clusters each subscriber's few points on its own.
+ */
 static void grid_bands(struct grid *g)
 {
-	g->nbands = (uint32_t)ceil(M_PI / g->h);
-	if (g->nbands < 1)
-		g->nbands = 1;
-	g->ncell = xcalloc(g->nbands, sizeof(*g->ncell));
-	g->cellw = xcalloc(g->nbands, sizeof(*g->cellw));
-	double he = hav(g->e), hh = hav(g->h);
-	for (uint32_t b = 0; b < g->nbands; b++) {
-		double lo = -M_PI / 2 + b * g->h, hi = lo + g->h;
-		if (hi > M_PI / 2)
-			hi = M_PI / 2;
-		double eq = (lo <= 0 && hi >= 0) ? 0 :
-			    fmin(fabs(lo), fabs(hi));
-		double c = cos(eq) * cos(eq);
-		double q = c > 0 ? (he - hh) / c : 2;
-		uint32_t nc = 1;
-		if (q < 1) {
-			double w = 2 * asin(sqrt(q)) * (1 - 1e-9);
-			double k = ceil(2 * M_PI / w);
-			nc = k > 4e9 ? 4000000000u : (uint32_t)k;
+	uint32_t *pb = xcalloc(g->n, sizeof(*pb));
+	for (size_t i = 0; i < g->n; i++)
+		pb[i] = g->p[i].band;
+	qsort(pb, g->n, sizeof(*pb), cmp_u32);
+	size_t alloc = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		if (i && pb[i] == pb[i - 1])
+			continue;
+		uint32_t b0 = pb[i] >= 2 ? pb[i] - 2 : 0;
+		uint32_t b1 = pb[i] + 2 < g->nbands ? pb[i] + 2 : g->nbands - 1;
+		if (g->nb && g->bands[g->nb - 1].band >= b0)
+			b0 = g->bands[g->nb - 1].band + 1;
+		for (uint32_t b = b0; b <= b1; b++) {
+			VEC_GROW(g->bands, g->nb + 1, alloc);
+			band_cells(g, b, &g->bands[g->nb++]);
 		}
-		g->ncell[b] = nc;
-		g->cellw[b] = 2 * M_PI / nc;
 	}
+	free(pb);
+}
+
+/* The index in g->bands of band 'b', which is there. */
+static uint32_t band_index(const struct grid *g, uint32_t b)
+{
+	size_t lo = 0, hi = g->nb;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (g->bands[mid].band < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= g->nb || g->bands[lo].band != b)
+		BUG("dbscan: a point's band was not laid out");
+	return (uint32_t)lo;
 }
 
 static uint32_t band_of(const struct grid *g, double phi)
@@ -157,13 +214,13 @@ static uint32_t band_of(const struct grid *g, double phi)
 	return (uint32_t)b;
 }
 
-static uint32_t cell_of(const struct grid *g, uint32_t band, double lam)
+static uint32_t cell_of(const struct band *bd, double lam)
 {
-	double c = floor((lam + M_PI) / g->cellw[band]);
+	double c = floor((lam + M_PI) / bd->cellw);
 	if (c < 0)
 		return 0;
-	if (c >= g->ncell[band])
-		return g->ncell[band] - 1;
+	if (c >= bd->ncell)
+		return bd->ncell - 1;
 	return (uint32_t)c;
 }
 
@@ -193,10 +250,10 @@ struct cand {
 };
 
 static void add_range(const struct grid *g, struct cand *k, uint32_t band,
-		      uint32_t c1, uint32_t c2)
+		      uint32_t ncell, uint32_t c1, uint32_t c2)
 {
 	size_t a = cell_lower(g, band, c1);
-	size_t b = c2 + 1 >= g->ncell[band] ? cell_lower(g, band + 1, 0) :
+	size_t b = c2 + 1 >= ncell ? cell_lower(g, band + 1, 0) :
 					      cell_lower(g, band, c2 + 1);
 	if (a < b) {
 		k->from[k->n] = a;
@@ -218,26 +275,28 @@ static void candidates(const struct grid *g, const struct gp *p,
 	uint32_t b0 = p->band >= 2 ? p->band - 2 : 0;
 	uint32_t b1 = p->band + 2 < g->nbands ? p->band + 2 : g->nbands - 1;
 	for (uint32_t b = b0; b <= b1; b++) {
-		uint32_t nc = g->ncell[b];
-		if (dl < 0 || 2 * dl >= 2 * M_PI - g->cellw[b]) {
-			add_range(g, k, b, 0, nc - 1);
+		/* bands p->band-2..p->band+2 are all laid out, consecutively */
+		const struct band *bd = &g->bands[p->bi - (p->band - b)];
+		uint32_t nc = bd->ncell;
+		if (dl < 0 || 2 * dl >= 2 * M_PI - bd->cellw) {
+			add_range(g, k, b, nc, 0, nc - 1);
 			continue;
 		}
-		double w = g->cellw[b];
+		double w = bd->cellw;
 		int64_t c1 = (int64_t)floor((p->lam - dl + M_PI) / w);
 		int64_t c2 = (int64_t)floor((p->lam + dl + M_PI) / w);
 		if (c2 - c1 + 1 >= (int64_t)nc) {
-			add_range(g, k, b, 0, nc - 1);
+			add_range(g, k, b, nc, 0, nc - 1);
 			continue;
 		}
 		/* wrap into [0, nc) */
 		int64_t m = (int64_t)nc;
 		int64_t a = ((c1 % m) + m) % m, z = ((c2 % m) + m) % m;
 		if (a <= z) {
-			add_range(g, k, b, (uint32_t)a, (uint32_t)z);
+			add_range(g, k, b, nc, (uint32_t)a, (uint32_t)z);
 		} else {
-			add_range(g, k, b, (uint32_t)a, nc - 1);
-			add_range(g, k, b, 0, (uint32_t)z);
+			add_range(g, k, b, nc, (uint32_t)a, nc - 1);
+			add_range(g, k, b, nc, 0, (uint32_t)z);
 		}
 	}
 }
@@ -349,7 +408,9 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 	g.e = o->eps_m / GEO_EARTH_RADIUS_M;
 	g.thr = hav(g.e);
 	g.h = g.e / sqrt(2.0);
-	grid_bands(&g);
+	g.nbands = (uint32_t)ceil(M_PI / g.h);
+	if (g.nbands < 1)
+		g.nbands = 1;
 	g.n = n;
 	g.p = xcalloc(n ? n : 1, sizeof(*g.p));
 	for (size_t i = 0; i < n; i++) {
@@ -362,7 +423,12 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 		p->w = pts[i].weight;
 		p->idx = (uint32_t)i;
 		p->band = band_of(&g, p->phi);
-		p->cell = cell_of(&g, p->band, p->lam);
+	}
+	grid_bands(&g);
+	for (size_t i = 0; i < n; i++) {
+		struct gp *p = &g.p[i];
+		p->bi = band_index(&g, p->band);
+		p->cell = cell_of(&g.bands[p->bi], p->lam);
 	}
 	qsort(g.p, n, sizeof(*g.p), cmp_gp);
 
@@ -565,8 +631,7 @@ int dbscan_run(const struct dbscan_point *pts, size_t n,
 	free(g.cell_of);
 	free(g.c);
 	free(g.p);
-	free(g.ncell);
-	free(g.cellw);
+	free(g.bands);
 	return 0;
 }
 
