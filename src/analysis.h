@@ -116,6 +116,7 @@ struct analysis_ops {
 #define ANALYSES(X) X(stats, stats_analysis) \
 	X(volume, volume_analysis) \
 	X(geo, geo_analysis) \
+	X(places, places_analysis) \
 	X(anomalies, anomalies_analysis) \
 	X(attribute, attribute_analysis)
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_places.h"
 #include "geo.h"
 #include "geodesy.h"
 #include "output.h"
@@ -200,6 +201,8 @@ static const char geo_usage[] =
 "  -f geojson         a GeoJSON FeatureCollection of the cluster centres\n"
 "  --hulls            with -f geojson: each cluster as its convex hull\n"
 "  --noise            also a row (a Point feature) per noise position\n"
+"  --per subscriber   instead: each subscriber's places, labelled home, work\n"
+"                     or other (cdrsift geo --per subscriber --help)\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
 int cmd_geo(int argc, char **argv)
@@ -208,6 +211,8 @@ int cmd_geo(int argc, char **argv)
 	struct geo_opts o = { .eps_m = 300, .min_records = 5 };
 	struct cmd_opts co = { geo_opts_long, handle, &o, geo_usage };
 	struct run r;
+	if (places_wanted(argc, argv)) /* --per subscriber: cmd_places.c */
+		return cmd_places(argc, argv);
 	char **av = xcalloc((size_t)argc + 1, sizeof(*av));
 	int geojson = take_geojson(argc, argv, av);
 	/* 'cli' keeps pointers into 'av' (the inputs): freed at the end */
