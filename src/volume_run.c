@@ -253,7 +253,8 @@ int volume_columns_check(const struct volume_own *c, struct buf *why)
 void volume_columns_text(const struct volume_own *c, struct buf *b)
 {
 	for (size_t i = 0; i < c->ncolumns; i++)
-		buf_addf(b, "%s%s", i ? "," : "", volume_col_names[c->columns[i]]);
+		buf_addf(b, "%s%s", i ? "," : "",
+			 volume_col_names[c->columns[i]]);
 }
 
 /*
@@ -308,9 +309,13 @@ static void set_cell(struct table *t, size_t row, size_t at, int col,
 	switch (col) {
 	case VC_RECORDS: table_set_u64(t, row, at, g->records); break;
 	case VC_A_TO_B: table_set_u64(t, row, at, g->dir_n[0]); break;
-	case VC_A_TO_B_DURATION: table_set_i64(t, row, at, g->dir_dur[0]); break;
+	case VC_A_TO_B_DURATION:
+		table_set_i64(t, row, at, g->dir_dur[0]);
+		break;
 	case VC_B_TO_A: table_set_u64(t, row, at, g->dir_n[1]); break;
-	case VC_B_TO_A_DURATION: table_set_i64(t, row, at, g->dir_dur[1]); break;
+	case VC_B_TO_A_DURATION:
+		table_set_i64(t, row, at, g->dir_dur[1]);
+		break;
 	/* durations over the records that have one; missing when none has */
 	case VC_DURATION_TOTAL:
 		if (g->dur_n)
@@ -428,7 +433,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			}
 			for (size_t s = 0; s < vr->nsplit; s++)
 				table_set_u64(t, row, at[ci] + s,
-					      volume_split_count(v, &g, splits[s]));
+					      volume_split_count(v, &g,
+								 splits[s]));
 		}
 	}
 	free(splits);
@@ -516,7 +522,8 @@ static int op_load(void *state, const struct partial_file *pf,
 		for (uint64_t i = 0; i < n && !r.failed; i++) {
 			size_t len;
 			const unsigned char *p = partial_get_bytes(&r, &len);
-			int col = p ? volume_col_by_name((const char *)p, len) : -1;
+			int col = p ? volume_col_by_name((const char *)p, len) :
+				  -1;
 			if (col < 0 || (seen & 1u << col)) {
 				r.failed = 1;
 				break;
