@@ -221,6 +221,13 @@ int cmd_geo(int argc, char **argv)
 		cli_error("--hulls: convex hulls are GeoJSON geometry: use it "
 			  "with -f geojson");
 		rc = EXIT_USAGE;
+	} else if (rc == 0 && o.hulls && cli.priv.suppress_below) {
+		/* a hull's corners are recorded positions, not aggregates:
+		   one corner can be one subscriber's one record */
+		cli_error("--hulls: a hull's corners are single recorded "
+			  "positions, and are not suppressed: use "
+			  "--suppress-below without --hulls");
+		rc = EXIT_USAGE;
 	} else if (rc == 0 && o.noise && cli.priv.suppress_below) {
 		/* a noise position is a group of its own, and the noise row
 		   already sums them: suppression would be undone by

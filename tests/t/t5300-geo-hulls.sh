@@ -8,7 +8,7 @@
 # positions (Point features; csv rows) and changes nothing else; GDAL's
 # ogrinfo, where Debian's gdal-bin is installed, reads the file and
 # finds the oracle's feature count and geometry types; --hulls without
-# -f geojson and --noise with --suppress-below are usage errors.
+# -f geojson, and --hulls or --noise with --suppress-below, are usage errors.
 T=$(cd "$(dirname "$0")" && pwd)
 ORACLE=$T/../geo/hull_oracle.py
 . "$T/lib.sh"
@@ -78,7 +78,7 @@ else
 		'no ogrinfo (Debian gdal-bin)'
 fi
 
-test_expect_success '--hulls without -f geojson, --noise with --suppress-below: exit 2' '
+test_expect_success '--hulls without -f geojson, --hulls or --noise with --suppress-below: exit 2' '
 	printf "start,caller,lat,lon\n2025-01-01T00:00:00,60123,3.1,101.6\n" >one.csv &&
 	test_exit 2 cdrsift geo --hulls one.csv >out 2>err &&
 	grep -q "hulls.*geojson" err && test ! -s out &&
@@ -86,6 +86,10 @@ test_expect_success '--hulls without -f geojson, --noise with --suppress-below: 
 	test ! -s out &&
 	test_exit 2 cdrsift geo --noise --suppress-below 5 one.csv >out 2>err &&
 	grep -q "noise" err && test ! -s out &&
+	test_exit 2 cdrsift geo --hulls -f geojson --suppress-below 5 one.csv \
+		>out 2>err &&
+	grep -q "^cdrsift: --hulls: .*single recorded positions" err &&
+	test ! -s out &&
 	cdrsift geo --hulls -f geojson --min-records 1 one.csv >one.json &&
 	grep -q "\"geometry\":{\"type\":\"Point\",\"coordinates\":\[101.6,3.1\]}" one.json
 '
