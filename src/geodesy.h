@@ -67,20 +67,4 @@ size_t geo_radii_scratch(size_t n);
 void geo_radii(const struct geo_wpoint *p, size_t n, double lat, double lon,
 	       void *scratch, double *max_m, double *p90_m);
 
-/*
- * The convex hull of 'n' points on the sphere, as the indices of its
- * vertices into 'out' (room for 'n'), counterclockwise seen from above
- * (RFC 7946's exterior ring orientation), starting from the vertex with
- * the smallest (lat, lon), without repeating it. Points are projected
- * gnomonically about (clat, clon), which maps great circles to lines, so
- * hull edges are geodesics; every point must lie within 60 degrees of
- * the centre (a cluster, not a continent). Collinear points on an edge
- * are left out. Returns the number of vertices (n when n < 3 and the
- * points are distinct), or -1 when a point is too far from the centre.
- * 'scratch' holds geo_hull_scratch(n) bytes.
- */
-size_t geo_hull_scratch(size_t n);
-long geo_hull(const struct geo_wpoint *p, size_t n, double clat, double clon,
-	      void *scratch, size_t *out);
-
 #endif
