@@ -89,14 +89,19 @@ if [ "${BENCH_NPM:-1}" = 0 ]; then
 elif ! command -v node >/dev/null || ! command -v npm >/dev/null; then
 	echo "npm peers (ClickHouse, Polars, DuckDB): skipped, node and npm needed"
 else
+	# one npm install for all of them: with --no-save and no
+	# package.json, each install prunes what an earlier one added
+	specs= missing=
 	for spec in chdb@3.4.0:chdb nodejs-polars@0.25.2:nodejs-polars \
 	    nodejs-polars-linux-x64-gnu@0.25.2:nodejs-polars-linux-x64-gnu \
 	    @duckdb/node-api:@duckdb/node-api; do
-		[ -d "node_modules/${spec#*:}" ] ||
-			npm install --no-audit --no-fund --no-save --prefix "$here" \
-				"${spec%%:*}" >/dev/null 2>&1 ||
-			echo "npm install ${spec%%:*} failed"
+		specs="$specs ${spec%%:*}"
+		[ -d "node_modules/${spec#*:}" ] || missing=1
 	done
+	[ -z "$missing" ] ||
+		npm install --no-audit --no-fund --no-save --prefix "$here" \
+			$specs >/dev/null 2>&1 ||
+		echo "npm install$specs failed"
 	[ "${BENCH_DUCKDB:-1}" != 0 ] && [ -d node_modules/@duckdb/node-api ] &&
 		npm_peers="$npm_peers duckdb"
 	[ -d node_modules/chdb ] && npm_peers="$npm_peers chdb" ||
