@@ -134,6 +134,13 @@ static uint32_t map_id(const uint32_t *ids, uint32_t id)
 void anom_calls_merge(struct anom_calls *a, struct anom_calls *b,
 		      const size_t *map)
 {
+	/* keep the larger side's vector and sets, copy the smaller (as
+	   anomaly.c does): a run's one feed is taken whole, not copied */
+	if (!map && a->n < b->n) {
+		struct anom_calls t = *a;
+		*a = *b;
+		*b = t;
+	}
 	uint32_t *p = remap(&a->parties, &b->parties);
 	uint32_t *ce = remap(&a->cells, &b->cells);
 	uint32_t *op = remap(&a->ops, &b->ops);
