@@ -9,7 +9,12 @@
 #     on the same weighted points in the same run; the two answers are
 #     compared first (clusters, noise positions and their records), and a
 #     time counts only when they agree;
-#  2. geo over the 10-million-row file of run.sh (tower positions) against
+#  2. geo --per subscriber (places, man PLACES) over places-gen.py's
+#     subscribers (BENCH_PLACES_SUBS, default 10000, 28 days, GPS-like
+#     positions with commutes): wall time, peak RSS, -j1 and the default
+#     -j, the same bytes from both, and the labels' accuracy against the
+#     generator's truth; BENCH_PLACES=0 skips it;
+#  3. geo over the 10-million-row file of run.sh (tower positions) against
 #     the zlib floor (floor.c), median of BENCH_RUNS (default 3).
 # BENCH_SKLEARN=0 skips scikit-learn (about a minute and 2 GiB at 1e6);
 # BENCH_GEO_SIZES overrides the sizes; BENCH_GEO_10M=0 skips row 2.
@@ -95,6 +100,28 @@ PY
 	printf '%-9s %9s %9s %10s %9s %9s %9s %8s %s\n' "$n" "$recs" "$gs" \
 		$((gkb / 1024)) "$tests" "$sk" "$skm" "$x" "$agree"
 done
+
+if [ "${BENCH_PLACES:-1}" != 0 ]; then
+	ns=${BENCH_PLACES_SUBS:-10000}
+	pcsv=data/places-$ns.csv
+	if [ ! -s "$pcsv" ]; then
+		echo "generating $ns subscribers into $pcsv (once)..." >&2
+		python3 ../t/places-gen.py 11 "$ns" 28 "$pcsv.tmp" "$pcsv.truth" &&
+			mv "$pcsv.tmp" "$pcsv"
+	fi
+	prec=$(($(wc -l <"$pcsv") - 1))
+	/usr/bin/time -f "%e %M" -o $o.p1 "$CDRSIFT" geo --per subscriber -j 1 \
+		-f csv "$pcsv" >$o.pl1 2>/dev/null
+	/usr/bin/time -f "%e %M" -o $o.pn "$CDRSIFT" geo --per subscriber \
+		-f csv "$pcsv" >$o.pln 2>/dev/null
+	read -r p1 p1kb <$o.p1
+	read -r pn pnkb <$o.pn
+	same=same; cmp -s $o.pl1 $o.pln || same=DIFFER
+	acc=$(sed -n '/^cat >accuracy.py/,/^PY$/p' ../t/t5201-geo-places.sh |
+		sed '1d;$d' >$o.acc.py && python3 $o.acc.py "$pcsv.truth" $o.pln)
+	places=$(grep -c '^[0-9]' $o.pln)
+	echo "geo --per subscriber over $ns subscribers, $prec records ($places places): -j1 $p1 s $((p1kb / 1024)) MiB, default -j $pn s $((pnkb / 1024)) MiB; outputs $same; $acc"
+fi
 
 [ "${BENCH_GEO_10M:-1}" = 0 ] && exit 0
 rows=${BENCH_ROWS:-10000000}

@@ -72,6 +72,54 @@ test_expect_success '200 records of one night elsewhere leave the home' '
 	grep "^60190000000,[0-9]*,other,.*,1,0,20[0-9]," out.csv
 '
 
+# scikit-learn's DBSCAN (haversine, sample_weight = distinct dates of each
+# position, eps 200 m, min_samples 3) on a few subscribers' positions;
+# border positions to their nearest core position (man page geo): each
+# cluster's distinct dates and records must be a place's.
+cat >sk.py <<'PY'
+import csv, sys
+from collections import defaultdict
+import numpy as np
+from sklearn.cluster import DBSCAN
+subs = sys.argv[3:]
+pos = defaultdict(lambda: [0, set()])
+for r in csv.DictReader(open(sys.argv[1])):
+    if r['caller'] in subs:
+        p = pos[(r['caller'], float(r['lat']), float(r['lon']))]
+        p[0] += 1; p[1].add(r['start'][:10])
+got = defaultdict(list)
+for r in csv.DictReader(open(sys.argv[2])):
+    if r['subscriber'] in subs:
+        got[r['subscriber']].append((int(r['days']), int(r['records'])))
+bad = 0
+for s in subs:
+    keys = sorted(k for k in pos if k[0] == s)
+    X = np.radians([[k[1], k[2]] for k in keys])
+    w = np.array([len(pos[k][1]) for k in keys])
+    db = DBSCAN(eps=200 / 6371008.8, min_samples=3, metric='haversine',
+                algorithm='ball_tree').fit(X, sample_weight=w)
+    lab = db.labels_.copy()
+    core = np.zeros(len(keys), bool); core[db.core_sample_indices_] = True
+    for i in np.where(~core & (lab >= 0))[0]:
+        d = np.sin((X[core, 0] - X[i, 0]) / 2) ** 2 + np.cos(X[i, 0]) * \
+            np.cos(X[core, 0]) * np.sin((X[core, 1] - X[i, 1]) / 2) ** 2
+        lab[i] = db.labels_[np.where(core)[0][np.argmin(d)]]
+    want = []
+    for c in set(lab[lab >= 0]):
+        ks = [keys[i] for i in np.where(lab == c)[0]]
+        want.append((len(set().union(*(pos[k][1] for k in ks))),
+                     sum(pos[k][0] for k in ks)))
+    if sorted(want) != sorted(got[s]):
+        bad += 1
+        print('%s: scikit-learn %s, cdrsift %s' % (s, sorted(want), sorted(got[s])))
+sys.exit(1 if bad else 0)
+PY
+
+test_expect_success PYTHON 'places are scikit-learn DBSCAN clusters' '
+	/usr/bin/python3 sk.py gen.csv out.csv 60120000000 60120000001 \
+		60120000017 60120000123 60190000000
+'
+
 test_expect_success 'every record in exactly one row (places, noise)' '
 	python3 -c "
 import csv, sys
