@@ -63,7 +63,8 @@ struct hbucket {
 	int64_t hour;         /* UTC hour: floor(start / 3600000) */
 	uint64_t count;
 	int64_t tmin, tmax;   /* first and last start in the hour */
-	uint64_t lmin, lmax;  /* their lines (the lower line on a tie) */
+	uint64_t lmin, lmax;  /* their lines (on a tie the first line for
+				 the first, the last for the last) */
 };
 
 struct series {
@@ -244,7 +245,7 @@ static void bucket_fold(struct hbucket *b, uint64_t count, int64_t tmin,
 		b->lmin = lmin;
 	}
 	if (!b->count || tmax > b->tmax ||
-	    (tmax == b->tmax && lmax < b->lmax)) {
+	    (tmax == b->tmax && lmax > b->lmax)) {
 		b->tmax = tmax;
 		b->lmax = lmax;
 	}
@@ -575,11 +576,230 @@ static void spike_report(struct series *s, struct runfacts *rf,
 	buf_release(&ev);
 }
 
+/* ---- gap ---- */
+
+/* One hour of a delivery (or of all inputs): its buckets folded. */
+struct hour {
+	int64_t hour;
+	int32_t off;
+	uint64_t count;
+	int64_t tmin, tmax;
+	uint32_t imin, imax;
+	uint64_t lmin, lmax;
+};
+
+static int cmp_hour(const void *pa, const void *pb)
+{
+	const struct hour *a = pa, *b = pb;
+	CMP(a->hour, b->hour);
+	CMP(a->imin, b->imin);
+	return 0;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+	return a - floor_div(a, b) * b;
+}
+
+/* The local hour (hours since 1970-01-01 00:00 local) of UTC hour h. */
+static int64_t local_hour(int64_t h, int32_t off)
+{
+	return floor_div(h * 3600 + off, 3600);
+}
+
+/* Sort 'h' by hour and fold the buckets of one hour; the hours left. */
+static size_t fold_hours(struct hour *h, size_t n)
+{
+	size_t k = 0;
+	if (!n)
+		return 0;
+	qsort(h, n, sizeof(*h), cmp_hour);
+	for (size_t i = 1; i < n; i++) {
+		struct hour *p = &h[k];
+		const struct hour *x = &h[i];
+		if (x->hour != p->hour) {
+			h[++k] = *x;
+			continue;
+		}
+		p->count += x->count;
+		if (x->tmin < p->tmin || (x->tmin == p->tmin &&
+		    (x->imin < p->imin || (x->imin == p->imin &&
+					   x->lmin < p->lmin)))) {
+			p->tmin = x->tmin;
+			p->imin = x->imin;
+			p->lmin = x->lmin;
+		}
+		if (x->tmax > p->tmax || (x->tmax == p->tmax &&
+		    (x->imax > p->imax || (x->imax == p->imax &&
+					   x->lmax > p->lmax)))) {
+			p->tmax = x->tmax;
+			p->imax = x->imax;
+			p->lmax = x->lmax;
+		}
+	}
+	return k + 1;
+}
+
+static void gap_flag(struct series *s, struct runfacts *rf, struct table *t,
+		     const char *ent, const struct hour *before,
+		     const struct hour *after, int64_t e0, int64_t e1,
+		     const double *med, int64_t ndays)
+{
+	struct buf sc = BUF_INIT, de = BUF_INIT, ev = BUF_INIT;
+	int64_t n = e1 - e0;
+	int seen[24] = { 0 };
+	buf_addf(&sc, "%lld", (long long)n);
+	buf_addf(&de, "%lld hour%s without records; median records of the "
+		 "hour of day over %lld day%s:", (long long)n,
+		 n == 1 ? "" : "s", (long long)ndays, ndays == 1 ? "" : "s");
+	for (int64_t e = e0; e < e1 && e < e0 + 24; e++) {
+		int q = (int)floor_mod(local_hour(e, before->off), 24);
+		if (seen[q]++)
+			continue;
+		buf_addf(&de, "%s %02d:00 ", e > e0 ? "," : "", q);
+		fmt_num(&de, med[q]);
+	}
+	struct evref x[2] = { { before->imax, before->lmax },
+			      { after->imin, after->lmin } };
+	anom_ev_list(&ev, rf, x, 2);
+	(void)s;
+	size_t row = anom_flag(t, AK_GAP, ent, strlen(ent), e0 * HOUR_MS,
+			       e1 * HOUR_MS, &sc, &de, &ev);
+	table_set_ident(t, row, 1, ID_NONE);
+	buf_release(&sc);
+	buf_release(&de);
+	buf_release(&ev);
+}
+
+/* The gaps of the hours h[0..n) (folded), as flags of entity 'ent'. */
+static void gap_run(struct series *s, struct runfacts *rf, struct table *t,
+		    const char *ent, struct hour *h, size_t n)
+{
+	n = fold_hours(h, n);
+	if (n < 2)
+		return;
+	int64_t d1 = floor_div(local_hour(h[0].hour, h[0].off), 24);
+	int64_t dk = floor_div(local_hour(h[n - 1].hour, h[n - 1].off), 24);
+	int64_t ndays = dk - d1 + 1;
+	/* the median count of each hour of day over the days of the span */
+	double med[24];
+	double *v = xcalloc(n, sizeof(*v));
+	int all = 1, any = 0;
+	for (int q = 0; q < 24; q++) {
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (floor_mod(local_hour(h[i].hour, h[i].off), 24) == q)
+				v[k++] = (double)h[i].count;
+		qsort(v, k, sizeof(*v), cmp_double);
+		uint64_t zeros = (int64_t)k < ndays ? (uint64_t)ndays - k : 0;
+		med[q] = k + zeros ? median_with(v, k, zeros, 0) : 0;
+		if (med[q] >= (double)s->o.gap_min)
+			any = 1;
+		else
+			all = 0;
+	}
+	free(v);
+	if (!any)
+		return;
+	for (size_t i = 0; i + 1 < n; i++) {
+		int64_t a = h[i].hour + 1, b = h[i + 1].hour;
+		if (a >= b)
+			continue;
+		if (all) {
+			gap_flag(s, rf, t, ent, &h[i], &h[i + 1], a, b, med,
+				 ndays);
+			continue;
+		}
+		int64_t run = -1;
+		for (int64_t e = a; e <= b; e++) {
+			int hit = e < b && med[floor_mod(local_hour(e, h[i].off),
+							 24)] >=
+					   (double)s->o.gap_min;
+			if (hit && run < 0)
+				run = e;
+			if (!hit && run >= 0) {
+				gap_flag(s, rf, t, ent, &h[i], &h[i + 1], run, e,
+					 med, ndays);
+				run = -1;
+			}
+		}
+	}
+}
+
+static int cmp_cstr(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* The delivery of input i: its path, or for a member its archive's. */
+static const char *delivery(const struct runfacts *rf, size_t i)
+{
+	const char *p = rf->in[i].path ? rf->in[i].path : "-";
+	if (!rf->in[i].member)
+		return p;
+	for (size_t j = 0; j < rf->n; j++) {
+		const char *a = rf->in[j].path;
+		size_t n = a ? strlen(a) : 0;
+		if (rf->in[j].archive && n && !strncmp(p, a, n) && p[n] == ':')
+			return a;
+	}
+	return p;
+}
+
+static void gap_report(struct series *s, struct runfacts *rf,
+		       struct table *t)
+{
+	if (!s->nb)
+		return;
+	/* the deliveries, in byte order, and each input's */
+	const char **names = xcalloc(rf->n ? rf->n : 1, sizeof(*names));
+	size_t nn = 0;
+	for (size_t i = 0; i < rf->n; i++)
+		if (!rf->in[i].archive)
+			names[nn++] = delivery(rf, i);
+	qsort(names, nn, sizeof(*names), cmp_cstr);
+	size_t nd = 0;
+	for (size_t i = 0; i < nn; i++)
+		if (!nd || strcmp(names[i], names[nd - 1]))
+			names[nd++] = names[i];
+	size_t *of = xcalloc(rf->n ? rf->n : 1, sizeof(*of));
+	for (size_t i = 0; i < rf->n; i++) {
+		const char *p = delivery(rf, i), **f = bsearch(&p, names, nd,
+			sizeof(*names), cmp_cstr);
+		of[i] = f ? (size_t)(f - names) : nd;
+	}
+	struct hour *h = xcalloc(s->nb, sizeof(*h));
+	/* all inputs, when there are two deliveries or more */
+	for (size_t pass = nd > 1 ? 0 : 1; pass <= nd; pass++) {
+		size_t n = 0;
+		for (size_t i = 0; i < s->nb; i++) {
+			const struct hbucket *b = &s->b[i];
+			if (pass && (b->input >= rf->n || of[b->input] != pass - 1))
+				continue;
+			h[n].hour = b->hour;
+			h[n].off = b->off;
+			h[n].count = b->count;
+			h[n].tmin = b->tmin;
+			h[n].tmax = b->tmax;
+			h[n].imin = h[n].imax = b->input;
+			h[n].lmin = b->lmin;
+			h[n].lmax = b->lmax;
+			n++;
+		}
+		gap_run(s, rf, t, pass ? names[pass - 1] : "*", h, n);
+	}
+	free(h);
+	free(of);
+	free(names);
+}
+
 void series_report(struct series *s, int kind, struct runfacts *rf,
 		   struct table *t)
 {
 	if (kind == AK_SPIKE)
 		spike_report(s, rf, t);
+	else if (kind == AK_GAP)
+		gap_report(s, rf, t);
 }
 
 /* ---- partial ---- */

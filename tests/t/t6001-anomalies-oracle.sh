@@ -107,7 +107,8 @@ cat >evcheck.py <<'PY'
 # Every evidence input:line of a flags file, read back as the physical
 # line of the input (LF, CRLF, CR each end one; the header is line 1):
 # the row names the flag's entity, and its start is the flag's from (the
-# first record) or to (the last); for kinds of many records, between.
+# first record) or to (the last); for kinds of many records, between; for
+# gap, the two records around the empty hours.
 import csv, gzip, io, re, sys
 flags, files = sys.argv[1], sys.argv[2:]
 lines = {}
@@ -123,10 +124,17 @@ for r in csv.DictReader(open(flags)):
         lo, _, hi = line.partition('-')
         ev += [(path, k) for k in range(int(lo), int(hi or lo) + 1)]
     assert ev, r
+    if r['kind'] == 'gap':
+        # the last record before the empty hours and the first after
+        st = [norm(next(csv.reader([lines[p][l - 1]]))[next(csv.reader(
+              [lines[p][0]])).index('start')]) for p, l in ev]
+        assert len(st) == 2 and min(st) < norm(r['from']) <= norm(r['to']) <= max(st), (r, st)
+        n += 2
+        continue
     for k, (path, line) in enumerate(ev):
         row = next(csv.reader([lines[path][line - 1]]))
         # imei: the handset is the first 14 digits of the row's IMEI
-        assert any(x == r['entity'] or (r['kind'] == 'imei' and
+        assert r['entity'] == '*' or any(x == r['entity'] or (r['kind'] == 'imei' and
                    x.startswith(r['entity'])) for x in row), (path, line, row)
         start = norm(row[next(csv.reader([lines[path][0]])).index('start')])
         if r['kind'] in ('travel', 'duration'):

@@ -3,9 +3,11 @@
 # independent python reading of the man page's formulas (ANOMALIES), on
 # cdrgen's planted data: the planted spike found with its entity and day,
 # no other flag on the generator's baseline, a day on which all traffic
-# triples gives exactly one dataset flag and no entity flag, evidence
-# given back by `filter --evidence`, the same flags with rows shuffled and
-# -j1/-j2, partials merging to one run's report (issue 15).
+# triples gives exactly one dataset flag and no entity flag; the planted
+# outage found, an outage of one of two files found for that delivery and
+# not over all inputs, an archive one delivery; evidence given back by
+# `filter --evidence`, the same flags with rows shuffled, files reordered
+# and -j1/-j2, partials merging to one run's report (issue 15).
 T=$(cd "$(dirname "$0")" && pwd)
 . "$T/lib.sh"
 PARTIAL_LIB_DIR=$T . "$T/partial-lib.sh"
@@ -180,9 +182,188 @@ test_expect_success 'spike: rows shuffled, -j1 and -j2: every column but evidenc
 	python3 cols.py a.csv 6 >a && python3 cols.py b.csv 6 >b &&
 	test_cmp a b && test $(wc -l <a) -ge 2
 '
+cat >gaporacle.py <<'PY'
+# man ANOMALIES, gap, written again from the text: per delivery (a file,
+# or an archive's members together), and over all inputs when there are
+# two deliveries or more. UTC (no --tz): the local hour is the UTC hour.
+import csv, calendar, io, sys, time, zipfile
+from collections import Counter
+gmin = int(sys.argv[1])
+files = sys.argv[2:]
+def median(v):
+    v = sorted(v)
+    n = len(v)
+    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
+def hours(texts):
+    c = Counter()
+    for t in texts:
+        for r in csv.DictReader(io.StringIO(t)):
+            if r['start']:
+                ts = calendar.timegm(time.strptime(r['start'], '%Y-%m-%dT%H:%M:%S'))
+                c[ts // 3600] += 1
+    return c
+def text(f):
+    if f.endswith('.zip'):
+        z = zipfile.ZipFile(f)
+        return [z.read(n).decode() for n in z.namelist()]
+    return [open(f).read()]
+iso = lambda h: time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(h * 3600))
+deliv = {f: text(f) for f in files}
+runs = ([('*', [t for f in files for t in deliv[f]])] if len(files) > 1 else []) + \
+    sorted(deliv.items(), key=lambda kv: kv[0].encode())
+for ent, texts in runs:
+    c = hours(texts)
+    hs = sorted(c)
+    d1, dk = hs[0] // 24, hs[-1] // 24
+    med = [median([c.get(d * 24 + q, 0) for d in range(d1, dk + 1)]) for q in range(24)]
+    for a, b in zip(hs, hs[1:]):
+        run = None
+        for e in range(a + 1, b + 1):
+            hit = e < b and med[e % 24] >= gmin
+            if hit and run is None:
+                run = e
+            if not hit and run is not None:
+                print(','.join(['gap', ent, iso(run), iso(e), str(e - run)]))
+                run = None
+PY
+
+# Each gap flag's evidence: two records, one the latest start before
+# 'from' in the flag's delivery, the other the earliest at or after 'to'.
+cat >gapev.py <<'PY'
+import csv, sys, zipfile
+flags = list(csv.DictReader(open(sys.argv[1])))
+rows = {}   # path as cdrsift names it -> its lines
+for f in sys.argv[2:]:
+    if f.endswith('.zip'):
+        z = zipfile.ZipFile(f)
+        for n in z.namelist():
+            rows[f + ':' + n] = z.read(n).decode().split('\n')
+    else:
+        rows[f] = open(f).read().split('\n')
+start = lambda l: l.split(',')[5]
+n = 0
+for fl in flags:
+    if fl['kind'] != 'gap':
+        continue
+    paths = [p for p in rows if fl['entity'] in ('*', p, p.split(':')[0])]
+    starts = [start(l) for p in paths for l in rows[p][1:] if l]
+    before = max(s for s in starts if s < fl['from'][:19])
+    after = min(s for s in starts if s >= fl['to'][:19])
+    ev = []
+    for tok in fl['evidence'].split():
+        path, line = tok.rsplit(':', 1)
+        lo, _, hi = line.partition('-')
+        ev += [(path, k) for k in range(int(lo), int(hi or lo) + 1)]
+    assert len(ev) == 2, fl
+    got = [start(rows[p][k - 1]) for p, k in ev]
+    assert sorted(got) == [before, after], (fl, got, before, after)
+    n += 1
+assert n > 0
+print(n)
+PY
+
+# The rows a flags file's evidence names, as filter --evidence --raw
+# prints them: per input in command-line order, the header when it
+# differs from the last one printed, then the named lines in order.
+cat >evrows.py <<'PY'
+import csv, sys
+csv.field_size_limit(1 << 30)
+seen = {}
+for f in csv.DictReader(open(sys.argv[1], newline='')):
+    for tok in f['evidence'].split():
+        p, l = tok.rsplit(':', 1)
+        lo, _, hi = l.partition('-')
+        seen.setdefault(p, set()).update(range(int(lo), int(hi or lo) + 1))
+last = None
+for p in sys.argv[2:]:
+    lines = open(p).read().split('\n')
+    if lines[0] != last:
+        print(lines[0]); last = lines[0]
+    for k in sorted(seen.get(p, ())):
+        print(lines[k - 1])
+PY
+
+test_expect_success 'gap data: a second file with an outage, the same split in an archive' '
+	"$GEN" --rows 40000 --seed 5 --subscribers 3000 >a.csv &&
+	"$GEN" --rows 40000 --seed 6 --subscribers 3000 >b.csv &&
+	python3 -c "
+import os
+lines = open(\"b.csv\").read().split(\"\\n\")
+keep = [l for l in lines[1:] if l and not (\"2025-01-04T10:00:00\" <= l.split(\",\")[5] < \"2025-01-04T13:00:00\")]
+open(\"bo.csv\", \"w\").write(\"\\n\".join([lines[0]] + keep) + \"\\n\")
+cut = next(i for i, l in enumerate(keep) if l.split(\",\")[5] >= \"2025-01-04T13\")
+os.makedirs(\"z\", exist_ok=True)
+open(\"z/m1.csv\", \"w\").write(\"\\n\".join([lines[0]] + keep[:cut]) + \"\\n\")
+open(\"z/m2.csv\", \"w\").write(\"\\n\".join([lines[0]] + keep[cut:]) + \"\\n\")
+" &&
+	(cd z && zip -q ../d.zip m1.csv m2.csv)
+'
+test_expect_success 'gap: the planted outage of one file, as the oracle finds' '
+	python3 gaporacle.py 5 g.csv >want &&
+	cdrsift anomalies --only gap -f csv g.csv >got.csv &&
+	python3 cols.py got.csv >got &&
+	test_cmp want got &&
+	echo "gap,g.csv,2025-01-03T09:00:00Z,2025-01-03T14:00:00Z,5" >planted-gap &&
+	test_cmp planted-gap got &&
+	python3 gapev.py got.csv g.csv
+'
+test_expect_success 'gap: an outage in one of two files: per delivery, not over all inputs' '
+	python3 gaporacle.py 5 a.csv bo.csv >want &&
+	cdrsift anomalies --only gap -f csv a.csv bo.csv >got.csv &&
+	python3 cols.py got.csv >got &&
+	test_cmp want got &&
+	echo "gap,bo.csv,2025-01-04T10:00:00Z,2025-01-04T13:00:00Z,3" >want-bo &&
+	test_cmp want-bo got &&
+	python3 gapev.py got.csv a.csv bo.csv
+'
+test_expect_success 'gap: an outage of every delivery is also one of all inputs' '
+	python3 gaporacle.py 5 bo.csv d.zip >want &&
+	cdrsift anomalies --only gap -f csv bo.csv d.zip >got.csv &&
+	python3 cols.py got.csv >got &&
+	test_cmp want got &&
+	grep -q "^gap,\\*,2025-01-04T10:00:00Z,2025-01-04T13:00:00Z,3$" got
+'
+test_expect_success 'gap: an archive is one delivery; its members split at the outage' '
+	python3 gaporacle.py 5 a.csv d.zip >want &&
+	cdrsift anomalies --only gap -f csv a.csv d.zip >got.csv &&
+	python3 cols.py got.csv >got &&
+	test_cmp want got &&
+	echo "gap,d.zip,2025-01-04T10:00:00Z,2025-01-04T13:00:00Z,3" >want-z &&
+	test_cmp want-z got &&
+	python3 gapev.py got.csv a.csv d.zip &&
+	grep -q ",d.zip:m1.csv:[0-9]* d.zip:m2.csv:2$" got.csv
+'
+test_expect_success 'gap: --gap-min as the oracle reads it' '
+	for m in 0 1 400 2000; do
+		python3 gaporacle.py $m a.csv bo.csv g.csv >want &&
+		cdrsift anomalies --only gap --gap-min $m -f csv g.csv bo.csv a.csv >got.csv &&
+		python3 cols.py got.csv >got &&
+		test_cmp want got || return 1
+	done
+'
+test_expect_success 'gap: evidence given back by filter --evidence' '
+	cdrsift anomalies --only gap -f csv a.csv bo.csv g.csv >flags.csv &&
+	test $(wc -l <flags.csv) -ge 3 &&
+	python3 evrows.py flags.csv a.csv bo.csv g.csv >want &&
+	for j in 1 2; do
+		cdrsift filter --evidence flags.csv --raw -j $j a.csv bo.csv g.csv >got &&
+		test_cmp want got || return 1
+	done
+'
+test_expect_success 'gap: rows shuffled, files reordered, -j1 and -j2: every column but evidence alike' '
+	mkdir sh && { head -1 bo.csv; tail -n +2 bo.csv | shuf --random-source=g.csv; } >sh/bo.csv &&
+	cp a.csv g.csv sh/ &&
+	cdrsift anomalies --only gap -f csv -j 1 a.csv bo.csv g.csv >x.csv &&
+	(cd sh && cdrsift anomalies --only gap -f csv -j 2 g.csv bo.csv a.csv >../y.csv) &&
+	python3 cols.py x.csv 6 >x && python3 cols.py y.csv 6 >y &&
+	test_cmp x y && test $(wc -l <x) -ge 2
+'
 test_expect_success 'partials merge to the report of one run' '
 	partial_split g.csv 3 parts &&
+	cp bo.csv parts/x-bo.csv &&
 	PARTIAL_TREES=3 partial_check parts anomalies --only spike,gap \
-		--spike-min 20
+		--spike-min 20 &&
+	grep -q "^gap,parts/x-bo.csv," pc/want.csv &&
+	grep -q "^spike," pc/want.csv
 '
 test_done
