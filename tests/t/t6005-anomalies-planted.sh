@@ -1,7 +1,7 @@
 #!/bin/sh
 # t6005: what cdrgen --anomalies plants (its --truth file) is found by
 # `cdrsift anomalies` with the right entity and start, for the detectors
-# built so far (travel, duration, night, imei, simbox; duplicate in t6150,
+# built so far (travel, duration, night, imei, simbox, spike, gap; duplicate in t6150,
 # whose key also matches coincidences), and nothing else is flagged by
 # them: the generator's baseline raises no false positive (issue 15).
 T=$(cd "$(dirname "$0")" && pwd)
@@ -12,9 +12,11 @@ import csv, sys
 truth = list(csv.DictReader(open(sys.argv[1])))
 flags = list(csv.DictReader(open(sys.argv[2])))
 ok = True
-for k in ('travel', 'duration', 'night', 'imei', 'simbox'):
-    # a handset is its first 14 digits (man ANOMALIES, imei)
-    cut = (lambda e: e[:14]) if k == 'imei' else (lambda e: e)
+for k in ('travel', 'duration', 'night', 'imei', 'simbox', 'spike', 'gap'):
+    # a handset is its first 14 digits (man ANOMALIES, imei); the planted
+    # outage of all rows is the one delivery's (gap)
+    cut = (lambda e: e[:14]) if k == 'imei' else \
+        (lambda e: 'g.csv' if e == 'all' else e) if k == 'gap' else (lambda e: e)
     t = sorted((cut(r['entity']), r['start'].rstrip('Z')) for r in truth if r['kind'] == k)
     f = sorted((r['entity'], r['from'].rstrip('Z')) for r in flags if r['kind'] == k)
     if not t or t != f:
@@ -22,7 +24,7 @@ for k in ('travel', 'duration', 'night', 'imei', 'simbox'):
 sys.exit(0 if ok else 1)
 PY
 
-test_expect_success 'planted travel, duration, night, imei and simbox found, nothing else' '
+test_expect_success 'planted travel, duration, night, imei, simbox, spike and gap found, nothing else' '
 	for seed in 4 9; do
 		"$GEN" --rows 80000 --seed $seed --subscribers 5000 --anomalies \
 			--truth truth.csv >g.csv &&
