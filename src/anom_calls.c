@@ -20,12 +20,13 @@
  *
  * Partial section ANCL:
  *   uvarint simbox_calls, simbox_ratio, simbox_distinct, simbox_median,
- *     simbox_cells
+ *     simbox_cells, duplicate-id (0 or 1)
  *   three sets (parties, cells, operators), each a uvarint count and
  *     byte strings, ascending
  *   uvarint records, each: uvarint subscriber, peer + 1, cell + 1,
  *     operator + 1 (0: none), input, line; svarint start, duration;
- *     u8 type, direction, has-duration; in the canonical order.
+ *     u8 type, direction, has-duration; uvarint id hash + 1 (0: no id);
+ *     in the canonical order.
  */
 #include "anom_calls.h"
 #include "diag.h"
@@ -46,11 +47,26 @@
 
 struct crec {
 	uint32_t sub, peer, cell, op, input;
-	uint8_t type, dir, hasdur;
+	uint32_t meta;  /* type (3 bits), direction (2), has duration (1),
+			   has id (1), a 25-bit hash of the id (M_* below) */
 	int64_t t;      /* start, ms */
 	int64_t dur;    /* us, when hasdur */
 	uint64_t line;
 };
+
+#define M_TYPE(x) ((x)->meta & 7u)
+#define M_DIR(x) (((x)->meta >> 3) & 3u)
+#define M_HASDUR(x) (((x)->meta >> 5) & 1u)
+#define M_HASID(x) (((x)->meta >> 6) & 1u)
+#define M_IDH(x) ((x)->meta >> 7)
+#define IDH_BITS 25
+
+static uint32_t mk_meta(unsigned type, unsigned dir, unsigned hasdur,
+			unsigned hasid, uint32_t idh)
+{
+	return (type & 7u) | (dir & 3u) << 3 | (hasdur & 1u) << 5 |
+	       (hasid & 1u) << 6 | (idh & ((1u << IDH_BITS) - 1)) << 7;
+}
 
 struct anom_calls {
 	struct intern parties, cells, ops;
@@ -86,6 +102,8 @@ void anom_calls_add(struct anom_calls *c, const struct pipe_input *pin,
 		    const struct record *r)
 {
 	struct crec x;
+	unsigned type = 0, dir = 0, hasdur = 0, hasid = 0;
+	uint32_t idh = 0;
 	if (r->kind != KIND_CDR || !record_has(r, F_SUBSCRIBER) ||
 	    !record_has(r, F_START) ||
 	    r->v[F_SUBSCRIBER].s.len > INTERN_MAX_LEN)
@@ -99,17 +117,22 @@ void anom_calls_add(struct anom_calls *c, const struct pipe_input *pin,
 	x.line = r->line;
 	x.t = r->v[F_START].i;
 	if (record_has(r, F_TYPE))
-		x.type = (uint8_t)r->v[F_TYPE].i;
+		type = (unsigned)r->v[F_TYPE].i;
 	if (record_has(r, F_DIRECTION))
-		x.dir = (uint8_t)r->v[F_DIRECTION].i;
+		dir = (unsigned)r->v[F_DIRECTION].i;
+	if (record_has(r, F_ID) && r->v[F_ID].s.len) {
+		hasid = 1;
+		idh = intern_hash(r->v[F_ID].s.s, r->v[F_ID].s.len);
+	}
 	if (record_has(r, F_DURATION)) {
-		x.hasdur = 1;
+		hasdur = 1;
 		x.dur = r->v[F_DURATION].i;
 	} else if (record_has(r, F_END)) {
-		x.hasdur = 1;
+		hasdur = 1;
 		x.dur = (r->v[F_END].i - x.t) * 1000 +
 			(r->sub_us[1] - r->sub_us[0]);
 	}
+	x.meta = mk_meta(type, dir, hasdur, hasid, idh);
 	VEC_GROW(c->r, c->n + 1, c->alloc);
 	c->r[c->n++] = x;
 }
@@ -218,10 +241,10 @@ static int cmp_key(const struct crec *a, const struct crec *b)
 	CMP(a->sub, b->sub);
 	CMP(a->t, b->t);
 	CMP(a->peer, b->peer);
-	CMP(a->hasdur, b->hasdur);
+	CMP(M_HASDUR(a), M_HASDUR(b));
 	CMP(a->dur, b->dur);
-	CMP(a->type, b->type);
-	CMP(a->dir, b->dir);
+	CMP(M_TYPE(a), M_TYPE(b));
+	CMP(M_DIR(a), M_DIR(b));
 	return 0;
 }
 
@@ -288,11 +311,11 @@ static void simbox(struct anom_calls *c, const struct anom_opts *o,
 	uint64_t out = 0, in = 0, smsdata = 0, distinct = 0, ncell = 0;
 	for (size_t i = lo; i < hi; i++) {
 		const struct crec *x = &c->r[i];
-		if (x->type == TYPE_VOICE && x->dir == DIR_MO)
+		if (M_TYPE(x) == TYPE_VOICE && M_DIR(x) == DIR_MO)
 			out++;
-		else if (x->type == TYPE_VOICE && x->dir == DIR_MT)
+		else if (M_TYPE(x) == TYPE_VOICE && M_DIR(x) == DIR_MT)
 			in++;
-		else if (x->type == TYPE_SMS || x->type == TYPE_DATA)
+		else if (M_TYPE(x) == TYPE_SMS || M_TYPE(x) == TYPE_DATA)
 			smsdata++;
 	}
 	if (out < o->simbox_calls || !out)
@@ -304,11 +327,11 @@ static void simbox(struct anom_calls *c, const struct anom_opts *o,
 	int64_t from = INT64_MAX, to = INT64_MIN;
 	for (size_t i = lo; i < hi; i++) {
 		const struct crec *x = &c->r[i];
-		if (x->type != TYPE_VOICE || x->dir != DIR_MO)
+		if (M_TYPE(x) != TYPE_VOICE || M_DIR(x) != DIR_MO)
 			continue;
 		if (x->peer != NONE)
 			peers[np++] = x->peer;
-		if (x->hasdur)
+		if (M_HASDUR(x))
 			d[nd++] = x->dur;
 		if (x->cell != NONE)
 			cells[nc++] = x->cell;
@@ -406,35 +429,53 @@ static void uf_join(uint32_t *up, uint32_t a, uint32_t b)
 static const struct crec *sort_base;
 static size_t sort_off;
 
+static uint32_t field_at(const struct crec *x, size_t off)
+{
+	uint32_t f;
+	memcpy(&f, (const char *)x + off, sizeof(f));
+	return f;
+}
+
+/* By the field, then records without an id first, then the id hash. */
 static int cmp_by_field(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	uint32_t fa, fb;
-	memcpy(&fa, (const char *)&sort_base[a] + sort_off, sizeof(fa));
-	memcpy(&fb, (const char *)&sort_base[b] + sort_off, sizeof(fb));
-	CMP(fa, fb);
+	const struct crec *x = &sort_base[a], *y = &sort_base[b];
+	CMP(field_at(x, sort_off), field_at(y, sort_off));
+	CMP(M_HASID(x), M_HASID(y));
+	CMP(M_IDH(x), M_IDH(y));
 	return a < b ? -1 : a > b;
 }
 
-/* Link consecutive members of 'g' (group indexes) equal in the field. */
+/*
+ * Link the members of 'g' (group indexes) equal in the field (NONE
+ * never, with skip_none). With by_id, two records that both carry an id
+ * and whose ids differ are not linked directly: within a run of one
+ * field value, a member without an id links the whole run, else runs of
+ * one id hash are linked.
+ */
 static void link_by(const struct crec *r, uint32_t *g, size_t k,
-		    size_t off, uint32_t *up, int skip_none)
+		    size_t off, uint32_t *up, int skip_none, int by_id)
 {
 	sort_base = r;
 	sort_off = off;
 	qsort(g, k, sizeof(*g), cmp_by_field);
-	for (size_t i = 1; i < k; i++) {
-		uint32_t fa, fb;
-		memcpy(&fa, (const char *)&r[g[i - 1]] + off, sizeof(fa));
-		memcpy(&fb, (const char *)&r[g[i]] + off, sizeof(fb));
-		if (fa == fb && !(skip_none && fa == NONE))
-			uf_join(up, g[i - 1], g[i]);
+	for (size_t lo = 0, hi; lo < k; lo = hi) {
+		uint32_t f = field_at(&r[g[lo]], off);
+		for (hi = lo + 1; hi < k && field_at(&r[g[hi]], off) == f; hi++)
+			;
+		if (skip_none && f == NONE)
+			continue;
+		int all = !by_id || !M_HASID(&r[g[lo]]);
+		for (size_t i = lo + 1; i < hi; i++)
+			if (all || M_IDH(&r[g[i]]) == M_IDH(&r[g[i - 1]]))
+				uf_join(up, g[i - 1], g[i]);
 	}
 }
 
 /* duplicate over one key group [lo, hi), hi - lo >= 2. */
-static void duplicate(struct anom_calls *c, size_t lo, size_t hi,
-		      struct runfacts *rf, struct table *t, struct buf *sc,
+static void duplicate(struct anom_calls *c, const struct anom_opts *o,
+		      size_t lo, size_t hi, struct runfacts *rf, struct table *t, struct buf *sc,
 		      struct buf *de, struct buf *ev)
 {
 	size_t k = hi - lo;
@@ -445,8 +486,8 @@ static void duplicate(struct anom_calls *c, size_t lo, size_t hi,
 	struct evref *e = xcalloc(k, sizeof(*e));
 	for (size_t i = 0; i < k; i++)
 		up[i] = g[i] = (uint32_t)i;
-	link_by(r, g, k, offsetof(struct crec, input), up, 0);
-	link_by(r, g, k, offsetof(struct crec, op), up, 1);
+	link_by(r, g, k, offsetof(struct crec, input), up, 0, o->dup_id != 0);
+	link_by(r, g, k, offsetof(struct crec, op), up, 1, o->dup_id != 0);
 	for (size_t i = 0; i < k; i++)
 		cnt[uf_find(up, (uint32_t)i)]++;
 	/* components in the order of their first member (canonical) */
@@ -466,15 +507,15 @@ static void duplicate(struct anom_calls *c, size_t lo, size_t hi,
 			e[ne++].line = r[i].line;
 		}
 		buf_addf(sc, "%zu", ne);
-		buf_addf(de, "%zu copies of %s %s", ne, type_word(r->type),
-			 dir_word(r->dir));
+		buf_addf(de, "%zu copies of %s %s", ne, type_word(M_TYPE(r)),
+			 dir_word(M_DIR(r)));
 		if (r->peer != NONE) {
 			size_t len;
 			const char *p = intern_str(&c->parties, r->peer, &len);
-			buf_adds(de, r->dir == DIR_MT ? " from " : " to ");
+			buf_adds(de, M_DIR(r) == DIR_MT ? " from " : " to ");
 			buf_add(de, p, len);
 		}
-		if (r->hasdur) {
+		if (M_HASDUR(r)) {
 			buf_adds(de, ", duration ");
 			format_duration(r->dur, de);
 			buf_adds(de, " s");
@@ -515,7 +556,7 @@ void anom_calls_report(struct anom_calls *c, const struct anom_opts *o,
 			     hi < c->n && !cmp_key(&c->r[hi], &c->r[lo]); hi++)
 				;
 			if (hi - lo >= 2)
-				duplicate(c, lo, hi, rf, t, sc, de, ev);
+				duplicate(c, o, lo, hi, rf, t, sc, de, ev);
 		}
 	}
 }
@@ -523,12 +564,13 @@ void anom_calls_report(struct anom_calls *c, const struct anom_opts *o,
 void anom_calls_options_key(const struct anom_opts *o, struct buf *b)
 {
 	buf_addf(b, " simbox-calls=%llu simbox-ratio=%llu "
-		 "simbox-distinct=%llu simbox-median=%llu simbox-cells=%llu",
+		 "simbox-distinct=%llu simbox-median=%llu simbox-cells=%llu "
+		 "duplicate-id=%s",
 		 (unsigned long long)o->simbox_calls,
 		 (unsigned long long)o->simbox_ratio,
 		 (unsigned long long)o->simbox_distinct,
 		 (unsigned long long)o->simbox_median,
-		 (unsigned long long)o->simbox_cells);
+		 (unsigned long long)o->simbox_cells, o->dup_id ? "yes" : "no");
 }
 
 static void put_set(struct partial_writer *w, const struct intern *set)
@@ -552,6 +594,7 @@ void anom_calls_save(struct anom_calls *c, const struct anom_opts *o,
 	partial_put_uvarint(w, o->simbox_distinct);
 	partial_put_uvarint(w, o->simbox_median);
 	partial_put_uvarint(w, o->simbox_cells);
+	partial_put_uvarint(w, o->dup_id);
 	put_set(w, &c->parties);
 	put_set(w, &c->cells);
 	put_set(w, &c->ops);
@@ -566,9 +609,10 @@ void anom_calls_save(struct anom_calls *c, const struct anom_opts *o,
 		partial_put_uvarint(w, x->line);
 		partial_put_svarint(w, x->t);
 		partial_put_svarint(w, x->dur);
-		partial_put_u8(w, x->type);
-		partial_put_u8(w, x->dir);
-		partial_put_u8(w, x->hasdur);
+		partial_put_u8(w, M_TYPE(x));
+		partial_put_u8(w, M_DIR(x));
+		partial_put_u8(w, M_HASDUR(x));
+		partial_put_uvarint(w, M_HASID(x) ? (uint64_t)M_IDH(x) + 1 : 0);
 	}
 	partial_section_end(w);
 }
@@ -617,14 +661,15 @@ int anom_calls_load(struct anom_calls *c, struct anom_opts *o,
 	o->simbox_distinct = partial_get_uvarint(&r);
 	o->simbox_median = partial_get_uvarint(&r);
 	o->simbox_cells = partial_get_uvarint(&r);
+	o->dup_id = partial_get_uvarint(&r);
 	if (o->simbox_calls > 1000000000 || o->simbox_ratio > 1000000000 ||
 	    o->simbox_distinct > 100 || o->simbox_median > 1000000000 ||
-	    o->simbox_cells > 1000000000)
+	    o->simbox_cells > 1000000000 || o->dup_id > 1)
 		r.failed = 1;
 	uint64_t np = r.failed ? 0 : get_set(&r, &c->parties);
 	uint64_t nc = r.failed ? 0 : get_set(&r, &c->cells);
 	uint64_t no = r.failed ? 0 : get_set(&r, &c->ops);
-	uint64_t n = r.failed ? 0 : partial_get_count(&r, 11);
+	uint64_t n = r.failed ? 0 : partial_get_count(&r, 12);
 	if (!r.failed)
 		VEC_GROW(c->r, (size_t)n, c->alloc);
 	for (uint64_t i = 0; i < n && !r.failed; i++) {
@@ -642,8 +687,9 @@ int anom_calls_load(struct anom_calls *c, struct anom_opts *o,
 		unsigned type = partial_get_u8(&r);
 		unsigned dir = partial_get_u8(&r);
 		unsigned hasdur = partial_get_u8(&r);
+		uint64_t id1 = partial_get_uvarint(&r);
 		if (bad || sub >= np || input >= ninputs || type > TYPE_OTHER ||
-		    dir > DIR_UNKNOWN || hasdur > 1 ||
+		    dir > DIR_UNKNOWN || hasdur > 1 || id1 > (1u << IDH_BITS) ||
 		    x.t < -(INT64_MAX / 4) || x.t > INT64_MAX / 4 ||
 		    x.dur < -(INT64_MAX / 4) || x.dur > INT64_MAX / 4) {
 			r.failed = 1;
@@ -651,9 +697,8 @@ int anom_calls_load(struct anom_calls *c, struct anom_opts *o,
 		}
 		x.sub = (uint32_t)sub;
 		x.input = (uint32_t)input;
-		x.type = (uint8_t)type;
-		x.dir = (uint8_t)dir;
-		x.hasdur = (uint8_t)hasdur;
+		x.meta = mk_meta(type, dir, hasdur, id1 != 0,
+				 id1 ? (uint32_t)(id1 - 1) : 0);
 		c->r[c->n++] = x;
 	}
 	return partial_reader_finish(&r, pf, d);

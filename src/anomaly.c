@@ -71,6 +71,7 @@ void anom_opts_init(struct anom_opts *o)
 	o->simbox_distinct = 70;
 	o->simbox_median = 60;
 	o->simbox_cells = 3;
+	o->dup_id = 0;
 	series_opts_init(o);
 }
 
@@ -148,7 +149,7 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
 	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI) | FIELD_BIT(F_PEER) |
 	       FIELD_BIT(F_DIRECTION) | FIELD_BIT(F_CELL) |
-	       FIELD_BIT(F_OPERATOR);
+	       FIELD_BIT(F_OPERATOR) | FIELD_BIT(F_ID);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)

@@ -45,6 +45,8 @@ struct anom_opts {
 	uint64_t simbox_distinct; /* --simbox-distinct: % distinct callees [70] */
 	uint64_t simbox_median;   /* --simbox-median: median duration, s [60] */
 	uint64_t simbox_cells;    /* --simbox-cells: distinct cells at most [3] */
+	uint64_t dup_id;          /* --duplicate-id: records whose ids differ
+				     are no copies [0: off] */
 	/* spike and gap (anom_series.h) */
 	uint64_t spike_by;        /* --spike-by: 0 subscriber, 1 cell */
 	uint64_t spike_min;       /* --spike-min: day count at least [50] */

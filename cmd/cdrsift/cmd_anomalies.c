@@ -15,7 +15,7 @@
 
 enum { O_ONLY = 1100, O_SPEED, O_DIST, O_MAXDUR, O_SLACK, O_NMIN, O_NPCT,
        O_NFROM, O_NTO, O_ISIMS, O_IHS, O_IWIN, O_SBCALLS, O_SBRATIO,
-       O_SBDIST, O_SBMED, O_SBCELLS, O_SBY, O_SMIN, O_SZ, O_SHOL, O_SDAYS,
+       O_SBDIST, O_SBMED, O_SBCELLS, O_DUPID, O_SBY, O_SMIN, O_SZ, O_SHOL, O_SDAYS,
        O_GMIN };
 
 static const struct option anom_longopts[] = {
@@ -36,6 +36,7 @@ static const struct option anom_longopts[] = {
 	{ "simbox-distinct", required_argument, NULL, O_SBDIST },
 	{ "simbox-median", required_argument, NULL, O_SBMED },
 	{ "simbox-cells", required_argument, NULL, O_SBCELLS },
+	{ "duplicate-id", no_argument, NULL, O_DUPID },
 	{ "spike-by", required_argument, NULL, O_SBY },
 	{ "spike-min", required_argument, NULL, O_SMIN },
 	{ "spike-z", required_argument, NULL, O_SZ },
@@ -189,6 +190,9 @@ static int anom_option(void *ctx, int c, const char *arg)
 		return number("--simbox-median", arg, &o->simbox_median);
 	case O_SBCELLS:
 		return number("--simbox-cells", arg, &o->simbox_cells);
+	case O_DUPID:
+		o->dup_id = 1;
+		return 0;
 	case O_SBY:
 		if (!strcmp(arg, "subscriber") || !strcmp(arg, "cell")) {
 			o->spike_by = !strcmp(arg, "cell");
@@ -233,6 +237,8 @@ static const char anom_usage[] =
 "      --simbox-distinct PCT  simbox: distinct callees, percent [70]\n"
 "      --simbox-median S      simbox: median call duration, at most [60]\n"
 "      --simbox-cells N       simbox: distinct cells, at most [3]\n"
+"      --duplicate-id         duplicate: records whose ids differ are no\n"
+"                             copies [off]\n"
 "      --spike-by WHAT        spike: per subscriber or cell [subscriber]\n"
 "      --spike-min N          spike: a day's records at least [50]\n"
 "      --spike-z Z            spike: robust z above [6]\n"

@@ -95,7 +95,7 @@ cat >oracle.py <<'PY'
 # duration, cell (and lac), operator. Prints the flag rows, no header.
 import csv, sys, time, calendar
 args = sys.argv[1:]
-opt = {'calls': 100, 'ratio': 10, 'distinct': 70, 'median': 60, 'cells': 3}
+opt = {'calls': 100, 'ratio': 10, 'distinct': 70, 'median': 60, 'cells': 3, 'dupid': 0}
 while args and args[0].startswith('--'):
     opt[args[0][2:]] = int(args[1]); args = args[2:]
 paths = args
@@ -112,8 +112,9 @@ for fi, p in enumerate(paths):
             continue
         recs.append(dict(sub=sub, peer=peer or None, t=ts(r['start']),
                          dur=int(r['duration']) if r['duration'] != '' else None,
-                         type=r['type'], dir=d, cell=(r.get('lac', ''), r['cell']) if r['cell'] else None,
-                         op=r.get('operator') or None, file=p, fi=fi, line=i + 2))
+                         type=r['type'], dir=d, cell=(r.get('lac', ''), r['cell']) if r.get('cell') else None,
+                         op=r.get('operator') or None, id=r.get('id') or None,
+                         file=p, fi=fi, line=i + 2))
 def ranges(rs):
     ls = sorted((r['fi'], r['line']) for r in rs); ev, i = [], 0
     while i < len(ls):
@@ -166,6 +167,8 @@ for key, rs in groups.items():
         return i
     for a in range(len(rs)):
         for b in range(a):
+            if opt['dupid'] and rs[a]['id'] and rs[b]['id'] and rs[a]['id'] != rs[b]['id']:
+                continue
             if rs[a]['file'] == rs[b]['file'] or (rs[a]['op'] and rs[a]['op'] == rs[b]['op']):
                 up[find(a)] = find(b)
     comps = {}
@@ -289,6 +292,32 @@ test_expect_success GEN 'cdrgen --anomalies: planted simbox and duplicates found
 	open("planted-rows", "wb").write(b"".join(src[n - 1] + b"\n" for n in [1] + sorted(lines)))
 	PY
 '
+test_expect_success GEN '--duplicate-id: only the planted duplicates, as the oracle' '
+	cdrsift anomalies --only duplicate --duplicate-id -f csv g.csv >gid.csv &&
+	python3 oracle.py --dupid 1 g.csv | grep ^duplicate, >gid-want &&
+	tail -n +2 gid.csv >gid-got && test_cmp gid-want gid-got &&
+	test $(wc -l <gid-got) -eq $(grep -c ^duplicate, truth.csv)
+'
+test_expect_success '--duplicate-id: different ids are no copies, a record without one links' '
+	cat >id.csv <<-\CSV &&
+	id,type,direction,caller,callee,start,duration,operator
+	1,sms,mo,60120000001,60160000001,2025-01-01T10:00:00,0,
+	2,sms,mo,60120000001,60160000001,2025-01-01T10:00:00,0,
+	3,sms,mo,60120000001,60160000001,2025-01-01T11:00:00,0,
+	3,sms,mo,60120000001,60160000001,2025-01-01T11:00:00,0,
+	4,sms,mo,60120000001,60160000001,2025-01-01T12:00:00,0,
+	5,sms,mo,60120000001,60160000001,2025-01-01T12:00:00,0,
+	,sms,mo,60120000001,60160000001,2025-01-01T12:00:00,0,
+	CSV
+	cdrsift anomalies --only duplicate -f csv id.csv | cut -d, -f3,5 >id-off &&
+	printf "%s\n" from,score 2025-01-01T10:00:00Z,2 2025-01-01T11:00:00Z,2 \
+		2025-01-01T12:00:00Z,3 >id-off-want && test_cmp id-off-want id-off &&
+	cdrsift anomalies --only duplicate --duplicate-id -f csv id.csv | cut -d, -f3,5 >id-on &&
+	printf "%s\n" from,score 2025-01-01T11:00:00Z,2 2025-01-01T12:00:00Z,3 >id-on-want &&
+	test_cmp id-on-want id-on &&
+	python3 oracle.py --dupid 1 id.csv | cut -d, -f3,5 >id-or &&
+	tail -n +2 id-on-want | test_cmp - id-or
+'
 test_expect_success GEN 'filter --evidence on the planted flags: exactly the planted rows' '
 	cdrsift filter --evidence planted-flags.csv --raw g.csv >ev-rows &&
 	test_cmp planted-rows ev-rows
@@ -365,6 +394,7 @@ assert n >= 100, n
 '
 test_expect_success 'partials merge to the report of one run' '
 	mkdir parts && cp a.csv parts/a.csv && partial_split b.csv 2 parts &&
-	PARTIAL_TREES=3 partial_check parts anomalies --only simbox,duplicate
+	PARTIAL_TREES=3 partial_check parts anomalies --only simbox,duplicate &&
+	PARTIAL_TREES=1 partial_check parts anomalies --only duplicate --duplicate-id
 '
 test_done
