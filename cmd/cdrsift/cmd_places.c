@@ -103,8 +103,44 @@ static const char places_usage[] =
 "Windows are half-open: start included, end excluded.\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
 
+/*
+ * Plain geo's own options (and -f geojson) mean nothing here: say so,
+ * rather than "unknown option". 0, or -1 after a message.
+ */
+static int refuse_geo_options(int argc, char **argv)
+{
+	static const char *const geo_only[] = {
+		"--eps", "--min-records", "--border", "--k-distance", "--hulls",
+		"--noise",
+	};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--"))
+			break;
+		for (size_t k = 0; k < sizeof(geo_only) / sizeof(*geo_only); k++) {
+			size_t n = strlen(geo_only[k]);
+			if (!strncmp(a, geo_only[k], n) && (!a[n] || a[n] == '=')) {
+				cli_error("%s: an option of geo's clusters, not of "
+					  "--per subscriber (places have --place-eps "
+					  "and --place-min-days)", geo_only[k]);
+				return -1;
+			}
+		}
+		if (((!strcmp(a, "-f") || !strcmp(a, "--format")) && i + 1 < argc &&
+		     !strcmp(argv[i + 1], "geojson")) ||
+		    !strcmp(a, "--format=geojson") || !strcmp(a, "-fgeojson")) {
+			cli_error("-f geojson: geo --per subscriber writes table, "
+				  "csv, tsv, json or ndjson");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_places(int argc, char **argv)
 {
+	if (refuse_geo_options(argc, argv) < 0)
+		return EXIT_USAGE;
 	struct cli cli;
 	struct places_opts o = PLACES_OPTS_INIT;
 	struct cmd_opts co = { places_opts_long, handle, &o, places_usage };

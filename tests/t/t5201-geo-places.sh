@@ -245,6 +245,10 @@ test_expect_success 'bad windows and options exit 2 with a message' '
 	test_exit 2 cdrsift geo --per cell hand.csv 2>err &&
 	grep -q "^cdrsift: --per: expected subscriber" err &&
 	test_exit 2 cdrsift geo --per subscriber --place-eps 0 hand.csv &&
-	test_exit 2 cdrsift geo --per subscriber --place-min-days 0 hand.csv
+	test_exit 2 cdrsift geo --per subscriber --place-min-days 0 hand.csv &&
+	test_exit 2 cdrsift geo --per subscriber --eps 300m hand.csv 2>err &&
+	grep -q "^cdrsift: --eps: an option of geo.s clusters" err &&
+	test_exit 2 cdrsift geo --per subscriber -f geojson hand.csv 2>err &&
+	grep -q "^cdrsift: -f geojson: geo --per subscriber writes" err
 '
 test_done
