@@ -20,21 +20,28 @@ else
 	dir=$(mktemp -d "${TMPDIR:-/tmp}/cdrsift-pr.XXXXXX")
 	trap 'rm -rf "$dir"' EXIT
 fi
+# PR_OPTS: options for `anomalies` (such as --duplicate-id); data already
+# in PR_KEEP is reused
+[ -s "$dir/g.csv" ] && [ -s "$dir/truth.csv" ] ||
 nice -n 10 "$CDRSIFT_GEN" --rows "$rows" --subscribers "$subs" --seed "$seed" \
 	--anomalies --truth "$dir/truth.csv" >"$dir/g.csv"
-nice -n 10 "$CDRSIFT" anomalies -f csv "$dir/g.csv" >"$dir/flags.csv"
-python3 - "$dir/truth.csv" "$dir/flags.csv" "$subs" "$rows" <<'PY'
+# shellcheck disable=SC2086
+nice -n 10 "$CDRSIFT" anomalies -f csv ${PR_OPTS:-} "$dir/g.csv" >"$dir/flags.csv"
+python3 - "$dir/truth.csv" "$dir/flags.csv" "$subs" "$rows" "${PR_OPTS:-}" <<'PY'
 import csv, sys
 truth = [r for r in csv.DictReader(open(sys.argv[1])) if r['kind'] != 'bad_row']
 flags = list(csv.DictReader(open(sys.argv[2])))
 conf = {r['entity'] for r in truth if r['kind'] == 'confounder'}
 conf |= {e[:14] for e in conf}
-key = lambda k, e, t: (k, e[:14] if k == 'imei' else e, t.rstrip('Z'))
+# a gap's truth entity is "all": with one input, the per-delivery flag
+# (entity the input) and the all-input one (*) are both that gap
+key = lambda k, e, t: (k, e[:14] if k == 'imei' else '' if k == 'gap' else e,
+                       t.rstrip('Z'))
 want = {}
 for r in truth:
     if r['kind'] != 'confounder':
         want.setdefault(key(r['kind'], r['entity'], r['start']), r)
-print('baseline: %s subscribers, %s rows, cdrgen --anomalies' % (sys.argv[3], sys.argv[4]))
+print('baseline: %s subscribers, %s rows, cdrgen --anomalies; anomalies %s' % (sys.argv[3], sys.argv[4], sys.argv[5]))
 print('%-14s %7s %5s %5s %5s %10s %9s %6s' % ('kind', 'planted', 'TP', 'FP', 'FN',
                                               'precision', 'recall', 'confnd'))
 kinds = []
