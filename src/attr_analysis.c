@@ -4,7 +4,8 @@
  * feeds, merge, the report and the partial section.
  *
  * A record of an IP log is a binding when it carries a public address
- * that some query names and a start:
+ * and a port block that some query names (attr_wanted_block; a session:
+ * and a time it covers, attr_wanted_session) and a start:
  *   event column (F_EVENT) present: an allocate or a release of the port
  *     block public_port..public_port_end (attr_event_kind; a value it
  *     does not know makes the record no binding);
@@ -160,6 +161,8 @@ static void op_destroy(void *state)
 		s->core.q = NULL;
 		s->core.nq = 0;
 		s->core.qset = NULL;
+		s->core.qend = NULL;
+		s->core.qp = NULL;
 		s->core.qt = NULL;
 	}
 	attr_release(&s->core);
@@ -178,6 +181,8 @@ static void *op_feed_new(void *state)
 	f->core.nq = s->core.nq;
 	f->core.qset = s->core.qset;
 	f->core.qcap = s->core.qcap;
+	f->core.qend = s->core.qend;
+	f->core.qp = s->core.qp;
 	f->core.sorted = 1;
 	f->borrowed = 1;
 	return f;
@@ -238,7 +243,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
 		if (k < 0)
 			return;
-		x.kind = (enum attr_kind)k;
+		x.kind = (uint8_t)k;
 	} else if (record_has(r, F_END)) {
 		x.kind = ATTR_SESSION;
 		x.end = r->v[F_END].i;
@@ -282,14 +287,25 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.hi = 65535;
 	}
 	x.start = r->v[F_START].i;
+	/* only a block some query names a port of (a session: and a time
+	   it covers); a block's records go or stay together */
+	if (!x.plen && (x.kind == ATTR_SESSION ?
+	    !attr_wanted_session(&f->core, &x.pub, x.lo, x.hi, x.step,
+				 x.start, x.end) :
+	    !attr_wanted_block(&f->core, &x.pub, x.lo, x.hi, x.step)))
+		return;
 	if (record_has(r, F_PROTOCOL))
 		attr_proto_norm(r->v[F_PROTOCOL].s.s, r->v[F_PROTOCOL].s.len,
 				x.proto);
 	x.input = (uint32_t)pin->index;
 	x.line = r->line;
-	x.subscriber = strv_dup(r, F_SUBSCRIBER);
-	x.imsi = strv_dup(r, F_IMSI);
-	x.imei = strv_dup(r, F_IMEI);
+	/* a release names nothing an answer shows (its holder is the
+	   allocation's): only its place, not its strings */
+	if (x.kind != ATTR_RELEASE) {
+		x.subscriber = strv_dup(r, F_SUBSCRIBER);
+		x.imsi = strv_dup(r, F_IMSI);
+		x.imei = strv_dup(r, F_IMEI);
+	}
 	attr_take(&f->core, &x);
 }
 
@@ -620,8 +636,8 @@ static int op_load(void *state, const struct partial_file *pf,
 		     plen ? !attr_wanted_prefix(at, &x.pub, (unsigned)plen) :
 		     !attr_wanted(at, &x.pub)))
 			r.failed = 1;
-		x.kind = (enum attr_kind)kind;
-		x.has_priv = (int)has_priv;
+		x.kind = (uint8_t)kind;
+		x.has_priv = (uint8_t)has_priv;
 		x.lo = (uint32_t)lo;
 		x.hi = (uint32_t)hi;
 		x.step = (uint32_t)step;

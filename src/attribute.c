@@ -1,9 +1,11 @@
 /*
  * attribute.c - the interval engine of `cdrsift attribute` (attribute.h
- * states the rules). Queries sorted by (address, time); each binding looks
- * up its first query by binary search and walks while the time is inside
- * its widened interval, so the cost is one sort of the queries, one of the
- * kept records, and a logarithmic probe per binding.
+ * states the rules). Queries sorted by (address, time), and per address
+ * by (port, time) (qp), the addresses hashed: a record finds its
+ * address's queries in one probe and walks only those of its ports or
+ * of its widened interval, whichever are fewer; so the cost is one sort
+ * of the queries, one of the kept records, and a short walk per binding,
+ * whatever the number of queries.
  */
 #include "attribute.h"
 
@@ -153,8 +155,27 @@ static size_t ip_hash(const struct ipaddr *ip)
 	return (size_t)(h ^ (h >> 31));
 }
 
+struct port_key {
+	uint32_t port;
+	int64_t t;
+	size_t idx;
+};
+
+static int port_key_cmp(const void *pa, const void *pb)
+{
+	const struct port_key *a = pa, *b = pb;
+
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->t != b->t)
+		return a->t < b->t ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
 void attr_index(struct attr *at)
 {
+	struct port_key *pk;
+
 	if (at->nq)
 		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
 	at->sorted = 1;
@@ -164,21 +185,74 @@ void attr_index(struct attr *at)
 		at->qt[i] = at->q[i].t;
 	qsort(at->qt, at->nq, sizeof(*at->qt), i64_cmp);
 	free(at->qset);
+	free(at->qend);
+	free(at->qp);
 	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
 		;
 	at->qset = xreallocarray(NULL, at->qcap, sizeof(*at->qset));
+	at->qend = xreallocarray(NULL, at->qcap, sizeof(*at->qend));
+	at->qp = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*at->qp));
+	pk = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*pk));
 	for (size_t i = 0; i < at->qcap; i++)
 		at->qset[i] = SIZE_MAX;
-	for (size_t i = 0; i < at->nq; i++) {
+	for (size_t i = 0, e; i < at->nq; i = e) {
 		size_t h;
 
-		if (i && !ip_cmp(&at->q[i].ip, &at->q[i - 1].ip))
-			continue;
+		for (e = i + 1; e < at->nq && !ip_cmp(&at->q[e].ip,
+						      &at->q[i].ip); e++)
+			;
 		h = ip_hash(&at->q[i].ip) & (at->qcap - 1);
 		while (at->qset[h] != SIZE_MAX)
 			h = (h + 1) & (at->qcap - 1);
 		at->qset[h] = i;
+		at->qend[h] = e;
+		/* the address's run, by (port, time) */
+		for (size_t k = i; k < e; k++) {
+			pk[k].port = at->q[k].port;
+			pk[k].t = at->q[k].t;
+			pk[k].idx = k;
+		}
+		qsort(pk + i, e - i, sizeof(*pk), port_key_cmp);
+		for (size_t k = i; k < e; k++)
+			at->qp[k] = pk[k].idx;
 	}
+	free(pk);
+}
+
+/* The run [*first, *end) of the queries of address 'ip' (in q and in
+   qp); 0 when no query names it. Needs attr_index. */
+static int addr_run(const struct attr *at, const struct ipaddr *ip,
+		    size_t *first, size_t *end)
+{
+	size_t h = ip_hash(ip) & (at->qcap - 1);
+
+	for (; at->qset[h] != SIZE_MAX; h = (h + 1) & (at->qcap - 1))
+		if (!ip_cmp(&at->q[at->qset[h]].ip, ip)) {
+			*first = at->qset[h];
+			*end = at->qend[h];
+			return 1;
+		}
+	return 0;
+}
+
+/* The first position in qp[a, e) whose query's port is >= port. */
+static size_t port_lower(const struct attr *at, size_t a, size_t e,
+			 uint32_t port)
+{
+	while (a < e) {
+		size_t mid = a + (e - a) / 2;
+
+		if (at->q[at->qp[mid]].port < port)
+			a = mid + 1;
+		else
+			e = mid;
+	}
+	return a;
+}
+
+static int port_in(uint32_t port, uint32_t lo, uint32_t step)
+{
+	return step <= 1 || (port - lo) % step == 0;
 }
 
 /* The first query with address 'ip' and time >= t (or nq). */
@@ -201,18 +275,54 @@ static size_t query_lower(const struct attr *at, const struct ipaddr *ip,
 
 int attr_wanted(const struct attr *at, const struct ipaddr *ip)
 {
-	size_t i;
+	size_t i, e;
 
-	if (at->qset && at->sorted) {
-		size_t h = ip_hash(ip) & (at->qcap - 1);
-
-		for (; at->qset[h] != SIZE_MAX; h = (h + 1) & (at->qcap - 1))
-			if (!ip_cmp(&at->q[at->qset[h]].ip, ip))
-				return 1;
-		return 0;
-	}
+	if (at->qset && at->sorted)
+		return addr_run(at, ip, &i, &e);
 	i = query_lower(at, ip, INT64_MIN);
 	return i < at->nq && ip_cmp(&at->q[i].ip, ip) == 0;
+}
+
+int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step)
+{
+	size_t a, e;
+
+	if (!at->qp || !at->sorted)
+		return attr_wanted(at, ip);
+	if (!addr_run(at, ip, &a, &e))
+		return 0;
+	for (a = port_lower(at, a, e, lo); a < e; a++) {
+		uint32_t p = at->q[at->qp[a]].port;
+
+		if (p > hi)
+			break;
+		if (port_in(p, lo, step))
+			return 1;
+	}
+	return 0;
+}
+
+int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
+			uint32_t lo, uint32_t hi, uint32_t step,
+			int64_t start, int64_t end)
+{
+	size_t a, e;
+
+	if (!at->qp || !at->sorted)
+		return attr_wanted(at, ip);
+	if (!addr_run(at, ip, &a, &e))
+		return 0;
+	for (a = port_lower(at, a, e, lo); a < e; a++) {
+		const struct attr_query *q = &at->q[at->qp[a]];
+
+		if (q->port > hi)
+			break;
+		if (port_in(q->port, lo, step) && q->t >= start - at->slack &&
+		    q->t <= end + at->slack)
+			return 1;
+	}
+	return 0;
 }
 
 int attr_wanted_prefix(const struct attr *at, const struct ipaddr *net,
@@ -238,6 +348,12 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 
 	if (!attr_wanted(at, &rec->pub))
 		return;
+	if (rec->kind == ATTR_SESSION && !rec->plen ?
+	    !attr_wanted_session(at, &rec->pub, rec->lo, rec->hi, rec->step,
+				 rec->start, rec->end) :
+	    !rec->plen && !attr_wanted_block(at, &rec->pub, rec->lo,
+					     rec->hi, rec->step))
+		return;
 	n = *rec;
 	n.subscriber = dup_or_null(rec->subscriber);
 	n.imsi = dup_or_null(rec->imsi);
@@ -245,19 +361,29 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 	attr_take(at, &n);
 }
 
+/* The records of 'from' join those of 'at' and 'from' lets its array
+   go: taken whole when 'at' has none, else one exact growth and a copy,
+   so that two full arrays are not held beside a doubled third. */
 void attr_merge(struct attr *at, struct attr *from)
 {
-	size_t i;
-
-	for (i = 0; i < from->nr; i++) {
-		if (at->nr == at->ralloc) {
-			at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
+	if (!from->nr)
+		return;
+	if (!at->nr) {
+		free(at->r);
+		at->r = from->r;
+		at->ralloc = from->ralloc;
+	} else {
+		if (at->nr + from->nr > at->ralloc) {
+			at->ralloc = at->nr + from->nr;
 			at->r = xreallocarray(at->r, at->ralloc,
 					      sizeof(*at->r));
 		}
-		at->r[at->nr++] = from->r[i];
+		memcpy(at->r + at->nr, from->r, from->nr * sizeof(*at->r));
+		free(from->r);
 	}
-	from->nr = 0;
+	at->nr += from->nr;
+	from->r = NULL;
+	from->nr = from->ralloc = 0;
 }
 
 /* Events of one block together, in time order, releases first. */
@@ -302,50 +428,74 @@ static void push_answer(struct attr *at, const struct attr_answer *a)
 	at->a[at->na++] = *a;
 }
 
+/* Query 'i' against span 's': an answer when it covers it. */
+static void try_query(struct attr *at, const struct span *s, size_t i)
+{
+	const struct attr_rec *r = &at->r[s->rec];
+	const struct attr_query *q = &at->q[i];
+	int64_t wlo = s->start - at->slack, whi = s->end + at->slack;
+	struct attr_answer a;
+	int inside;
+
+	if (r->plen ? !in_prefix(&q->ip, &r->pub, r->plen) :
+	    ip_cmp(&q->ip, &r->pub) != 0)
+		return;
+	if (q->t < wlo || (s->incl ? q->t > whi : q->t >= whi))
+		return;
+	if (q->port < r->lo || q->port > r->hi)
+		return;
+	if (!port_in(q->port, r->lo, r->step))
+		return;
+	if (q->proto[0] && r->proto[0] && strcmp(q->proto, r->proto))
+		return;
+	inside = q->t >= s->start &&
+		 (s->incl ? q->t <= s->end : q->t < s->end);
+	a.q = i;
+	a.rec = s->rec;
+	a.sub = r->subscriber;
+	a.release = s->release;
+	a.hop2 = (size_t)-1;
+	a.start = s->start;
+	a.end = s->end;
+	a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
+	push_answer(at, &a);
+}
+
+/*
+ * Every query span 's' covers. A prefix: every query address inside it,
+ * by time. One address: the queries of its run either in the block's
+ * ports (qp) or in the widened time (q), whichever holds fewer; both
+ * are checked in full by try_query, so the choice changes no answer.
+ */
 static void probe(struct attr *at, const struct span *s)
 {
 	const struct attr_rec *r = &at->r[s->rec];
 	int64_t wlo = s->start - at->slack;
 	int64_t whi = s->end + at->slack; /* last covered: whi (incl) or
 					      whi - 1 */
-	size_t i;
+	size_t i, a, e, pa, pe, ta, te;
 
-	/* a prefix: every query address inside it, each time checked */
-	for (i = query_lower(at, &r->pub, r->plen ? INT64_MIN : wlo);
-	     i < at->nq; i++) {
-		const struct attr_query *q = &at->q[i];
-		struct attr_answer a;
-		int inside;
-
-		if (r->plen) {
-			if (!in_prefix(&q->ip, &r->pub, r->plen))
-				break;
-			if (q->t < wlo || (s->incl ? q->t > whi : q->t >= whi))
-				continue;
-		} else {
-			if (ip_cmp(&q->ip, &r->pub) != 0)
-				break;
-			if (s->incl ? q->t > whi : q->t >= whi)
-				break;
-		}
-		if (q->port < r->lo || q->port > r->hi)
-			continue;
-		if (r->step > 1 && (q->port - r->lo) % r->step)
-			continue;
-		if (q->proto[0] && r->proto[0] && strcmp(q->proto, r->proto))
-			continue;
-		inside = q->t >= s->start &&
-			 (s->incl ? q->t <= s->end : q->t < s->end);
-		a.q = i;
-		a.rec = s->rec;
-		a.sub = r->subscriber;
-		a.release = s->release;
-		a.hop2 = (size_t)-1;
-		a.start = s->start;
-		a.end = s->end;
-		a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
-		push_answer(at, &a);
+	if (r->plen) {
+		for (i = query_lower(at, &r->pub, INT64_MIN);
+		     i < at->nq && in_prefix(&at->q[i].ip, &r->pub, r->plen);
+		     i++)
+			try_query(at, s, i);
+		return;
 	}
+	if (!addr_run(at, &r->pub, &a, &e))
+		return;
+	pa = port_lower(at, a, e, r->lo);
+	pe = r->hi >= 65535 ? e : port_lower(at, pa, e, r->hi + 1);
+	ta = query_lower(at, &r->pub, wlo);
+	te = query_lower(at, &r->pub, s->incl ? whi + 1 : whi);
+	if (te < ta)
+		te = ta;
+	if (pe - pa <= te - ta)
+		for (i = pa; i < pe; i++)
+			try_query(at, s, at->qp[i]);
+	else
+		for (i = ta; i < te; i++)
+			try_query(at, s, i);
 }
 
 static int answer_cmp(const void *pa, const void *pb)
@@ -839,6 +989,8 @@ void attr_release(struct attr *at)
 	}
 	free(at->q);
 	free(at->qset);
+	free(at->qend);
+	free(at->qp);
 	free(at->qt);
 	free(at->r);
 	free(at->a);

@@ -2,11 +2,13 @@
  * attribute.h - the interval engine behind `cdrsift attribute` (issue 16,
  * DESIGN section 5): who held public address A, port P at time T.
  *
- * Not yet an analysis (analysis.h): this is the core that one will wrap.
- * Queries are indexed by public address (sorted, then by time); every
- * binding record is offered to attr_keep(), which keeps it only when some
- * query names its public address, so memory follows the records that
- * matter, not the size of the logs. attr_solve() pairs allocate and
+ * The core that attr_analysis.c wraps as an analysis (analysis.h).
+ * Queries are indexed twice: by (public address, time) and by (public
+ * address, port, time), the addresses hashed. A binding record is kept
+ * only when some query names its address and a port of its block (a
+ * session: and a time it covers), so memory follows the records that
+ * can answer, not the size of the logs or the number of addresses the
+ * queries name. attr_solve() pairs allocate and
  * release events and matches every query in one sweep.
  *
  * Rules (times in ms since the epoch, UTC; 'slack' widens both ends):
@@ -52,19 +54,20 @@ struct attr_query {
 	uint64_t seq;         /* position in the query list (output order) */
 };
 
+/* Fields ordered widest first: one is kept per binding record. */
 struct attr_rec {
-	enum attr_kind kind;
-	struct ipaddr pub, priv;
-	int has_priv;
+	int64_t start, end;   /* end: sessions only */
+	uint64_t line;
+	char *subscriber, *imsi, *imei; /* owned, or NULL */
 	uint32_t lo, hi;
 	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
 	uint32_t plen;        /* 0: the address 'pub'; else the prefix
 				 pub/plen ('pub' its first address) */
-	int64_t start, end;   /* end: sessions only */
-	char proto[8];
-	char *subscriber, *imsi, *imei; /* owned, or NULL */
 	uint32_t input;       /* index of the input */
-	uint64_t line;
+	struct ipaddr pub, priv;
+	char proto[8];
+	uint8_t kind;         /* enum attr_kind */
+	uint8_t has_priv;
 };
 
 /* One answer row: query 'q' covered by binding [start, end). */
@@ -90,6 +93,11 @@ struct attr {
 	int sorted;
 	size_t *qset, qcap;   /* attr_index: the distinct query addresses,
 				 hashed (index of a query, or SIZE_MAX) */
+	size_t *qp;           /* attr_index: query indices by (address,
+				 port, time); an address's run holds the
+				 same positions as in q */
+	size_t *qend;         /* per qset slot: the end of its address's
+				 run in q and qp */
 	struct attr_rec *r;
 	size_t nr, ralloc;
 	struct attr_answer *a;
@@ -102,6 +110,16 @@ void attr_add_query(struct attr *at, const struct attr_query *q);
 void attr_index(struct attr *at);
 /* 1 when some query names public address 'ip'. */
 int attr_wanted(const struct attr *at, const struct ipaddr *ip);
+/* 1 when some query names public address 'ip' and a port of the block
+   lo..hi (every 'step'-th port from lo when step > 1): the records of a
+   block are kept or dropped together, so pairing is as with them all. */
+int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step);
+/* The same, and a query time inside [start - slack, end + slack]: a
+   session, which pairs with nothing, is kept only when it can answer. */
+int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
+			uint32_t lo, uint32_t hi, uint32_t step,
+			int64_t start, int64_t end);
 /* 1 when some query's address is inside prefix 'net'/'plen'. */
 int attr_wanted_prefix(const struct attr *at, const struct ipaddr *net,
 		       unsigned plen);
@@ -112,7 +130,8 @@ int attr_prefix_parse(const char *s, size_t len, struct ipaddr *net,
 /* 1 when a second-hop session [start, end] could cover some query time
    (shifted by the skew, widened by the slack). */
 int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);
-/* Keep a copy of 'rec' (strings copied) when its address is wanted. */
+/* Keep a copy of 'rec' (strings copied) when its block is wanted
+   (attr_wanted_block; a session: attr_wanted_session). */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
 /* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
    belong to 'at' from now on. */

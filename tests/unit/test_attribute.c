@@ -5,6 +5,7 @@
  * release and reallocation in the same second, a lost release (open), a
  * session's inclusive end, protocol and neighbouring block, merge.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -339,4 +340,64 @@ TEST_SUITE(attribute_random)
 	}
 	CHECK_EQ_INT(bad, 0);
 	CHECK(answered > 1000);
+}
+
+/*
+ * ip_parse's IPv4 fast path against inet_pton itself (the definition it
+ * must keep): fixed edge cases, then random strings of digits and dots
+ * (and a few other bytes), each accepted or refused alike, the same
+ * bytes when accepted.
+ */
+static int ip_parse_agrees(const char *s, size_t len)
+{
+	char tmp[64];
+	struct ipaddr got;
+	uint8_t b[16];
+	int pr, gr;
+
+	memcpy(tmp, s, len);
+	tmp[len] = 0;
+	memset(b, 0, sizeof(b));
+	pr = memchr(tmp, ':', len) ? inet_pton(AF_INET6, tmp, b) == 1 :
+	     inet_pton(AF_INET, tmp, b) == 1;
+	gr = ip_parse(s, len, &got) == 0;
+	if (pr != gr)
+		return 0;
+	return !pr || (!memcmp(got.b, b, 16) && got.v6 == !!memchr(tmp, ':', len));
+}
+
+TEST_SUITE(ip_parse)
+{
+	static const char *const fixed[] = { "0.0.0.0", "255.255.255.255",
+		"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04",
+		"1.2.3.0", "10.0.0.1 ", " 10.0.0.1", "1..2.3", "1.2.3.4.",
+		".1.2.3", "1234.1.1.1", "1.2.3.255", "1.2.3.256", "0.0.0.00",
+		"203.0.113.188", "::1", "::ffff:1.2.3.4", "1.2.3.4x",
+		"999.999.999.999", "100.120.208.76", NULL };
+	const char alpha[] = "0123456789....:x ";
+	uint32_t x = 12345;
+	int bad = 0;
+
+	for (size_t i = 0; fixed[i]; i++)
+		if (!ip_parse_agrees(fixed[i], strlen(fixed[i]))) {
+			bad++;
+			fprintf(stderr, "ip_parse disagrees on '%s'\n", fixed[i]);
+		}
+	CHECK_EQ_INT(bad, 0);
+	for (int n = 0; n < 200000; n++) {
+		char s[20];
+		size_t len;
+
+		x = x * 1103515245u + 12345u;
+		len = 1 + (x >> 16) % 17;
+		for (size_t i = 0; i < len; i++) {
+			x = x * 1103515245u + 12345u;
+			/* mostly digits and dots: many valid quads */
+			s[i] = alpha[(x >> 16) % ((x >> 8) % 8 ? 14 : 17)];
+		}
+		if (!ip_parse_agrees(s, len) && bad++ < 5)
+			fprintf(stderr, "ip_parse disagrees on '%.*s'\n",
+				(int)len, s);
+	}
+	CHECK_EQ_INT(bad, 0);
 }
