@@ -488,8 +488,9 @@ static void spike_report(struct series *s, struct runfacts *rf,
 				e[ne++].line = s->r[i].line;
 			}
 		buf_addf(&sc, "%.2f", fac[k]);
-		buf_addf(&de, "%llu records on the day, %.2f times the median "
-			 "daily total ", (unsigned long long)tot[k], fac[k]);
+		buf_addf(&de, "%llu record%s on the day, %.2f times the "
+			 "median daily total ", (unsigned long long)tot[k],
+			 tot[k] == 1 ? "" : "s", fac[k]);
 		fmt_num(&de, med_t);
 		buf_addf(&de, " over %llu day%s; entities judged on their "
 			 "counts divided by %.2f", (unsigned long long)span,
@@ -541,8 +542,8 @@ static void spike_report(struct series *s, struct runfacts *rf,
 				continue;
 			size_t k = di[g[j]];
 			buf_addf(&sc, "%.1f", z);
-			buf_addf(&de, "%llu records on the day", 
-				 (unsigned long long)c);
+			buf_addf(&de, "%llu record%s on the day",
+				 (unsigned long long)c, c == 1 ? "" : "s");
 			if (fac[k] != 1) {
 				buf_addf(&de, ", %.2f scaled (the dataset's "
 					 "day at %.2f times its median)", x[j],

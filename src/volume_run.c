@@ -227,21 +227,21 @@ static int is_pairs_col(int c)
 	return c >= VC_A_TO_B && c <= VC_B_TO_A_DURATION;
 }
 
-int volume_columns_check(const struct volume_own *c, struct buf *why)
+int volume_columns_check(const struct volume_own *c, struct buf *msg)
 {
 	for (size_t i = 0; i < c->ncolumns; i++) {
 		int col = c->columns[i];
 		const char *name = volume_col_names[col];
 		if (is_pairs_col(col) && !c->o.pairs) {
-			buf_addf(why, "%s is a column of --pairs", name);
+			buf_addf(msg, "%s is a column of --pairs", name);
 			return -1;
 		}
 		if (col == VC_SPLIT && c->o.split < 0) {
-			buf_addf(why, "%s needs --split KEY", name);
+			buf_addf(msg, "%s needs --split KEY", name);
 			return -1;
 		}
 		if (col == VC_DISTINCT_SUBSCRIBERS && !c->o.subscribers) {
-			buf_addf(why, "%s is only for keys that are not a party "
+			buf_addf(msg, "%s is only for keys that are not a party "
 				 "(caller, callee, subscriber, peer) and not "
 				 "with --pairs", name);
 			return -1;

@@ -125,9 +125,11 @@ test_expect_success 'no count in the sources is followed by a plural noun unless
 	src = sys.argv[1]
 	# a conversion for a count, then a word ending in s: "%zu rows"
 	pat = re.compile(r"%(zu|llu|lu|u|d|\" PRIu64 \")\)? ([a-z_]+s)\b")
-	# constants, BUG(), and numbers that are not counts ("line %llu was")
+	# constants, BUG(), numbers that are not counts ("line %llu was"), and
+	# counts that cannot be 1 (a duplicate is two copies or more)
 	always = {"at most %d keys", "%d levels", "fill wants %zu bytes",
-	          "longer than %d bytes", "usable key of %zu bytes", "%llu was changed"}
+	          "longer than %d bytes", "usable key of %zu bytes", "%llu was changed",
+	          "%zu copies of %s %s"}
 	bad = []
 	for f in glob.glob(src + "/src/*.c") + glob.glob(src + "/cmd/cdrsift/*.c"):
 	    for n, line in enumerate(open(f, encoding="utf-8"), 1):
