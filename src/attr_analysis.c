@@ -665,6 +665,21 @@ int attr_state_gap(void *state, int64_t *median_ms, size_t *pairs)
 	return s->core.npairs > 0;
 }
 
+int attr_gap_note(void *state, struct buf *msg)
+{
+	struct astate *s = state;
+	int64_t gap;
+	size_t pairs;
+
+	if (!attr_state_gap(state, &gap, &pairs))
+		return 0;
+	buf_addf(msg, "attribute: second hop: %zu NAT-session pair%s, median "
+		 "offset %+.3f s (session start minus NAT binding start; "
+		 "--skew %+.3f s)", pairs, pairs == 1 ? "" : "s",
+		 (double)gap / 1000.0, (double)s->core.skew / 1000.0);
+	return 1;
+}
+
 const struct analysis_ops attribute_analysis = {
 	"attribute", ATTR_TAG, op_needs, op_options_key, op_create,
 	op_feed_new, op_add, op_feed_free, op_merge, op_order, op_finish,

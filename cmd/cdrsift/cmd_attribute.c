@@ -371,17 +371,12 @@ int cmd_attribute(int argc, char **argv)
 		if (rc)
 			cli_status(&cli, (enum exit_status)rc);
 	} else {
-		int64_t gap;
-		size_t pairs;
+		struct buf note = BUF_INIT;
 
 		run_report(&cli, r.ops, r.state, &r.rf);
-		if (attr_state_gap(r.state, &gap, &pairs))
-			cli_error("attribute: second hop: %zu NAT-session "
-				  "pair%s, median offset %+.3f s (session "
-				  "start minus NAT binding start; --skew "
-				  "%+.3f s)", pairs, PLURAL(pairs),
-				  (double)gap / 1000.0,
-				  (double)a.o.skew_ms / 1000.0);
+		if (attr_gap_note(r.state, &note))
+			cli_error("%s", buf_cstr(&note));
+		buf_release(&note);
 	}
 	run_release(&r);
 	free_queries(&a);

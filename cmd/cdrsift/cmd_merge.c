@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "attribute.h"
 #include "cli.h"
 #include "manifest.h"
 #include "partial.h"
@@ -269,7 +270,15 @@ int cmd_merge(int argc, char **argv)
 				if (w)
 					cli_status(&cli, (enum exit_status)w);
 			} else {
+				struct buf note = BUF_INIT;
+
 				run_report(&cli, ops, state, &acc);
+				/* attribute's second-hop offset, as one run
+				   prints it */
+				if (ops->section == ATTR_TAG &&
+				    attr_gap_note(state, &note))
+					cli_error("%s", buf_cstr(&note));
+				buf_release(&note);
 			}
 		}
 	}
