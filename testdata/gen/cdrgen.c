@@ -180,6 +180,13 @@
  *   Planted rows count towards --rows and are never made bad rows;
  *   --anomalies needs --rows of at least twice the planted rows.
  *
+ * HOLIDAY (--holiday D): every minute of day D (1 = the first) weighs
+ *   three times its usual weight, so all traffic of that day triples
+ *   against the others (--rows stays exact: the other days give up what
+ *   it gains); with --truth, a line spike,*,start,end of that day (the
+ *   dataset-level flag of `cdrsift anomalies`). With --anomalies too, the
+ *   planted rows are not tripled.
+ *
  * --cells-out FILE writes the cell table as OpenCellID CSV (radio,mcc,
  * net,area,cell,unit,lon,lat,range,samples,changeable,created,updated,
  * averageSignal; lon before lat), far cells included.
@@ -232,6 +239,7 @@ struct options {
 	const char *truth;         /* path or NULL */
 	const char *cells_out;     /* path or NULL */
 	uint64_t country;
+	uint64_t holiday;          /* --holiday: day from 1; 0 none */
 };
 
 struct gen {
@@ -280,6 +288,7 @@ static const char usage_text[] =
 "  --country CC         calling code: 60 (MY, default), 65 (SG), 62 (ID),\n"
 "                       66 (TH), 63 (PH), 44 (GB)\n"
 "  --bad-rate R         fraction 0..1 of rows written damaged (default 0)\n"
+"  --holiday D          all traffic of day D (from 1) three times as heavy\n"
 "  --anomalies          plant anomalies: gap, travel, simbox, imei, night,\n"
 "                       spike, duration, duplicate; and confounders that\n"
 "                       must raise no flag (truth kind confounder)\n"
@@ -356,7 +365,7 @@ static int takes_value(const char *name)
 	static const char *const with_value[] = {
 		"--kind", "--dialect", "--rows", "--seed", "--subscribers",
 		"--cells", "--start", "--days", "--country", "--truth",
-		"--cells-out", "--bad-rate",
+		"--cells-out", "--bad-rate", "--holiday",
 	};
 	size_t i;
 
@@ -430,6 +439,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 			o->start_day = parse_date(val);
 		else if (!strcmp(name, "--days"))
 			o->days = parse_u64(name, val, 1, MAX_DAYS);
+		else if (!strcmp(name, "--holiday"))
+			o->holiday = parse_u64(name, val, 1, MAX_DAYS);
 		else if (!strcmp(name, "--country"))
 			o->country = parse_u64(name, val, 1, 999);
 		else if (!strcmp(name, "--truth"))
@@ -469,8 +480,9 @@ static uint64_t minute_weight(const struct span *s, int64_t t)
 
 	if (span_in_gap(s, t))
 		return 0;
-	return (uint64_t)cycle[weekend][h] * (uint64_t)(60 - m) +
-	       (uint64_t)cycle[weekend][(h + 1) % 24] * (uint64_t)m;
+	return ((uint64_t)cycle[weekend][h] * (uint64_t)(60 - m) +
+		(uint64_t)cycle[weekend][(h + 1) % 24] * (uint64_t)m) *
+	       (t >= s->holiday_start && t < s->holiday_end ? 3 : 1);
 }
 
 /* Spread 'n' rows over the 60 seconds of a minute. */
@@ -911,6 +923,15 @@ int main(int argc, char **argv)
 					(int64_t)gap_day * 86400 + 9 * 3600;
 		g->env.span.gap_end = g->env.span.gap_start + 5 * 3600;
 	}
+	if (o.holiday) {
+		if (o.holiday > o.days)
+			usage_error("--holiday %llu is after the last of %llu days",
+				    (unsigned long long)o.holiday,
+				    (unsigned long long)o.days);
+		g->env.span.holiday_start = g->env.span.start +
+					    (int64_t)(o.holiday - 1) * 86400;
+		g->env.span.holiday_end = g->env.span.holiday_start + 86400;
+	}
 	g->bad_rate = o.bad_rate;
 	g->anomalies = o.anomalies;
 	g->n_bad_kinds = dialect_bad_kinds(g->env.d, g->bad_kinds);
@@ -927,6 +948,11 @@ int main(int argc, char **argv)
 		out_init(&g->truth, open_out(o.truth), 1 << 16);
 		g->has_truth = 1;
 		out_str(&g->truth, "kind,entity,start,end,detail\n");
+		if (o.holiday)
+			truth_line(&g->truth, "spike", "*",
+				   g->env.span.holiday_start,
+				   g->env.span.holiday_end,
+				   "holiday: all traffic of the day x3");
 	}
 	if (o.anomalies &&
 	    plan_build(&g->plan, &g->env, o.seed, o.rows,

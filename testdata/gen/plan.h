@@ -22,6 +22,7 @@ struct span {
 	int64_t start, end;        /* civil seconds, [start, end) */
 	int days;
 	int64_t gap_start, gap_end; /* planted coverage gap; equal: none */
+	int64_t holiday_start, holiday_end; /* --holiday: traffic x3 */
 };
 
 struct gen_env {

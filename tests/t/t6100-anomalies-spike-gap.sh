@@ -358,6 +358,26 @@ test_expect_success 'gap: rows shuffled, files reordered, -j1 and -j2: every col
 	python3 cols.py x.csv 6 >x && python3 cols.py y.csv 6 >y &&
 	test_cmp x y && test $(wc -l <x) -ge 2
 '
+test_expect_success 'cdrgen --holiday: the planted holiday, spike and outage, nothing else' '
+	for seed in 4 9; do
+		"$GEN" --rows 80000 --seed $seed --subscribers 5000 --anomalies \
+			--holiday $((seed / 2)) --truth th.csv >h.csv &&
+		cdrsift anomalies --only spike,gap -f csv h.csv >got.csv &&
+		python3 cols.py got.csv 4 >got &&
+		grep -E "^(spike|gap)," th.csv | cut -d, -f1-4 |
+			sed "s/,all,/,h.csv,/; s/,\\([^,]*\\),\\([^,]*\\)$/,\\1Z,\\2Z/" |
+			LC_ALL=C sort >want &&
+		LC_ALL=C sort got >got.sorted &&
+		test_cmp want got.sorted &&
+		test $(grep -c "^spike,\\*," got) -eq 1 &&
+		python3 oracle.py h.csv >want-o &&
+		grep "^spike," got.csv | python3 -c "
+import csv, sys
+for r in csv.reader(sys.stdin):
+    print(\",\".join(r[:5]))" >got-o &&
+		test_cmp want-o got-o || return 1
+	done
+'
 test_expect_success 'partials merge to the report of one run' '
 	partial_split g.csv 3 parts &&
 	cp bo.csv parts/x-bo.csv &&
