@@ -18,7 +18,7 @@
  * subscriber, a start and an end (or duration) is a second-hop session
  * (PGW, RADIUS: private address to subscriber), kept when it could cover
  * some query's time (attr_wanted_hop2). Everything else (subscriber, imsi, imei, src_ip as the
- * private address, protocol) is kept as given.
+ * private address, its vrf, protocol) is kept as given.
  *
  * Feeds are private states that borrow the shared, sorted queries; merge
  * is a union of the kept records (inputs mapped); finish pairs and
@@ -32,7 +32,7 @@
  *     4 or 16 address bytes; uvarint port; svarint t; bytes proto
  *   uvarint records, each: u8 kind; address pub; u8 has_priv, address
  *     priv; uvarint lo, hi, step, plen; svarint start, end; bytes proto; subscriber,
- *     imsi, imei each u8 has + bytes; uvarint input, line
+ *     imsi, imei, vrf each u8 has + bytes; uvarint input, line
  *   queries in (address, time, port, proto, id) order, records in
  *   attr_sort order.
  */
@@ -71,7 +71,8 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	       FIELD_BIT(F_PROTOCOL) | FIELD_BIT(F_SUBSCRIBER) |
 	       FIELD_BIT(F_IMSI) | FIELD_BIT(F_IMEI) | FIELD_BIT(F_START) |
 	       FIELD_BIT(F_END) | FIELD_BIT(F_DURATION) | FIELD_BIT(F_EVENT) |
-	       FIELD_BIT(F_PUBLIC_PORT_STEP) | FIELD_BIT(F_PUBLIC_PREFIX);
+	       FIELD_BIT(F_PUBLIC_PORT_STEP) | FIELD_BIT(F_PUBLIC_PREFIX) |
+	       FIELD_BIT(F_VRF);
 }
 
 static void put_ip(struct partial_writer *w, const struct ipaddr *ip)
@@ -234,6 +235,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.subscriber = strv_dup(r, F_SUBSCRIBER);
 		x.imsi = strv_dup(r, F_IMSI);
 		x.imei = strv_dup(r, F_IMEI);
+		x.vrf = strv_dup(r, F_VRF);
 		attr_take(&f->core, &x);
 		return;
 	}
@@ -305,6 +307,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.subscriber = strv_dup(r, F_SUBSCRIBER);
 		x.imsi = strv_dup(r, F_IMSI);
 		x.imei = strv_dup(r, F_IMEI);
+		x.vrf = strv_dup(r, F_VRF);
 	}
 	attr_take(&f->core, &x);
 }
@@ -510,6 +513,7 @@ static void op_save(void *state, struct partial_writer *w)
 		put_opt_str(w, r->subscriber);
 		put_opt_str(w, r->imsi);
 		put_opt_str(w, r->imei);
+		put_opt_str(w, r->vrf);
 		partial_put_uvarint(w, r->input);
 		partial_put_uvarint(w, r->line);
 	}
@@ -625,6 +629,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.subscriber = get_opt_str(&r);
 		x.imsi = get_opt_str(&r);
 		x.imei = get_opt_str(&r);
+		x.vrf = get_opt_str(&r);
 		input = partial_get_uvarint(&r);
 		x.line = partial_get_uvarint(&r);
 		if (kind > ATTR_HOP2 || has_priv > 1 || lo > hi ||
@@ -649,6 +654,7 @@ static int op_load(void *state, const struct partial_file *pf,
 			free(x.subscriber);
 			free(x.imsi);
 			free(x.imei);
+			free(x.vrf);
 		}
 	}
 	s->solved = 0;

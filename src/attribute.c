@@ -358,6 +358,7 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 	n.subscriber = dup_or_null(rec->subscriber);
 	n.imsi = dup_or_null(rec->imsi);
 	n.imei = dup_or_null(rec->imei);
+	n.vrf = dup_or_null(rec->vrf);
 	attr_take(at, &n);
 }
 
@@ -517,8 +518,14 @@ static int answer_cmp(const void *pa, const void *pb)
 	return a->hop2 < b->hop2 ? -1 : a->hop2 > b->hop2;
 }
 
-/* Who holds a binding: its subscriber, or its private address when the
-   log names no subscriber (a NAT log without AAA data). */
+/* Two VRFs are told apart only where both records name one. */
+static int vrf_differ(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) != 0;
+}
+
+/* Who holds a binding: its subscriber, or its private address (in its
+   VRF) when the log names no subscriber (a NAT log without AAA data). */
 static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
 {
 	if (a->subscriber || b->subscriber)
@@ -526,7 +533,8 @@ static int holder_cmp(const struct attr_rec *a, const struct attr_rec *b)
 		       strcmp(a->subscriber, b->subscriber);
 	if (a->has_priv != b->has_priv)
 		return 1;
-	return a->has_priv && ip_cmp(&a->priv, &b->priv);
+	return a->has_priv && (ip_cmp(&a->priv, &b->priv) ||
+			       str_cmp0(a->vrf, b->vrf));
 }
 
 /*
@@ -724,7 +732,8 @@ static int hop_ix_cmp(const void *pa, const void *pb)
 
 /*
  * The second hop: an answer whose binding names a private address and no
- * subscriber is joined to every second-hop session of that address that
+ * subscriber is joined to every second-hop session of that address (in
+ * the same VRF, where both name one) that
  * covers the query's time plus the skew, widened by the slack (both ends
  * included); one answer per session, marked the more cautious of the two
  * hops' marks. An answer no session covers stays as it was.
@@ -770,7 +779,8 @@ static void hop2_expand(struct attr *at)
 
 				if (s2->start - at->slack > t)
 					break;
-				if (t > s2->end + at->slack)
+				if (t > s2->end + at->slack ||
+				    vrf_differ(r->vrf, s2->vrf))
 					continue;
 				m = t >= s2->start && t <= s2->end ?
 				    MARK_EXACT : MARK_SLACK;
@@ -986,6 +996,7 @@ void attr_release(struct attr *at)
 		free(at->r[i].subscriber);
 		free(at->r[i].imsi);
 		free(at->r[i].imei);
+		free(at->r[i].vrf);
 	}
 	free(at->q);
 	free(at->qset);

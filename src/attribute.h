@@ -54,11 +54,13 @@ struct attr_query {
 	uint64_t seq;         /* position in the query list (output order) */
 };
 
-/* Fields ordered widest first: one is kept per binding record. */
+/* Fields ordered widest first: one is kept per binding record (120
+   bytes). */
 struct attr_rec {
 	int64_t start, end;   /* end: sessions only */
 	uint64_t line;
 	char *subscriber, *imsi, *imei; /* owned, or NULL */
+	char *vrf;            /* the private address's VRF: owned, or NULL */
 	uint32_t lo, hi;
 	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
 	uint32_t plen;        /* 0: the address 'pub'; else the prefix
