@@ -137,18 +137,6 @@ void anom_calls_add(struct anom_calls *c, const struct pipe_input *pin,
 	c->r[c->n++] = x;
 }
 
-static uint32_t *remap(struct intern *into, const struct intern *from)
-{
-	size_t n = intern_count(from);
-	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *s = intern_str(from, (uint32_t)i, &len);
-		ids[i] = intern_put(into, s, len, NULL);
-	}
-	return ids;
-}
-
 static uint32_t map_id(const uint32_t *ids, uint32_t id)
 {
 	return id == NONE ? NONE : ids[id];
@@ -164,9 +152,9 @@ void anom_calls_merge(struct anom_calls *a, struct anom_calls *b,
 		*a = *b;
 		*b = t;
 	}
-	uint32_t *p = remap(&a->parties, &b->parties);
-	uint32_t *ce = remap(&a->cells, &b->cells);
-	uint32_t *op = remap(&a->ops, &b->ops);
+	uint32_t *p = intern_merge(&a->parties, &b->parties);
+	uint32_t *ce = intern_merge(&a->cells, &b->cells);
+	uint32_t *op = intern_merge(&a->ops, &b->ops);
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t i = 0; i < b->n; i++) {
 		struct crec x = b->r[i];

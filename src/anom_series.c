@@ -306,13 +306,7 @@ static void merge_bucket(struct series *s, const struct hbucket *x)
 void series_merge(struct series *into, struct series *from,
 		  const size_t *map)
 {
-	size_t ne = intern_count(&from->ents);
-	uint32_t *ids = xcalloc(ne ? ne : 1, sizeof(*ids));
-	for (size_t i = 0; i < ne; i++) {
-		size_t len;
-		const char *e = intern_str(&from->ents, (uint32_t)i, &len);
-		ids[i] = intern_put(&into->ents, e, len, NULL);
-	}
+	uint32_t *ids = intern_merge(&into->ents, &from->ents);
 	VEC_GROW(into->r, into->n + from->n, into->alloc);
 	for (size_t i = 0; i < from->n; i++) {
 		struct srec x = from->r[i];

@@ -317,19 +317,6 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	a->r[a->n++] = x;
 }
 
-/* The id in 'into' of each string of 'from' (added where new). */
-static uint32_t *remap_set(struct intern *into, const struct intern *from)
-{
-	size_t n = intern_count(from);
-	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *s = intern_str(from, (uint32_t)i, &len);
-		ids[i] = intern_put(into, s, len, NULL);
-	}
-	return ids;
-}
-
 static int op_merge(void *into, void *from, const size_t *map,
 		    struct diag *d)
 {
@@ -346,11 +333,8 @@ static int op_merge(void *into, void *from, const size_t *map,
 		*b = t;
 	}
 	size_t ns = intern_count(&b->subs);
-	uint32_t *ids = xcalloc(ns ? ns : 1, sizeof(*ids));
+	uint32_t *ids = intern_merge(&a->subs, &b->subs);
 	for (size_t i = 0; i < ns; i++) {
-		size_t len;
-		const char *s = intern_str(&b->subs, (uint32_t)i, &len);
-		ids[i] = intern_put(&a->subs, s, len, NULL);
 		if (ids[i] >= a->tot_alloc) {
 			size_t old = a->tot_alloc;
 			VEC_GROW(a->tot, (size_t)ids[i] + 1, a->tot_alloc);
@@ -359,15 +343,9 @@ static int op_merge(void *into, void *from, const size_t *map,
 		}
 		a->tot[ids[i]] += i < b->tot_alloc ? b->tot[i] : 0;
 	}
-	size_t nm = intern_count(&b->imeis);
-	uint32_t *mids = xcalloc(nm ? nm : 1, sizeof(*mids));
-	for (size_t i = 0; i < nm; i++) {
-		size_t len;
-		const char *s = intern_str(&b->imeis, (uint32_t)i, &len);
-		mids[i] = intern_put(&a->imeis, s, len, NULL);
-	}
-	uint32_t *hids = remap_set(&a->handsets, &b->handsets);
-	uint32_t *sids = remap_set(&a->sims, &b->sims);
+	uint32_t *mids = intern_merge(&a->imeis, &b->imeis);
+	uint32_t *hids = intern_merge(&a->handsets, &b->handsets);
+	uint32_t *sids = intern_merge(&a->sims, &b->sims);
 	VEC_GROW(a->h, a->nh + b->nh, a->halloc);
 	for (size_t i = 0; i < b->nh; i++) {
 		struct hrec h = b->h[i];

@@ -326,13 +326,7 @@ static void merge_pairs(struct pset *into, struct intern *inames,
 			const struct pset *from, const struct intern *fnames,
 			const uint32_t *pmap)
 {
-	size_t nv = intern_count(fnames);
-	uint32_t *vmap = xcalloc(nv ? nv : 1, sizeof(*vmap));
-	for (size_t i = 0; i < nv; i++) {
-		size_t len;
-		const char *s = intern_str(fnames, (uint32_t)i, &len);
-		vmap[i] = intern_put(inames, s, len, NULL);
-	}
+	uint32_t *vmap = intern_merge(inames, fnames);
 	uint64_t key;
 	PSET_EACH(from, i, key)
 		pset_add(into, (uint64_t)pmap[key >> 32] << 32 |

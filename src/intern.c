@@ -243,6 +243,18 @@ size_t intern_memory(const struct intern *t)
 	       t->alloc * (sizeof(*t->span) + sizeof(*t->hash)) + t->bytes_alloc;
 }
 
+uint32_t *intern_merge(struct intern *into, const struct intern *from)
+{
+	size_t n = intern_count(from);
+	uint32_t *ids = xcalloc(n ? n : 1, sizeof(*ids));
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(from, (uint32_t)i, &len);
+		ids[i] = intern_put(into, s, len, NULL);
+	}
+	return ids;
+}
+
 void intern_release(struct intern *t)
 {
 	free(t->slot);

@@ -56,6 +56,12 @@ int64_t intern_get(const struct intern *t, const char *s, size_t len);
 /* The string of 'id' (NUL-terminated); '*len' gets its length. Borrowed. */
 const char *intern_str(const struct intern *t, uint32_t id, size_t *len);
 static inline size_t intern_count(const struct intern *t) { return t->n; }
+/*
+ * Every string of 'from' into 'into' (added where new), as when two
+ * analyses' states merge; the id in 'into' of each id of 'from', an
+ * array of intern_count(from) entries (at least one) the caller frees.
+ */
+uint32_t *intern_merge(struct intern *into, const struct intern *from);
 /* Bytes held by the pool, for memory reports. */
 size_t intern_memory(const struct intern *t);
 void intern_release(struct intern *t);

@@ -68,4 +68,32 @@ TEST_SUITE(intern)
 	CHECK_EQ_INT(intern_put(&t, "123456789012345678", 18, &added), l1);
 	CHECK(!added);
 	intern_release(&t);
+
+	/* intern_merge: each id of 'from' maps to the id of the same string
+	   in 'into', strings already there keep their ids, new ones come
+	   after them */
+	struct intern a = INTERN_INIT, b = INTERN_INIT;
+	intern_put(&a, "x", 1, NULL);
+	intern_put(&a, "12", 2, NULL);
+	intern_put(&b, "12", 2, NULL);
+	intern_put(&b, "y", 1, NULL);
+	intern_put(&b, "012", 3, NULL);
+	uint32_t *m = intern_merge(&a, &b);
+	CHECK_EQ_INT(intern_count(&a), 4);
+	CHECK_EQ_INT(m[0], 1);
+	CHECK_EQ_INT(m[1], 2);
+	CHECK_EQ_INT(m[2], 3);
+	for (uint32_t i = 0; i < 3; i++) {
+		size_t la, lb;
+		const char *sa = intern_str(&a, m[i], &la);
+		const char *sb = intern_str(&b, i, &lb);
+		CHECK_EQ_MEM(sa, la, sb, lb);
+	}
+	free(m);
+	struct intern none = INTERN_INIT;
+	m = intern_merge(&a, &none); /* nothing to merge: still one entry */
+	CHECK_EQ_INT(intern_count(&a), 4);
+	free(m);
+	intern_release(&a);
+	intern_release(&b);
 }
