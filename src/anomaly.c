@@ -102,6 +102,7 @@ int anom_parse_only(struct anom_opts *o, const char *s)
 #define AF_END 4u
 #define AF_NIGHT 8u /* start in the night window (local hour) */
 #define AF_BADIMEI 16u /* an IMEI that cannot be a handset (imei.h) */
+#define AF_RANGE 32u /* position from --cells with the cell's range */
 
 struct arec {
 	uint32_t sub;       /* id in the state's set (rank after finish) */
@@ -113,6 +114,7 @@ struct arec {
 	int32_t lat, lon;   /* micro-degrees (AF_POS) */
 	uint32_t imei;      /* id in the state's IMEI set (AF_BADIMEI) */
 	uint8_t flags, type;
+	uint16_t range8;    /* cell range, metres / 8 rounded up (AF_RANGE) */
 };
 
 /* A record with a handset: its 14-digit key and its SIM (imei detector). */
@@ -149,7 +151,8 @@ static uint64_t op_needs(const struct analysis_opts *o)
 	       FIELD_BIT(F_LON) | FIELD_BIT(F_TYPE) | FIELD_BIT(F_HOUR) |
 	       FIELD_BIT(F_IMEI) | FIELD_BIT(F_IMSI) | FIELD_BIT(F_PEER) |
 	       FIELD_BIT(F_DIRECTION) | FIELD_BIT(F_CELL) |
-	       FIELD_BIT(F_OPERATOR) | FIELD_BIT(F_ID);
+	       FIELD_BIT(F_OPERATOR) | FIELD_BIT(F_ID) |
+	       FIELD_BIT(F_CELL_RANGE);
 }
 
 static void op_options_key(const struct analysis_opts *ao, struct buf *b)
@@ -266,6 +269,12 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.flags |= AF_POS;
 		x.lat = micro(r->v[F_LAT].d);
 		x.lon = micro(r->v[F_LON].d);
+		if (record_has(r, F_CELL_RANGE)) {
+			/* rounded up: the subtraction errs against a flag */
+			double q = ceil(r->v[F_CELL_RANGE].d / 8.0);
+			x.flags |= AF_RANGE;
+			x.range8 = (uint16_t)(q > 65535 ? 65535 : q);
+		}
 	}
 	if (record_has(r, F_TYPE))
 		x.type = (uint8_t)r->v[F_TYPE].i;
@@ -425,6 +434,7 @@ static int cmp_rec(const void *pa, const void *pb)
 	CMP(a->flags, b->flags);
 	CMP(a->lat, b->lat);
 	CMP(a->lon, b->lon);
+	CMP(a->range8, b->range8);
 	CMP(a->dur, b->dur);
 	CMP(a->end, b->end);
 	CMP(a->type, b->type);
@@ -686,10 +696,16 @@ static void travel(struct anom *a, struct runfacts *rf, struct table *t,
 		if (!(x->flags & AF_POS))
 			continue;
 		if (prev) {
-			double km = geo_distance_m(prev->lat / 1e6,
+			double gc = geo_distance_m(prev->lat / 1e6,
 						   prev->lon / 1e6,
 						   x->lat / 1e6,
 						   x->lon / 1e6) / 1000.0;
+			/* each position is somewhere in its cell's range:
+			   the least distance the subscriber went */
+			double rkm = ((prev->flags & AF_RANGE ? prev->range8 : 0) +
+				      (x->flags & AF_RANGE ? x->range8 : 0)) *
+				     8 / 1000.0;
+			double km = gc > rkm ? gc - rkm : 0;
 			int64_t dt = x->t - prev->t;
 			double kmh = dt > 0 ? km / ((double)dt / 3600000.0) :
 					      (double)INFINITY;
@@ -705,6 +721,10 @@ static void travel(struct anom *a, struct runfacts *rf, struct table *t,
 					 prev->lon / 1e6, x->lat / 1e6,
 					 x->lon / 1e6, km,
 					 (long long)(dt / 1000));
+				if (rkm > 0)
+					buf_addf(de, " (%.1f km apart, less "
+						 "%.1f km of cell ranges)", gc,
+						 rkm);
 				ev_add(ev, rf, prev);
 				ev_add(ev, rf, x);
 				flag(t, AK_TRAVEL, sub, len, prev->t, x->t, sc,
@@ -1145,6 +1165,8 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_u8(w, x->type);
 		if (x->flags & AF_BADIMEI)
 			partial_put_uvarint(w, x->imei);
+		if (x->flags & AF_RANGE)
+			partial_put_uvarint(w, x->range8);
 	}
 	put_set(w, &a->handsets);
 	put_set(w, &a->sims);
@@ -1249,9 +1271,14 @@ static int op_load(void *state, const struct partial_file *pf,
 		if (imei >= (nm ? nm : 1))
 			r.failed = 1;
 		x.imei = (uint32_t)imei;
+		uint64_t range8 = x.flags & AF_RANGE ? partial_get_uvarint(&r) : 0;
+		if (range8 > UINT16_MAX || ((x.flags & AF_RANGE) &&
+					    !(x.flags & AF_POS)))
+			r.failed = 1;
+		x.range8 = (uint16_t)range8;
 		if (sub >= ns || input >= ninputs || lat < -90000000 ||
 		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
-		    x.flags > 31 || x.t < -(INT64_MAX / 4) ||
+		    x.flags > 63 || x.t < -(INT64_MAX / 4) ||
 		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
 		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
 		    x.dur > INT64_MAX / 4) {

@@ -782,10 +782,12 @@ static int coerce_beside(struct checker *c, struct expr_node **fp,
 	struct expr_node *f = *fp, *o = *op;
 	enum expr_type nat = natural(f);
 
-	if (o->kind == N_FIELD && o->field == F_CELL_OFFSET &&
+	if (o->kind == N_FIELD &&
+	    (o->field == F_CELL_OFFSET || o->field == F_CELL_RANGE) &&
 	    f->kind == N_LIT && f->lit.kind == TK_UNIT &&
 	    (!strcmp(f->lit.unit, "m") || !strcmp(f->lit.unit, "km"))) {
-		/* a distance in metres: cell_offset > 1km, 500m */
+		/* a distance in metres: cell_offset > 1km, 500m (and
+		   cell_range) */
 		double v = f->lit.d * (f->lit.unit[0] == 'k' ? 1000.0 : 1.0);
 		make_const(f, T_REAL);
 		f->k.d = v;

@@ -848,6 +848,8 @@ int schema_provides(const struct schema *s, int f)
 	case F_CELL_OFFSET:
 		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells &&
 		       s->column_of[F_LAT] >= 0 && s->column_of[F_LON] >= 0;
+	case F_CELL_RANGE:
+		return s->column_of[F_CELL] >= 0 && s->opts && s->opts->cells;
 	case F_LAC:
 	case F_MCC:
 	case F_MNC:
@@ -1282,7 +1284,7 @@ static uint64_t expand_need(const struct schema *s, uint64_t need)
 		need |= FIELD_BIT(F_START) | FIELD_BIT(F_END);
 	if (need & FIELD_BIT(F_START))
 		need |= FIELD_BIT(F_START_DATE) | FIELD_BIT(F_START_TIME);
-	if (need & FIELD_BIT(F_CELL_OFFSET))
+	if (need & (FIELD_BIT(F_CELL_OFFSET) | FIELD_BIT(F_CELL_RANGE)))
 		need |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
 	if (need & (FIELD_BIT(F_LAT) | FIELD_BIT(F_LON)))
 		need |= FIELD_BIT(F_CELL) | FIELD_BIT(F_LAC) | FIELD_BIT(F_LAT) |
@@ -1495,6 +1497,10 @@ static int fill_cell(const struct schema *s, struct record *rec,
 	rec->v[F_LAT].d = lat;
 	rec->v[F_LON].d = lon;
 	rec->present |= FIELD_BIT(F_LAT) | FIELD_BIT(F_LON);
+	if (range > 0) {
+		rec->v[F_CELL_RANGE].d = range;
+		rec->present |= FIELD_BIT(F_CELL_RANGE);
+	}
 	rec->cell.filled++;
 	return 0;
 }
