@@ -55,6 +55,10 @@
  *     every count and length checked, any fault a message in 'd', never
  *     a crash; 'ninputs' is the number of inputs of the file's FACT
  *     section, which per-input figures must match.
+ *   - 'note' (may be NULL, and is in most analyses) appends to 'msg' a
+ *     line the driver prints on stderr after the report, one run's or a
+ *     merge's alike (attribute: the second hop's clock offset); returns
+ *     0 when it has nothing to say. Called after 'report'.
  *   - 'options_key' writes into 'b' the analysis's own options that change
  *     what a record means or what is computed (keys, thresholds): the
  *     driver stores it in the FACT section beside the common ones (filter,
@@ -110,6 +114,7 @@ struct analysis_ops {
 	int (*load)(void *state, const struct partial_file *pf,
 		    size_t ninputs, struct diag *d);
 	void (*destroy)(void *state);
+	int (*note)(void *state, struct buf *msg); /* or NULL */
 };
 
 /* Every analysis, in one place (as commands[] lists the commands). */

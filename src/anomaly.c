@@ -1341,5 +1341,5 @@ uint32_t *anom_rank_set(struct intern *set, size_t *count)
 const struct analysis_ops anomalies_analysis = {
 	"anomalies", ANOM_TAG, op_needs, op_options_key, op_create,
 	op_feed_new, op_add, op_feed_free, op_merge, op_order, op_finish,
-	op_report, op_save, op_load, op_destroy,
+	op_report, op_save, op_load, op_destroy, NULL,
 };

@@ -689,5 +689,5 @@ int attr_gap_note(void *state, struct buf *msg)
 const struct analysis_ops attribute_analysis = {
 	"attribute", ATTR_TAG, op_needs, op_options_key, op_create,
 	op_feed_new, op_add, op_feed_free, op_merge, op_order, op_finish,
-	op_report, op_save, op_load, op_destroy,
+	op_report, op_save, op_load, op_destroy, attr_gap_note,
 };

@@ -182,8 +182,8 @@ void attr_opts_init(struct attr_opts *o);
    there were any. */
 int attr_state_gap(void *state, int64_t *median_ms, size_t *pairs);
 struct buf;
-/* The note of the offset the data suggests, as `attribute` and `merge`
-   print it on stderr after the rows ("attribute: second hop: N
+/* The note of the offset the data suggests (attribute_analysis' 'note'),
+   as `attribute` and `merge` print it on stderr after the rows ("attribute: second hop: N
    NAT-session pairs, median offset +S s (...; --skew +S s)"), appended
    to 'msg'; 0 (nothing appended) when no pair matched. The merged
    state's pairs are those of one run: the partials hold the records. */

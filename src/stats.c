@@ -828,5 +828,5 @@ static int op_load(void *state, const struct partial_file *pf,
 const struct analysis_ops stats_analysis = {
 	"stats", STATS_TAG, op_needs, op_options_key, op_create, op_feed_new,
 	op_add, op_feed_free, op_merge, op_order, NULL, op_report, op_save,
-	op_load, op_destroy,
+	op_load, op_destroy, NULL,
 };

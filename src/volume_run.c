@@ -564,5 +564,5 @@ static int op_load(void *state, const struct partial_file *pf,
 const struct analysis_ops volume_analysis = {
 	"volume", VOLUME_TAG, op_needs, op_options_key, op_create,
 	op_feed_new, op_add, op_feed_free, op_merge, NULL, op_finish,
-	op_report, op_save, op_load, op_destroy,
+	op_report, op_save, op_load, op_destroy, NULL,
 };

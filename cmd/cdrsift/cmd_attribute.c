@@ -371,12 +371,7 @@ int cmd_attribute(int argc, char **argv)
 		if (rc)
 			cli_status(&cli, (enum exit_status)rc);
 	} else {
-		struct buf note = BUF_INIT;
-
 		run_report(&cli, r.ops, r.state, &r.rf);
-		if (attr_gap_note(r.state, &note))
-			cli_error("%s", buf_cstr(&note));
-		buf_release(&note);
 	}
 	run_release(&r);
 	free_queries(&a);

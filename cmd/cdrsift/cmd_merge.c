@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "attribute.h"
 #include "cli.h"
 #include "manifest.h"
 #include "partial.h"
@@ -270,15 +269,8 @@ int cmd_merge(int argc, char **argv)
 				if (w)
 					cli_status(&cli, (enum exit_status)w);
 			} else {
-				struct buf note = BUF_INIT;
-
+				/* with the analysis's note, as one run */
 				run_report(&cli, ops, state, &acc);
-				/* attribute's second-hop offset, as one run
-				   prints it */
-				if (ops->section == ATTR_TAG &&
-				    attr_gap_note(state, &note))
-					cli_error("%s", buf_cstr(&note));
-				buf_release(&note);
 			}
 		}
 	}

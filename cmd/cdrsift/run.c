@@ -201,8 +201,8 @@ int run_save_partial(struct run *r)
 	return run_write_partial(r->ops, r->state, &r->rf, r->cli->partial_path);
 }
 
-void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
-		struct runfacts *rf)
+static void report_table(struct cli *cli, const struct analysis_ops *ops,
+			 void *state, struct runfacts *rf)
 {
 	struct table t;
 	struct diag d = DIAG_INIT;
@@ -247,4 +247,15 @@ void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 		free(cols);
 	}
 	table_release(&t);
+}
+
+void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
+		struct runfacts *rf)
+{
+	struct buf note = BUF_INIT;
+	report_table(cli, ops, state, rf);
+	/* the analysis's line after the rows, whether they were written */
+	if (ops->note && ops->note(state, &note))
+		cli_error("%s", buf_cstr(&note));
+	buf_release(&note);
 }

@@ -43,7 +43,8 @@ void run_init(struct run *r, struct cli *cli, const struct analysis_ops *ops,
 void run_inputs(struct run *r);
 /* The partial of the run, to cli->partial_path. 0, or an exit status. */
 int run_save_partial(struct run *r);
-/* The report of 'state' and 'rf' on cli->out in cli->format. */
+/* The report of 'state' and 'rf' on cli->out in cli->format, then the
+   analysis's note (analysis.h) on stderr. */
 void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 		struct runfacts *rf);
 /* Write 'state' and 'rf' as a partial to 'path'. 0, or an exit status. */
