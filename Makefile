@@ -31,7 +31,6 @@ FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest archive
 FUZZ_TARGETS += geopartial
 FUZZ_TARGETS += pseudo
 FUZZ_TARGETS += anomflags
-FUZZ_TARGETS += attrpartial
 FUZZ_DIR     = build-fuzz
 FUZZ_SAN     = address,undefined
 FUZZ_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
@@ -49,7 +48,6 @@ FUZZ_MAXLEN_manifest = 16384
 FUZZ_MAXLEN_archive = 65536
 FUZZ_MAXLEN_pseudo = 4096
 FUZZ_MAXLEN_anomflags = 16384
-FUZZ_MAXLEN_attrpartial = 65536
 
 # Debian packages the build and the tests need (installed by `make deps`).
 BUILD_PKGS = build-essential zlib1g-dev liblzma-dev libbz2-dev libarchive-dev libpcre2-dev libcsv-dev libssl-dev tzdata

@@ -8,8 +8,9 @@
  * control bytes; a reader never moves outside its section.
  *
  * Then the loaders of what merge reads: the run facts (FACT) and the
- * state of the analysis they name (STAT, VOLU, ...). A state that loads is reported into a table (gaps
- * from hostile hour keys) and saved again; that partial must load, and
+ * state of the analysis they name (STAT, VOLU, ANOM, ATTR, ...). A state
+ * that loads is reported into a table (gaps from hostile hour keys), with
+ * the analysis's note where it has one, and saved again; that partial must load, and
  * save to the same bytes (the saved form is canonical).
  */
 #include "fuzz.h"
@@ -55,6 +56,11 @@ static int load_save(const struct partial_file *pf, struct buf *out,
 			if (ops == &stats_analysis)
 				FUZZ_CHECK(t.nrows == rf.n + 1);
 			table_release(&t);
+			if (ops->note) { /* attribute's second-hop offset */
+				struct buf note = BUF_INIT;
+				ops->note(st2, &note);
+				buf_release(&note);
+			}
 		}
 		ops->destroy(st2);
 	}

@@ -40,7 +40,6 @@ static const struct target targets[] = {
 	{ "cells", fuzz_cells_one },
 	{ "partial", fuzz_partial_one },
 	{ "geopartial", fuzz_geopartial_one },
-	{ "attrpartial", fuzz_attrpartial_one },
 	{ "audit", fuzz_audit_one },
 	{ "manifest", fuzz_manifest_one },
 	{ "archive", fuzz_archive_one },
