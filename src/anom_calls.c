@@ -181,46 +181,6 @@ void anom_calls_order(struct anom_calls *c, const size_t *inv, size_t n)
 			c->r[i].input = (uint32_t)inv[c->r[i].input];
 }
 
-struct sview {
-	const char *s;
-	size_t len;
-	uint32_t id;
-};
-
-static int cmp_sview(const void *pa, const void *pb)
-{
-	const struct sview *a = pa, *b = pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, n);
-	if (c)
-		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
-}
-
-/* 'set' in byte order; the rank of each old id (caller frees). */
-static uint32_t *rank(struct intern *set)
-{
-	size_t n = intern_count(set);
-	struct sview *k = xcalloc(n ? n : 1, sizeof(*k));
-	uint32_t *rk = xcalloc(n ? n : 1, sizeof(*rk));
-	for (size_t i = 0; i < n; i++) {
-		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
-		k[i].id = (uint32_t)i;
-	}
-	if (n)
-		qsort(k, n, sizeof(*k), cmp_sview);
-	struct intern sorted;
-	memset(&sorted, 0, sizeof(sorted));
-	for (size_t i = 0; i < n; i++) {
-		rk[k[i].id] = (uint32_t)i;
-		intern_put(&sorted, k[i].s, k[i].len, NULL);
-	}
-	free(k);
-	intern_release(set);
-	*set = sorted;
-	return rk;
-}
-
 #define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
 
 /* The duplicate key: equal when 0. */
@@ -251,9 +211,9 @@ static int cmp_crec(const void *pa, const void *pb)
 
 void anom_calls_canonical(struct anom_calls *c)
 {
-	uint32_t *p = rank(&c->parties);
-	uint32_t *ce = rank(&c->cells);
-	uint32_t *op = rank(&c->ops);
+	uint32_t *p = intern_sort(&c->parties, NULL);
+	uint32_t *ce = intern_sort(&c->cells, NULL);
+	uint32_t *op = intern_sort(&c->ops, NULL);
 	for (size_t i = 0; i < c->n; i++) {
 		struct crec *x = &c->r[i];
 		x->sub = p[x->sub];

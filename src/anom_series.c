@@ -364,7 +364,7 @@ static int cmp_bucket(const void *pa, const void *pb)
 void series_canonical(struct series *s)
 {
 	size_t ne;
-	uint32_t *rank = anom_rank_set(&s->ents, &ne);
+	uint32_t *rank = intern_sort(&s->ents, &ne);
 	for (size_t i = 0; i < s->n; i++)
 		s->r[i].ent = rank[s->r[i].ent];
 	free(rank);

@@ -406,22 +406,6 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	free(inv);
 }
 
-struct key_view {
-	const char *s;
-	size_t len;
-	uint32_t id;
-};
-
-static int cmp_key(const void *pa, const void *pb)
-{
-	const struct key_view *a = pa, *b = pb;
-	size_t n = a->len < b->len ? a->len : b->len;
-	int c = memcmp(a->s, b->s, n);
-	if (c)
-		return c;
-	return a->len < b->len ? -1 : a->len > b->len;
-}
-
 #define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
 
 static int cmp_rec(const void *pa, const void *pb)
@@ -558,31 +542,6 @@ static uint32_t *sim_order(const struct hrec *h, size_t n)
 	return ord;
 }
 
-/* Replace 'set' by the same strings in byte order; the rank of each old
-   id (caller frees). */
-static uint32_t *rank_set(struct intern *set, size_t *count)
-{
-	size_t ns = intern_count(set);
-	struct key_view *k = xcalloc(ns ? ns : 1, sizeof(*k));
-	uint32_t *rank = xcalloc(ns ? ns : 1, sizeof(*rank));
-	for (size_t i = 0; i < ns; i++) {
-		k[i].s = intern_str(set, (uint32_t)i, &k[i].len);
-		k[i].id = (uint32_t)i;
-	}
-	qsort(k, ns, sizeof(*k), cmp_key);
-	struct intern sorted;
-	memset(&sorted, 0, sizeof(sorted));
-	for (size_t i = 0; i < ns; i++) {
-		rank[k[i].id] = (uint32_t)i;
-		intern_put(&sorted, k[i].s, k[i].len, NULL);
-	}
-	free(k);
-	intern_release(set);
-	*set = sorted;
-	*count = ns;
-	return rank;
-}
-
 /* Subscriber and IMEI ids become ranks in byte order (new sets, same
    order), records sorted: the canonical state. */
 static void canonical(struct anom *a)
@@ -590,8 +549,8 @@ static void canonical(struct anom *a)
 	if (a->finished)
 		return;
 	size_t ns, nm;
-	uint32_t *rank = rank_set(&a->subs, &ns);
-	uint32_t *mrank = rank_set(&a->imeis, &nm);
+	uint32_t *rank = intern_sort(&a->subs, &ns);
+	uint32_t *mrank = intern_sort(&a->imeis, &nm);
 	for (size_t i = 0; i < a->n; i++) {
 		a->r[i].sub = rank[a->r[i].sub];
 		if (a->r[i].flags & AF_BADIMEI)
@@ -606,8 +565,8 @@ static void canonical(struct anom *a)
 	free(rank);
 	free(mrank);
 	size_t nhs, nsim;
-	uint32_t *hrank = rank_set(&a->handsets, &nhs);
-	uint32_t *srank = rank_set(&a->sims, &nsim);
+	uint32_t *hrank = intern_sort(&a->handsets, &nhs);
+	uint32_t *srank = intern_sort(&a->sims, &nsim);
 	for (size_t i = 0; i < a->nh; i++) {
 		a->h[i].hs = hrank[a->h[i].hs];
 		a->h[i].sim = srank[a->h[i].sim];
@@ -1331,11 +1290,6 @@ void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
 		  size_t n)
 {
 	ev_list(b, rf, e, n);
-}
-
-uint32_t *anom_rank_set(struct intern *set, size_t *count)
-{
-	return rank_set(set, count);
 }
 
 const struct analysis_ops anomalies_analysis = {

@@ -86,9 +86,5 @@ size_t anom_flag(struct table *t, int kind, const char *entity, size_t len,
    consecutive lines as FIRST-LAST. Sorts 'e'. */
 void anom_ev_list(struct buf *b, struct runfacts *rf, struct evref *e,
 		  size_t n);
-struct intern;
-/* Replace 'set' by the same strings in byte order; the new id of each old
-   id (caller frees); '*count' gets the number of strings. */
-uint32_t *anom_rank_set(struct intern *set, size_t *count);
 
 #endif

@@ -255,6 +255,46 @@ uint32_t *intern_merge(struct intern *into, const struct intern *from)
 	return ids;
 }
 
+struct sort_view {
+	const char *s;
+	size_t len;
+	uint32_t id;
+};
+
+static int cmp_view(const void *pa, const void *pb)
+{
+	const struct sort_view *a = pa, *b = pb;
+	size_t n = a->len < b->len ? a->len : b->len;
+	int c = memcmp(a->s, b->s, n);
+	if (c)
+		return c;
+	return a->len < b->len ? -1 : a->len > b->len;
+}
+
+uint32_t *intern_sort(struct intern *t, size_t *count)
+{
+	size_t n = intern_count(t);
+	struct sort_view *k = xcalloc(n ? n : 1, sizeof(*k));
+	uint32_t *rank = xcalloc(n ? n : 1, sizeof(*rank));
+	for (size_t i = 0; i < n; i++) {
+		k[i].s = intern_str(t, (uint32_t)i, &k[i].len);
+		k[i].id = (uint32_t)i;
+	}
+	if (n)
+		qsort(k, n, sizeof(*k), cmp_view);
+	struct intern sorted = INTERN_INIT;
+	for (size_t i = 0; i < n; i++) {
+		rank[k[i].id] = (uint32_t)i;
+		intern_put(&sorted, k[i].s, k[i].len, NULL);
+	}
+	free(k);
+	intern_release(t);
+	*t = sorted;
+	if (count)
+		*count = n;
+	return rank;
+}
+
 void intern_release(struct intern *t)
 {
 	free(t->slot);

@@ -62,6 +62,13 @@ static inline size_t intern_count(const struct intern *t) { return t->n; }
  * array of intern_count(from) entries (at least one) the caller frees.
  */
 uint32_t *intern_merge(struct intern *into, const struct intern *from);
+/*
+ * Replace 't' by the same strings in byte order (memcmp, then length),
+ * for canonical ids in saved and reported states; the new id of each old
+ * id, an array of intern_count(t) entries (at least one) the caller
+ * frees. '*count' (when not NULL) gets the number of strings.
+ */
+uint32_t *intern_sort(struct intern *t, size_t *count);
 /* Bytes held by the pool, for memory reports. */
 size_t intern_memory(const struct intern *t);
 void intern_release(struct intern *t);

@@ -96,4 +96,25 @@ TEST_SUITE(intern)
 	free(m);
 	intern_release(&a);
 	intern_release(&b);
+
+	/* intern_sort: byte order (a prefix first), numeric and text keys
+	   alike; each old id maps to the id of its string in the new set */
+	static const char *const words[] = { "b", "10", "ab", "9", "a", "" };
+	struct intern w = INTERN_INIT;
+	for (int i = 0; i < 6; i++)
+		intern_put(&w, words[i], strlen(words[i]), NULL);
+	size_t nw = 0;
+	uint32_t *rk = intern_sort(&w, &nw);
+	CHECK_EQ_INT(nw, 6);
+	static const char *const in_order[] = { "", "10", "9", "a", "ab", "b" };
+	for (uint32_t i = 0; i < 6; i++) {
+		size_t len;
+		const char *got = intern_str(&w, i, &len);
+		CHECK_EQ_MEM(got, len, in_order[i], strlen(in_order[i]));
+		got = intern_str(&w, rk[i], &len);
+		CHECK_EQ_MEM(got, len, words[i], strlen(words[i]));
+		CHECK_EQ_INT(intern_get(&w, words[i], strlen(words[i])), rk[i]);
+	}
+	free(rk);
+	intern_release(&w);
 }
