@@ -271,13 +271,7 @@ int cmd_anomalies(int argc, char **argv)
 	}
 	run_init(&r, &cli, &anomalies_analysis, &o);
 	run_inputs(&r);
-	if (cli.partial_path) {
-		rc = run_save_partial(&r);
-		if (rc)
-			cli_status(&cli, (enum exit_status)rc);
-	} else {
-		run_report(&cli, r.ops, r.state, &r.rf);
-	}
+	run_output(&r);
 	run_release(&r);
 	return cli_finish(&cli);
 }

@@ -366,13 +366,7 @@ int cmd_attribute(int argc, char **argv)
 	run_init(&r, &cli, &attribute_analysis, &a.o);
 	r.input_start = attr_input_start;
 	run_inputs(&r);
-	if (cli.partial_path) {
-		rc = run_save_partial(&r);
-		if (rc)
-			cli_status(&cli, (enum exit_status)rc);
-	} else {
-		run_report(&cli, r.ops, r.state, &r.rf);
-	}
+	run_output(&r);
 	run_release(&r);
 	free_queries(&a);
 	return cli_finish(&cli);

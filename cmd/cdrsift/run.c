@@ -201,6 +201,17 @@ int run_save_partial(struct run *r)
 	return run_write_partial(r->ops, r->state, &r->rf, r->cli->partial_path);
 }
 
+void run_output(struct run *r)
+{
+	if (r->cli->partial_path) {
+		int rc = run_save_partial(r);
+		if (rc)
+			cli_status(r->cli, (enum exit_status)rc);
+	} else {
+		run_report(r->cli, r->ops, r->state, &r->rf);
+	}
+}
+
 static void report_table(struct cli *cli, const struct analysis_ops *ops,
 			 void *state, struct runfacts *rf)
 {

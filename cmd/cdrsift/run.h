@@ -47,6 +47,9 @@ int run_save_partial(struct run *r);
    analysis's note (analysis.h) on stderr. */
 void run_report(struct cli *cli, const struct analysis_ops *ops, void *state,
 		struct runfacts *rf);
+/* What a run ends with: its partial (with --partial; a failure's exit
+   status set on the cli) or its report. */
+void run_output(struct run *r);
 /* Write 'state' and 'rf' as a partial to 'path'. 0, or an exit status. */
 int run_write_partial(const struct analysis_ops *ops, void *state,
 		      struct runfacts *rf, const char *path);
