@@ -489,8 +489,8 @@ static void op_save(void *state, struct partial_writer *w)
 {
 	struct astate *s = state;
 	struct attr *at = &s->core;
+	size_t *ord = attr_order(at);
 
-	attr_sort(at);
 	partial_section_begin(w, ATTR_TAG);
 	partial_put_svarint(w, at->slack);
 	partial_put_svarint(w, at->max_binding);
@@ -498,7 +498,7 @@ static void op_save(void *state, struct partial_writer *w)
 	put_queries(w, at);
 	partial_put_uvarint(w, at->nr);
 	for (size_t i = 0; i < at->nr; i++) {
-		const struct attr_rec *r = &at->r[i];
+		const struct attr_rec *r = &at->r[ord[i]];
 		partial_put_u8(w, (unsigned)r->kind);
 		put_ip(w, &r->pub);
 		partial_put_u8(w, (unsigned)r->has_priv);
@@ -517,6 +517,7 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_uvarint(w, r->input);
 		partial_put_uvarint(w, r->line);
 	}
+	free(ord);
 	partial_section_end(w);
 }
 

@@ -416,6 +416,7 @@ static int rec_cmp(const void *pa, const void *pb)
 
 struct span {
 	size_t rec, release;
+	size_t rank;          /* rec's place in attr_order */
 	int64_t start, end;   /* end excluded unless 'incl' */
 	int incl, open;
 };
@@ -456,6 +457,8 @@ static void try_query(struct attr *at, const struct span *s, size_t i)
 	a.sub = r->subscriber;
 	a.release = s->release;
 	a.hop2 = (size_t)-1;
+	a.rec_rank = s->rank;
+	a.hop2_rank = SIZE_MAX;
 	a.start = s->start;
 	a.end = s->end;
 	a.mark = s->open ? MARK_OPEN : inside ? MARK_EXACT : MARK_SLACK;
@@ -513,9 +516,10 @@ static int answer_cmp(const void *pa, const void *pb)
 	/* then by what the binding is, not where its record stands */
 	if ((c = cmp_i64(a->end, b->end)))
 		return c;
-	if (a->rec != b->rec)
-		return a->rec < b->rec ? -1 : 1;
-	return a->hop2 < b->hop2 ? -1 : a->hop2 > b->hop2;
+	if (a->rec_rank != b->rec_rank)
+		return a->rec_rank < b->rec_rank ? -1 : 1;
+	return a->hop2_rank < b->hop2_rank ? -1 :
+	       a->hop2_rank > b->hop2_rank;
 }
 
 /* Two VRFs are told apart only where both records name one. */
@@ -605,24 +609,43 @@ static int in_key_cmp(const void *pa, const void *pb)
 	return rec_cmp(a->r, b->r);
 }
 
-void attr_sort(struct attr *at)
+/* 1 when k[0..n) is already in in_key_cmp order (a log read in time
+   order: the usual case, and no sort is needed). */
+static int keys_sorted(const struct in_key *k, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (in_key_cmp(&k[i - 1], &k[i]) > 0)
+			return 0;
+	return 1;
+}
+
+size_t *attr_order(const struct attr *at)
 {
 	size_t cap = 64, nb = 0, *slot, *bof;
 	struct blk *b;
 	struct blk **order;
 	struct in_key *k;
 
-	if (at->nr < 2)
-		return;
+	bof = xreallocarray(NULL, at->nr ? at->nr : 1, sizeof(*bof));
+	if (at->nr < 2) {
+		bof[0] = 0;
+		return bof;
+	}
 	slot = xreallocarray(NULL, cap, sizeof(*slot));
 	for (size_t i = 0; i < cap; i++)
 		slot[i] = SIZE_MAX;
 	b = xreallocarray(NULL, 16, sizeof(*b));
-	bof = xreallocarray(NULL, at->nr, sizeof(*bof));
 	for (size_t i = 0; i < at->nr; i++) {
 		const struct attr_rec *r = &at->r[i];
 		size_t h = (size_t)blk_hash(r) & (cap - 1);
 
+		/* records of one block mostly follow one another */
+		if (i && bof[i - 1] != SIZE_MAX &&
+		    same_blk(b[bof[i - 1]].r, r)) {
+			bof[i] = bof[i - 1];
+			b[bof[i]].n++;
+			continue;
+		}
 		while (slot[h] != SIZE_MAX && !same_blk(b[slot[h]].r, r))
 			h = (h + 1) & (cap - 1);
 		if (slot[h] == SIZE_MAX) {
@@ -673,15 +696,28 @@ void attr_sort(struct attr *at)
 		x->r = r;
 	}
 	for (size_t i = 0, lo = 0; i < nb; i++) {
-		qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
+		if (!keys_sorted(k + lo, order[i]->n))
+			qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
 		lo += order[i]->n;
 	}
-	/* bof becomes the permutation: position i takes record bof[i];
-	   applied in place, cycle by cycle, so that the records are never
-	   held twice */
+	/* position i takes record bof[i] */
 	for (size_t i = 0; i < at->nr; i++)
 		bof[i] = (size_t)(k[i].r - at->r);
 	free(k);
+	free(order);
+	free(b);
+	return bof;
+}
+
+void attr_sort(struct attr *at)
+{
+	size_t *bof;
+
+	if (at->nr < 2)
+		return;
+	bof = attr_order(at);
+	/* applied in place, cycle by cycle, so that the records are never
+	   held twice */
 	for (size_t i = 0; i < at->nr; i++) {
 		struct attr_rec tmp;
 		size_t j = i;
@@ -699,9 +735,7 @@ void attr_sort(struct attr *at)
 		at->r[j] = tmp;
 		bof[j] = j;
 	}
-	free(order);
 	free(bof);
-	free(b);
 }
 
 /* The record that names an answer's holder: the second hop's session
@@ -715,7 +749,7 @@ static const struct attr_rec *holder(const struct attr *at,
 struct hop_ix {
 	struct ipaddr ip;
 	int64_t start;
-	size_t idx;
+	size_t idx, rank;
 };
 
 static int hop_ix_cmp(const void *pa, const void *pb)
@@ -727,7 +761,7 @@ static int hop_ix_cmp(const void *pa, const void *pb)
 		return c;
 	if ((c = cmp_i64(a->start, b->start)))
 		return c;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
 /*
@@ -738,7 +772,7 @@ static int hop_ix_cmp(const void *pa, const void *pb)
  * included); one answer per session, marked the more cautious of the two
  * hops' marks. An answer no session covers stays as it was.
  */
-static void hop2_expand(struct attr *at)
+static void hop2_expand(struct attr *at, const size_t *ord)
 {
 	struct hop_ix *h = NULL;
 	size_t nh = 0, halloc = 0, na = 0, nalloc = 0, ng = 0, galloc = 0;
@@ -747,13 +781,17 @@ static void hop2_expand(struct attr *at)
 
 	at->npairs = 0;
 	at->median_gap = 0;
-	for (size_t i = 0; i < at->nr; i++)
+	for (size_t p = 0; p < at->nr; p++) {
+		size_t i = ord[p];
+
 		if (at->r[i].kind == ATTR_HOP2) {
 			VEC_GROW(h, nh + 1, halloc);
 			h[nh].ip = at->r[i].priv;
 			h[nh].start = at->r[i].start;
+			h[nh].rank = p;
 			h[nh++].idx = i;
 		}
+	}
 	if (!nh)
 		return;
 	qsort(h, nh, sizeof(*h), hop_ix_cmp);
@@ -785,6 +823,7 @@ static void hop2_expand(struct attr *at)
 				m = t >= s2->start && t <= s2->end ?
 				    MARK_EXACT : MARK_SLACK;
 				b.hop2 = h[lo].idx;
+				b.hop2_rank = h[lo].rank;
 				b.sub = s2->subscriber;
 				if (m > b.mark)
 					b.mark = m;
@@ -815,30 +854,36 @@ static void hop2_expand(struct attr *at)
 
 void attr_solve(struct attr *at)
 {
-	size_t i, j, *open = NULL, nopen, oalloc = 0;
+	size_t i, j, *open = NULL, nopen, oalloc = 0, *ord;
 	struct span s;
 
 	if (!at->sorted)
 		attr_index(at);
 	at->na = 0;
-	attr_sort(at);
+	/* the records stay where they are: positions in 'ord' are the
+	   canonical order (rec_cmp), what the ranks of the answers hold */
+	ord = attr_order(at);
 	for (i = 0; i < at->nr; i = j) {
+		const struct attr_rec *b0 = &at->r[ord[i]];
+
 		/* one block: [i, j) */
-		for (j = i + 1; j < at->nr; j++)
-			if (ip_cmp(&at->r[j].pub, &at->r[i].pub) ||
-			    at->r[j].lo != at->r[i].lo ||
-			    at->r[j].hi != at->r[i].hi ||
-			    at->r[j].step != at->r[i].step ||
-			    at->r[j].plen != at->r[i].plen)
+		for (j = i + 1; j < at->nr; j++) {
+			const struct attr_rec *bj = &at->r[ord[j]];
+
+			if (ip_cmp(&bj->pub, &b0->pub) || bj->lo != b0->lo ||
+			    bj->hi != b0->hi || bj->step != b0->step ||
+			    bj->plen != b0->plen)
 				break;
+		}
 		nopen = 0;
 		for (size_t k = i; k < j; k++) {
-			const struct attr_rec *r = &at->r[k];
+			const struct attr_rec *r = &at->r[ord[k]];
 
 			if (r->kind == ATTR_HOP2)
 				continue;
 			if (r->kind == ATTR_SESSION) {
-				s.rec = k;
+				s.rec = ord[k];
+				s.rank = k;
 				s.release = (size_t)-1;
 				s.start = r->start;
 				s.end = r->end;
@@ -854,9 +899,10 @@ void attr_solve(struct attr *at)
 				open[nopen++] = k;
 			} else if (nopen) {
 				/* the earliest open allocation closes */
-				s.rec = open[0];
-				s.release = k;
-				s.start = at->r[open[0]].start;
+				s.rec = ord[open[0]];
+				s.rank = open[0];
+				s.release = ord[k];
+				s.start = at->r[s.rec].start;
 				s.end = r->start;
 				s.incl = 0;
 				s.open = 0;
@@ -866,9 +912,10 @@ void attr_solve(struct attr *at)
 			}
 		}
 		for (size_t k = 0; k < nopen; k++) {
-			s.rec = open[k];
+			s.rec = ord[open[k]];
+			s.rank = open[k];
 			s.release = (size_t)-1;
-			s.start = at->r[open[k]].start;
+			s.start = at->r[s.rec].start;
 			s.end = s.start + at->max_binding;
 			s.incl = 0;
 			s.open = 1;
@@ -876,7 +923,8 @@ void attr_solve(struct attr *at)
 		}
 	}
 	free(open);
-	hop2_expand(at);
+	hop2_expand(at, ord);
+	free(ord);
 	if (at->na)
 		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
 	/* two holders for one query: every answer of it is ambiguous */

@@ -79,6 +79,10 @@ struct attr_answer {
 	const char *sub;      /* its subscriber (borrowed), or NULL */
 	size_t release;       /* the release record, or (size_t)-1 */
 	size_t hop2;          /* the second hop's session, or (size_t)-1 */
+	size_t rec_rank, hop2_rank; /* rec's and hop2's places in
+				 attr_order (SIZE_MAX: no hop2): the
+				 answers' order follows them, not where
+				 the records are held */
 	int64_t start, end;   /* the binding, unwidened */
 	enum attr_mark mark;
 };
@@ -145,6 +149,10 @@ void attr_solve(struct attr *at);
 const char *attr_mark_name(enum attr_mark m);
 /* Sort the kept records in their canonical order (what attr_solve uses). */
 void attr_sort(struct attr *at);
+/* The canonical order without moving the records: a new array whose
+   position i holds the index of the record that goes there (at least
+   one element; free it). */
+size_t *attr_order(const struct attr *at);
 /*
  * The kind of a CGNAT log's event value (F_EVENT): ATTR_ALLOC for
  * "allocate", "alloc", "allocated", "assign", "add", "create", "open",
