@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "intern.h"
+#include "keysort.h"
 #include "partial.h"
 #include "pipeline.h"
 #include "record.h"
@@ -211,7 +212,8 @@ static int cmp_crec(const void *pa, const void *pb)
 
 void anom_calls_canonical(struct anom_calls *c)
 {
-	uint32_t *p = intern_sort(&c->parties, NULL);
+	size_t np;
+	uint32_t *p = intern_sort(&c->parties, &np);
 	uint32_t *ce = intern_sort(&c->cells, NULL);
 	uint32_t *op = intern_sort(&c->ops, NULL);
 	for (size_t i = 0; i < c->n; i++) {
@@ -224,8 +226,8 @@ void anom_calls_canonical(struct anom_calls *c)
 	free(p);
 	free(ce);
 	free(op);
-	if (c->n)
-		qsort(c->r, c->n, sizeof(*c->r), cmp_crec);
+	groupsort(c->r, c->n, sizeof(*c->r), offsetof(struct crec, sub), np,
+		  cmp_crec);
 }
 
 static int cmp_u32(const void *pa, const void *pb)

@@ -30,10 +30,12 @@
 #include "anom_series.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "intern.h"
+#include "keysort.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -368,8 +370,8 @@ void series_canonical(struct series *s)
 	for (size_t i = 0; i < s->n; i++)
 		s->r[i].ent = rank[s->r[i].ent];
 	free(rank);
-	if (s->n)
-		qsort(s->r, s->n, sizeof(*s->r), cmp_srec);
+	groupsort(s->r, s->n, sizeof(*s->r), offsetof(struct srec, ent), ne,
+		  cmp_srec);
 	if (s->nb) {
 		qsort(s->b, s->nb, sizeof(*s->b), cmp_bucket);
 		slot_fit(s);

@@ -28,6 +28,7 @@
 #include "anom_series.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -429,42 +430,14 @@ static int cmp_rec(const void *pa, const void *pb)
 }
 
 /*
- * Sorting the 56-byte records themselves spent a third of a run moving
- * them, and a comparison sort most of the rest in its callback: keys
- * (subscriber, start, index) are radix-sorted instead (keysort.h), the
- * runs of equal (subscriber, start) ordered by cmp_rec on the records,
- * and the permutation applied in place, so the order is cmp_rec's and no
- * second record array is needed. sort_base: qsort has no context; the
- * sort runs on one thread.
+ * Sorting: the records are put into subscriber groups in place (ids are
+ * ranks, keysort.h groupsort) and each group qsorted by cmp_rec: no
+ * second array of records or keys.
  */
-static const struct arec *sort_base;
-
-static int cmp_sort_key(const void *pa, const void *pb)
+static void sort_records(struct arec *r, size_t n, size_t nsubs)
 {
-	const struct sort_key *a = pa, *b = pb;
-	int c = cmp_rec(&sort_base[a->idx], &sort_base[b->idx]);
-	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static void sort_records(struct arec *r, size_t n)
-{
-	if (n > UINT32_MAX) {
-		qsort(r, n, sizeof(*r), cmp_rec);
-		return;
-	}
-	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
-	for (size_t i = 0; i < n; i++) {
-		k[i].id = r[i].sub;
-		k[i].idx = (uint32_t)i;
-		k[i].t = r[i].t;
-	}
-	keysort(k, n);
-	sort_base = r;
-	keysort_ties(k, n, cmp_sort_key);
-	sort_base = NULL;
-	struct arec tmp;
-	keysort_apply(r, sizeof(*r), k, n, &tmp);
-	free(k);
+	groupsort(r, n, sizeof(*r), offsetof(struct arec, sub), nsubs,
+		  cmp_rec);
 }
 
 static int cmp_hrec(const void *pa, const void *pb)
@@ -518,16 +491,9 @@ static struct sort_key *hrec_keys(const struct hrec *h, size_t n, int by_sim)
 }
 
 /* In place, by cmp_hrec: the canonical order. */
-static void sort_hrecs(struct hrec *h, size_t n)
+static void sort_hrecs(struct hrec *h, size_t n, size_t nhs)
 {
-	if (n > UINT32_MAX) {
-		qsort(h, n, sizeof(*h), cmp_hrec);
-		return;
-	}
-	struct sort_key *k = hrec_keys(h, n, 0);
-	struct hrec tmp;
-	keysort_apply(h, sizeof(*h), k, n, &tmp);
-	free(k);
+	groupsort(h, n, sizeof(*h), offsetof(struct hrec, hs), nhs, cmp_hrec);
 }
 
 /* The indexes of h[0..n) in cmp_hrec_sim order (caller frees); n is at
@@ -583,9 +549,9 @@ static void canonical(struct anom *a)
 		a->r = xreallocarray(a->r, a->n, sizeof(*a->r));
 		a->alloc = a->n;
 	}
-	sort_hrecs(a->h, a->nh);
+	sort_hrecs(a->h, a->nh, nhs);
 	/* Subscriber ids are ranks in byte order now: the canonical state */
-	sort_records(a->r, a->n);
+	sort_records(a->r, a->n, ns);
 	anom_calls_canonical(a->calls);
 	series_canonical(a->ser);
 	a->finished = 1;

@@ -75,3 +75,68 @@ void keysort_ties(struct sort_key *k, size_t n,
 		i = j;
 	}
 }
+
+static size_t group_of(const unsigned char *r, size_t key_off, size_t nkeys)
+{
+	uint32_t k;
+	memcpy(&k, r + key_off, sizeof(k));
+	return k < nkeys ? k : nkeys;
+}
+
+void groupsort(void *base, size_t n, size_t size, size_t key_off,
+	       size_t nkeys, int (*cmp)(const void *, const void *))
+{
+	unsigned char *r = base;
+	if (n < 2)
+		return;
+	/* next[g]: where group g's next record goes; end[g]: its end */
+	size_t ng = nkeys + 1;
+	size_t *next = xcalloc(ng, sizeof(*next));
+	size_t *end = xcalloc(ng, sizeof(*end));
+	unsigned char *tmp = xmalloc(size);
+	for (size_t i = 0; i < n; i++)
+		end[group_of(r + i * size, key_off, nkeys)]++;
+	for (size_t g = 0, off = 0; g < ng; g++) {
+		size_t c = end[g];
+		next[g] = off;
+		off += c;
+		end[g] = off;
+	}
+	/* each record is moved once to its group, cycle by cycle */
+	for (size_t g = 0; g < ng; g++) {
+		while (next[g] < end[g]) {
+			size_t i = next[g];
+			size_t h = group_of(r + i * size, key_off, nkeys);
+			if (h == g) {
+				next[g]++;
+				continue;
+			}
+			memcpy(tmp, r + i * size, size);
+			do {
+				size_t j = next[h]++;
+				size_t k = group_of(r + j * size, key_off, nkeys);
+				/* swap tmp and record j */
+				if (k == h) /* already in place: skip over it */
+					continue;
+				unsigned char *p = r + j * size;
+				for (size_t b = 0; b < size; b++) {
+					unsigned char c = p[b];
+					p[b] = tmp[b];
+					tmp[b] = c;
+				}
+				h = k;
+			} while (h != g);
+			memcpy(r + i * size, tmp, size);
+			next[g]++;
+		}
+	}
+	for (size_t g = 0, lo = 0; g < ng; g++) {
+		size_t hi = end[g];
+		if (hi - lo > 1)
+			qsort(r + lo * size, hi - lo, size, cmp);
+		lo = hi;
+	}
+	free(tmp);
+	free(next);
+	free(end);
+}

@@ -65,4 +65,16 @@ static inline void keysort_apply(void *base, size_t size, struct sort_key *k,
 	}
 }
 
+/*
+ * Sort n records of 'size' bytes in place, without a second array: the
+ * records are first moved into groups by the uint32 at byte offset
+ * 'key_off' (a dense id below 'nkeys', e.g. a rank from intern_sort),
+ * ascending, by one in-place bucket permutation; then each group is
+ * qsorted by 'cmp', which must order by that id first. The order is
+ * cmp's. Memory: one counter per id. Records whose id is >= nkeys go
+ * last, in a group of their own.
+ */
+void groupsort(void *base, size_t n, size_t size, size_t key_off,
+	       size_t nkeys, int (*cmp)(const void *, const void *));
+
 #endif
