@@ -5,7 +5,9 @@
  *
  * A record of an IP log is a binding when it carries a public address
  * and a port block that some query names (attr_wanted_block; a session:
- * and a time it covers, attr_wanted_session) and a start:
+ * and a time it covers, attr_wanted_session; an allocation: not after
+ * the block's last query time plus the slack, attr_block_latest) and a
+ * start:
  *   event column (F_EVENT) present: an allocate or a release of the port
  *     block public_port..public_port_end (attr_event_kind; a value it
  *     does not know makes the record no binding);
@@ -290,12 +292,20 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	}
 	x.start = r->v[F_START].i;
 	/* only a block some query names a port of (a session: and a time
-	   it covers); a block's records go or stay together */
-	if (!x.plen && (x.kind == ATTR_SESSION ?
-	    !attr_wanted_session(&f->core, &x.pub, x.lo, x.hi, x.step,
-				 x.start, x.end) :
-	    !attr_wanted_block(&f->core, &x.pub, x.lo, x.hi, x.step)))
-		return;
+	   it covers); a block's events go or stay together, but for the
+	   allocations after its last query (attr_block_latest) */
+	if (!x.plen && x.kind == ATTR_SESSION) {
+		if (!attr_wanted_session(&f->core, &x.pub, x.lo, x.hi, x.step,
+					 x.start, x.end))
+			return;
+	} else if (!x.plen) {
+		int64_t tmax;
+
+		if (!attr_block_latest(&f->core, &x.pub, x.lo, x.hi, x.step,
+				       &tmax) ||
+		    (x.kind == ATTR_ALLOC && x.start - f->core.slack > tmax))
+			return;
+	}
 	if (record_has(r, F_PROTOCOL))
 		attr_proto_norm(r->v[F_PROTOCOL].s.s, r->v[F_PROTOCOL].s.len,
 				x.proto);

@@ -303,6 +303,31 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
 	return 0;
 }
 
+int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
+{
+	size_t a, e;
+	int any = 0;
+
+	*tmax = INT64_MAX;
+	if (!at->qp || !at->sorted)
+		return attr_wanted(at, ip);
+	if (!addr_run(at, ip, &a, &e))
+		return 0;
+	for (a = port_lower(at, a, e, lo); a < e; a++) {
+		const struct attr_query *q = &at->q[at->qp[a]];
+
+		if (q->port > hi)
+			break;
+		if (!port_in(q->port, lo, step))
+			continue;
+		if (!any || q->t > *tmax)
+			*tmax = q->t;
+		any = 1;
+	}
+	return any;
+}
+
 int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
 			uint32_t lo, uint32_t hi, uint32_t step,
 			int64_t start, int64_t end)
@@ -345,14 +370,17 @@ void attr_take(struct attr *at, const struct attr_rec *rec)
 void attr_keep(struct attr *at, const struct attr_rec *rec)
 {
 	struct attr_rec n;
+	int64_t tmax;
 
 	if (!attr_wanted(at, &rec->pub))
 		return;
 	if (rec->kind == ATTR_SESSION && !rec->plen ?
 	    !attr_wanted_session(at, &rec->pub, rec->lo, rec->hi, rec->step,
 				 rec->start, rec->end) :
-	    !rec->plen && !attr_wanted_block(at, &rec->pub, rec->lo,
-					     rec->hi, rec->step))
+	    !rec->plen && (!attr_block_latest(at, &rec->pub, rec->lo, rec->hi,
+					      rec->step, &tmax) ||
+			   (rec->kind == ATTR_ALLOC &&
+			    rec->start - at->slack > tmax)))
 		return;
 	n = *rec;
 	n.subscriber = dup_or_null(rec->subscriber);

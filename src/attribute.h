@@ -121,6 +121,14 @@ int attr_wanted(const struct attr *at, const struct ipaddr *ip);
    block are kept or dropped together, so pairing is as with them all. */
 int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
 		      uint32_t lo, uint32_t hi, uint32_t step);
+/* attr_wanted_block, and '*tmax' the latest time of those queries
+   (INT64_MAX when the index is not built). An allocation later than
+   tmax + slack answers none of them, and neither does any allocation
+   after it: each release closes the earliest open allocation, so the
+   allocations before it pair as they would with it, and what it and
+   those after it would have taken closes nothing they answer with. */
+int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
 /* The same, and a query time inside [start - slack, end + slack]: a
    session, which pairs with nothing, is kept only when it can answer. */
 int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
@@ -137,7 +145,8 @@ int attr_prefix_parse(const char *s, size_t len, struct ipaddr *net,
    (shifted by the skew, widened by the slack). */
 int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);
 /* Keep a copy of 'rec' (strings copied) when its block is wanted
-   (attr_wanted_block; a session: attr_wanted_session). */
+   (attr_wanted_block; a session: attr_wanted_session; an allocation:
+   attr_block_latest). */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
 /* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
    belong to 'at' from now on. */
