@@ -1134,20 +1134,10 @@ static const char *order_conflict(const struct schema *s)
  * handset or a mast: a control byte in one is damage or an injection
  * attempt, never part of the identifier (issue #10).
  */
-static int is_identifier(int f)
+static int is_identifier(int f, enum field_type type)
 {
-	return field_table[f].type == FT_PHONE || f == F_IMSI || f == F_IMEI ||
+	return type == FT_PHONE || f == F_IMSI || f == F_IMEI ||
 	       f == F_CELL || f == F_LAC;
-}
-
-static int has_control(const char *v, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)v[i];
-		if (c < 0x20 || c == 0x7f)
-			return 1;
-	}
-	return 0;
 }
 
 /* Parse one column into rec->v[f]. 0, or -1 with '*reason'. */
@@ -1158,25 +1148,28 @@ static int set_value(struct schema *s, struct record *rec, int f,
 	trim(&v, &len);
 	if (!len)
 		return 0; /* missing, not zero */
-	if (is_identifier(f) && has_control(v, len)) {
+	enum field_type type = field_table[f].type;
+	/*
+	 * Digits alone, not starting with 0: a phone number already normal
+	 * (and over 62 digits kept as written), the same text either way.
+	 * The common case, and one that cannot hold a control byte.
+	 */
+	if (type == FT_PHONE && v[0] != '0' && text_is_digits(v, len)) {
+		out->s.s = v;
+		out->s.len = (uint32_t)len;
+		rec->present |= FIELD_BIT(f);
+		return 0;
+	}
+	if (is_identifier(f, type) && text_has_control(v, len)) {
 		*reason = control_in[f];
 		return -1;
 	}
-	switch (field_table[f].type) {
+	switch (type) {
 	case FT_STR:
 		out->s.s = v;
 		out->s.len = (uint32_t)len;
 		break;
 	case FT_PHONE: {
-		/*
-		 * Digits alone, not starting with 0: already normal (and over
-		 * 62 digits kept as written), the same text either way.
-		 */
-		if (v[0] != '0' && text_is_digits(v, len)) {
-			out->s.s = v;
-			out->s.len = (uint32_t)len;
-			break;
-		}
 		char tmp[80];
 		int n = phone_normalise(v, len, s->opts->country, tmp, sizeof(tmp));
 		if (n < 0) {
