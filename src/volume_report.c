@@ -246,15 +246,22 @@ static int cmp_key(const struct volume *v, uint64_t ha, uint64_t hb)
 	return 0;
 }
 
-/* Canonical order of the stored keys: hash, then bytes (total, fixed). */
-static int cmp_canon(const struct volume *v, const struct rowent *x,
-		     const struct rowent *y)
+static uint64_t row_hash(const struct volume *v, uint64_t h)
 {
-	if (x->a != y->a)
-		return x->a < y->a ? -1 : 1;
+	struct keyref k;
+	key_of(v, h, &k);
+	return k.is_inline ? key_hash_inline(k.inl) : hash_bytes(k.p, k.len);
+}
+
+/* Canonical order of two stored keys: hash, then bytes (total, fixed). */
+static int cmp_canon(const struct volume *v, uint64_t hx, uint64_t hy)
+{
+	uint64_t ax = row_hash(v, hx), ay = row_hash(v, hy);
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
 	struct keyref a, b;
-	key_of(v, x->h, &a);
-	key_of(v, y->h, &b);
+	key_of(v, hx, &a);
+	key_of(v, hy, &b);
 	if (a.is_inline != b.is_inline)
 		return a.is_inline ? -1 : 1;
 	if (a.is_inline)
@@ -271,6 +278,14 @@ static int cmp_rows(const struct volume *v, const struct rowent *x,
 	if (x->a != y->a)
 		return x->a > y->a ? -1 : 1;
 	return cmp_key(v, x->h, y->h);
+}
+
+/* cmp_rows, then the canonical order: a total order on rows. */
+static int cmp_total(const struct volume *v, const struct rowent *x,
+		     const struct rowent *y)
+{
+	int c = cmp_rows(v, x, y);
+	return c ? c : cmp_canon(v, x->h, y->h);
 }
 
 typedef int (*row_cmp)(const struct volume *v, const struct rowent *x,
@@ -387,22 +402,15 @@ static void make_fillers(struct volume *v)
 	free(seen);
 }
 
-static uint64_t row_hash(const struct volume *v, uint64_t h)
-{
-	struct keyref k;
-	key_of(v, h, &k);
-	return k.is_inline ? key_hash_inline(k.inl) : hash_bytes(k.p, k.len);
-}
-
 /* Sift row 'i' of max-heap 'a' (worst row on top) down. */
 static void row_heap_down(const struct volume *v, struct rowent *a, size_t n,
 			  size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, s = i;
-		if (l < n && cmp_rows(v, &a[l], &a[s]) > 0)
+		if (l < n && cmp_total(v, &a[l], &a[s]) > 0)
 			s = l;
-		if (r < n && cmp_rows(v, &a[r], &a[s]) > 0)
+		if (r < n && cmp_total(v, &a[r], &a[s]) > 0)
 			s = r;
 		if (s == i)
 			return;
@@ -410,6 +418,28 @@ static void row_heap_down(const struct volume *v, struct rowent *a, size_t n,
 		a[i] = a[s];
 		a[s] = t;
 		i = s;
+	}
+}
+
+/*
+ * Offer the row of handle 'h' to rows[0..*n): kept in full without a
+ * --top, else into the heap of the best 'top' (a heap from the moment it
+ * is full).
+ */
+static void offer_row(const struct volume *v, struct rowent *rows, size_t *n,
+		      size_t top, uint64_t h, enum volume_sort sort)
+{
+	struct rowent e = { primary_of(v, h, sort), h };
+	if (!top || *n < top) {
+		rows[(*n)++] = e;
+		if (top && *n == top)
+			for (size_t k = top / 2; k-- > 0;)
+				row_heap_down(v, rows, top, k);
+		return;
+	}
+	if (cmp_total(v, &e, &rows[0]) < 0) {
+		rows[0] = e;
+		row_heap_down(v, rows, top, 0);
 	}
 }
 
@@ -427,48 +457,39 @@ size_t volume_report(struct volume *v, enum volume_sort sort, size_t top,
 	v->nrows = v->nfiller = 0;
 	if (v->lone_time && (sort == VS_DEFAULT || sort == VS_KEY) && v->ngroups)
 		make_fillers(v);
-	size_t n = 0;
-	struct rowent *rows = xcalloc(v->ngroups + v->nfiller + 1, sizeof(*rows));
+	/*
+	 * One pass over the groups: with --top only the best 'top' rows are
+	 * kept (a heap with the worst of them on top), so the report costs
+	 * 16 bytes a shown row, not a row per group. The order is total
+	 * (cmp_total: the sort value, the key, then the canonical order of
+	 * the stored keys), so the rows and their order depend on the groups
+	 * alone, not on which thread added a group first: the same for
+	 * every -j.
+	 */
+	size_t n = 0, cap = v->ngroups + v->nfiller;
+	if (top && top < cap)
+		cap = top;
+	struct rowent *rows = xcalloc(cap + 1, sizeof(*rows));
 	*hidden = 0;
 	for (unsigned si = 0; si < NSHARD; si++) {
 		const struct gshard *s = &v->shard[si];
 		for (size_t i = 0; i < s->n; i++) {
 			const struct ngroup *g = grp(s, (uint32_t)i);
 			uint64_t rec = g->records == WIDE ?
-				s->wide[g->dur_n].records : g->records;
+				s->wide[g->dur_max].records : g->records;
 			if (rec < min_count) {
 				(*hidden)++;
 				continue;
 			}
 			uint64_t h = (uint64_t)((uint32_t)i << SHARD_BITS | si);
-			rows[n++] = (struct rowent){ row_hash(v, h), h };
+			offer_row(v, rows, &n, top, h, sort);
 		}
 	}
 	if (min_count <= 1)
 		for (size_t i = 0; i < v->nfiller; i++)
-			rows[n++] = (struct rowent){ row_hash(v, FILL | i), FILL | i };
-	/*
-	 * Start from an order that depends on the keys alone (not on which
-	 * thread added a group first), so that the result is the same for
-	 * every -j whatever the comparisons below do with equal values.
-	 */
+			offer_row(v, rows, &n, top, FILL | i, sort);
 	struct rowent *tmp = xcalloc(n ? n : 1, sizeof(*tmp));
-	sort_rows(v, rows, n, tmp, cmp_canon);
-	for (size_t i = 0; i < n; i++)
-		rows[i].a = primary_of(v, rows[i].h, sort);
-	if (top && n > top) {
-		/* the best 'top' rows: a heap with the worst of them on top */
-		for (size_t k = top / 2; k-- > 0;)
-			row_heap_down(v, rows, top, k);
-		for (size_t i = top; i < n; i++) {
-			if (cmp_rows(v, &rows[i], &rows[0]) < 0) {
-				rows[0] = rows[i];
-				row_heap_down(v, rows, top, 0);
-			}
-		}
-		n = top;
-	}
-	sort_rows(v, rows, n, tmp, cmp_rows);
+	sort_rows(v, rows, n, tmp, cmp_total);
 	free(tmp);
 	v->rows = rows;
 	v->nrows = n;
