@@ -526,16 +526,16 @@ void volume_group_get(const struct gshard *s, uint32_t local,
 {
 	const struct ngroup *g = grp(s, local);
 	if (g->records == WIDE) {
-		*w = s->wide[g->dur_n];
+		*w = s->wide[g->dur_max];
 		return;
 	}
 	memset(w, 0, sizeof(*w));
 	w->records = g->records;
-	w->dur_n = g->dur_n;
-	w->timed = g->timed;
+	w->dur_n = ng_dur_n(g);
+	w->timed = ng_timed(g);
 	w->dur_total = (int64_t)g->dur_total;
 	w->dur_max = g->dur_max;
-	if (g->timed) {
+	if (w->timed) {
 		w->first = get48(g->first);
 		w->last = get48(g->last);
 	}
@@ -553,12 +553,12 @@ static struct wgroup *promote(struct gshard *s, uint32_t local)
 {
 	struct ngroup *g = grp(s, local);
 	if (g->records == WIDE)
-		return &s->wide[g->dur_n];
+		return &s->wide[g->dur_max];
 	VEC_GROW(s->wide, s->nwide + 1, s->walloc);
 	volume_group_get(s, local, &s->wide[s->nwide]);
 	g->records = WIDE;
-	g->dur_n = (uint32_t)s->nwide++;
-	return &s->wide[g->dur_n];
+	g->dur_max = (uint32_t)s->nwide++;
+	return &s->wide[g->dur_max];
 }
 
 static int64_t add_i64(int64_t a, int64_t b)
@@ -599,9 +599,11 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 			const struct wgroup *x)
 {
 	uint64_t rec = (uint64_t)g->records + x->records;
-	uint64_t dn = (uint64_t)g->dur_n + x->dur_n;
-	uint64_t timed = (uint64_t)g->timed + x->timed;
-	if (rec >= WIDE || dn > UINT32_MAX || timed > UINT32_MAX ||
+	uint64_t undur = (uint64_t)g->undur + (x->records - x->dur_n);
+	uint64_t untimed = (uint64_t)g->untimed + (x->records - x->timed);
+	uint32_t timed0 = ng_timed(g);
+	if (rec >= WIDE || undur > UINT16_MAX || untimed > UINT16_MAX ||
+	    x->dur_n > x->records || x->timed > x->records ||
 	    x->up_n || x->down_n || x->dur_total < 0 ||
 	    x->dur_max < 0 || x->dur_max > UINT32_MAX ||
 	    g->dur_total + (uint64_t)x->dur_total > (uint64_t)INT64_MAX)
@@ -612,7 +614,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 			return 0;
 		first = x->first;
 		last = x->last;
-		if (g->timed) {
+		if (timed0) {
 			int64_t f0 = get48(g->first), l0 = get48(g->last);
 			if (f0 < first)
 				first = f0;
@@ -634,7 +636,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 		return 0;
 	}
 	g->records = (uint32_t)rec;
-	g->dur_n = (uint32_t)dn;
+	g->undur = (uint16_t)undur;
 	g->dur_total += (uint64_t)x->dur_total;
 	if ((uint32_t)x->dur_max > g->dur_max)
 		g->dur_max = (uint32_t)x->dur_max;
@@ -642,7 +644,7 @@ static int narrow_merge(struct ngroup *g, struct ndir *dir,
 		put48(g->first, first);
 		put48(g->last, last);
 	}
-	g->timed = (uint32_t)timed;
+	g->untimed = (uint16_t)untimed;
 	if (dir) {
 		for (int k = 0; k < 2; k++) {
 			dir->n[k] = (uint32_t)dn2[k];
@@ -674,30 +676,35 @@ static void group_add(struct gshard *s, uint32_t local, const struct digest *d)
 		int ok = 1;
 		if (d->flags & D_DUR) {
 			ok = d->dur >= 0 && d->dur <= UINT32_MAX &&
-			     g->dur_n < UINT32_MAX &&
 			     g->dur_total + (uint64_t)d->dur <= (uint64_t)INT64_MAX;
 			dv = (uint64_t)d->dur;
+		} else {
+			ok = g->undur < UINT16_MAX;
 		}
 		if (ok && (d->flags & D_START))
-			ok = d->start >= T48_MIN && d->start <= T48_MAX &&
-			     g->timed < UINT32_MAX;
+			ok = d->start >= T48_MIN && d->start <= T48_MAX;
+		else if (ok)
+			ok = g->untimed < UINT16_MAX;
 		if (ok && nd)
 			ok = nd->n[dir] < UINT32_MAX &&
 			     nd->dur[dir] + dv <= (uint64_t)INT64_MAX;
 		if (ok) {
+			uint32_t timed0 = ng_timed(g);
 			g->records++;
 			if (d->flags & D_DUR) {
-				g->dur_n++;
 				g->dur_total += dv;
 				if (dv > g->dur_max)
 					g->dur_max = (uint32_t)dv;
+			} else {
+				g->undur++;
 			}
 			if (d->flags & D_START) {
-				if (!g->timed || d->start < get48(g->first))
+				if (!timed0 || d->start < get48(g->first))
 					put48(g->first, d->start);
-				if (!g->timed || d->start > get48(g->last))
+				if (!timed0 || d->start > get48(g->last))
 					put48(g->last, d->start);
-				g->timed++;
+			} else {
+				g->untimed++;
 			}
 			if (nd) {
 				nd->n[dir]++;

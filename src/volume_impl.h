@@ -51,17 +51,36 @@ enum {
 	D_SUB = 256,   /* a subscriber to count distinct */
 };
 
-/* A group in its common, narrow form. */
+/*
+ * A group in its common, narrow form: 40 bytes. The records without a
+ * start and those without a counted duration (SMS) are counted as such,
+ * in 16 bits, since they are few in most groups; one more than fits, like
+ * any other field that outgrows its width, moves the group to the wide
+ * form.
+ */
 struct ngroup {
 	uint64_t key;        /* inline key, or KEY_ARENA | arena offset */
-	uint32_t records;    /* WIDE: the group is wide[dur_n] */
-	uint32_t dur_n;      /* records with a counted duration */
-	uint32_t timed;      /* records with a start */
-	uint32_t dur_max;    /* us */
 	uint64_t dur_total;  /* us, at most INT64_MAX */
+	uint32_t records;    /* WIDE: the group is wide[dur_max] */
+	uint32_t dur_max;    /* us */
+	uint16_t untimed;    /* records without a start */
+	uint16_t undur;      /* records without a counted duration */
 	uint8_t first[6];    /* ms, 48-bit two's complement, little-endian */
 	uint8_t last[6];
 };
+
+_Static_assert(sizeof(struct ngroup) == 40, "narrow group: 40 bytes");
+
+/* Records of narrow group 'g' with a start, with a counted duration. */
+static inline uint32_t ng_timed(const struct ngroup *g)
+{
+	return g->records - g->untimed;
+}
+
+static inline uint32_t ng_dur_n(const struct ngroup *g)
+{
+	return g->records - g->undur;
+}
 
 /* --pairs: the two directions of a narrow group. */
 struct ndir {

@@ -464,3 +464,123 @@ TEST_SUITE(volume)
 	o.pairs = 1;
 	check_opts(&o, "pairs");
 }
+
+/*
+ * The narrow form counts the records without a start and without a
+ * counted duration in 16 bits: groups with up to 65,535 and past it, by
+ * records added one by one and by merging two states, must give the
+ * counts written out here (records, with a duration, with a start, the
+ * first and last start, the total duration).
+ */
+struct lim_group {
+	const char *caller;
+	int sms, untimed, voice; /* SMS timed; voice untimed; voice timed */
+};
+
+static const struct lim_group lim_groups[] = {
+	{ "60120000001", 65535, 0, 3 },     /* just fits */
+	{ "60120000002", 65536, 0, 3 },     /* one SMS too many */
+	{ "60120000003", 0, 65535, 2 },
+	{ "60120000004", 0, 65536, 2 },
+	{ "60120000005", 70000, 70000, 1 }, /* both */
+};
+
+static void lim_add(struct volume *v, const struct lim_group *g, int part,
+		    int nparts)
+{
+	struct record r;
+	int n = g->sms + g->untimed + g->voice;
+	for (int i = part; i < n; i += nparts) {
+		memset(&r, 0, sizeof(r));
+		r.kind = KIND_CDR;
+		r.v[F_CALLER].s = (struct strv){ g->caller, 11 };
+		r.present |= FIELD_BIT(F_CALLER);
+		int sms = i < g->sms, untimed = !sms && i < g->sms + g->untimed;
+		r.v[F_TYPE].i = sms ? TYPE_SMS : TYPE_VOICE;
+		r.present |= FIELD_BIT(F_TYPE);
+		if (!sms) {
+			r.v[F_DURATION].i = 1000000 * (int64_t)(1 + i % 7);
+			r.present |= FIELD_BIT(F_DURATION);
+		}
+		if (!untimed) {
+			r.v[F_START].i = 1735689600000ll + 1000 * (int64_t)i;
+			r.present |= FIELD_BIT(F_START);
+		}
+		volume_add(v, &r);
+	}
+}
+
+static void lim_check(struct volume *v, const char *how)
+{
+	uint64_t hidden;
+	size_t n = volume_report(v, VS_KEY, 0, 0, &hidden);
+	int bad = 0;
+	CHECK_EQ_INT(n, sizeof(lim_groups) / sizeof(lim_groups[0]));
+	for (size_t k = 0; k < n; k++) {
+		struct volume_group g;
+		size_t len;
+		volume_row(v, k, &g);
+		const char *key = volume_key_text(v, &g, 0, &len);
+		const struct lim_group *e = NULL;
+		for (size_t j = 0; j < n; j++)
+			if (len == 11 && !memcmp(key, lim_groups[j].caller, 11))
+				e = &lim_groups[j];
+		if (!e) {
+			bad++;
+			continue;
+		}
+		int total = e->sms + e->untimed + e->voice;
+		int64_t dur = 0, first = -1, last = -1;
+		for (int i = e->sms; i < total; i++)
+			dur += 1000000 * (int64_t)(1 + i % 7);
+		for (int i = 0; i < total; i++)
+			if (i < e->sms || i >= e->sms + e->untimed) {
+				int64_t t = 1735689600000ll + 1000 * (int64_t)i;
+				if (first < 0)
+					first = t;
+				last = t;
+			}
+		if (g.records != (uint64_t)total ||
+		    g.dur_n != (uint64_t)(e->untimed + e->voice) ||
+		    g.timed != (uint64_t)(e->sms + e->voice) ||
+		    g.dur_total != dur || g.first != first || g.last != last) {
+			printf("# %s: %s: records %llu dur_n %llu timed %llu\n",
+			       how, e->caller, (unsigned long long)g.records,
+			       (unsigned long long)g.dur_n,
+			       (unsigned long long)g.timed);
+			bad++;
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+}
+
+TEST_SUITE(volume_narrow_limits)
+{
+	struct volume_opts o;
+	struct diag d = DIAG_INIT;
+	size_t ng = sizeof(lim_groups) / sizeof(lim_groups[0]);
+	memset(&o, 0, sizeof(o));
+	o.split = -1;
+	o.nkeys = 1;
+	o.keys[0] = F_CALLER;
+
+	struct volume *v = volume_new(&o);
+	for (size_t j = 0; j < ng; j++)
+		lim_add(v, &lim_groups[j], 0, 1);
+	CHECK_EQ_INT(volume_finish(v, 1, &d), 0);
+	lim_check(v, "one by one");
+	volume_free(v);
+
+	/* halves in two states: each fits, the merge does not */
+	struct volume *a = volume_new(&o), *b = volume_new(&o);
+	for (size_t j = 0; j < ng; j++) {
+		lim_add(a, &lim_groups[j], 0, 2);
+		lim_add(b, &lim_groups[j], 1, 2);
+	}
+	CHECK_EQ_INT(volume_merge(a, b, &d), 0);
+	CHECK_EQ_INT(volume_finish(a, 2, &d), 0);
+	lim_check(a, "merged");
+	volume_free(a);
+	volume_free(b);
+	diag_release(&d);
+}
