@@ -162,39 +162,45 @@ int phone_normalise(const char *s, size_t len, const char *country, char *out,
  * word says both (MOC), both are set. Values not listed: type "other",
  * direction "unknown" - recorded as such, not rejected.
  */
+/* a word and its length, for the tables below */
+#define W(w) w, sizeof(w) - 1
+
 static const struct {
 	const char *word;
+	size_t len;
 	int type, dir;
 } type_words[] = {
-	{ "voice", TYPE_VOICE, 0 },   { "call", TYPE_VOICE, 0 },
-	{ "calls", TYPE_VOICE, 0 },   { "tel", TYPE_VOICE, 0 },
-	{ "speech", TYPE_VOICE, 0 },  { "telephony", TYPE_VOICE, 0 },
-	{ "moc", TYPE_VOICE, DIR_MO }, { "mtc", TYPE_VOICE, DIR_MT },
-	{ "mo", 0, DIR_MO },          { "mt", 0, DIR_MT },
-	{ "out", TYPE_VOICE, DIR_MO }, { "in", TYPE_VOICE, DIR_MT },
-	{ "outgoing", TYPE_VOICE, DIR_MO }, { "incoming", TYPE_VOICE, DIR_MT },
-	{ "1", TYPE_VOICE, DIR_MO },  { "2", TYPE_VOICE, DIR_MT },
-	{ "sms", TYPE_SMS, 0 },       { "text", TYPE_SMS, 0 },
-	{ "smsmo", TYPE_SMS, DIR_MO }, { "smsmt", TYPE_SMS, DIR_MT },
-	{ "mosms", TYPE_SMS, DIR_MO }, { "mtsms", TYPE_SMS, DIR_MT },
-	{ "smo", TYPE_SMS, DIR_MO },  { "smt", TYPE_SMS, DIR_MT },
-	{ "data", TYPE_DATA, 0 },     { "gprs", TYPE_DATA, 0 },
-	{ "internet", TYPE_DATA, 0 }, { "ps", TYPE_DATA, 0 },
-	{ "other", TYPE_OTHER, 0 },    { "ussd", TYPE_OTHER, 0 },
+	{ W("voice"), TYPE_VOICE, 0 },   { W("call"), TYPE_VOICE, 0 },
+	{ W("calls"), TYPE_VOICE, 0 },   { W("tel"), TYPE_VOICE, 0 },
+	{ W("speech"), TYPE_VOICE, 0 },  { W("telephony"), TYPE_VOICE, 0 },
+	{ W("moc"), TYPE_VOICE, DIR_MO }, { W("mtc"), TYPE_VOICE, DIR_MT },
+	{ W("mo"), 0, DIR_MO },          { W("mt"), 0, DIR_MT },
+	{ W("out"), TYPE_VOICE, DIR_MO }, { W("in"), TYPE_VOICE, DIR_MT },
+	{ W("outgoing"), TYPE_VOICE, DIR_MO }, { W("incoming"), TYPE_VOICE, DIR_MT },
+	{ W("1"), TYPE_VOICE, DIR_MO },  { W("2"), TYPE_VOICE, DIR_MT },
+	{ W("sms"), TYPE_SMS, 0 },       { W("text"), TYPE_SMS, 0 },
+	{ W("smsmo"), TYPE_SMS, DIR_MO }, { W("smsmt"), TYPE_SMS, DIR_MT },
+	{ W("mosms"), TYPE_SMS, DIR_MO }, { W("mtsms"), TYPE_SMS, DIR_MT },
+	{ W("smo"), TYPE_SMS, DIR_MO },  { W("smt"), TYPE_SMS, DIR_MT },
+	{ W("data"), TYPE_DATA, 0 },     { W("gprs"), TYPE_DATA, 0 },
+	{ W("internet"), TYPE_DATA, 0 }, { W("ps"), TYPE_DATA, 0 },
+	{ W("other"), TYPE_OTHER, 0 },    { W("ussd"), TYPE_OTHER, 0 },
 };
 
 static const struct {
 	const char *word;
+	size_t len;
 	int dir;
 } dir_words[] = {
-	{ "mo", DIR_MO },       { "mt", DIR_MT },        { "out", DIR_MO },
-	{ "in", DIR_MT },       { "outgoing", DIR_MO },  { "incoming", DIR_MT },
-	{ "o", DIR_MO },        { "i", DIR_MT },         { "orig", DIR_MO },
-	{ "term", DIR_MT },     { "originating", DIR_MO },
-	{ "terminating", DIR_MT }, { "moc", DIR_MO },    { "mtc", DIR_MT },
-	{ "smsmo", DIR_MO },    { "smsmt", DIR_MT },     { "1", DIR_MO },
-	{ "2", DIR_MT },        { "unknown", DIR_UNKNOWN },
+	{ W("mo"), DIR_MO },       { W("mt"), DIR_MT },        { W("out"), DIR_MO },
+	{ W("in"), DIR_MT },       { W("outgoing"), DIR_MO },  { W("incoming"), DIR_MT },
+	{ W("o"), DIR_MO },        { W("i"), DIR_MT },         { W("orig"), DIR_MO },
+	{ W("term"), DIR_MT },     { W("originating"), DIR_MO },
+	{ W("terminating"), DIR_MT }, { W("moc"), DIR_MO },    { W("mtc"), DIR_MT },
+	{ W("smsmo"), DIR_MO },    { W("smsmt"), DIR_MT },     { W("1"), DIR_MO },
+	{ W("2"), DIR_MT },        { W("unknown"), DIR_UNKNOWN },
 };
+#undef W
 
 static void value_type(const char *s, size_t len, int *type, int *dir)
 {
@@ -203,9 +209,8 @@ static void value_type(const char *s, size_t len, int *type, int *dir)
 	*type = TYPE_OTHER;
 	*dir = 0;
 	for (size_t i = 0; i < sizeof(type_words) / sizeof(type_words[0]); i++)
-		if (type_words[i].word[0] == n[0] &&
-		    !strncmp(type_words[i].word, n, l) &&
-		    type_words[i].word[l] == '\0') {
+		if (type_words[i].len == l && type_words[i].word[0] == n[0] &&
+		    !memcmp(type_words[i].word, n, l)) {
 			*type = type_words[i].type;
 			*dir = type_words[i].dir;
 			return;
@@ -217,9 +222,8 @@ static int value_dir(const char *s, size_t len)
 	char n[32];
 	size_t l = schema_normalise_name(s, len, n, sizeof(n));
 	for (size_t i = 0; i < sizeof(dir_words) / sizeof(dir_words[0]); i++)
-		if (dir_words[i].word[0] == n[0] &&
-		    !strncmp(dir_words[i].word, n, l) &&
-		    dir_words[i].word[l] == '\0')
+		if (dir_words[i].len == l && dir_words[i].word[0] == n[0] &&
+		    !memcmp(dir_words[i].word, n, l))
 			return dir_words[i].dir;
 	return DIR_UNKNOWN;
 }
