@@ -166,6 +166,7 @@ static void op_destroy(void *state)
 		s->core.qset = NULL;
 		s->core.qend = NULL;
 		s->core.qp = NULL;
+		s->core.qk = NULL;
 		s->core.qt = NULL;
 	}
 	attr_release(&s->core);
@@ -186,6 +187,7 @@ static void *op_feed_new(void *state)
 	f->core.qcap = s->core.qcap;
 	f->core.qend = s->core.qend;
 	f->core.qp = s->core.qp;
+	f->core.qk = s->core.qk;
 	f->core.sorted = 1;
 	f->borrowed = 1;
 	return f;

@@ -41,6 +41,14 @@ void attr_add_query(struct attr *at, const struct attr_query *q)
 	at->sorted = 0;
 }
 
+/* Equal addresses; each length compared as a constant, inlined. */
+static int ip_eq(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->v6 != b->v6)
+		return 0;
+	return a->v6 ? !memcmp(a->b, b->b, 16) : !memcmp(a->b, b->b, 4);
+}
+
 static int ip_cmp(const struct ipaddr *a, const struct ipaddr *b)
 {
 	if (a->v6 != b->v6)
@@ -187,11 +195,13 @@ void attr_index(struct attr *at)
 	free(at->qset);
 	free(at->qend);
 	free(at->qp);
+	free(at->qk);
 	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
 		;
 	at->qset = xreallocarray(NULL, at->qcap, sizeof(*at->qset));
 	at->qend = xreallocarray(NULL, at->qcap, sizeof(*at->qend));
 	at->qp = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*at->qp));
+	at->qk = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*at->qk));
 	pk = xreallocarray(NULL, at->nq ? at->nq : 1, sizeof(*pk));
 	for (size_t i = 0; i < at->qcap; i++)
 		at->qset[i] = SIZE_MAX;
@@ -213,8 +223,11 @@ void attr_index(struct attr *at)
 			pk[k].idx = k;
 		}
 		qsort(pk + i, e - i, sizeof(*pk), port_key_cmp);
-		for (size_t k = i; k < e; k++)
+		for (size_t k = i; k < e; k++) {
 			at->qp[k] = pk[k].idx;
+			at->qk[k].port = pk[k].port;
+			at->qk[k].t = pk[k].t;
+		}
 	}
 	free(pk);
 }
@@ -227,7 +240,7 @@ static int addr_run(const struct attr *at, const struct ipaddr *ip,
 	size_t h = ip_hash(ip) & (at->qcap - 1);
 
 	for (; at->qset[h] != SIZE_MAX; h = (h + 1) & (at->qcap - 1))
-		if (!ip_cmp(&at->q[at->qset[h]].ip, ip)) {
+		if (ip_eq(&at->q[at->qset[h]].ip, ip)) {
 			*first = at->qset[h];
 			*end = at->qend[h];
 			return 1;
@@ -242,7 +255,7 @@ static size_t port_lower(const struct attr *at, size_t a, size_t e,
 	while (a < e) {
 		size_t mid = a + (e - a) / 2;
 
-		if (at->q[at->qp[mid]].port < port)
+		if (at->qk[mid].port < port)
 			a = mid + 1;
 		else
 			e = mid;
@@ -293,7 +306,7 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
 	if (!addr_run(at, ip, &a, &e))
 		return 0;
 	for (a = port_lower(at, a, e, lo); a < e; a++) {
-		uint32_t p = at->q[at->qp[a]].port;
+		uint32_t p = at->qk[a].port;
 
 		if (p > hi)
 			break;
@@ -315,7 +328,7 @@ int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
 	if (!addr_run(at, ip, &a, &e))
 		return 0;
 	for (a = port_lower(at, a, e, lo); a < e; a++) {
-		const struct attr_query *q = &at->q[at->qp[a]];
+		const struct attr_qkey *q = &at->qk[a];
 
 		if (q->port > hi)
 			break;
@@ -339,7 +352,7 @@ int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
 	if (!addr_run(at, ip, &a, &e))
 		return 0;
 	for (a = port_lower(at, a, e, lo); a < e; a++) {
-		const struct attr_query *q = &at->q[at->qp[a]];
+		const struct attr_qkey *q = &at->qk[a];
 
 		if (q->port > hi)
 			break;
@@ -493,37 +506,92 @@ static void try_query(struct attr *at, const struct span *s, size_t i)
 	push_answer(at, &a);
 }
 
+/* A block's queries, found once for all its spans: the run [a, e) of
+   its address (q and qp), the part [pa, pe) of qp in its ports, their
+   earliest and latest times; 'none' when no query can match. */
+struct blkq {
+	size_t a, e, pa, pe;
+	int64_t tmin, tmax;
+	int none, prefix;
+};
+
+static void blk_queries(const struct attr *at, const struct attr_rec *r,
+			struct blkq *bq)
+{
+	memset(bq, 0, sizeof(*bq));
+	bq->prefix = r->plen != 0;
+	if (r->plen)
+		return;
+	if (!addr_run(at, &r->pub, &bq->a, &bq->e)) {
+		bq->none = 1;
+		return;
+	}
+	bq->pa = port_lower(at, bq->a, bq->e, r->lo);
+	bq->pe = r->hi >= 65535 ? bq->e :
+		 port_lower(at, bq->pa, bq->e, r->hi + 1);
+	bq->none = bq->pa == bq->pe;
+	bq->tmin = INT64_MAX;
+	bq->tmax = INT64_MIN;
+	for (size_t i = bq->pa; i < bq->pe; i++) {
+		int64_t t = at->qk[i].t;
+
+		if (t < bq->tmin)
+			bq->tmin = t;
+		if (t > bq->tmax)
+			bq->tmax = t;
+	}
+}
+
+/* The first query of q[a, e) (one address, by time) at or after t. */
+static size_t time_lower(const struct attr *at, size_t a, size_t e,
+			 int64_t t)
+{
+	while (a < e) {
+		size_t mid = a + (e - a) / 2;
+
+		if (at->q[mid].t < t)
+			a = mid + 1;
+		else
+			e = mid;
+	}
+	return a;
+}
+
 /*
  * Every query span 's' covers. A prefix: every query address inside it,
  * by time. One address: the queries of its run either in the block's
  * ports (qp) or in the widened time (q), whichever holds fewer; both
- * are checked in full by try_query, so the choice changes no answer.
+ * are checked in full by try_query, so the choice changes no answer,
+ * and neither does passing over a span outside the block's query times.
  */
-static void probe(struct attr *at, const struct span *s)
+static void probe(struct attr *at, const struct span *s,
+		  const struct blkq *bq)
 {
-	const struct attr_rec *r = &at->r[s->rec];
 	int64_t wlo = s->start - at->slack;
 	int64_t whi = s->end + at->slack; /* last covered: whi (incl) or
 					      whi - 1 */
-	size_t i, a, e, pa, pe, ta, te;
+	size_t i, ta, te;
 
-	if (r->plen) {
+	if (bq->prefix) { /* the block's, so the record's */
+		const struct attr_rec *r = &at->r[s->rec];
+
 		for (i = query_lower(at, &r->pub, INT64_MIN);
 		     i < at->nq && in_prefix(&at->q[i].ip, &r->pub, r->plen);
 		     i++)
 			try_query(at, s, i);
 		return;
 	}
-	if (!addr_run(at, &r->pub, &a, &e))
+	if (bq->none || bq->tmax < wlo || bq->tmin > whi)
 		return;
-	pa = port_lower(at, a, e, r->lo);
-	pe = r->hi >= 65535 ? e : port_lower(at, pa, e, r->hi + 1);
-	ta = query_lower(at, &r->pub, wlo);
-	te = query_lower(at, &r->pub, s->incl ? whi + 1 : whi);
-	if (te < ta)
-		te = ta;
-	if (pe - pa <= te - ta)
-		for (i = pa; i < pe; i++)
+	if (bq->pe - bq->pa <= 8) {
+		for (i = bq->pa; i < bq->pe; i++)
+			try_query(at, s, at->qp[i]);
+		return;
+	}
+	ta = time_lower(at, bq->a, bq->e, wlo);
+	te = time_lower(at, ta, bq->e, s->incl ? whi + 1 : whi);
+	if (bq->pe - bq->pa <= te - ta)
+		for (i = bq->pa; i < bq->pe; i++)
 			try_query(at, s, at->qp[i]);
 	else
 		for (i = ta; i < te; i++)
@@ -647,18 +715,35 @@ static int keys_sorted(const struct in_key *k, size_t n)
 	return 1;
 }
 
-size_t *attr_order(const struct attr *at)
+/*
+ * The records' keys in canonical order (rec_cmp), at least one element,
+ * and '*bn' the number of records of each block in that order ('*nbp'
+ * blocks): the records themselves are not moved.
+ */
+static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
+				 size_t *nbp)
 {
-	size_t cap = 64, nb = 0, *slot, *bof;
+	size_t cap = 64, nb = 0, *slot, *bof, *bn;
 	struct blk *b;
 	struct blk **order;
 	struct in_key *k;
 
-	bof = xreallocarray(NULL, at->nr ? at->nr : 1, sizeof(*bof));
+	k = xreallocarray(NULL, at->nr ? at->nr : 1, sizeof(*k));
 	if (at->nr < 2) {
-		bof[0] = 0;
-		return bof;
+		*bnp = xreallocarray(NULL, 1, sizeof(**bnp));
+		(*bnp)[0] = at->nr;
+		*nbp = at->nr;
+		if (at->nr) {
+			k[0].r = &at->r[0];
+			k[0].start = (uint64_t)at->r[0].start ^
+				     ((uint64_t)1 << 63);
+			k[0].rest = (uint64_t)(2 - (unsigned)at->r[0].kind)
+				    << 32 | at->r[0].input;
+			k[0].line = at->r[0].line;
+		}
+		return k;
 	}
+	bof = xreallocarray(NULL, at->nr, sizeof(*bof));
 	slot = xreallocarray(NULL, cap, sizeof(*slot));
 	for (size_t i = 0; i < cap; i++)
 		slot[i] = SIZE_MAX;
@@ -712,7 +797,6 @@ size_t *attr_order(const struct attr *at)
 		order[i]->at = at_;
 		at_ += order[i]->n;
 	}
-	k = xreallocarray(NULL, at->nr, sizeof(*k));
 	for (size_t i = 0; i < at->nr; i++) {
 		const struct attr_rec *r = &at->r[i];
 		struct in_key *x = &k[b[bof[i]].at++];
@@ -723,18 +807,34 @@ size_t *attr_order(const struct attr *at)
 		x->line = r->line;
 		x->r = r;
 	}
+	free(bof);
+	bn = xreallocarray(NULL, nb, sizeof(*bn));
 	for (size_t i = 0, lo = 0; i < nb; i++) {
 		if (!keys_sorted(k + lo, order[i]->n))
 			qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
 		lo += order[i]->n;
+		bn[i] = order[i]->n;
 	}
-	/* position i takes record bof[i] */
-	for (size_t i = 0; i < at->nr; i++)
-		bof[i] = (size_t)(k[i].r - at->r);
-	free(k);
 	free(order);
 	free(b);
-	return bof;
+	*bnp = bn;
+	*nbp = nb;
+	return k;
+}
+
+size_t *attr_order(const struct attr *at)
+{
+	size_t *bn, nb, *ord;
+	struct in_key *k = canon_keys(at, &bn, &nb);
+
+	ord = xreallocarray(NULL, at->nr ? at->nr : 1, sizeof(*ord));
+	ord[0] = 0;
+	/* position i takes record ord[i] */
+	for (size_t i = 0; i < at->nr; i++)
+		ord[i] = (size_t)(k[i].r - at->r);
+	free(k);
+	free(bn);
+	return ord;
 }
 
 void attr_sort(struct attr *at)
@@ -800,7 +900,7 @@ static int hop_ix_cmp(const void *pa, const void *pb)
  * included); one answer per session, marked the more cautious of the two
  * hops' marks. An answer no session covers stays as it was.
  */
-static void hop2_expand(struct attr *at, const size_t *ord)
+static void hop2_expand(struct attr *at, const struct in_key *k)
 {
 	struct hop_ix *h = NULL;
 	size_t nh = 0, halloc = 0, na = 0, nalloc = 0, ng = 0, galloc = 0;
@@ -810,9 +910,10 @@ static void hop2_expand(struct attr *at, const size_t *ord)
 	at->npairs = 0;
 	at->median_gap = 0;
 	for (size_t p = 0; p < at->nr; p++) {
-		size_t i = ord[p];
+		size_t i = (size_t)(k[p].r - at->r);
 
-		if (at->r[i].kind == ATTR_HOP2) {
+		/* the kind as canon_keys keeps it, not read from the record */
+		if (2 - (unsigned)(k[p].rest >> 32) == ATTR_HOP2) {
 			VEC_GROW(h, nh + 1, halloc);
 			h[nh].ip = at->r[i].priv;
 			h[nh].start = at->r[i].start;
@@ -882,77 +983,83 @@ static void hop2_expand(struct attr *at, const size_t *ord)
 
 void attr_solve(struct attr *at)
 {
-	size_t i, j, *open = NULL, nopen, oalloc = 0, *ord;
+	size_t i, j, *open = NULL, nopen, oalloc = 0, *bn, nb;
+	struct in_key *k;
 	struct span s;
 
 	if (!at->sorted)
 		attr_index(at);
 	at->na = 0;
-	/* the records stay where they are: positions in 'ord' are the
-	   canonical order (rec_cmp), what the ranks of the answers hold */
-	ord = attr_order(at);
-	for (i = 0; i < at->nr; i = j) {
-		const struct attr_rec *b0 = &at->r[ord[i]];
+	/* the records stay where they are: the keys' positions are the
+	   canonical order (rec_cmp), what the ranks of the answers hold;
+	   the pairing reads the keys, a record only when its span can
+	   answer */
+	k = canon_keys(at, &bn, &nb);
+	for (size_t bi = 0, lo = 0; bi < nb; lo += bn[bi++]) {
+		struct blkq bq;
 
-		/* one block: [i, j) */
-		for (j = i + 1; j < at->nr; j++) {
-			const struct attr_rec *bj = &at->r[ord[j]];
-
-			if (ip_cmp(&bj->pub, &b0->pub) || bj->lo != b0->lo ||
-			    bj->hi != b0->hi || bj->step != b0->step ||
-			    bj->plen != b0->plen)
-				break;
-		}
+		i = lo;
+		j = lo + bn[bi];
+		blk_queries(at, k[i].r, &bq);
+		if (bq.none)
+			continue; /* no span of it can answer */
 		nopen = 0;
-		for (size_t k = i; k < j; k++) {
-			const struct attr_rec *r = &at->r[ord[k]];
+		for (size_t x = i; x < j; x++) {
+			unsigned kind = 2 - (unsigned)(k[x].rest >> 32);
+			int64_t start = (int64_t)(k[x].start ^
+						  ((uint64_t)1 << 63));
 
-			if (r->kind == ATTR_HOP2)
+			if (kind == ATTR_HOP2)
 				continue;
-			if (r->kind == ATTR_SESSION) {
-				s.rec = ord[k];
-				s.rank = k;
+			if (kind == ATTR_SESSION) {
+				const struct attr_rec *r = k[x].r;
+
+				s.rec = (size_t)(r - at->r);
+				s.rank = x;
 				s.release = (size_t)-1;
-				s.start = r->start;
+				s.start = start;
 				s.end = r->end;
 				s.incl = 1;
 				s.open = 0;
-				probe(at, &s);
-			} else if (r->kind == ATTR_ALLOC) {
+				probe(at, &s, &bq);
+			} else if (kind == ATTR_ALLOC) {
 				if (nopen == oalloc) {
 					oalloc = oalloc ? 2 * oalloc : 8;
 					open = xreallocarray(open, oalloc,
 							     sizeof(*open));
 				}
-				open[nopen++] = k;
+				open[nopen++] = x;
 			} else if (nopen) {
 				/* the earliest open allocation closes */
-				s.rec = ord[open[0]];
+				s.rec = (size_t)(k[open[0]].r - at->r);
 				s.rank = open[0];
-				s.release = ord[k];
-				s.start = at->r[s.rec].start;
-				s.end = r->start;
+				s.release = (size_t)(k[x].r - at->r);
+				s.start = (int64_t)(k[open[0]].start ^
+						    ((uint64_t)1 << 63));
+				s.end = start;
 				s.incl = 0;
 				s.open = 0;
-				probe(at, &s);
+				probe(at, &s, &bq);
 				memmove(open, open + 1,
 					--nopen * sizeof(*open));
 			}
 		}
-		for (size_t k = 0; k < nopen; k++) {
-			s.rec = ord[open[k]];
-			s.rank = open[k];
+		for (size_t x = 0; x < nopen; x++) {
+			s.rec = (size_t)(k[open[x]].r - at->r);
+			s.rank = open[x];
 			s.release = (size_t)-1;
-			s.start = at->r[s.rec].start;
+			s.start = (int64_t)(k[open[x]].start ^
+					    ((uint64_t)1 << 63));
 			s.end = s.start + at->max_binding;
 			s.incl = 0;
 			s.open = 1;
-			probe(at, &s);
+			probe(at, &s, &bq);
 		}
 	}
 	free(open);
-	hop2_expand(at, ord);
-	free(ord);
+	free(bn);
+	hop2_expand(at, k);
+	free(k);
 	if (at->na)
 		qsort(at->a, at->na, sizeof(*at->a), answer_cmp);
 	/* two holders for one query: every answer of it is ambiguous */
@@ -964,8 +1071,8 @@ void attr_solve(struct attr *at)
 				       holder(at, &at->a[i])))
 				many = 1;
 		if (many)
-			for (size_t k = i; k < j; k++)
-				at->a[k].mark = MARK_AMBIGUOUS;
+			for (size_t x = i; x < j; x++)
+				at->a[x].mark = MARK_AMBIGUOUS;
 	}
 }
 
@@ -1078,6 +1185,7 @@ void attr_release(struct attr *at)
 	free(at->qset);
 	free(at->qend);
 	free(at->qp);
+	free(at->qk);
 	free(at->qt);
 	free(at->r);
 	free(at->a);

@@ -45,6 +45,11 @@ enum attr_kind { ATTR_SESSION = 0, ATTR_ALLOC = 1, ATTR_RELEASE = 2,
 		 ATTR_HOP2 = 3 };
 enum attr_mark { MARK_EXACT = 0, MARK_SLACK, MARK_OPEN, MARK_AMBIGUOUS };
 
+struct attr_qkey {
+	uint32_t port;
+	int64_t t;
+};
+
 struct attr_query {
 	char *id;             /* owned, or NULL */
 	struct ipaddr ip;
@@ -102,6 +107,8 @@ struct attr {
 	size_t *qp;           /* attr_index: query indices by (address,
 				 port, time); an address's run holds the
 				 same positions as in q */
+	struct attr_qkey *qk; /* attr_index: beside qp, its queries' port
+				 and time (what the feeds look up) */
 	size_t *qend;         /* per qset slot: the end of its address's
 				 run in q and qp */
 	struct attr_rec *r;
