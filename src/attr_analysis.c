@@ -193,11 +193,13 @@ static void *op_feed_new(void *state)
 	return f;
 }
 
-static char *strv_dup(const struct record *r, enum field_id f)
+/* The field's text as the feed holds it (shared), or NULL. */
+static char *strv_dup(struct attr *at, const struct record *r,
+		      enum field_id f)
 {
 	if (!record_has(r, f))
 		return NULL;
-	return xstrndup(r->v[f].s.s, r->v[f].s.len);
+	return attr_str(at, r->v[f].s.s, r->v[f].s.len);
 }
 
 static void op_add(void *feed, const struct pipe_input *pin,
@@ -236,11 +238,11 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.has_priv = 1;
 		x.input = (uint32_t)pin->index;
 		x.line = r->line;
-		x.subscriber = strv_dup(r, F_SUBSCRIBER);
-		x.imsi = strv_dup(r, F_IMSI);
-		x.imei = strv_dup(r, F_IMEI);
-		x.vrf = strv_dup(r, F_VRF);
-		attr_take(&f->core, &x);
+		x.subscriber = strv_dup(&f->core, r, F_SUBSCRIBER);
+		x.imsi = strv_dup(&f->core, r, F_IMSI);
+		x.imei = strv_dup(&f->core, r, F_IMEI);
+		x.vrf = strv_dup(&f->core, r, F_VRF);
+		attr_take_shared(&f->core, &x);
 		return;
 	}
 	if (!x.plen && !attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
@@ -316,12 +318,12 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	/* a release names nothing an answer shows (its holder is the
 	   allocation's): only its place, not its strings */
 	if (x.kind != ATTR_RELEASE) {
-		x.subscriber = strv_dup(r, F_SUBSCRIBER);
-		x.imsi = strv_dup(r, F_IMSI);
-		x.imei = strv_dup(r, F_IMEI);
-		x.vrf = strv_dup(r, F_VRF);
+		x.subscriber = strv_dup(&f->core, r, F_SUBSCRIBER);
+		x.imsi = strv_dup(&f->core, r, F_IMSI);
+		x.imei = strv_dup(&f->core, r, F_IMEI);
+		x.vrf = strv_dup(&f->core, r, F_VRF);
 	}
-	attr_take(&f->core, &x);
+	attr_take_shared(&f->core, &x);
 }
 
 static int op_merge(void *into, void *from, const size_t *map,

@@ -371,13 +371,106 @@ int attr_wanted_prefix(const struct attr *at, const struct ipaddr *net,
 	return i < at->nq && in_prefix(&at->q[i].ip, net, plen);
 }
 
-void attr_take(struct attr *at, const struct attr_rec *rec)
+static uint64_t str_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+/* The slot of s[0, len) in sset: its string, or an empty slot. */
+static size_t sset_slot(const struct attr *at, const char *s, size_t len)
+{
+	size_t h = (size_t)str_hash(s, len) & (at->sset_cap - 1);
+
+	while (at->sset[h] && (strncmp(at->sset[h], s, len) ||
+			       at->sset[h][len]))
+		h = (h + 1) & (at->sset_cap - 1);
+	return h;
+}
+
+/* 'p' (owned by 'at' already) joins sset, which grows at half full. */
+static void sset_add(struct attr *at, char *p)
+{
+	if (2 * (at->nsset + 1) > at->sset_cap) {
+		char **old = at->sset;
+		size_t ocap = at->sset_cap;
+
+		at->sset_cap = ocap ? 2 * ocap : 256;
+		at->sset = xcalloc(at->sset_cap, sizeof(*at->sset));
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i])
+				at->sset[sset_slot(at, old[i],
+						   strlen(old[i]))] = old[i];
+		free(old);
+	}
+	at->sset[sset_slot(at, p, strlen(p))] = p;
+	at->nsset++;
+}
+
+static void sown_add(struct attr *at, char *p)
+{
+	VEC_GROW(at->sown, at->nsown + 1, at->asown);
+	at->sown[at->nsown++] = p;
+}
+
+char *attr_str(struct attr *at, const char *s, size_t len)
+{
+	char *p;
+
+	len = strnlen(s, len);
+	if (at->sset_cap) {
+		size_t h = sset_slot(at, s, len);
+
+		if (at->sset[h])
+			return at->sset[h];
+	}
+	p = xstrndup(s, len);
+	sown_add(at, p);
+	sset_add(at, p);
+	return p;
+}
+
+/* A heap string handed to 'at': the one it holds already (freeing 'p'),
+   or 'p', now owned. */
+static char *str_take(struct attr *at, char *p)
+{
+	if (!p)
+		return NULL;
+	if (at->sset_cap) {
+		char *q = at->sset[sset_slot(at, p, strlen(p))];
+
+		if (q) {
+			if (q != p)
+				free(p);
+			return q;
+		}
+	}
+	sown_add(at, p);
+	sset_add(at, p);
+	return p;
+}
+
+void attr_take_shared(struct attr *at, const struct attr_rec *rec)
 {
 	if (at->nr == at->ralloc) {
 		at->ralloc = at->ralloc ? 2 * at->ralloc : 64;
 		at->r = xreallocarray(at->r, at->ralloc, sizeof(*at->r));
 	}
 	at->r[at->nr++] = *rec;
+}
+
+void attr_take(struct attr *at, const struct attr_rec *rec)
+{
+	struct attr_rec n = *rec;
+
+	n.subscriber = str_take(at, n.subscriber);
+	n.imsi = str_take(at, n.imsi);
+	n.imei = str_take(at, n.imei);
+	n.vrf = str_take(at, n.vrf);
+	attr_take_shared(at, &n);
 }
 
 void attr_keep(struct attr *at, const struct attr_rec *rec)
@@ -396,11 +489,12 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 			    rec->start - at->slack > tmax)))
 		return;
 	n = *rec;
-	n.subscriber = dup_or_null(rec->subscriber);
-	n.imsi = dup_or_null(rec->imsi);
-	n.imei = dup_or_null(rec->imei);
-	n.vrf = dup_or_null(rec->vrf);
-	attr_take(at, &n);
+	n.subscriber = rec->subscriber ? attr_str(at, rec->subscriber,
+						  strlen(rec->subscriber)) : NULL;
+	n.imsi = rec->imsi ? attr_str(at, rec->imsi, strlen(rec->imsi)) : NULL;
+	n.imei = rec->imei ? attr_str(at, rec->imei, strlen(rec->imei)) : NULL;
+	n.vrf = rec->vrf ? attr_str(at, rec->vrf, strlen(rec->vrf)) : NULL;
+	attr_take_shared(at, &n);
 }
 
 /* The records of 'from' join those of 'at' and 'from' lets its array
@@ -408,6 +502,18 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
    so that two full arrays are not held beside a doubled third. */
 void attr_merge(struct attr *at, struct attr *from)
 {
+	/* from's strings: 'at' frees them, and shares those it lacks */
+	for (size_t i = 0; i < from->nsown; i++) {
+		char *p = from->sown[i];
+
+		sown_add(at, p);
+		if (!at->sset_cap || !at->sset[sset_slot(at, p, strlen(p))])
+			sset_add(at, p);
+	}
+	free(from->sown);
+	free(from->sset);
+	from->sown = from->sset = NULL;
+	from->nsown = from->asown = from->sset_cap = from->nsset = 0;
 	if (!from->nr)
 		return;
 	if (!at->nr) {
@@ -1175,12 +1281,10 @@ void attr_release(struct attr *at)
 
 	for (i = 0; i < at->nq; i++)
 		free(at->q[i].id);
-	for (i = 0; i < at->nr; i++) {
-		free(at->r[i].subscriber);
-		free(at->r[i].imsi);
-		free(at->r[i].imei);
-		free(at->r[i].vrf);
-	}
+	for (i = 0; i < at->nsown; i++)
+		free(at->sown[i]);
+	free(at->sown);
+	free(at->sset);
 	free(at->q);
 	free(at->qset);
 	free(at->qend);

@@ -115,6 +115,13 @@ struct attr {
 	size_t nr, ralloc;
 	struct attr_answer *a;
 	size_t na, aalloc;
+	/* the records' strings, each distinct one held once (a log names
+	   a subscriber in thousands of records): 'sown' every string the
+	   state frees, 'sset' those a new record can share, hashed */
+	char **sown;
+	size_t nsown, asown;
+	char **sset;
+	size_t sset_cap, nsset;
 };
 
 void attr_init(struct attr *at, int64_t slack_ms, int64_t max_binding_ms);
@@ -156,8 +163,14 @@ int attr_wanted_hop2(const struct attr *at, int64_t start, int64_t end);
    attr_block_latest). */
 void attr_keep(struct attr *at, const struct attr_rec *rec);
 /* Keep 'rec' as it is, whatever its address: its strings (heap, or NULL)
-   belong to 'at' from now on. */
+   belong to 'at' from now on (freed at once where 'at' holds the same
+   string already). */
 void attr_take(struct attr *at, const struct attr_rec *rec);
+/* The string s[0, len) (up to a NUL) as 'at' holds it: shared, owned by
+   'at', valid until attr_release. */
+char *attr_str(struct attr *at, const char *s, size_t len);
+/* attr_take for a record whose strings all come from attr_str(at). */
+void attr_take_shared(struct attr *at, const struct attr_rec *rec);
 /* Move the records of 'from' into 'at' (exact: a union of lists). */
 void attr_merge(struct attr *at, struct attr *from);
 /* Pair events and fill at->a, sorted by (query, start, input, line). */
