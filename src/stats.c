@@ -16,6 +16,7 @@
 #include "partial.h"
 #include "pipeline.h"
 #include "runfacts.h"
+#include "suggest.h"
 #include "table.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -35,6 +36,7 @@ void stats_init(struct stats *st, const struct tz *tz, struct dstore *store)
 	st->tz = tz;
 	st->store = store;
 	st->last_hour = INT64_MIN;
+	st->sets = STATS_SETS_ALL;
 }
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -119,7 +121,7 @@ void stats_add(struct stats *st, const struct record *r)
 	st->lag_pos = (st->lag_pos + 1) % STATS_LAG;
 	lag_put(st, slot);
 	for (int k = 0; k < 3; k++) {
-		if (!record_has(r, keys[k]))
+		if (!record_has(r, keys[k]) || !(st->sets & 1u << k))
 			continue;
 		struct strv v = r->v[keys[k]].s;
 		uint64_t n = digits_value(v.s, v.len);
@@ -297,13 +299,71 @@ const struct table_col stats_columns[SC_NCOLS] = {
 	{ "cells_as_id", COL_COUNT },
 };
 
+size_t stats_columns_parse(const char *list, size_t *cols, struct buf *msg)
+{
+	const char *names[SC_NCOLS];
+	unsigned char seen[SC_NCOLS] = { 0 };
+	size_t n = 0;
+	const char *p = list;
+	for (size_t k = 1; k < SC_NCOLS; k++)
+		names[k - 1] = stats_columns[k].name;
+	names[SC_NCOLS - 1] = NULL;
+	cols[n++] = SC_INPUT;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p), k;
+		if (!len) {
+			buf_addf(msg, "expected a comma-separated list of "
+				 "columns, found '%s'", list);
+			return 0;
+		}
+		for (k = 1; k < SC_NCOLS; k++)
+			if (strlen(stats_columns[k].name) == len &&
+			    !memcmp(stats_columns[k].name, p, len))
+				break;
+		if (k == SC_NCOLS) {
+			buf_addf(msg, "unknown column '%.*s'", (int)len, p);
+			size_t before = msg->len;
+			if (len == 5 && !memcmp(p, "input", 5))
+				buf_adds(msg, " (input is always the first)");
+			else
+				suggest_append(msg, p, len, names);
+			if (msg->len == before)
+				buf_adds(msg, " (see the stats columns in "
+					 "cdrsift(1))");
+			return 0;
+		}
+		if (seen[k]) {
+			buf_addf(msg, "'%.*s' is listed twice", (int)len, p);
+			return 0;
+		}
+		seen[k] = 1;
+		cols[n++] = k;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	return n;
+}
+
+unsigned stats_columns_sets(const size_t *cols, size_t n)
+{
+	unsigned sets = 0;
+	for (size_t i = 0; i < n; i++)
+		sets |= cols[i] == SC_SUBS ? 1u : cols[i] == SC_CELLS ? 2u :
+			cols[i] == SC_IMEIS ? 4u : 0u;
+	return sets;
+}
+
 static void run_grow(struct stats_run *sr, size_t n)
 {
 	if (n <= sr->n)
 		return;
 	VEC_GROW(sr->in, n, sr->alloc);
-	for (size_t i = sr->n; i < n; i++)
+	for (size_t i = sr->n; i < n; i++) {
 		stats_init(&sr->in[i], sr->tz, sr->store);
+		sr->in[i].sets = sr->sets;
+	}
 	sr->n = n;
 }
 
@@ -348,10 +408,12 @@ static size_t stats_budget(void)
 	return (size_t)n << shift;
 }
 
-static struct stats_run *run_new(const struct tz *tz, struct dstore *store)
+static struct stats_run *run_new(const struct tz *tz, struct dstore *store,
+				 unsigned sets)
 {
 	struct stats_run *sr = xcalloc(1, sizeof(*sr));
 	sr->tz = tz;
+	sr->sets = sets;
 	if (store) {
 		sr->store = store;
 	} else {
@@ -367,7 +429,9 @@ static struct stats_run *run_new(const struct tz *tz, struct dstore *store)
 
 static void *op_create(const struct analysis_opts *o)
 {
-	return run_new(o ? o->tz : NULL, NULL);
+	const struct stats_own *own = o ? o->own : NULL;
+	return run_new(o ? o->tz : NULL, NULL,
+		       own ? own->sets & STATS_SETS_ALL : STATS_SETS_ALL);
 }
 
 static void op_destroy(void *state)
@@ -390,7 +454,8 @@ static void op_destroy(void *state)
 static void *op_feed_new(void *state)
 {
 	struct stats_run *sr = state;
-	return run_new(sr->tz, sr->store); /* one budget for all threads */
+	/* one budget for all threads */
+	return run_new(sr->tz, sr->store, sr->sets);
 }
 
 static void op_add(void *feed, const struct pipe_input *pin,
@@ -581,6 +646,24 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	t->subs_col = SC_SUBS;
 	t->total_row = rf->n;
 	t->keep = stats_keep;
+	/* --columns (of the run, or of the partials merged): shown after
+	   suppression has seen every figure */
+	const char *list = runfacts_option(rf, "--columns");
+	if (list && *list) {
+		struct buf msg = BUF_INIT;
+		size_t cols[SC_NCOLS + 1];
+		size_t n = strlen(list) < 4096 ?
+			   stats_columns_parse(list, cols, &msg) : 0;
+		if (!n) {
+			diag_error(d, "the run's --columns is not a list of "
+				   "stats columns: %s", buf_cstr(&msg));
+			buf_release(&msg);
+			table_release(t);
+			return -1;
+		}
+		buf_release(&msg);
+		table_show(t, cols, n);
+	}
 	return 0;
 }
 

@@ -42,6 +42,7 @@ struct stats {
 		struct dhash num;  /* digit strings as their numbers */
 		struct intern text; /* every other value */
 	} set[3];                  /* distinct subscribers, cells, IMEIs */
+	unsigned sets;             /* bit k: set[k] is built (--columns) */
 	struct dstore *store;      /* of the sets' runs (borrowed) */
 	uint64_t count[3];         /* the sets' distinct counts, once reported */
 	struct intern hours;       /* local hours (int64 keys) with records */
@@ -102,6 +103,7 @@ struct stats_run {
 	size_t n, alloc;
 	struct stats total;        /* set by report */
 	int has_total;
+	unsigned sets;             /* the sets its inputs build (stats_own) */
 };
 
 #define STATS_TAG PARTIAL_TAG('S', 'T', 'A', 'T')
@@ -122,6 +124,29 @@ enum stats_col {
 	SC_CELLS_COLUMNS, SC_CELLS_ID, SC_NCOLS
 };
 extern const struct table_col stats_columns[SC_NCOLS];
+
+/*
+ * stats' own options (analysis_opts.own; NULL: every set): the distinct
+ * sets to build, bit k for set k (0 subscribers, 1 cells, 2 IMEIs).
+ * `stats --columns` builds only those it shows (and subscribers for
+ * --suppress-below); the run facts' "--columns" option names the columns
+ * the report shows (stats_columns_parse), in a run and in a merge alike.
+ */
+struct stats_own {
+	unsigned sets;
+};
+
+#define STATS_SETS_ALL 7u
+
+/*
+ * Parse a --columns list ("accepted,subscribers,..." of stats_columns'
+ * names but input, each once) into 'cols' (column indices, input first,
+ * then the list), returning how many; 0 with a message in 'msg' when
+ * the list is not one.
+ */
+size_t stats_columns_parse(const char *list, size_t *cols, struct buf *msg);
+/* The distinct sets the columns 'cols[0..n)' show (stats_own.sets). */
+unsigned stats_columns_sets(const size_t *cols, size_t n);
 
 /* Input 'i' of a state (i == n: the total, once reported). */
 const struct stats *stats_run_input(const struct stats_run *sr, size_t i);

@@ -23,6 +23,8 @@ void table_init(struct table *t, const struct table_col *cols, size_t ncols)
 
 void table_release(struct table *t)
 {
+	free(t->show);
+	free(t->own_keep);
 	free(t->own_cols);
 	buf_release(&t->names);
 	free(t->cells);
@@ -266,6 +268,8 @@ void table_drop_cols(struct table *t, const unsigned char *drop)
 			if (!drop[k])
 				t->cells[r * n + j++] = t->cells[r * t->ncols + k];
 	/* the per-column marks no longer line up */
+	free(t->own_keep);
+	t->own_keep = NULL;
 	t->keep = NULL;
 	t->subs_col = t->records_col = TABLE_NONE;
 	free(at);
@@ -275,6 +279,63 @@ void table_drop_cols(struct table *t, const unsigned char *drop)
 	t->names = names;
 	t->cols = cols;
 	t->ncols = n;
+}
+
+void table_show(struct table *t, const size_t *cols, size_t n)
+{
+	free(t->show);
+	t->show = xcalloc(n ? n : 1, sizeof(*t->show));
+	memcpy(t->show, cols, n * sizeof(*cols));
+	t->nshow = n;
+}
+
+void table_select_cols(struct table *t, const size_t *cols, size_t n)
+{
+	struct table_col *nc = xcalloc(n ? n : 1, sizeof(*nc));
+	size_t ncells = t->nrows * n;
+	struct table_cell *cells = xcalloc(ncells ? ncells : 1, sizeof(*cells));
+	unsigned char *keep = t->keep ? xcalloc(n ? n : 1, 1) : NULL;
+	struct buf names = BUF_INIT;
+	size_t *at = xcalloc(n ? n : 1, sizeof(*at));
+	size_t subs = TABLE_NONE, records = TABLE_NONE;
+	for (size_t j = 0; j < n; j++) {
+		size_t k = cols[j];
+		if (k >= t->ncols)
+			BUG("table_select_cols: column %zu of %zu", k, t->ncols);
+		nc[j] = t->cols[k];
+		at[j] = names.len;
+		buf_adds(&names, t->cols[k].name);
+		buf_addch(&names, '\0');
+		if (keep)
+			keep[j] = t->keep[k];
+		if (k == t->subs_col)
+			subs = j;
+		if (k == t->records_col)
+			records = j;
+	}
+	for (size_t j = 0; j < n; j++)
+		nc[j].name = names.data + at[j];
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t j = 0; j < n; j++)
+			cells[r * n + j] = t->cells[r * t->ncols + cols[j]];
+	free(at);
+	free(t->cells);
+	t->cells = cells;
+	t->alloc = ncells;
+	free(t->own_cols);
+	buf_release(&t->names);
+	t->own_cols = nc;
+	t->names = names;
+	t->cols = nc;
+	t->ncols = n;
+	t->subs_col = subs;
+	t->records_col = records;
+	free(t->own_keep);
+	t->own_keep = keep;
+	t->keep = keep;
+	free(t->show);
+	t->show = NULL;
+	t->nshow = 0;
 }
 
 void table_pseudonymize_names(struct table *t, const struct pseudo *p,

@@ -78,6 +78,11 @@ struct table {
 	/* per column, or NULL: 1 for a fact about the row that suppression
 	   leaves (stats: an input's size, hash, accounting) */
 	const unsigned char *keep;
+	unsigned char *own_keep;      /* 'keep' when the table made it */
+	/* the columns to show, in order (owned; NULL: all): the report
+	   driver selects them (table_select_cols) after suppression */
+	size_t *show;
+	size_t nshow;
 	/* owned copies of the columns when their names were tokenised
 	   (table_pseudonymize_names); 'cols' then points here */
 	struct table_col *own_cols;
@@ -139,6 +144,14 @@ void table_pseudonymize_names(struct table *t, const struct pseudo *p,
  * then owns its columns, and its keep, subs_col and records_col are unset.
  */
 void table_drop_cols(struct table *t, const unsigned char *drop);
+/* Ask that only columns 'cols[0..n)' be shown, in that order (copied). */
+void table_show(struct table *t, const size_t *cols, size_t n);
+/*
+ * Keep columns 'cols[0..n)' (distinct indices), in that order, and drop
+ * the others; the marks that name columns (subs_col, records_col, keep)
+ * follow their columns or are dropped with them. Clears 'show'.
+ */
+void table_select_cols(struct table *t, const size_t *cols, size_t n);
 
 /* What table_suppress did. */
 struct table_suppressed {

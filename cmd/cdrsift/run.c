@@ -238,7 +238,12 @@ static void report_table(struct cli *cli, const struct analysis_ops *ops,
 		table_release(&t);
 		return;
 	}
-	if (cli->format == OUT_TABLE && human) {
+	/* a report of chosen columns (stats --columns) is a plain table:
+	   the human blocks are laid out for every figure */
+	int chosen = t.show != NULL;
+	if (chosen)
+		table_select_cols(&t, t.show, t.nshow);
+	if (cli->format == OUT_TABLE && human && !chosen) {
 		human(cli, rf, state, &t);
 	} else {
 		struct out_col *cols = xcalloc(t.ncols ? t.ncols : 1,

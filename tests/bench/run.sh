@@ -124,6 +124,18 @@ else
 	echo "!!! volume --columns records,duration_total DISAGREES with the default run !!!"
 fi
 rm -f /tmp/bench.c.$$
+# stats_cols (no distinct set: read, accepted, rejected, span) must give
+# the default run's same columns
+SCOLS=read,accepted,rejected,first,last
+"$CDRSIFT" stats -f csv "$data" | mawk -F, -v want="input,$SCOLS" '
+	NR == 1 { n = split(want, w, ","); for (i = 1; i <= NF; i++) at[$i] = i }
+	{ line = ""; for (i = 1; i <= n; i++) line = line (i > 1 ? "," : "") $(at[w[i]]); print line }' >/tmp/bench.s.$$
+if "$CDRSIFT" stats -f csv --columns $SCOLS "$data" | cmp -s - /tmp/bench.s.$$; then
+	echo "stats --columns $SCOLS agrees with the default run"
+else
+	echo "!!! stats --columns $SCOLS DISAGREES with the default run !!!"
+fi
+rm -f /tmp/bench.s.$$
 checked=
 for e in $npm_peers; do
 	ok=1
@@ -163,6 +175,7 @@ while [ "$i" -lt "$runs" ]; do
 	[ -n "$FLOOR_ISAL" ] &&
 		time_cmd stats_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT stats -f csv $data"
 	time_cmd stats_j1 "$CDRSIFT stats -j1 -f csv $data"
+	time_cmd stats_cols "$CDRSIFT stats -f csv --columns $SCOLS $data"
 	time_cmd volume_top10 "$CDRSIFT volume --by caller --top 10 -f csv $data"
 	time_cmd volume_cols "$CDRSIFT volume --by caller --top 10 --columns records,duration_total -f csv $data"
 	[ -n "$FLOOR_ISAL" ] &&
@@ -213,12 +226,12 @@ fi
 rm -f "$ours" "$theirs"
 echo "threads: $(nproc) cores; default -j = all cores; median of $runs runs (Miller: 1)"
 # median per name, then ratios to the floor and to zcat (four files: to floor4)
-sort -k1,1 -k2,2n "$results" | mawk '
+sort -k1,1 -k2,2n "$results" | mawk -v scols="$SCOLS" '
 { t[$1, ++n[$1]] = $2; if ($3 > rss[$1]) rss[$1] = $3; names[$1] = 1 }
 END {
 	for (k in names) med[k] = t[k, int((n[k] + 1) / 2)]
 	printf "%-15s %9s %8s %8s %12s\n", "command", "median_s", "x_floor", "x_zcat", "peak_rss_MiB"
-	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 volume_top10 volume_cols volume_zlib filter_count filter_5clause filter_5c_zlib anomalies mawk_top10 duckdb_sum duckdb_full chdb_sum chdb_full polars_sum polars_full miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
+	norder = split("floor floor_isal zcat stats stats_zlib stats_j1 stats_cols volume_top10 volume_cols volume_zlib filter_count filter_5clause filter_5c_zlib anomalies mawk_top10 duckdb_sum duckdb_full chdb_sum chdb_full polars_sum polars_full miller_top10 floor4 stats4_j2 stats4_zlib", order, " ")
 	for (i = 1; i <= norder; i++) {
 		k = order[i]; if (!(k in med)) continue
 		base = (k ~ /4/) ? med["floor4"] : med["floor"]
@@ -233,6 +246,9 @@ END {
 			printf "cdrsift volume / %s: %.2fx (count and sum: volume_cols), %.2fx (every volume column: volume_top10)\n",
 				pe[i], med["volume_cols"] / med[pe[i] "_sum"], med["volume_top10"] / med[pe[i] "_full"]
 	}
+	if (("stats_cols" in med) && ("stats" in med))
+		printf "stats --columns %s (no distinct set): %.2fx the default stats run\n",
+			scols, med["stats_cols"] / med["stats"]
 	if (("volume_cols" in med) && ("volume_top10" in med))
 		printf "volume --columns records,duration_total: %.2fx the default volume run\n",
 			med["volume_cols"] / med["volume_top10"]
