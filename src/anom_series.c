@@ -3,11 +3,13 @@
  * (anom_series.h; definitions and formulas in man/cdrsift.1, ANOMALIES).
  *
  * State:
- *   spike: the entities (subscribers, or cells with --spike-by cell),
- *     interned once, and one 24-byte record per record with a start and
- *     the entity: entity id, local day (--tz), input, line. Counts and
- *     evidence both come from these, sorted at the end by (entity, day,
- *     input, line); the day table holds each local day's bounds in UTC.
+ *   spike: by subscriber, the anomalies state's common records
+ *     (anom_rec.h: AF_SPIKE and the local day, --tz), passed to the
+ *     report; with --spike-by cell the cells, interned once, and one
+ *     24-byte record per record with a start and a cell: cell id, local
+ *     day, input, line, sorted at the end by (entity, day, input, line).
+ *     Counts and evidence both come from these; the day table holds each
+ *     local day's bounds in UTC.
  *   gap: one 56-byte bucket per (input, UTC hour) with records: the
  *     count, the UTC offset at the hour's start, and the first and the
  *     last record (start, line), kept in a hash while feeding and sorted
@@ -21,8 +23,8 @@
  *     gap_min
  *   uvarint entities, each a byte string, ascending
  *   uvarint days, each svarint day, from, to (ms), ascending by day
- *   uvarint records, each uvarint entity, svarint day, uvarint input,
- *     line; in (entity, day, input, line) order
+ *   uvarint records (--spike-by cell), each uvarint entity, svarint
+ *     day, uvarint input, line; in (entity, day, input, line) order
  *   uvarint buckets, each uvarint input, svarint hour, svarint offset (s),
  *     uvarint count, svarint first start, uvarint its line, svarint last
  *     start, uvarint its line; in (input, hour) order, no two alike
@@ -34,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "anom_rec.h"
 #include "intern.h"
 #include "keysort.h"
 #include "timeparse.h"
@@ -254,11 +257,12 @@ static void bucket_fold(struct hbucket *b, uint64_t count, int64_t tmin,
 	b->count += count;
 }
 
-void series_add(struct series *s, const struct pipe_input *pin,
-		const struct record *r)
+int series_add(struct series *s, const struct pipe_input *pin,
+	       const struct record *r, int32_t *dayp)
 {
+	int counted = 0;
 	if (!record_has(r, F_START))
-		return;
+		return 0;
 	int64_t t = r->v[F_START].i;
 	uint32_t input = (uint32_t)pin->index;
 	if (s->o.only & (1u << AK_SPIKE)) {
@@ -268,15 +272,21 @@ void series_add(struct series *s, const struct pipe_input *pin,
 			int64_t day = record_has(r, F_DATE) ? r->v[F_DATE].i :
 				      floor_div(t + 1000 * (int64_t)
 						tz_offset_at(r->tz, t), DAY_MS);
-			struct srec x;
-			x.ent = intern_put(&s->ents, r->v[f].s.s, r->v[f].s.len,
-					   NULL);
-			x.day = (int32_t)day;
-			x.input = input;
-			x.line = r->line;
 			day_note(s, day, r->tz);
-			VEC_GROW(s->r, s->n + 1, s->alloc);
-			s->r[s->n++] = x;
+			if (!s->o.spike_by) {
+				/* the caller keeps it (anom_rec.h) */
+				*dayp = (int32_t)day;
+				counted = 1;
+			} else {
+				struct srec x;
+				x.ent = intern_put(&s->ents, r->v[f].s.s,
+						   r->v[f].s.len, NULL);
+				x.day = (int32_t)day;
+				x.input = input;
+				x.line = r->line;
+				VEC_GROW(s->r, s->n + 1, s->alloc);
+				s->r[s->n++] = x;
+			}
 		}
 	}
 	if (s->o.only & (1u << AK_GAP)) {
@@ -284,6 +294,7 @@ void series_add(struct series *s, const struct pipe_input *pin,
 					       r->tz);
 		bucket_fold(b, 1, t, r->line, t, r->line);
 	}
+	return counted;
 }
 
 static void merge_bucket(struct series *s, const struct hbucket *x)
@@ -318,6 +329,9 @@ void series_merge(struct series *into, struct series *from,
 		into->r[into->n++] = x;
 	}
 	free(ids);
+	free(from->r);
+	from->r = NULL;
+	from->n = from->alloc = 0;
 	for (size_t i = 0; i < from->nday; i++)
 		day_insert(into, &from->days[i]);
 	into->day_last = 0;
@@ -439,21 +453,115 @@ static void fmt_num(struct buf *b, double v)
 		buf_addf(b, "%.2f", v);
 }
 
+/*
+ * The spike records, one entity group at a time, in (entity, day, input,
+ * line) order: with --spike-by cell the series' own records, by
+ * subscriber the common records of the anomalies state (sorted by
+ * subscriber; each subscriber's copied and sorted by day).
+ */
+struct spike_iter {
+	const struct series *s;
+	const struct series_src *src;
+	size_t pos;
+	struct srec *g;  /* by subscriber: the group's copy */
+	size_t galloc;
+};
+
+/* The next group: its records and count, 0 at the end. */
+static size_t spike_next(struct spike_iter *it, const struct srec **out)
+{
+	const struct series *s = it->s;
+	if (s->o.spike_by) {
+		size_t lo = it->pos, hi;
+		if (lo >= s->n)
+			return 0;
+		for (hi = lo; hi < s->n && s->r[hi].ent == s->r[lo].ent; hi++)
+			;
+		it->pos = hi;
+		*out = s->r + lo;
+		return hi - lo;
+	}
+	const struct arec *R = it->src ? it->src->r : NULL;
+	size_t n = it->src ? it->src->n : 0;
+	for (;;) {
+		size_t lo = it->pos, hi, m = 0;
+		if (lo >= n)
+			return 0;
+		for (hi = lo; hi < n && R[hi].sub == R[lo].sub; hi++)
+			if (R[hi].flags & AF_SPIKE)
+				m++;
+		it->pos = hi;
+		if (!m)
+			continue;
+		VEC_GROW(it->g, m, it->galloc);
+		m = 0;
+		for (size_t i = lo; i < hi; i++)
+			if (R[i].flags & AF_SPIKE) {
+				it->g[m].ent = R[i].sub;
+				it->g[m].day = R[i].day;
+				it->g[m].input = R[i].input;
+				it->g[m++].line = R[i].line;
+			}
+		qsort(it->g, m, sizeof(*it->g), cmp_srec);
+		*out = it->g;
+		return m;
+	}
+}
+
+/* Every spike record's day into 'each' (day index), in no order. */
+static void spike_days_each(const struct series *s,
+			    const struct series_src *src,
+			    void (*each)(void *ctx, size_t k, uint32_t input,
+					 uint64_t line),
+			    void *ctx)
+{
+	if (s->o.spike_by) {
+		for (size_t i = 0; i < s->n; i++)
+			each(ctx, day_find(s, s->r[i].day), s->r[i].input,
+			     s->r[i].line);
+		return;
+	}
+	for (size_t i = 0; src && i < src->n; i++) {
+		const struct arec *x = &src->r[i];
+		if (!(x->flags & AF_SPIKE))
+			continue;
+		each(ctx, day_find(s, x->day), x->input, x->line);
+	}
+}
+
+static void count_day(void *ctx, size_t k, uint32_t input, uint64_t line)
+{
+	uint64_t *tot = ctx;
+	(void)input;
+	(void)line;
+	tot[k]++;
+}
+
+struct day_ev {
+	size_t k, ne;
+	struct evref *e;
+};
+
+static void collect_day(void *ctx, size_t k, uint32_t input, uint64_t line)
+{
+	struct day_ev *d = ctx;
+	if (k != d->k)
+		return;
+	d->e[d->ne].input = input;
+	d->e[d->ne++].line = line;
+}
+
 static void spike_report(struct series *s, struct runfacts *rf,
-			 struct table *t)
+			 struct table *t, const struct series_src *src)
 {
 	struct buf sc = BUF_INIT, de = BUF_INIT, ev = BUF_INIT;
 	size_t nd = s->nday;
-	if (!s->n || !nd)
+	if (!nd)
 		return;
 	/* the dataset's daily totals T and the holiday factors f */
 	uint64_t *tot = xcalloc(nd, sizeof(*tot));
 	double *fac = xcalloc(nd, sizeof(*fac));
-	size_t *di = xcalloc(s->n, sizeof(*di));
-	for (size_t i = 0; i < s->n; i++) {
-		di[i] = day_find(s, s->r[i].day);
-		tot[di[i]]++;
-	}
+	spike_days_each(s, src, count_day, tot);
 	double *v = xcalloc(nd, sizeof(*v));
 	size_t nv = 0;
 	int64_t first = 0, last = 0;
@@ -464,6 +572,12 @@ static void spike_report(struct series *s, struct runfacts *rf,
 			last = s->days[k].day;
 			v[nv++] = (double)tot[k];
 		}
+	if (!nv) {
+		free(tot);
+		free(fac);
+		free(v);
+		return;
+	}
 	uint64_t span = (uint64_t)(last - first + 1);
 	qsort(v, nv, sizeof(*v), cmp_double);
 	double med_t = median_with(v, nv, span - nv, 0);
@@ -476,13 +590,8 @@ static void spike_report(struct series *s, struct runfacts *rf,
 		    100 * (double)tot[k] < (double)s->o.spike_holiday * med_t)
 			continue;
 		/* one dataset flag; its evidence: the day's records */
-		struct evref *e = xcalloc(tot[k], sizeof(*e));
-		size_t ne = 0;
-		for (size_t i = 0; i < s->n; i++)
-			if (di[i] == k) {
-				e[ne].input = s->r[i].input;
-				e[ne++].line = s->r[i].line;
-			}
+		struct day_ev dv = { k, 0, xcalloc(tot[k], sizeof(struct evref)) };
+		spike_days_each(s, src, collect_day, &dv);
 		buf_addf(&sc, "%.2f", fac[k]);
 		buf_addf(&de, "%llu record%s on the day, %.2f times the "
 			 "median daily total ", (unsigned long long)tot[k],
@@ -491,32 +600,39 @@ static void spike_report(struct series *s, struct runfacts *rf,
 		buf_addf(&de, " over %llu day%s; entities judged on their "
 			 "counts divided by %.2f", (unsigned long long)span,
 			 span == 1 ? "" : "s", fac[k]);
-		anom_ev_list(&ev, rf, e, ne);
-		free(e);
+		anom_ev_list(&ev, rf, dv.e, dv.ne);
+		free(dv.e);
 		size_t row = anom_flag(t, AK_SPIKE, "*", 1, s->days[k].from,
 				       s->days[k].to, &sc, &de, &ev);
 		table_set_ident(t, row, 1, ID_NONE);
 	}
 	/* each entity's days */
-	double *x = xcalloc(s->n, sizeof(*x));
-	double *xs = xcalloc(s->n, sizeof(*xs));
-	size_t *g = xcalloc(s->n + 1, sizeof(*g));
-	for (size_t lo = 0, hi; lo < s->n; lo = hi) {
-		for (hi = lo; hi < s->n && s->r[hi].ent == s->r[lo].ent; hi++)
-			;
+	double *x = NULL, *xs = NULL;
+	size_t *g = NULL, xalloc_ = 0;
+	struct spike_iter it = { s, src, 0, NULL, 0 };
+	const struct srec *r;
+	size_t gn;
+	while ((gn = spike_next(&it, &r)) > 0) {
+		size_t lo = 0, hi = gn;
+		if (gn + 1 > xalloc_) {
+			xalloc_ = gn + 1;
+			x = xreallocarray(x, xalloc_, sizeof(*x));
+			xs = xreallocarray(xs, xalloc_, sizeof(*xs));
+			g = xreallocarray(g, xalloc_, sizeof(*g));
+		}
 		/* groups of one day: g[0..ng] their starts */
 		size_t ng = 0;
 		for (size_t i = lo; i < hi; i++)
-			if (i == lo || s->r[i].day != s->r[i - 1].day)
+			if (i == lo || r[i].day != r[i - 1].day)
 				g[ng++] = i;
 		g[ng] = hi;
 		for (size_t j = 0; j < ng; j++) {
 			double c = (double)(g[j + 1] - g[j]);
-			x[j] = c / fac[di[g[j]]];
+			x[j] = c / fac[day_find(s, r[g[j]].day)];
 			xs[j] = x[j];
 		}
-		uint64_t days = (uint64_t)((int64_t)s->r[hi - 1].day -
-					   (int64_t)s->r[lo].day + 1);
+		uint64_t days = (uint64_t)((int64_t)r[hi - 1].day -
+					   (int64_t)r[lo].day + 1);
 		uint64_t zeros = days - ng;
 		if (days < s->o.spike_days)
 			continue;
@@ -536,7 +652,7 @@ static void spike_report(struct series *s, struct runfacts *rf,
 			if (c < s->o.spike_min ||
 			    !(100 * z > (double)s->o.spike_z))
 				continue;
-			size_t k = di[g[j]];
+			size_t k = day_find(s, r[g[j]].day);
 			buf_addf(&sc, "%.1f", z);
 			buf_addf(&de, "%llu record%s on the day",
 				 (unsigned long long)c, c == 1 ? "" : "s");
@@ -551,9 +667,11 @@ static void spike_report(struct series *s, struct runfacts *rf,
 			fmt_num(&de, mad);
 			buf_addf(&de, " over %llu day%s",
 				 (unsigned long long)days, days == 1 ? "" : "s");
-			ev_range(&ev, rf, s->r, g[j], g[j + 1]);
+			ev_range(&ev, rf, r, g[j], g[j + 1]);
 			size_t len;
-			const char *ent = intern_str(&s->ents, s->r[lo].ent, &len);
+			const char *ent = s->o.spike_by ?
+				intern_str(&s->ents, r[lo].ent, &len) :
+				intern_str(src->subs, r[lo].ent, &len);
 			size_t row = anom_flag(t, AK_SPIKE, ent, len,
 					       s->days[k].from, s->days[k].to,
 					       &sc, &de, &ev);
@@ -561,11 +679,11 @@ static void spike_report(struct series *s, struct runfacts *rf,
 				table_set_ident(t, row, 1, ID_NONE);
 		}
 	}
+	free(it.g);
 	free(x);
 	free(xs);
 	free(g);
 	free(v);
-	free(di);
 	free(tot);
 	free(fac);
 	buf_release(&sc);
@@ -791,10 +909,10 @@ static void gap_report(struct series *s, struct runfacts *rf,
 }
 
 void series_report(struct series *s, int kind, struct runfacts *rf,
-		   struct table *t)
+		   struct table *t, const struct series_src *src)
 {
 	if (kind == AK_SPIKE)
-		spike_report(s, rf, t);
+		spike_report(s, rf, t, src);
 	else if (kind == AK_GAP)
 		gap_report(s, rf, t);
 }

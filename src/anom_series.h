@@ -32,8 +32,10 @@ uint64_t series_needs(void);
 
 struct series *series_new(const struct anom_opts *o);
 void series_free(struct series *s);
-void series_add(struct series *s, const struct pipe_input *pin,
-		const struct record *r);
+/* 1 when 'r' counts for spike by subscriber: the caller keeps it, with
+   its local day from '*day' (anom_rec.h AF_SPIKE); 0 otherwise. */
+int series_add(struct series *s, const struct pipe_input *pin,
+	       const struct record *r, int32_t *day);
 /* Move what 'from' holds into 'into'; 'map' (or NULL) maps its inputs. */
 void series_merge(struct series *into, struct series *from,
 		  const size_t *map);
@@ -42,8 +44,16 @@ void series_order(struct series *s, const size_t *inv, size_t n);
 /* Entities in byte order, everything sorted: the canonical state. */
 void series_canonical(struct series *s);
 /* The flags of kind AK_SPIKE or AK_GAP (canonical state). */
+/* The common records of the anomalies state, canonical (spike by
+   subscriber reads those with AF_SPIKE). */
+struct arec;
+struct series_src {
+	const struct arec *r;
+	size_t n;
+	const struct intern *subs;
+};
 void series_report(struct series *s, int kind, struct runfacts *rf,
-		   struct table *t);
+		   struct table *t, const struct series_src *src);
 void series_save(struct series *s, struct partial_writer *w);
 /* The section ASER of 'pf' into a new 's': its options from 'o' (the
    other detectors' as loaded), the spike and gap ones into both. */

@@ -1,24 +1,34 @@
 /*
  * anomaly.c - the anomalies analysis (anomaly.h).
  *
- * State: an interned set of subscribers and a vector of compact records
- * (subscriber id, input, line, start, position, duration, end, type).
- * Merge re-interns the other state's subscribers and maps its inputs;
- * finish ranks subscribers by their bytes and sorts the records by
- * (subscriber, start, position, duration, end, type, input, line): the detectors then walk each
- * subscriber's records in time order.
+ * State: an interned set of subscribers and one common record (anom_rec.h,
+ * 64 bytes) per record with a subscriber and a start, which travel,
+ * night, simbox, duplicate (anom_calls.c) and spike by subscriber
+ * (anom_series.c) all read; the few records of duration and imei-invalid
+ * flags in lists of their own; the imei detector's handset records.
+ * Merge re-interns the other state's sets, maps its inputs and copies its
+ * records block by block, shrinking the source as it goes; finish ranks
+ * the sets by their bytes and sorts the records in place by subscriber
+ * (groupsort), each subscriber's by start and content (cmp_canon): the
+ * detectors then walk each subscriber's records in time order.
  *
  * Partial section ANOM:
  *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s,
- *     night_min, night_pct, night_from, night_to
- *   uvarint subscribers, each a byte string, ascending, and a uvarint:
- *     its records (night's denominator)
- *   uvarint IMEI values that are no handset, each a byte string, ascending
- *   uvarint records, each: uvarint subscriber rank, input, line;
- *     svarint start, lat, lon (micro-degrees), duration (us), end (ms);
- *     u8 flags (1: position, 2: duration, 4: end, 8: night, 16: IMEI
- *     no handset), u8 type, and with 16: uvarint IMEI rank
- *   records in (subscriber, start, input, line, rest) order.
+ *     night_min, night_pct, night_from, night_to, imei_sims,
+ *     imei_handsets, imei_days
+ *   the subscribers and the IMEI values that are no handset, each a
+ *     uvarint count and byte strings, ascending
+ *   uvarint records, each: uvarint subscriber rank, input, line; svarint
+ *     start (ms), duration (us); uvarint flags, meta (anom_rec.h), peer
+ *     + 1, cell + 1, operator + 1 (0: none; ids of section ANCL's sets);
+ *     with AF_POS svarint lat, lon (micro-degrees), with AF_RANGE uvarint
+ *     range8, with AF_SPIKE svarint local day; in canonical order
+ *   uvarint duration records, each: uvarint subscriber, input, line;
+ *     svarint start, lat, lon, duration, end; u8 flags, type; uvarint
+ *     IMEI rank, range8; in cmp_rec order
+ *   uvarint imei-invalid records, each uvarint IMEI rank, subscriber,
+ *     input, line, svarint start; in (IMEI, start, subscriber, input,
+ *     line) order
  *   then the imei detector's: the handsets (14-digit keys) and the SIMs
  *   ('I' IMSI or 'S' subscriber, then its bytes), each as a set above,
  *   and uvarint records, each uvarint handset rank, SIM rank, input,
@@ -33,6 +43,7 @@
 #include <string.h>
 
 #include "anom_calls.h"
+#include "anom_rec.h"
 #include "geodesy.h"
 #include "imei.h"
 #include "intern.h"
@@ -98,14 +109,11 @@ int anom_parse_only(struct anom_opts *o, const char *s)
 	return 0;
 }
 
-#define AF_POS 1u
-#define AF_DUR 2u
-#define AF_END 4u
-#define AF_NIGHT 8u /* start in the night window (local hour) */
-#define AF_BADIMEI 16u /* an IMEI that cannot be a handset (imei.h) */
-#define AF_RANGE 32u /* position from --cells with the cell's range */
+/* Flags AF_* and the common record: anom_rec.h. */
 
-struct arec {
+/* A voice record whose duration a duration flag names (few): kept in a
+   list of its own with what its flag and its order need. */
+struct drec {
 	uint32_t sub;       /* id in the state's set (rank after finish) */
 	uint32_t input;     /* input index */
 	uint64_t line;      /* physical line */
@@ -116,6 +124,13 @@ struct arec {
 	uint32_t imei;      /* id in the state's IMEI set (AF_BADIMEI) */
 	uint8_t flags, type;
 	uint16_t range8;    /* cell range, metres / 8 rounded up (AF_RANGE) */
+};
+
+/* A record with an IMEI that cannot be a handset (imei-invalid). */
+struct badref {
+	uint32_t imei, sub, input;
+	int64_t t;
+	uint64_t line;
 };
 
 /* A record with a handset: its 14-digit key and its SIM (imei detector). */
@@ -134,11 +149,12 @@ struct anom {
 	size_t nh, halloc;
 	struct intern subs;
 	struct intern imeis; /* IMEI values that are no handset, as written */
-	struct arec *r;
+	struct arec *r;      /* every record with a subscriber and a start */
 	size_t n, alloc;
-	uint64_t *tot;      /* records of each subscriber id (night) */
-	size_t tot_alloc;
-	uint32_t *rank;     /* after finish: rank of each subscriber id */
+	struct drec *d;      /* the records of duration flags */
+	size_t nd, dalloc;
+	struct badref *b;    /* the records of imei-invalid flags */
+	size_t nb, balloc;
 	int finished;
 	struct anom_calls *calls; /* simbox, duplicate (anom_calls.c) */
 	struct series *ser; /* spike and gap (anom_series.c) */
@@ -212,8 +228,8 @@ static void op_destroy(void *state)
 	intern_release(&a->sims);
 	free(a->h);
 	free(a->r);
-	free(a->tot);
-	free(a->rank);
+	free(a->d);
+	free(a->b);
 	anom_calls_free(a->calls);
 	series_free(a->ser);
 	free(a);
@@ -240,18 +256,23 @@ static int in_night(const struct anom_opts *o, int64_t hour)
 	return f < t ? hour >= f && hour < t : hour >= f || hour < t;
 }
 
-/* The subscriber's id, its record count grown by one. */
-static uint32_t count_sub(struct anom *a, const struct record *r)
+/* Whether a voice record's duration raises a duration flag. */
+static int dur_bad(const struct anom_opts *o, const struct drec *x)
 {
-	struct strv s = r->v[F_SUBSCRIBER].s;
-	uint32_t id = intern_put(&a->subs, s.s, s.len, NULL);
-	if (id >= a->tot_alloc) {
-		size_t old = a->tot_alloc;
-		VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
-		memset(a->tot + old, 0, (a->tot_alloc - old) * sizeof(*a->tot));
+	int64_t max = (int64_t)o->max_duration_s * 1000000;
+	int64_t slack = (int64_t)o->slack_s * 1000000;
+	if (!(x->flags & AF_DUR))
+		return 0;
+	if (x->dur < 0 || x->dur > max)
+		return 1;
+	if (x->flags & AF_END) {
+		int64_t diff = (x->end - x->t) * 1000 - x->dur;
+		if (diff < 0)
+			diff = -diff;
+		if (diff > slack)
+			return 1;
 	}
-	a->tot[id]++;
-	return id;
+	return 0;
 }
 
 static void op_add(void *feed, const struct pipe_input *pin,
@@ -259,13 +280,21 @@ static void op_add(void *feed, const struct pipe_input *pin,
 {
 	struct anom *a = feed;
 	struct arec x;
-	series_add(a->ser, pin, r);
-	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START))
+	int32_t day = 0;
+	int spiked = series_add(a->ser, pin, r, &day);
+	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START) ||
+	    r->v[F_SUBSCRIBER].s.len > INTERN_MAX_LEN)
 		return;
-	if (anom_calls_wanted(&a->o))
-		anom_calls_add(a->calls, pin, r);
 	memset(&x, 0, sizeof(x));
-	x.sub = count_sub(a, r);
+	struct strv sv0 = r->v[F_SUBSCRIBER].s;
+	x.sub = intern_put(&a->subs, sv0.s, sv0.len, NULL);
+	x.input = (uint32_t)pin->index;
+	x.line = r->line;
+	x.t = r->v[F_START].i;
+	if (spiked) {
+		x.flags |= AF_SPIKE;
+		x.day = day;
+	}
 	if (record_has(r, F_LAT) && record_has(r, F_LON)) {
 		x.flags |= AF_POS;
 		x.lat = micro(r->v[F_LAT].d);
@@ -277,26 +306,45 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			x.range8 = (uint16_t)(q > 65535 ? 65535 : q);
 		}
 	}
-	if (record_has(r, F_TYPE))
-		x.type = (uint8_t)r->v[F_TYPE].i;
-	if (x.type == TYPE_VOICE && record_has(r, F_DURATION)) {
-		x.flags |= AF_DUR;
+	unsigned type = record_has(r, F_TYPE) ? (unsigned)r->v[F_TYPE].i : 0;
+	unsigned hasdur = 0;
+	/* the duration field, else end - start (simbox, duplicate) */
+	if (record_has(r, F_DURATION)) {
+		hasdur = 1;
 		x.dur = r->v[F_DURATION].i;
+	} else if (record_has(r, F_END)) {
+		hasdur = 1;
+		x.dur = (r->v[F_END].i - x.t) * 1000 +
+			(r->sub_us[1] - r->sub_us[0]);
 	}
-	if (x.type == TYPE_VOICE && record_has(r, F_END)) {
+	x.meta = anom_meta(type, 0, hasdur, 0, 0);
+	if (type == TYPE_VOICE && record_has(r, F_DURATION))
+		x.flags |= AF_DUR;
+	if (type == TYPE_VOICE && record_has(r, F_END))
 		x.flags |= AF_END;
-		x.end = r->v[F_END].i;
-	}
 	if (record_has(r, F_HOUR) && in_night(&a->o, r->v[F_HOUR].i))
 		x.flags |= AF_NIGHT;
+	if (anom_calls_wanted(&a->o))
+		anom_calls_fill(a->calls, r, &x);
+	else
+		x.peer = x.cell = x.op = ANOM_NONE;
+	uint32_t imei = 0;
 	if (record_has(r, F_IMEI)) {
 		struct strv v = r->v[F_IMEI].s;
 		char key[15];
 		enum imei_class c = v.len <= INTERN_MAX_LEN ?
 			imei_classify(v.s, v.len, key, NULL) : IMEI_BAD_LENGTH;
 		if (c != IMEI_HANDSET && v.len <= INTERN_MAX_LEN) {
+			struct badref b;
 			x.flags |= AF_BADIMEI;
-			x.imei = intern_put(&a->imeis, v.s, v.len, NULL);
+			imei = intern_put(&a->imeis, v.s, v.len, NULL);
+			b.imei = imei;
+			b.sub = x.sub;
+			b.input = x.input;
+			b.t = x.t;
+			b.line = x.line;
+			VEC_GROW(a->b, a->nb + 1, a->balloc);
+			a->b[a->nb++] = b;
 		} else if (c == IMEI_HANDSET) {
 			int imsi = record_has(r, F_IMSI) &&
 				   r->v[F_IMSI].s.len > 0;
@@ -317,15 +365,34 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			}
 		}
 	}
-	/* only what a detector reads is kept */
-	if (!x.flags)
-		return;
-	x.input = (uint32_t)pin->index;
-	x.line = r->line;
-	x.t = r->v[F_START].i;
+	if (x.flags & AF_DUR) {
+		struct drec d;
+		memset(&d, 0, sizeof(d));
+		d.sub = x.sub;
+		d.input = x.input;
+		d.line = x.line;
+		d.t = x.t;
+		d.dur = r->v[F_DURATION].i;
+		if (x.flags & AF_END)
+			d.end = r->v[F_END].i;
+		d.lat = x.lat;
+		d.lon = x.lon;
+		d.imei = imei;
+		d.flags = (uint8_t)(x.flags & 63u);
+		d.type = (uint8_t)type;
+		d.range8 = x.range8;
+		if (dur_bad(&a->o, &d)) {
+			VEC_GROW(a->d, a->nd + 1, a->dalloc);
+			a->d[a->nd++] = d;
+		}
+	}
 	VEC_GROW(a->r, a->n + 1, a->alloc);
 	a->r[a->n++] = x;
 }
+
+/* Block of records copied at a time when merging: the source array
+   shrinks behind the copy, so a merge holds one copy of the records. */
+#define MERGE_BLOCK 65536
 
 static int op_merge(void *into, void *from, const size_t *map,
 		    struct diag *d)
@@ -335,51 +402,76 @@ static int op_merge(void *into, void *from, const size_t *map,
 	/* Merging a feed copies its records: keep the larger side's arrays
 	   and sets and copy the smaller one (states of one run have the
 	   same options; the caller frees 'from'). With -j1 the one feed's
-	   state is then taken whole, not copied: peak memory one copy of
-	   the records, not two. */
+	   state is then taken whole, not copied. */
 	if (!map && a->n + a->nh < b->n + b->nh) {
 		struct anom t = *a;
 		*a = *b;
 		*b = t;
 	}
-	size_t ns = intern_count(&b->subs);
 	uint32_t *ids = intern_merge(&a->subs, &b->subs);
-	for (size_t i = 0; i < ns; i++) {
-		if (ids[i] >= a->tot_alloc) {
-			size_t old = a->tot_alloc;
-			VEC_GROW(a->tot, (size_t)ids[i] + 1, a->tot_alloc);
-			memset(a->tot + old, 0,
-			       (a->tot_alloc - old) * sizeof(*a->tot));
-		}
-		a->tot[ids[i]] += i < b->tot_alloc ? b->tot[i] : 0;
-	}
 	uint32_t *mids = intern_merge(&a->imeis, &b->imeis);
 	uint32_t *hids = intern_merge(&a->handsets, &b->handsets);
 	uint32_t *sids = intern_merge(&a->sims, &b->sims);
+	struct anom_calls_map cm;
+	anom_calls_merge(a->calls, b->calls, &cm);
 	VEC_GROW(a->h, a->nh + b->nh, a->halloc);
-	for (size_t i = 0; i < b->nh; i++) {
-		struct hrec h = b->h[i];
-		h.hs = hids[h.hs];
-		h.sim = sids[h.sim];
-		if (map)
-			h.input = (uint32_t)map[h.input];
-		a->h[a->nh++] = h;
+	for (size_t hi = b->nh; hi > 0;) {
+		size_t lo = hi > MERGE_BLOCK ? hi - MERGE_BLOCK : 0;
+		for (size_t i = lo; i < hi; i++) {
+			struct hrec h = b->h[i];
+			h.hs = hids[h.hs];
+			h.sim = sids[h.sim];
+			if (map)
+				h.input = (uint32_t)map[h.input];
+			a->h[a->nh + i] = h;
+		}
+		hi = lo;
+		b->h = xreallocarray(b->h, hi ? hi : 1, sizeof(*b->h));
+		b->halloc = hi ? hi : 1;
 	}
+	a->nh += b->nh;
+	b->nh = 0;
 	free(hids);
 	free(sids);
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
-	for (size_t i = 0; i < b->n; i++) {
-		struct arec x = b->r[i];
+	for (size_t hi = b->n; hi > 0;) {
+		size_t lo = hi > MERGE_BLOCK ? hi - MERGE_BLOCK : 0;
+		for (size_t i = lo; i < hi; i++) {
+			struct arec x = b->r[i];
+			x.sub = ids[x.sub];
+			anom_calls_remap(&cm, &x);
+			if (map)
+				x.input = (uint32_t)map[x.input];
+			a->r[a->n + i] = x;
+		}
+		hi = lo;
+		b->r = xreallocarray(b->r, hi ? hi : 1, sizeof(*b->r));
+		b->alloc = hi ? hi : 1;
+	}
+	a->n += b->n;
+	b->n = 0;
+	anom_calls_map_free(&cm);
+	VEC_GROW(a->d, a->nd + b->nd, a->dalloc);
+	for (size_t i = 0; i < b->nd; i++) {
+		struct drec x = b->d[i];
 		x.sub = ids[x.sub];
 		if (x.flags & AF_BADIMEI)
 			x.imei = mids[x.imei];
 		if (map)
 			x.input = (uint32_t)map[x.input];
-		a->r[a->n++] = x;
+		a->d[a->nd++] = x;
+	}
+	VEC_GROW(a->b, a->nb + b->nb, a->balloc);
+	for (size_t i = 0; i < b->nb; i++) {
+		struct badref x = b->b[i];
+		x.sub = ids[x.sub];
+		x.imei = mids[x.imei];
+		if (map)
+			x.input = (uint32_t)map[x.input];
+		a->b[a->nb++] = x;
 	}
 	free(ids);
 	free(mids);
-	anom_calls_merge(a->calls, b->calls, map);
 	series_merge(a->ser, b->ser, map);
 	return 0;
 }
@@ -402,16 +494,22 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	for (size_t i = 0; i < a->nh; i++)
 		if (a->h[i].input < n)
 			a->h[i].input = (uint32_t)inv[a->h[i].input];
-	anom_calls_order(a->calls, inv, n);
+	for (size_t i = 0; i < a->nd; i++)
+		if (a->d[i].input < n)
+			a->d[i].input = (uint32_t)inv[a->d[i].input];
+	for (size_t i = 0; i < a->nb; i++)
+		if (a->b[i].input < n)
+			a->b[i].input = (uint32_t)inv[a->b[i].input];
 	series_order(a->ser, inv, n);
 	free(inv);
 }
 
 #define CMP(x, y) do { if ((x) != (y)) return (x) < (y) ? -1 : 1; } while (0)
 
+/* The order of the duration records (and of their flags). */
 static int cmp_rec(const void *pa, const void *pb)
 {
-	const struct arec *a = pa, *b = pb;
+	const struct drec *a = pa, *b = pb;
 	CMP(a->sub, b->sub);
 	CMP(a->t, b->t);
 	/* equal starts: by what the records say, not where they stand, so
@@ -429,15 +527,49 @@ static int cmp_rec(const void *pa, const void *pb)
 	return 0;
 }
 
+/* The canonical order of the common records: anom_calls_cmp's
+   (subscriber, start, the call fields, input, line), then the rest. */
+static int cmp_canon(const void *pa, const void *pb)
+{
+	const struct arec *a = pa, *b = pb;
+	int c = anom_calls_cmp(a, b);
+	if (c)
+		return c;
+	CMP(a->flags, b->flags);
+	CMP(a->lat, b->lat);
+	CMP(a->lon, b->lon);
+	CMP(a->range8, b->range8);
+	CMP(a->day, b->day);
+	CMP(a->meta, b->meta);
+	return 0;
+}
+
+/* travel's order of records of one (subscriber, start): by what they
+   say, then where they stand (as cmp_rec). */
+static int cmp_travel(const void *pa, const void *pb)
+{
+	const struct arec *a = *(const struct arec *const *)pa;
+	const struct arec *b = *(const struct arec *const *)pb;
+	CMP(a->flags & 63u, b->flags & 63u);
+	CMP(a->lat, b->lat);
+	CMP(a->lon, b->lon);
+	CMP(a->range8, b->range8);
+	CMP(a->flags & AF_DUR ? a->dur : 0, b->flags & AF_DUR ? b->dur : 0);
+	CMP(A_TYPE(a), A_TYPE(b));
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
+}
+
 /*
  * Sorting: the records are put into subscriber groups in place (ids are
- * ranks, keysort.h groupsort) and each group qsorted by cmp_rec: no
+ * ranks, keysort.h groupsort) and each group qsorted by cmp_canon: no
  * second array of records or keys.
  */
 static void sort_records(struct arec *r, size_t n, size_t nsubs)
 {
 	groupsort(r, n, sizeof(*r), offsetof(struct arec, sub), nsubs,
-		  cmp_rec);
+		  cmp_canon);
 }
 
 static int cmp_hrec(const void *pa, const void *pb)
@@ -508,8 +640,10 @@ static uint32_t *sim_order(const struct hrec *h, size_t n)
 	return ord;
 }
 
-/* Subscriber and IMEI ids become ranks in byte order (new sets, same
-   order), records sorted: the canonical state. */
+static int cmp_badref(const void *pa, const void *pb);
+
+/* Subscriber, IMEI and call ids become ranks in byte order (new sets,
+   same order), records sorted: the canonical state. */
 static void canonical(struct anom *a)
 {
 	if (a->finished)
@@ -517,17 +651,22 @@ static void canonical(struct anom *a)
 	size_t ns, nm;
 	uint32_t *rank = intern_sort(&a->subs, &ns);
 	uint32_t *mrank = intern_sort(&a->imeis, &nm);
+	struct anom_calls_map cm;
+	anom_calls_rank(a->calls, &cm);
 	for (size_t i = 0; i < a->n; i++) {
 		a->r[i].sub = rank[a->r[i].sub];
-		if (a->r[i].flags & AF_BADIMEI)
-			a->r[i].imei = mrank[a->r[i].imei];
+		anom_calls_remap(&cm, &a->r[i]);
 	}
-	uint64_t *tot = xcalloc(ns ? ns : 1, sizeof(*tot));
-	for (size_t i = 0; i < ns && i < a->tot_alloc; i++)
-		tot[rank[i]] = a->tot[i];
-	free(a->tot);
-	a->tot = tot;
-	a->tot_alloc = ns ? ns : 1;
+	anom_calls_map_free(&cm);
+	for (size_t i = 0; i < a->nd; i++) {
+		a->d[i].sub = rank[a->d[i].sub];
+		if (a->d[i].flags & AF_BADIMEI)
+			a->d[i].imei = mrank[a->d[i].imei];
+	}
+	for (size_t i = 0; i < a->nb; i++) {
+		a->b[i].sub = rank[a->b[i].sub];
+		a->b[i].imei = mrank[a->b[i].imei];
+	}
 	free(rank);
 	free(mrank);
 	size_t nhs, nsim;
@@ -552,7 +691,10 @@ static void canonical(struct anom *a)
 	sort_hrecs(a->h, a->nh, nhs);
 	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n, ns);
-	anom_calls_canonical(a->calls);
+	if (a->nd)
+		qsort(a->d, a->nd, sizeof(*a->d), cmp_rec);
+	if (a->nb)
+		qsort(a->b, a->nb, sizeof(*a->b), cmp_badref);
 	series_canonical(a->ser);
 	a->finished = 1;
 }
@@ -574,13 +716,14 @@ static const struct table_col anom_columns[AC_NCOLS] = {
 	{ "evidence", COL_TEXT },
 };
 
-static void ev_add(struct buf *b, struct runfacts *rf, const struct arec *x)
+static void ev_add(struct buf *b, struct runfacts *rf, uint32_t input,
+		   uint64_t line)
 {
-	const char *path = x->input < rf->n && rf->in[x->input].path ?
-			   rf->in[x->input].path : "-";
+	const char *path = input < rf->n && rf->in[input].path ?
+			   rf->in[input].path : "-";
 	if (b->len)
 		buf_addch(b, ' ');
-	buf_addf(b, "%s:%llu", path, (unsigned long long)x->line);
+	buf_addf(b, "%s:%llu", path, (unsigned long long)line);
 }
 
 static void set_str(struct table *t, size_t row, int col, const char *s,
@@ -610,16 +753,24 @@ static size_t flag(struct table *t, int kind, const char *sub, size_t sublen,
 }
 
 static void travel(struct anom *a, struct runfacts *rf, struct table *t,
-		   size_t lo, size_t hi, struct buf *sc, struct buf *de,
-		   struct buf *ev)
+		  size_t lo, size_t hi, struct buf *sc, struct buf *de,
+		  struct buf *ev, const struct arec ***tie, size_t *tie_alloc)
 {
 	const struct arec *prev = NULL;
 	size_t len;
 	const char *sub;
-	for (size_t i = lo; i < hi; i++) {
-		const struct arec *x = &a->r[i];
-		if (!(x->flags & AF_POS))
-			continue;
+	for (size_t i0 = lo, i1; i0 < hi; i0 = i1) {
+		/* a run of one start: in cmp_travel order */
+		size_t m = 0;
+		for (i1 = i0; i1 < hi && a->r[i1].t == a->r[i0].t; i1++)
+			if (a->r[i1].flags & AF_POS) {
+				VEC_GROW(*tie, m + 1, *tie_alloc);
+				(*tie)[m++] = &a->r[i1];
+			}
+		if (m > 1)
+			qsort(*tie, m, sizeof(**tie), cmp_travel);
+		for (size_t q = 0; q < m; q++) {
+		const struct arec *x = (*tie)[q];
 		if (prev) {
 			double gc = geo_distance_m(prev->lat / 1e6,
 						   prev->lon / 1e6,
@@ -650,18 +801,19 @@ static void travel(struct anom *a, struct runfacts *rf, struct table *t,
 					buf_addf(de, " (%.1f km apart, less "
 						 "%.1f km of cell ranges)", gc,
 						 rkm);
-				ev_add(ev, rf, prev);
-				ev_add(ev, rf, x);
+				ev_add(ev, rf, prev->input, prev->line);
+				ev_add(ev, rf, x->input, x->line);
 				flag(t, AK_TRAVEL, sub, len, prev->t, x->t, sc,
 				     de, ev);
 			}
 		}
 		prev = x;
+		}
 	}
 }
 
 static void duration(struct anom *a, struct runfacts *rf, struct table *t,
-		     const struct arec *x, struct buf *sc, struct buf *de,
+		     const struct drec *x, struct buf *sc, struct buf *de,
 		     struct buf *ev)
 {
 	size_t len;
@@ -697,7 +849,7 @@ static void duration(struct anom *a, struct runfacts *rf, struct table *t,
 		return;
 	format_duration(x->dur, sc);
 	sub = intern_str(&a->subs, x->sub, &len);
-	ev_add(ev, rf, x);
+	ev_add(ev, rf, x->input, x->line);
 	flag(t, AK_DURATION, sub, len, x->t, x->t, sc, de, ev);
 }
 
@@ -733,7 +885,7 @@ static void night(struct anom *a, struct runfacts *rf, struct table *t,
 		  size_t lo, size_t hi, struct buf *sc, struct buf *de,
 		  struct buf *ev)
 {
-	uint64_t total = a->r[lo].sub < a->tot_alloc ? a->tot[a->r[lo].sub] : 0;
+	uint64_t total = hi - lo; /* every record of the subscriber */
 	uint64_t n = 0;
 	for (size_t i = lo; i < hi; i++)
 		n += (a->r[i].flags & AF_NIGHT) != 0;
@@ -765,12 +917,6 @@ static void night(struct anom *a, struct runfacts *rf, struct table *t,
 	flag(t, AK_NIGHT, sub, len, from, to, sc, de, ev);
 }
 
-struct badref {
-	uint32_t imei, sub, input;
-	int64_t t;
-	uint64_t line;
-};
-
 static int cmp_u32(const void *pa, const void *pb)
 {
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
@@ -793,25 +939,11 @@ static void imei_invalid(struct anom *a, struct runfacts *rf,
 			 struct table *t, struct buf *sc, struct buf *de,
 			 struct buf *ev)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < a->n; i++)
-		n += (a->r[i].flags & AF_BADIMEI) != 0;
+	size_t n = a->nb;
 	if (!n)
 		return;
-	struct badref *b = xcalloc(n, sizeof(*b));
+	const struct badref *b = a->b; /* sorted by cmp_badref */
 	struct evref *e = xcalloc(n, sizeof(*e));
-	size_t k = 0;
-	for (size_t i = 0; i < a->n; i++) {
-		const struct arec *x = &a->r[i];
-		if (!(x->flags & AF_BADIMEI))
-			continue;
-		b[k].imei = x->imei;
-		b[k].sub = x->sub;
-		b[k].input = x->input;
-		b[k].t = x->t;
-		b[k++].line = x->line;
-	}
-	qsort(b, n, sizeof(*b), cmp_badref);
 	for (size_t lo = 0, hi; lo < n; lo = hi) {
 		size_t subs = 0;
 		for (hi = lo; hi < n && b[hi].imei == b[lo].imei; hi++) {
@@ -840,7 +972,6 @@ static void imei_invalid(struct anom *a, struct runfacts *rf,
 		/* the entity is an IMEI value: its own kind of pseudonym */
 		table_set_ident(t, row, AC_ENTITY, ID_IMEI);
 	}
-	free(b);
 	free(e);
 }
 
@@ -968,6 +1099,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 {
 	struct anom *a = state;
 	struct buf sc = BUF_INIT, de = BUF_INIT, ev = BUF_INIT;
+	const struct arec **tie = NULL;
+	size_t tie_alloc = 0;
 	(void)d;
 	canonical(a);
 	table_init(t, anom_columns, AC_NCOLS);
@@ -983,12 +1116,18 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			continue;
 		}
 		if (k == AK_SIMBOX || k == AK_DUPLICATE) {
-			anom_calls_report(a->calls, &a->o, k, rf, t, &sc, &de,
-					  &ev);
+			anom_calls_report(a->calls, &a->subs, a->r, a->n,
+					  &a->o, k, rf, t, &sc, &de, &ev);
 			continue;
 		}
 		if (k == AK_SPIKE || k == AK_GAP) {
-			series_report(a->ser, k, rf, t);
+			struct series_src src = { a->r, a->n, &a->subs };
+			series_report(a->ser, k, rf, t, &src);
+			continue;
+		}
+		if (k == AK_DURATION) {
+			for (size_t i = 0; i < a->nd; i++)
+				duration(a, rf, t, &a->d[i], &sc, &de, &ev);
 			continue;
 		}
 		for (size_t lo = 0, hi; lo < a->n; lo = hi) {
@@ -996,15 +1135,13 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 			     hi++)
 				;
 			if (k == AK_TRAVEL)
-				travel(a, rf, t, lo, hi, &sc, &de, &ev);
+				travel(a, rf, t, lo, hi, &sc, &de, &ev, &tie,
+				       &tie_alloc);
 			else if (k == AK_NIGHT)
 				night(a, rf, t, lo, hi, &sc, &de, &ev);
-			else
-				for (size_t i = lo; i < hi; i++)
-					duration(a, rf, t, &a->r[i], &sc, &de,
-						 &ev);
 		}
 	}
+	free(tie);
 	buf_release(&sc);
 	buf_release(&de);
 	buf_release(&ev);
@@ -1060,24 +1197,36 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.imei_sims);
 	partial_put_uvarint(w, a->o.imei_handsets);
 	partial_put_uvarint(w, a->o.imei_days);
-	size_t ns = intern_count(&a->subs);
-	partial_put_uvarint(w, ns);
-	for (size_t i = 0; i < ns; i++) {
-		size_t len;
-		const char *s = intern_str(&a->subs, (uint32_t)i, &len);
-		partial_put_bytes(w, s, len);
-		partial_put_uvarint(w, i < a->tot_alloc ? a->tot[i] : 0);
-	}
-	size_t nm = intern_count(&a->imeis);
-	partial_put_uvarint(w, nm);
-	for (size_t i = 0; i < nm; i++) {
-		size_t len;
-		const char *s = intern_str(&a->imeis, (uint32_t)i, &len);
-		partial_put_bytes(w, s, len);
-	}
+	put_set(w, &a->subs);
+	put_set(w, &a->imeis);
 	partial_put_uvarint(w, a->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct arec *x = &a->r[i];
+		partial_put_uvarint(w, x->sub);
+		partial_put_uvarint(w, x->input);
+		partial_put_uvarint(w, x->line);
+		partial_put_svarint(w, x->t);
+		partial_put_svarint(w, x->dur);
+		partial_put_uvarint(w, x->flags);
+		partial_put_uvarint(w, x->meta);
+		partial_put_uvarint(w, x->peer == ANOM_NONE ? 0 :
+				    (uint64_t)x->peer + 1);
+		partial_put_uvarint(w, x->cell == ANOM_NONE ? 0 :
+				    (uint64_t)x->cell + 1);
+		partial_put_uvarint(w, x->op == ANOM_NONE ? 0 :
+				    (uint64_t)x->op + 1);
+		if (x->flags & AF_POS) {
+			partial_put_svarint(w, x->lat);
+			partial_put_svarint(w, x->lon);
+		}
+		if (x->flags & AF_RANGE)
+			partial_put_uvarint(w, x->range8);
+		if (x->flags & AF_SPIKE)
+			partial_put_svarint(w, x->day);
+	}
+	partial_put_uvarint(w, a->nd);
+	for (size_t i = 0; i < a->nd; i++) {
+		const struct drec *x = &a->d[i];
 		partial_put_uvarint(w, x->sub);
 		partial_put_uvarint(w, x->input);
 		partial_put_uvarint(w, x->line);
@@ -1088,10 +1237,17 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_svarint(w, x->end);
 		partial_put_u8(w, x->flags);
 		partial_put_u8(w, x->type);
-		if (x->flags & AF_BADIMEI)
-			partial_put_uvarint(w, x->imei);
-		if (x->flags & AF_RANGE)
-			partial_put_uvarint(w, x->range8);
+		partial_put_uvarint(w, x->imei);
+		partial_put_uvarint(w, x->range8);
+	}
+	partial_put_uvarint(w, a->nb);
+	for (size_t i = 0; i < a->nb; i++) {
+		const struct badref *x = &a->b[i];
+		partial_put_uvarint(w, x->imei);
+		partial_put_uvarint(w, x->sub);
+		partial_put_uvarint(w, x->input);
+		partial_put_uvarint(w, x->line);
+		partial_put_svarint(w, x->t);
 	}
 	put_set(w, &a->handsets);
 	put_set(w, &a->sims);
@@ -1109,11 +1265,51 @@ static void op_save(void *state, struct partial_writer *w)
 	series_save(a->ser, w);
 }
 
+/* A set as put_set wrote it, empty strings allowed (a subscriber may be
+   empty); its count. */
+static uint64_t get_set0(struct partial_reader *r, struct intern *set)
+{
+	uint64_t n = partial_get_count(r, 1);
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN || n > UINT32_MAX - 1) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)p, len, &added);
+		if (!added)
+			r->failed = 1;
+	}
+	return r->failed ? 0 : n;
+}
+
+/* An optional id saved as id + 1: ANOM_NONE for 0; 'bad' set past 'n'. */
+static uint32_t get_opt(struct partial_reader *r, uint64_t n, int *bad)
+{
+	uint64_t v = partial_get_uvarint(r);
+	if (!v)
+		return ANOM_NONE;
+	if (v > n)
+		*bad = 1;
+	return (uint32_t)(v - 1);
+}
+
+#define T_OK(x) ((x) >= -(INT64_MAX / 4) && (x) <= INT64_MAX / 4)
+#define LAT_OK(x) ((x) >= -90000000 && (x) <= 90000000)
+#define LON_OK(x) ((x) >= -180000000 && (x) <= 180000000)
+
 static int op_load(void *state, const struct partial_file *pf,
 		   size_t ninputs, struct diag *d)
 {
 	struct anom *a = state;
 	struct partial_reader r;
+	uint64_t np, nc, no;
+	/* the call sets first: the records name their ids */
+	if (anom_calls_load(a->calls, &a->o, pf, d) < 0)
+		return -1;
+	anom_calls_counts(a->calls, &np, &nc, &no);
 	if (partial_section(pf, ANOM_TAG, &r) < 0) {
 		diag_error(d, "not a usable partial file: no ANOM section");
 		return -1;
@@ -1141,46 +1337,54 @@ static int op_load(void *state, const struct partial_file *pf,
 	    a->o.max_duration_s > INT64_MAX / 2000000 ||
 	    a->o.slack_s > INT64_MAX / 2000000)
 		r.failed = 1;
-	uint64_t ns = partial_get_count(&r, 1);
-	for (uint64_t i = 0; i < ns && !r.failed; i++) {
-		size_t len;
-		const unsigned char *p = partial_get_bytes(&r, &len);
-		int added = 0;
-		if (!p || len > INTERN_MAX_LEN) {
-			r.failed = 1;
-			break;
-		}
-		uint32_t id = intern_put(&a->subs, (const char *)p, len, &added);
-		if (!added)
-			r.failed = 1;
-		if (id >= a->tot_alloc) {
-			size_t old = a->tot_alloc;
-			VEC_GROW(a->tot, (size_t)id + 1, a->tot_alloc);
-			memset(a->tot + old, 0,
-			       (a->tot_alloc - old) * sizeof(*a->tot));
-		}
-		a->tot[id] = partial_get_uvarint(&r);
-		if (a->tot[id] > UINT64_MAX / 256)
-			r.failed = 1;
-	}
-	uint64_t nm = r.failed ? 0 : partial_get_count(&r, 1);
-	for (uint64_t i = 0; i < nm && !r.failed; i++) {
-		size_t len;
-		const unsigned char *p = partial_get_bytes(&r, &len);
-		int added = 0;
-		if (!p || len > INTERN_MAX_LEN) {
-			r.failed = 1;
-			break;
-		}
-		intern_put(&a->imeis, (const char *)p, len, &added);
-		if (!added)
-			r.failed = 1;
-	}
+	uint64_t ns = r.failed ? 0 : get_set0(&r, &a->subs);
+	uint64_t nm = r.failed ? 0 : get_set(&r, &a->imeis);
 	uint64_t n = r.failed ? 0 : partial_get_count(&r, 10);
 	if (!r.failed)
 		VEC_GROW(a->r, (size_t)n, a->alloc);
 	for (uint64_t i = 0; i < n && !r.failed; i++) {
 		struct arec x;
+		int bad = 0;
+		memset(&x, 0, sizeof(x));
+		uint64_t sub = partial_get_uvarint(&r);
+		uint64_t input = partial_get_uvarint(&r);
+		x.line = partial_get_uvarint(&r);
+		x.t = partial_get_svarint(&r);
+		x.dur = partial_get_svarint(&r);
+		uint64_t flags = partial_get_uvarint(&r);
+		uint64_t meta = partial_get_uvarint(&r);
+		x.peer = get_opt(&r, np, &bad);
+		x.cell = get_opt(&r, nc, &bad);
+		x.op = get_opt(&r, no, &bad);
+		int64_t lat = flags & AF_POS ? partial_get_svarint(&r) : 0;
+		int64_t lon = flags & AF_POS ? partial_get_svarint(&r) : 0;
+		uint64_t range8 = flags & AF_RANGE ? partial_get_uvarint(&r) : 0;
+		int64_t day = flags & AF_SPIKE ? partial_get_svarint(&r) : 0;
+		if (bad || sub >= ns || input >= ninputs || flags > 255 ||
+		    meta > UINT32_MAX || (meta & 7u) > TYPE_OTHER ||
+		    ((meta >> 3) & 3u) > DIR_UNKNOWN || !LAT_OK(lat) ||
+		    !LON_OK(lon) || range8 > UINT16_MAX ||
+		    ((flags & AF_RANGE) && !(flags & AF_POS)) ||
+		    day < -8000000 || day > 8000000 || !T_OK(x.t) ||
+		    !T_OK(x.dur)) {
+			r.failed = 1;
+			break;
+		}
+		x.sub = (uint32_t)sub;
+		x.input = (uint32_t)input;
+		x.flags = (uint16_t)flags;
+		x.meta = (uint32_t)meta;
+		x.lat = (int32_t)lat;
+		x.lon = (int32_t)lon;
+		x.range8 = (uint16_t)range8;
+		x.day = (int32_t)day;
+		a->r[a->n++] = x;
+	}
+	uint64_t nd = r.failed ? 0 : partial_get_count(&r, 12);
+	if (!r.failed)
+		VEC_GROW(a->d, (size_t)nd, a->dalloc);
+	for (uint64_t i = 0; i < nd && !r.failed; i++) {
+		struct drec x;
 		memset(&x, 0, sizeof(x));
 		uint64_t sub = partial_get_uvarint(&r);
 		uint64_t input = partial_get_uvarint(&r);
@@ -1192,21 +1396,14 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.end = partial_get_svarint(&r);
 		x.flags = (uint8_t)partial_get_u8(&r);
 		x.type = (uint8_t)partial_get_u8(&r);
-		uint64_t imei = x.flags & AF_BADIMEI ? partial_get_uvarint(&r) : 0;
-		if (imei >= (nm ? nm : 1))
-			r.failed = 1;
-		x.imei = (uint32_t)imei;
-		uint64_t range8 = x.flags & AF_RANGE ? partial_get_uvarint(&r) : 0;
-		if (range8 > UINT16_MAX || ((x.flags & AF_RANGE) &&
-					    !(x.flags & AF_POS)))
-			r.failed = 1;
-		x.range8 = (uint16_t)range8;
-		if (sub >= ns || input >= ninputs || lat < -90000000 ||
-		    lat > 90000000 || lon < -180000000 || lon > 180000000 ||
-		    x.flags > 63 || x.t < -(INT64_MAX / 4) ||
-		    x.t > INT64_MAX / 4 || x.end < -(INT64_MAX / 4000) ||
-		    x.end > INT64_MAX / 4000 || x.dur < -(INT64_MAX / 4) ||
-		    x.dur > INT64_MAX / 4) {
+		uint64_t imei = partial_get_uvarint(&r);
+		uint64_t range8 = partial_get_uvarint(&r);
+		if (sub >= ns || input >= ninputs || !LAT_OK(lat) ||
+		    !LON_OK(lon) || x.flags > 63 || !(x.flags & AF_DUR) ||
+		    ((x.flags & AF_BADIMEI) ? imei >= nm : imei != 0) ||
+		    range8 > UINT16_MAX || !T_OK(x.t) ||
+		    x.end < -(INT64_MAX / 4000) || x.end > INT64_MAX / 4000 ||
+		    !T_OK(x.dur)) {
 			r.failed = 1;
 			break;
 		}
@@ -1214,7 +1411,28 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.input = (uint32_t)input;
 		x.lat = (int32_t)lat;
 		x.lon = (int32_t)lon;
-		a->r[a->n++] = x;
+		x.imei = (uint32_t)imei;
+		x.range8 = (uint16_t)range8;
+		a->d[a->nd++] = x;
+	}
+	uint64_t nb = r.failed ? 0 : partial_get_count(&r, 5);
+	if (!r.failed)
+		VEC_GROW(a->b, (size_t)nb, a->balloc);
+	for (uint64_t i = 0; i < nb && !r.failed; i++) {
+		struct badref x;
+		uint64_t imei = partial_get_uvarint(&r);
+		uint64_t sub = partial_get_uvarint(&r);
+		uint64_t input = partial_get_uvarint(&r);
+		x.line = partial_get_uvarint(&r);
+		x.t = partial_get_svarint(&r);
+		if (imei >= nm || sub >= ns || input >= ninputs || !T_OK(x.t)) {
+			r.failed = 1;
+			break;
+		}
+		x.imei = (uint32_t)imei;
+		x.sub = (uint32_t)sub;
+		x.input = (uint32_t)input;
+		a->b[a->nb++] = x;
 	}
 	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
 	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
@@ -1229,7 +1447,7 @@ static int op_load(void *state, const struct partial_file *pf,
 		h.line = partial_get_uvarint(&r);
 		h.t = partial_get_svarint(&r);
 		if (hs >= nhs || sim >= nsim || input >= ninputs ||
-		    h.t < -(INT64_MAX / 4) || h.t > INT64_MAX / 4) {
+		    !T_OK(h.t)) {
 			r.failed = 1;
 			break;
 		}
@@ -1239,8 +1457,6 @@ static int op_load(void *state, const struct partial_file *pf,
 		a->h[a->nh++] = h;
 	}
 	if (partial_reader_finish(&r, pf, d) < 0)
-		return -1;
-	if (anom_calls_load(a->calls, &a->o, pf, ninputs, d) < 0)
 		return -1;
 	return series_load(a->ser, &a->o, pf, ninputs, d);
 }
