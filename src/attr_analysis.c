@@ -207,6 +207,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 {
 	struct astate *f = feed;
 	struct attr_rec x;
+	struct attr_run run;
 
 	if (!record_has(r, F_START))
 		return;
@@ -245,7 +246,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		attr_take_shared(&f->core, &x);
 		return;
 	}
-	if (!x.plen && !attr_wanted(&f->core, &r->v[F_PUBLIC_IP].ip))
+	if (!x.plen && !attr_addr_run(&f->core, &r->v[F_PUBLIC_IP].ip, &run))
 		return;
 	if (record_has(r, F_EVENT)) {
 		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
@@ -305,8 +306,8 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	} else if (!x.plen) {
 		int64_t tmax;
 
-		if (!attr_block_latest(&f->core, &x.pub, x.lo, x.hi, x.step,
-				       &tmax) ||
+		if (!attr_run_latest(&f->core, &run, x.lo, x.hi, x.step,
+				     &tmax) ||
 		    (x.kind == ATTR_ALLOC && x.start - f->core.slack > tmax))
 			return;
 	}

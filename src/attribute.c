@@ -183,6 +183,7 @@ static int port_key_cmp(const void *pa, const void *pb)
 void attr_index(struct attr *at)
 {
 	struct port_key *pk;
+	size_t ndist;
 
 	if (at->nq)
 		qsort(at->q, at->nq, sizeof(*at->q), query_cmp);
@@ -196,7 +197,12 @@ void attr_index(struct attr *at)
 	free(at->qend);
 	free(at->qp);
 	free(at->qk);
-	for (at->qcap = 16; at->qcap < 2 * at->nq; at->qcap *= 2)
+	/* sized by the distinct addresses (a few hundred for thousands of
+	   queries), so that the table stays in cache for every record */
+	ndist = at->nq > 0;
+	for (size_t i = 1; i < at->nq; i++)
+		ndist += !ip_eq(&at->q[i].ip, &at->q[i - 1].ip);
+	for (at->qcap = 16; at->qcap < 2 * ndist; at->qcap *= 2)
 		;
 	at->qset = xreallocarray(NULL, at->qcap, sizeof(*at->qset));
 	at->qend = xreallocarray(NULL, at->qcap, sizeof(*at->qend));
@@ -316,17 +322,37 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
 	return 0;
 }
 
+int attr_addr_run(const struct attr *at, const struct ipaddr *ip,
+		  struct attr_run *run)
+{
+	run->a = run->e = 0;
+	run->indexed = at->qp && at->sorted;
+	if (!run->indexed)
+		return attr_wanted(at, ip);
+	return addr_run(at, ip, &run->a, &run->e);
+}
+
 int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
 		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
 {
-	size_t a, e;
+	struct attr_run run;
+
+	if (!attr_addr_run(at, ip, &run)) {
+		*tmax = INT64_MAX;
+		return 0;
+	}
+	return attr_run_latest(at, &run, lo, hi, step, tmax);
+}
+
+int attr_run_latest(const struct attr *at, const struct attr_run *run,
+		    uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
+{
+	size_t a = run->a, e = run->e;
 	int any = 0;
 
 	*tmax = INT64_MAX;
-	if (!at->qp || !at->sorted)
-		return attr_wanted(at, ip);
-	if (!addr_run(at, ip, &a, &e))
-		return 0;
+	if (!run->indexed)
+		return 1;
 	for (a = port_lower(at, a, e, lo); a < e; a++) {
 		const struct attr_qkey *q = &at->qk[a];
 
@@ -580,16 +606,18 @@ static void push_answer(struct attr *at, const struct attr_answer *a)
 /* Query 'i' against span 's': an answer when it covers it. */
 static void try_query(struct attr *at, const struct span *s, size_t i)
 {
-	const struct attr_rec *r = &at->r[s->rec];
 	const struct attr_query *q = &at->q[i];
 	int64_t wlo = s->start - at->slack, whi = s->end + at->slack;
+	const struct attr_rec *r;
 	struct attr_answer a;
 	int inside;
 
+	/* the time first: it needs no read of the record */
+	if (q->t < wlo || (s->incl ? q->t > whi : q->t >= whi))
+		return;
+	r = &at->r[s->rec];
 	if (r->plen ? !in_prefix(&q->ip, &r->pub, r->plen) :
 	    ip_cmp(&q->ip, &r->pub) != 0)
-		return;
-	if (q->t < wlo || (s->incl ? q->t > whi : q->t >= whi))
 		return;
 	if (q->port < r->lo || q->port > r->hi)
 		return;

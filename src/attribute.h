@@ -143,6 +143,16 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
    those after it would have taken closes nothing they answer with. */
 int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
 		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
+/* attr_block_latest in two steps, the address looked up once: its
+   queries (0 when none names it), then a block of it. */
+struct attr_run {
+	size_t a, e;
+	int indexed;
+};
+int attr_addr_run(const struct attr *at, const struct ipaddr *ip,
+		  struct attr_run *run);
+int attr_run_latest(const struct attr *at, const struct attr_run *run,
+		    uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
 /* The same, and a query time inside [start - slack, end + slack]: a
    session, which pairs with nothing, is kept only when it can answer. */
 int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
