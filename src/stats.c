@@ -78,10 +78,47 @@ static uint64_t digits_value(const char *s, size_t len)
 	return v;
 }
 
+/*
+ * The number a set keeps for key 's', or UINT64_MAX when it keeps the
+ * text: a digit string as its value (below 10^18, so bit 63 is clear),
+ * and two of them joined by '-' (a LAC-CI cell key, "2214-102438146")
+ * as 1 << 63 | first << 32 | second, when the first is below 2^31 - 1 and
+ * the second below 2^32. Both forms are one to one with their text, and
+ * no text is kept as both, so the distinct counts are exact; key_text
+ * writes a kept number back as its text.
+ */
+#define PAIR_KEY ((uint64_t)1 << 63)
+
+static uint64_t key_value(const char *s, size_t len)
+{
+	uint64_t n = digits_value(s, len);
+	if (n != UINT64_MAX || len < 3 || len > 21)
+		return n;
+	const char *dash = memchr(s, '-', len);
+	if (!dash || dash == s)
+		return UINT64_MAX;
+	size_t la = (size_t)(dash - s);
+	uint64_t a = digits_value(s, la),
+		 b = digits_value(dash + 1, len - la - 1);
+	if (a >= 0x7fffffffu || b > 0xffffffffu)
+		return UINT64_MAX;
+	return PAIR_KEY | a << 32 | b;
+}
+
+static void key_text(uint64_t key, struct buf *b)
+{
+	if (key & PAIR_KEY)
+		buf_addf(b, "%llu-%llu",
+			 (unsigned long long)(key >> 32 & 0x7fffffffu),
+			 (unsigned long long)(key & 0xffffffffu));
+	else
+		buf_addf(b, "%llu", (unsigned long long)key);
+}
+
 /* Add value 's' to set 'k'. */
 static void set_put(struct stats *st, int k, const char *s, size_t len)
 {
-	uint64_t n = digits_value(s, len);
+	uint64_t n = key_value(s, len);
 	if (n != UINT64_MAX)
 		dhash_add(st->store, &st->set[k].num, n);
 	else
@@ -124,7 +161,7 @@ void stats_add(struct stats *st, const struct record *r)
 		if (!record_has(r, keys[k]) || !(st->sets & 1u << k))
 			continue;
 		struct strv v = r->v[keys[k]].s;
-		uint64_t n = digits_value(v.s, v.len);
+		uint64_t n = key_value(v.s, v.len);
 		if (n != UINT64_MAX) {
 			dhash_prefetch(&st->set[k].num, n);
 			slot->num[k] = n;
@@ -714,7 +751,7 @@ static int save_set(struct partial_writer *w, struct stats *st, int ks)
 	while (r >= 0 && (r = dmerge_next(&dm, &key)) > 0) {
 		VEC_GROW(off, nnum + 1, oalloc);
 		off[nnum++] = digits.len;
-		buf_addf(&digits, "%llu", (unsigned long long)key);
+		key_text(key, &digits);
 	}
 	dmerge_release(&dm);
 	size_t n = intern_count(set) + nnum;

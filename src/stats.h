@@ -8,8 +8,8 @@
  * per file or per thread combine into the same totals.
  *
  * Memory. A distinct set keeps its digit strings (1 to 18 digits without
- * a leading zero: phone numbers, IMSIs, IMEIs, most cell ids) as numbers
- * in a distinct.h set: a table while the store's budget allows, then
+ * a leading zero: phone numbers, IMSIs, IMEIs, most cell ids) and its
+ * LAC-CI cell keys of two such numbers as numbers in a distinct.h set: a table while the store's budget allows, then
  * sorted runs in memory and beyond that in a temporary file, so memory
  * does not grow with the subscribers. Other text (names, SIP addresses,
  * LAC-CI cells) is interned in memory. Counts are exact either way.
