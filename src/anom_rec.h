@@ -1,9 +1,9 @@
 /*
  * anom_rec.h - the one compact record the anomalies state keeps per input
  * record with a subscriber and a start (anomaly.c), shared by the
- * detectors of anomaly.c (travel, night), anom_calls.c (simbox,
- * duplicate) and anom_series.c (spike by subscriber): 64 bytes, the
- * subscriber interned once. Each detector keeping its own copy of the
+ * detectors of anomaly.c (travel, night, imei), anom_calls.c (simbox,
+ * duplicate), anom_series.c (spike by subscriber) and imei: 72 bytes,
+ * the subscriber interned once. Each detector keeping its own copy of the
  * subscriber, start, input and line cost 160 bytes a record and three
  * lookups of the subscriber.
  *
@@ -44,6 +44,9 @@ struct arec {
 			      (1), has id (1), a 25-bit hash of the id */
 	uint16_t flags;    /* AF_* */
 	uint16_t range8;   /* cell range, metres / 8 rounded up (AF_RANGE) */
+	uint32_t hs, sim;  /* imei: the handset (14-digit key) and the SIM,
+			      ids in anomaly.c's sets; ANOM_NONE without a
+			      handset */
 };
 
 #define A_TYPE(x) ((x)->meta & 7u)

@@ -2,10 +2,10 @@
  * anomaly.c - the anomalies analysis (anomaly.h).
  *
  * State: an interned set of subscribers and one common record (anom_rec.h,
- * 64 bytes) per record with a subscriber and a start, which travel,
- * night, simbox, duplicate (anom_calls.c) and spike by subscriber
+ * 72 bytes) per record with a subscriber and a start, which travel,
+ * night, imei, simbox, duplicate (anom_calls.c) and spike by subscriber
  * (anom_series.c) all read; the few records of duration and imei-invalid
- * flags in lists of their own; the imei detector's handset records.
+ * flags in lists of their own.
  * Merge re-interns the other state's sets, maps its inputs and copies its
  * records block by block, shrinking the source as it goes; finish ranks
  * the sets by their bytes and sorts the records in place by subscriber
@@ -16,23 +16,21 @@
  *   uvarint only, speed_kmh, min_km, max_duration_s, slack_s,
  *     night_min, night_pct, night_from, night_to, imei_sims,
  *     imei_handsets, imei_days
- *   the subscribers and the IMEI values that are no handset, each a
- *     uvarint count and byte strings, ascending
+ *   the subscribers, the IMEI values that are no handset, the handsets
+ *     (14-digit keys) and the SIMs ('I' IMSI or 'S' subscriber, then its
+ *     bytes), each a uvarint count and byte strings, ascending
  *   uvarint records, each: uvarint subscriber rank, input, line; svarint
  *     start (ms), duration (us); uvarint flags, meta (anom_rec.h), peer
  *     + 1, cell + 1, operator + 1 (0: none; ids of section ANCL's sets);
  *     with AF_POS svarint lat, lon (micro-degrees), with AF_RANGE uvarint
- *     range8, with AF_SPIKE svarint local day; in canonical order
+ *     range8, with AF_SPIKE svarint local day; uvarint handset + 1
+ *     (0: none), and with a handset uvarint SIM; in canonical order
  *   uvarint duration records, each: uvarint subscriber, input, line;
  *     svarint start, lat, lon, duration, end; u8 flags, type; uvarint
  *     IMEI rank, range8; in cmp_rec order
  *   uvarint imei-invalid records, each uvarint IMEI rank, subscriber,
  *     input, line, svarint start; in (IMEI, start, subscriber, input,
  *     line) order
- *   then the imei detector's: the handsets (14-digit keys) and the SIMs
- *   ('I' IMSI or 'S' subscriber, then its bytes), each as a set above,
- *   and uvarint records, each uvarint handset rank, SIM rank, input,
- *   line, svarint start; in (handset, start, SIM, input, line) order.
  */
 #include "anomaly.h"
 #include "anom_series.h"
@@ -133,20 +131,10 @@ struct badref {
 	uint64_t line;
 };
 
-/* A record with a handset: its 14-digit key and its SIM (imei detector). */
-struct hrec {
-	uint32_t hs, sim;   /* ids in the handset and SIM sets */
-	uint32_t input;
-	int64_t t;
-	uint64_t line;
-};
-
 struct anom {
 	struct anom_opts o;
 	struct intern handsets; /* 14-digit keys */
 	struct intern sims;     /* 'I' IMSI or 'S' subscriber, then its bytes */
-	struct hrec *h;
-	size_t nh, halloc;
 	struct intern subs;
 	struct intern imeis; /* IMEI values that are no handset, as written */
 	struct arec *r;      /* every record with a subscriber and a start */
@@ -226,7 +214,6 @@ static void op_destroy(void *state)
 	intern_release(&a->imeis);
 	intern_release(&a->handsets);
 	intern_release(&a->sims);
-	free(a->h);
 	free(a->r);
 	free(a->d);
 	free(a->b);
@@ -286,6 +273,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	    r->v[F_SUBSCRIBER].s.len > INTERN_MAX_LEN)
 		return;
 	memset(&x, 0, sizeof(x));
+	x.hs = x.sim = ANOM_NONE;
 	struct strv sv0 = r->v[F_SUBSCRIBER].s;
 	x.sub = intern_put(&a->subs, sv0.s, sv0.len, NULL);
 	x.input = (uint32_t)pin->index;
@@ -351,17 +339,11 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			struct strv sv = imsi ? r->v[F_IMSI].s :
 					 r->v[F_SUBSCRIBER].s;
 			char sk[256];
-			struct hrec h;
 			if (sv.len < sizeof(sk)) {
 				sk[0] = imsi ? 'I' : 'S';
 				memcpy(sk + 1, sv.s, sv.len);
-				h.hs = intern_put(&a->handsets, key, 14, NULL);
-				h.sim = intern_put(&a->sims, sk, sv.len + 1, NULL);
-				h.input = (uint32_t)pin->index;
-				h.t = r->v[F_START].i;
-				h.line = r->line;
-				VEC_GROW(a->h, a->nh + 1, a->halloc);
-				a->h[a->nh++] = h;
+				x.hs = intern_put(&a->handsets, key, 14, NULL);
+				x.sim = intern_put(&a->sims, sk, sv.len + 1, NULL);
 			}
 		}
 	}
@@ -403,7 +385,7 @@ static int op_merge(void *into, void *from, const size_t *map,
 	   and sets and copy the smaller one (states of one run have the
 	   same options; the caller frees 'from'). With -j1 the one feed's
 	   state is then taken whole, not copied. */
-	if (!map && a->n + a->nh < b->n + b->nh) {
+	if (!map && a->n < b->n) {
 		struct anom t = *a;
 		*a = *b;
 		*b = t;
@@ -414,31 +396,16 @@ static int op_merge(void *into, void *from, const size_t *map,
 	uint32_t *sids = intern_merge(&a->sims, &b->sims);
 	struct anom_calls_map cm;
 	anom_calls_merge(a->calls, b->calls, &cm);
-	VEC_GROW(a->h, a->nh + b->nh, a->halloc);
-	for (size_t hi = b->nh; hi > 0;) {
-		size_t lo = hi > MERGE_BLOCK ? hi - MERGE_BLOCK : 0;
-		for (size_t i = lo; i < hi; i++) {
-			struct hrec h = b->h[i];
-			h.hs = hids[h.hs];
-			h.sim = sids[h.sim];
-			if (map)
-				h.input = (uint32_t)map[h.input];
-			a->h[a->nh + i] = h;
-		}
-		hi = lo;
-		b->h = xreallocarray(b->h, hi ? hi : 1, sizeof(*b->h));
-		b->halloc = hi ? hi : 1;
-	}
-	a->nh += b->nh;
-	b->nh = 0;
-	free(hids);
-	free(sids);
 	VEC_GROW(a->r, a->n + b->n, a->alloc);
 	for (size_t hi = b->n; hi > 0;) {
 		size_t lo = hi > MERGE_BLOCK ? hi - MERGE_BLOCK : 0;
 		for (size_t i = lo; i < hi; i++) {
 			struct arec x = b->r[i];
 			x.sub = ids[x.sub];
+			if (x.hs != ANOM_NONE) {
+				x.hs = hids[x.hs];
+				x.sim = sids[x.sim];
+			}
 			anom_calls_remap(&cm, &x);
 			if (map)
 				x.input = (uint32_t)map[x.input];
@@ -450,6 +417,8 @@ static int op_merge(void *into, void *from, const size_t *map,
 	}
 	a->n += b->n;
 	b->n = 0;
+	free(hids);
+	free(sids);
 	anom_calls_map_free(&cm);
 	VEC_GROW(a->d, a->nd + b->nd, a->dalloc);
 	for (size_t i = 0; i < b->nd; i++) {
@@ -491,9 +460,6 @@ static void op_order(void *state, const size_t *perm, size_t n)
 	for (size_t i = 0; i < a->n; i++)
 		if (a->r[i].input < n)
 			a->r[i].input = (uint32_t)inv[a->r[i].input];
-	for (size_t i = 0; i < a->nh; i++)
-		if (a->h[i].input < n)
-			a->h[i].input = (uint32_t)inv[a->h[i].input];
 	for (size_t i = 0; i < a->nd; i++)
 		if (a->d[i].input < n)
 			a->d[i].input = (uint32_t)inv[a->d[i].input];
@@ -572,72 +538,94 @@ static void sort_records(struct arec *r, size_t n, size_t nsubs)
 		  cmp_canon);
 }
 
-static int cmp_hrec(const void *pa, const void *pb)
-{
-	const struct hrec *a = pa, *b = pb;
-	CMP(a->hs, b->hs);
-	CMP(a->t, b->t);
-	CMP(a->sim, b->sim);
-	CMP(a->input, b->input);
-	CMP(a->line, b->line);
-	return 0;
-}
+/*
+ * The imei detector's orders: the records with a handset, by handset
+ * (or SIM), start, the other, input and line, as indexes into the common
+ * records (4 bytes a record; 8 beyond 2^32 records), grouped in one
+ * counting pass and each group qsorted.
+ */
+static const struct arec *ord_base;
+static int ord_by_sim;
 
-static int cmp_hrec_sim(const void *pa, const void *pb)
+static int cmp_hs(const struct arec *a, const struct arec *b)
 {
-	const struct hrec *a = pa, *b = pb;
-	CMP(a->sim, b->sim);
-	CMP(a->t, b->t);
-	CMP(a->hs, b->hs);
-	CMP(a->input, b->input);
-	CMP(a->line, b->line);
-	return 0;
-}
-
-/* The handset records' keys sorted by cmp_hrec (by_sim 0) or
-   cmp_hrec_sim (1), the way sort_records sorts the records. */
-static const struct hrec *sort_hbase;
-static int (*sort_hcmp)(const void *, const void *);
-
-static int cmp_hsort_key(const void *pa, const void *pb)
-{
-	const struct sort_key *a = pa, *b = pb;
-	int c = sort_hcmp(&sort_hbase[a->idx], &sort_hbase[b->idx]);
-	return c ? c : a->idx < b->idx ? -1 : a->idx > b->idx;
-}
-
-static struct sort_key *hrec_keys(const struct hrec *h, size_t n, int by_sim)
-{
-	struct sort_key *k = xcalloc(n ? n : 1, sizeof(*k));
-	for (size_t i = 0; i < n; i++) {
-		k[i].id = by_sim ? h[i].sim : h[i].hs;
-		k[i].idx = (uint32_t)i;
-		k[i].t = h[i].t;
+	if (ord_by_sim) {
+		CMP(a->sim, b->sim);
+		CMP(a->t, b->t);
+		CMP(a->hs, b->hs);
+	} else {
+		CMP(a->hs, b->hs);
+		CMP(a->t, b->t);
+		CMP(a->sim, b->sim);
 	}
-	keysort(k, n);
-	sort_hbase = h;
-	sort_hcmp = by_sim ? cmp_hrec_sim : cmp_hrec;
-	keysort_ties(k, n, cmp_hsort_key);
-	sort_hbase = NULL;
-	return k;
+	CMP(a->input, b->input);
+	CMP(a->line, b->line);
+	return 0;
 }
 
-/* In place, by cmp_hrec: the canonical order. */
-static void sort_hrecs(struct hrec *h, size_t n, size_t nhs)
+static int cmp_ord32(const void *pa, const void *pb)
 {
-	groupsort(h, n, sizeof(*h), offsetof(struct hrec, hs), nhs, cmp_hrec);
+	return cmp_hs(&ord_base[*(const uint32_t *)pa],
+		      &ord_base[*(const uint32_t *)pb]);
 }
 
-/* The indexes of h[0..n) in cmp_hrec_sim order (caller frees); n is at
-   most UINT32_MAX. */
-static uint32_t *sim_order(const struct hrec *h, size_t n)
+static int cmp_ord64(const void *pa, const void *pb)
 {
-	struct sort_key *k = hrec_keys(h, n, 1);
-	uint32_t *ord = xcalloc(n ? n : 1, sizeof(*ord));
+	return cmp_hs(&ord_base[*(const size_t *)pa],
+		      &ord_base[*(const size_t *)pb]);
+}
+
+struct hs_order {
+	uint32_t *o32; /* n <= UINT32_MAX */
+	size_t *o64;   /* else */
+	size_t m;      /* records with a handset */
+};
+
+#define ORD_AT(o, i) ((o)->o32 ? (size_t)(o)->o32[i] : (o)->o64[i])
+
+static void hs_order(struct hs_order *o, const struct arec *r, size_t n,
+		     int by_sim, size_t nkeys)
+{
+	size_t *start = xcalloc(nkeys + 1, sizeof(*start));
+	size_t m = 0;
+	memset(o, 0, sizeof(*o));
 	for (size_t i = 0; i < n; i++)
-		ord[i] = k[i].idx;
-	free(k);
-	return ord;
+		if (r[i].hs != ANOM_NONE) {
+			start[(by_sim ? r[i].sim : r[i].hs) + 1]++;
+			m++;
+		}
+	for (size_t k = 0; k < nkeys; k++)
+		start[k + 1] += start[k];
+	if (n <= UINT32_MAX)
+		o->o32 = xcalloc(m ? m : 1, sizeof(*o->o32));
+	else
+		o->o64 = xcalloc(m ? m : 1, sizeof(*o->o64));
+	size_t *next = xcalloc(nkeys + 1, sizeof(*next));
+	memcpy(next, start, (nkeys + 1) * sizeof(*next));
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].hs == ANOM_NONE)
+			continue;
+		size_t p = next[by_sim ? r[i].sim : r[i].hs]++;
+		if (o->o32)
+			o->o32[p] = (uint32_t)i;
+		else
+			o->o64[p] = i;
+	}
+	ord_base = r;
+	ord_by_sim = by_sim;
+	for (size_t k = 0; k < nkeys; k++) {
+		size_t lo = start[k], c = start[k + 1] - lo;
+		if (c < 2)
+			continue;
+		if (o->o32)
+			qsort(o->o32 + lo, c, sizeof(*o->o32), cmp_ord32);
+		else
+			qsort(o->o64 + lo, c, sizeof(*o->o64), cmp_ord64);
+	}
+	ord_base = NULL;
+	o->m = m;
+	free(next);
+	free(start);
 }
 
 static int cmp_badref(const void *pa, const void *pb);
@@ -669,26 +657,21 @@ static void canonical(struct anom *a)
 	}
 	free(rank);
 	free(mrank);
-	size_t nhs, nsim;
-	uint32_t *hrank = intern_sort(&a->handsets, &nhs);
-	uint32_t *srank = intern_sort(&a->sims, &nsim);
-	for (size_t i = 0; i < a->nh; i++) {
-		a->h[i].hs = hrank[a->h[i].hs];
-		a->h[i].sim = srank[a->h[i].sim];
-	}
+	uint32_t *hrank = intern_sort(&a->handsets, NULL);
+	uint32_t *srank = intern_sort(&a->sims, NULL);
+	for (size_t i = 0; i < a->n; i++)
+		if (a->r[i].hs != ANOM_NONE) {
+			a->r[i].hs = hrank[a->r[i].hs];
+			a->r[i].sim = srank[a->r[i].sim];
+		}
 	free(hrank);
 	free(srank);
 	/* no more records come: give back the growth slack (up to a third
 	   of each array) before the sorts and the report allocate theirs */
-	if (a->halloc > a->nh && a->nh) {
-		a->h = xreallocarray(a->h, a->nh, sizeof(*a->h));
-		a->halloc = a->nh;
-	}
 	if (a->alloc > a->n && a->n) {
 		a->r = xreallocarray(a->r, a->n, sizeof(*a->r));
 		a->alloc = a->n;
 	}
-	sort_hrecs(a->h, a->nh, nhs);
 	/* Subscriber ids are ranks in byte order now: the canonical state */
 	sort_records(a->r, a->n, ns);
 	if (a->nd)
@@ -993,15 +976,16 @@ static void add_sim(struct buf *b, const struct intern *sims, uint32_t id)
  * 'min'. Evidence: the first record of each other in the window.
  */
 static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
-		       const struct hrec *h, const uint32_t *ord, size_t nh,
-		       int by_sim,
+		       const struct hs_order *ord, int by_sim,
 		       uint64_t min, struct buf *sc, struct buf *de,
 		       struct buf *ev)
 {
 	size_t nother = intern_count(by_sim ? &a->handsets : &a->sims);
 	uint32_t *cnt = xcalloc(nother ? nother : 1, sizeof(*cnt));
 	int64_t w = (int64_t)a->o.imei_days * 86400000;
-#define AT(i) h[ord ? ord[i] : (i)]
+	const struct arec *h = a->r;
+	size_t nh = ord->m;
+#define AT(i) h[ORD_AT(ord, i)]
 #define GROUP(x) (by_sim ? (x).sim : (x).hs)
 #define OTHER(x) (by_sim ? (x).hs : (x).sim)
 	for (size_t lo = 0, hi; lo < nh; lo = hi) {
@@ -1075,23 +1059,17 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
 			struct buf *sc, struct buf *de, struct buf *ev)
 {
-	imei_facet(a, rf, t, a->h, NULL, a->nh, 0, a->o.imei_sims, sc, de, ev);
-	/* SIM order as 4 bytes a record of indexes, not a copy of the
-	   records (32 bytes) nor a sort in place and back (four random
-	   moves a record) */
-	if (a->nh > UINT32_MAX) { /* beyond 32-bit indexes: a sorted copy */
-		struct hrec *c = xreallocarray(NULL, a->nh, sizeof(*c));
-		memcpy(c, a->h, a->nh * sizeof(*c));
-		qsort(c, a->nh, sizeof(*c), cmp_hrec_sim);
-		imei_facet(a, rf, t, c, NULL, a->nh, 1, a->o.imei_handsets, sc,
-			   de, ev);
-		free(c);
-		return;
-	}
-	uint32_t *ord = sim_order(a->h, a->nh);
-	imei_facet(a, rf, t, a->h, ord, a->nh, 1, a->o.imei_handsets, sc, de,
-		   ev);
-	free(ord);
+	struct hs_order o;
+	/* by handset, then by SIM: 4 bytes a record of indexes each, one
+	   at a time */
+	hs_order(&o, a->r, a->n, 0, intern_count(&a->handsets));
+	imei_facet(a, rf, t, &o, 0, a->o.imei_sims, sc, de, ev);
+	free(o.o32);
+	free(o.o64);
+	hs_order(&o, a->r, a->n, 1, intern_count(&a->sims));
+	imei_facet(a, rf, t, &o, 1, a->o.imei_handsets, sc, de, ev);
+	free(o.o32);
+	free(o.o64);
 }
 
 static int op_report(void *state, struct runfacts *rf, struct table *t,
@@ -1199,6 +1177,8 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.imei_days);
 	put_set(w, &a->subs);
 	put_set(w, &a->imeis);
+	put_set(w, &a->handsets);
+	put_set(w, &a->sims);
 	partial_put_uvarint(w, a->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct arec *x = &a->r[i];
@@ -1223,6 +1203,10 @@ static void op_save(void *state, struct partial_writer *w)
 			partial_put_uvarint(w, x->range8);
 		if (x->flags & AF_SPIKE)
 			partial_put_svarint(w, x->day);
+		partial_put_uvarint(w, x->hs == ANOM_NONE ? 0 :
+				    (uint64_t)x->hs + 1);
+		if (x->hs != ANOM_NONE)
+			partial_put_uvarint(w, x->sim);
 	}
 	partial_put_uvarint(w, a->nd);
 	for (size_t i = 0; i < a->nd; i++) {
@@ -1248,17 +1232,6 @@ static void op_save(void *state, struct partial_writer *w)
 		partial_put_uvarint(w, x->input);
 		partial_put_uvarint(w, x->line);
 		partial_put_svarint(w, x->t);
-	}
-	put_set(w, &a->handsets);
-	put_set(w, &a->sims);
-	partial_put_uvarint(w, a->nh);
-	for (size_t i = 0; i < a->nh; i++) {
-		const struct hrec *h = &a->h[i];
-		partial_put_uvarint(w, h->hs);
-		partial_put_uvarint(w, h->sim);
-		partial_put_uvarint(w, h->input);
-		partial_put_uvarint(w, h->line);
-		partial_put_svarint(w, h->t);
 	}
 	partial_section_end(w);
 	anom_calls_save(a->calls, &a->o, w);
@@ -1339,7 +1312,9 @@ static int op_load(void *state, const struct partial_file *pf,
 		r.failed = 1;
 	uint64_t ns = r.failed ? 0 : get_set0(&r, &a->subs);
 	uint64_t nm = r.failed ? 0 : get_set(&r, &a->imeis);
-	uint64_t n = r.failed ? 0 : partial_get_count(&r, 10);
+	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
+	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
+	uint64_t n = r.failed ? 0 : partial_get_count(&r, 11);
 	if (!r.failed)
 		VEC_GROW(a->r, (size_t)n, a->alloc);
 	for (uint64_t i = 0; i < n && !r.failed; i++) {
@@ -1360,6 +1335,12 @@ static int op_load(void *state, const struct partial_file *pf,
 		int64_t lon = flags & AF_POS ? partial_get_svarint(&r) : 0;
 		uint64_t range8 = flags & AF_RANGE ? partial_get_uvarint(&r) : 0;
 		int64_t day = flags & AF_SPIKE ? partial_get_svarint(&r) : 0;
+		uint64_t hs1 = partial_get_uvarint(&r);
+		uint64_t sim = hs1 ? partial_get_uvarint(&r) : 0;
+		if (hs1 > nhs || (hs1 && sim >= nsim))
+			bad = 1;
+		x.hs = hs1 ? (uint32_t)(hs1 - 1) : ANOM_NONE;
+		x.sim = hs1 ? (uint32_t)sim : ANOM_NONE;
 		if (bad || sub >= ns || input >= ninputs || flags > 255 ||
 		    meta > UINT32_MAX || (meta & 7u) > TYPE_OTHER ||
 		    ((meta >> 3) & 3u) > DIR_UNKNOWN || !LAT_OK(lat) ||
@@ -1433,28 +1414,6 @@ static int op_load(void *state, const struct partial_file *pf,
 		x.sub = (uint32_t)sub;
 		x.input = (uint32_t)input;
 		a->b[a->nb++] = x;
-	}
-	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
-	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
-	uint64_t nh = r.failed ? 0 : partial_get_count(&r, 5);
-	if (!r.failed)
-		VEC_GROW(a->h, (size_t)nh, a->halloc);
-	for (uint64_t i = 0; i < nh && !r.failed; i++) {
-		struct hrec h;
-		uint64_t hs = partial_get_uvarint(&r);
-		uint64_t sim = partial_get_uvarint(&r);
-		uint64_t input = partial_get_uvarint(&r);
-		h.line = partial_get_uvarint(&r);
-		h.t = partial_get_svarint(&r);
-		if (hs >= nhs || sim >= nsim || input >= ninputs ||
-		    !T_OK(h.t)) {
-			r.failed = 1;
-			break;
-		}
-		h.hs = (uint32_t)hs;
-		h.sim = (uint32_t)sim;
-		h.input = (uint32_t)input;
-		a->h[a->nh++] = h;
 	}
 	if (partial_reader_finish(&r, pf, d) < 0)
 		return -1;

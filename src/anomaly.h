@@ -8,11 +8,10 @@
  * detectors, in anom_series.c.
  *
  * Order: records arrive in any order (blocks, threads, files); the state
- * keeps one 64-byte record per record with a subscriber and a start
- * (anom_rec.h, the subscriber interned once), 32 per record with a
- * handset, and 'finish' sorts them by subscriber (handset), start and
- * content, then input and line, so flags do not depend on arrival order
- * or -j.
+ * keeps one 72-byte record per record with a subscriber and a start
+ * (anom_rec.h, the subscriber interned once), and 'finish' sorts them by
+ * subscriber, start and content, then input and line (imei: indexes by
+ * handset and by SIM), so flags do not depend on arrival order or -j.
  */
 #ifndef CDRSIFT_ANOMALY_H
 #define CDRSIFT_ANOMALY_H
