@@ -220,7 +220,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 				      &plen) < 0 ||
 		    !attr_wanted_prefix(&f->core, &x.pub, plen))
 			return;
-		x.plen = plen;
+		x.plen = (uint8_t)plen;
 	} else if (!record_has(r, F_PUBLIC_IP)) {
 		/* the second hop: private address to subscriber */
 		if (!record_has(r, F_SRC_IP) || !record_has(r, F_SUBSCRIBER))
@@ -275,8 +275,8 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			hi = r->v[F_PUBLIC_PORT_END].i;
 		if (lo < 0 || hi < lo || hi > 65535)
 			return;
-		x.lo = (uint32_t)lo;
-		x.hi = (uint32_t)hi;
+		x.lo = (uint16_t)lo;
+		x.hi = (uint16_t)hi;
 		if (record_has(r, F_PUBLIC_PORT_STEP)) {
 			struct strv v = r->v[F_PUBLIC_PORT_STEP].s;
 			uint32_t st = 0;
@@ -289,7 +289,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			}
 			if (st < 1 || st > 65535)
 				return;
-			x.step = st > 1 ? st : 0;
+			x.step = (uint16_t)(st > 1 ? st : 0);
 		}
 	} else {
 		x.lo = 0;
@@ -659,10 +659,10 @@ static int op_load(void *state, const struct partial_file *pf,
 			r.failed = 1;
 		x.kind = (uint8_t)kind;
 		x.has_priv = (uint8_t)has_priv;
-		x.lo = (uint32_t)lo;
-		x.hi = (uint32_t)hi;
-		x.step = (uint32_t)step;
-		x.plen = (uint32_t)plen;
+		x.lo = (uint16_t)lo;
+		x.hi = (uint16_t)hi;
+		x.step = (uint16_t)step;
+		x.plen = (uint8_t)plen;
 		x.input = (uint32_t)input;
 		if (!r.failed) {
 			attr_take(at, &x);

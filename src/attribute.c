@@ -524,8 +524,10 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 }
 
 /* The records of 'from' join those of 'at' and 'from' lets its array
-   go: taken whole when 'at' has none, else one exact growth and a copy,
-   so that two full arrays are not held beside a doubled third. */
+   go: taken whole when 'at' has none, else the larger array grows
+   (exactly) and takes the other's records a piece at a time. */
+#define ATTR_MERGE_STEP ((size_t)1 << 18)
+
 void attr_merge(struct attr *at, struct attr *from)
 {
 	/* from's strings: 'at' frees them, and shares those it lacks */
@@ -547,12 +549,39 @@ void attr_merge(struct attr *at, struct attr *from)
 		at->r = from->r;
 		at->ralloc = from->ralloc;
 	} else {
+		size_t left = from->nr;
+
+		/* the larger array stays: where a record is held changes
+		   nothing (attr_solve orders them) */
+		if (from->nr > at->nr) {
+			struct attr_rec *r = at->r;
+			size_t n = at->nr, cap = at->ralloc;
+
+			at->r = from->r;
+			at->nr = from->nr;
+			at->ralloc = from->ralloc;
+			from->r = r;
+			from->nr = left = n;
+			from->ralloc = cap;
+		}
 		if (at->nr + from->nr > at->ralloc) {
 			at->ralloc = at->nr + from->nr;
 			at->r = xreallocarray(at->r, at->ralloc,
 					      sizeof(*at->r));
 		}
-		memcpy(at->r + at->nr, from->r, from->nr * sizeof(*at->r));
+		/* copied from the end a piece at a time, 'from' shrunk
+		   after each, so that both are not held whole at once */
+		while (left) {
+			size_t n = left < ATTR_MERGE_STEP ? left :
+				   ATTR_MERGE_STEP;
+
+			left -= n;
+			memcpy(at->r + at->nr + left, from->r + left,
+			       n * sizeof(*at->r));
+			if (left)
+				from->r = xreallocarray(from->r, left,
+							sizeof(*from->r));
+		}
 		free(from->r);
 	}
 	at->nr += from->nr;
@@ -822,8 +851,10 @@ static int blk_cmp(const void *pa, const void *pb)
 	return a->r->plen < b->r->plen ? -1 : a->r->plen > b->r->plen;
 }
 
+/* 24 bytes a record while attr_solve runs: ties on (start, kind,
+   input), rare, go to rec_cmp (the line). */
 struct in_key {
-	uint64_t start, rest, line;
+	uint64_t start, rest;
 	const struct attr_rec *r;
 };
 
@@ -834,7 +865,6 @@ static int in_key_cmp(const void *pa, const void *pb)
 #define KCMP(f) if (a->f != b->f) return a->f < b->f ? -1 : 1
 	KCMP(start);
 	KCMP(rest);
-	KCMP(line);
 #undef KCMP
 	return rec_cmp(a->r, b->r);
 }
@@ -857,7 +887,7 @@ static int keys_sorted(const struct in_key *k, size_t n)
 static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 				 size_t *nbp)
 {
-	size_t cap = 64, nb = 0, *slot, *bof, *bn;
+	size_t cap = 64, nb = 0, *slot, *bn;
 	struct blk *b;
 	struct blk **order;
 	struct in_key *k;
@@ -873,11 +903,9 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 				     ((uint64_t)1 << 63);
 			k[0].rest = (uint64_t)(2 - (unsigned)at->r[0].kind)
 				    << 32 | at->r[0].input;
-			k[0].line = at->r[0].line;
 		}
 		return k;
 	}
-	bof = xreallocarray(NULL, at->nr, sizeof(*bof));
 	slot = xreallocarray(NULL, cap, sizeof(*slot));
 	for (size_t i = 0; i < cap; i++)
 		slot[i] = SIZE_MAX;
@@ -886,13 +914,6 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 		const struct attr_rec *r = &at->r[i];
 		size_t h = (size_t)blk_hash(r) & (cap - 1);
 
-		/* records of one block mostly follow one another */
-		if (i && bof[i - 1] != SIZE_MAX &&
-		    same_blk(b[bof[i - 1]].r, r)) {
-			bof[i] = bof[i - 1];
-			b[bof[i]].n++;
-			continue;
-		}
 		while (slot[h] != SIZE_MAX && !same_blk(b[slot[h]].r, r))
 			h = (h + 1) & (cap - 1);
 		if (slot[h] == SIZE_MAX) {
@@ -919,10 +940,8 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 					h = (h + 1) & (cap - 1);
 			}
 		}
-		bof[i] = slot[h];
 		b[slot[h]].n++;
 	}
-	free(slot);
 	order = xreallocarray(NULL, nb, sizeof(*order));
 	for (size_t i = 0; i < nb; i++)
 		order[i] = &b[i];
@@ -931,17 +950,21 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 		order[i]->at = at_;
 		at_ += order[i]->n;
 	}
+	/* each record's block found again (not held: 8 bytes a record) */
 	for (size_t i = 0; i < at->nr; i++) {
 		const struct attr_rec *r = &at->r[i];
-		struct in_key *x = &k[b[bof[i]].at++];
+		size_t h = (size_t)blk_hash(r) & (cap - 1);
+		struct in_key *x;
 
+		while (!same_blk(b[slot[h]].r, r))
+			h = (h + 1) & (cap - 1);
+		x = &k[b[slot[h]].at++];
 		x->start = (uint64_t)r->start ^ ((uint64_t)1 << 63);
 		/* release, alloc, session, as rec_cmp */
 		x->rest = (uint64_t)(2 - (unsigned)r->kind) << 32 | r->input;
-		x->line = r->line;
 		x->r = r;
 	}
-	free(bof);
+	free(slot);
 	bn = xreallocarray(NULL, nb, sizeof(*bn));
 	for (size_t i = 0, lo = 0; i < nb; i++) {
 		if (!keys_sorted(k + lo, order[i]->n))

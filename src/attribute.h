@@ -59,22 +59,22 @@ struct attr_query {
 	uint64_t seq;         /* position in the query list (output order) */
 };
 
-/* Fields ordered widest first: one is kept per binding record (120
-   bytes). */
+/* Fields ordered widest first: one is kept per binding record (112
+   bytes; ports and the prefix length in the widths they have). */
 struct attr_rec {
 	int64_t start, end;   /* end: sessions only */
 	uint64_t line;
 	char *subscriber, *imsi, *imei; /* owned, or NULL */
 	char *vrf;            /* the private address's VRF: owned, or NULL */
-	uint32_t lo, hi;
-	uint32_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
-	uint32_t plen;        /* 0: the address 'pub'; else the prefix
-				 pub/plen ('pub' its first address) */
 	uint32_t input;       /* index of the input */
-	struct ipaddr pub, priv;
-	char proto[8];
+	uint16_t lo, hi;
+	uint16_t step;        /* 0: every port lo..hi; else lo, lo + step, ... */
+	uint8_t plen;         /* 0: the address 'pub'; else the prefix
+				 pub/plen ('pub' its first address) */
 	uint8_t kind;         /* enum attr_kind */
 	uint8_t has_priv;
+	struct ipaddr pub, priv;
+	char proto[8];
 };
 
 /* One answer row: query 'q' covered by binding [start, end). */
