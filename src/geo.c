@@ -76,6 +76,8 @@ struct geo {
 	struct pset subs;      /* (position, subscriber) pairs */
 	struct pset cells;     /* (position, cell) pairs */
 	uint64_t records, nopos;
+	uint32_t shown;        /* report: the columns shown (the run facts'
+				  --columns, of a run or a merge), 0: all */
 };
 
 int geo_parse_distance(const char *s, double *m)
@@ -214,6 +216,54 @@ static uint32_t pos_put(struct geo *g, const char *k)
 	return id;
 }
 
+enum {
+	GC_CLUSTER, GC_LAT, GC_LON, GC_RADIUS_MAX, GC_RADIUS_P90,
+	GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST, GC_HOURS,
+	GC_POSITIONS, GC_NCOLS,
+	GC_GEOMETRY = GC_NCOLS /* --hulls only: GeoJSON geometry, for cmd/ */
+};
+
+static const struct table_col geo_columns[GC_NCOLS + 1] = {
+	{ "cluster", COL_KEY }, { "lat", COL_LAT }, { "lon", COL_LON },
+	{ "radius_m", COL_COUNT }, { "radius90_m", COL_COUNT },
+	{ "records", COL_COUNT }, { "subscribers", COL_COUNT },
+	{ "cells", COL_COUNT }, { "first_seen", COL_TIMESTAMP },
+	{ "last_seen", COL_TIMESTAMP }, { "busiest_hours", COL_TEXT },
+	{ "positions", COL_COUNT },
+	/* a key, not free text: pseudonyms leave its digits alone */
+	{ "geometry", COL_KEY },
+};
+
+/* 1 when column 'c' is shown under mask 'mask' (0: every column) */
+static int shown(uint32_t mask, int c)
+{
+	return !mask || (mask & (uint32_t)1 << c);
+}
+
+size_t geo_columns_parse(const char *list, size_t *out, struct buf *msg)
+{
+	return table_columns_parse(geo_columns, GC_NCOLS, list, out, msg,
+				   "geo");
+}
+
+const char *geo_column_name(size_t c)
+{
+	return c < GC_NCOLS ? geo_columns[c].name : "";
+}
+
+uint32_t geo_suppress_needs(void)
+{
+	return (uint32_t)1 << GC_RECORDS | (uint32_t)1 << GC_SUBS;
+}
+
+uint32_t geo_columns_mask(const size_t *cols, size_t n)
+{
+	uint32_t m = 0;
+	for (size_t i = 0; i < n; i++)
+		m |= (uint32_t)1 << cols[i];
+	return m;
+}
+
 static uint64_t op_needs(const struct analysis_opts *o)
 {
 	(void)o;
@@ -309,14 +359,16 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			p->first = t;
 		if (t > p->last)
 			p->last = t;
+		/* kept whatever is shown: a partial's hours say which
+		   positions are timed */
 		int64_t local = t + (int64_t)tz_offset_at(g->tz, t) * 1000;
 		int64_t h = floor_div(local, 3600000LL) % 24;
 		hours_add(g, p, (unsigned)(h < 0 ? h + 24 : h), 1);
 	}
-	if (record_has(r, F_SUBSCRIBER))
+	if (record_has(r, F_SUBSCRIBER) && shown(g->o.shown, GC_SUBS))
 		pair_put(&g->subs, &g->subnames, id, r->v[F_SUBSCRIBER].s.s,
 			 r->v[F_SUBSCRIBER].s.len);
-	if (record_has(r, F_CELL))
+	if (record_has(r, F_CELL) && shown(g->o.shown, GC_CELLS))
 		pair_put(&g->cells, &g->cellnames, id, r->v[F_CELL].s.s,
 			 r->v[F_CELL].s.len);
 }
@@ -382,24 +434,6 @@ static void op_feed_free(void *state, void *feed)
 
 /* ---- report ---- */
 
-enum {
-	GC_CLUSTER, GC_LAT, GC_LON, GC_RADIUS_MAX, GC_RADIUS_P90,
-	GC_RECORDS, GC_SUBS, GC_CELLS, GC_FIRST, GC_LAST, GC_HOURS,
-	GC_POSITIONS, GC_NCOLS,
-	GC_GEOMETRY = GC_NCOLS /* --hulls only: GeoJSON geometry, for cmd/ */
-};
-
-static const struct table_col geo_columns[GC_NCOLS + 1] = {
-	{ "cluster", COL_KEY }, { "lat", COL_LAT }, { "lon", COL_LON },
-	{ "radius_m", COL_COUNT }, { "radius90_m", COL_COUNT },
-	{ "records", COL_COUNT }, { "subscribers", COL_COUNT },
-	{ "cells", COL_COUNT }, { "first_seen", COL_TIMESTAMP },
-	{ "last_seen", COL_TIMESTAMP }, { "busiest_hours", COL_TEXT },
-	{ "positions", COL_COUNT },
-	/* a key, not free text: pseudonyms leave its digits alone */
-	{ "geometry", COL_KEY },
-};
-
 struct cagg {
 	uint64_t positions, records, subs, cells;
 	int64_t first, last;
@@ -433,6 +467,8 @@ static void set_row(struct table *t, const struct geo *g, size_t c, int one,
 		    const struct cagg *a, const struct geo_wpoint *wp,
 		    size_t nwp, void *scratch)
 {
+	int radii = shown(g->shown, GC_RADIUS_MAX) ||
+		    shown(g->shown, GC_RADIUS_P90);
 	size_t row = table_add_row(t);
 	char id[24];
 	int n = c ? snprintf(id, sizeof(id), "%zu", c) :
@@ -448,8 +484,9 @@ static void set_row(struct table *t, const struct geo *g, size_t c, int one,
 		centred = geo_centroid(wp, nwp, &clat, &clon) == 0;
 	}
 	if (centred) {
-		double mx, p90;
-		geo_radii(wp, nwp, clat, clon, scratch, &mx, &p90);
+		double mx = 0, p90 = 0;
+		if (radii) /* the costly part of a row: a distance each */
+			geo_radii(wp, nwp, clat, clon, scratch, &mx, &p90);
 		table_set_i64(t, row, GC_LAT, (int64_t)llround(clat * 1e6));
 		table_set_i64(t, row, GC_LON, (int64_t)llround(clon * 1e6));
 		table_set_u64(t, row, GC_RADIUS_MAX, (uint64_t)llround(mx));
@@ -619,8 +656,22 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		     struct diag *d)
 {
 	struct geo *g = state;
-	(void)rf;
 	size_t n = intern_count(&g->pos);
+	const char *list = runfacts_option(rf, "--columns");
+	size_t cols[GC_NCOLS], ncols = 0;
+	g->shown = 0;
+	if (list && *list && !g->o.k_distance) {
+		struct buf msg = BUF_INIT;
+		ncols = strlen(list) < 4096 ? geo_columns_parse(list, cols, &msg) : 0;
+		if (!ncols) {
+			diag_error(d, "the run's --columns is not a list of geo "
+				   "columns: %s", buf_cstr(&msg));
+			buf_release(&msg);
+			return -1;
+		}
+		buf_release(&msg);
+		g->shown = geo_columns_mask(cols, ncols);
+	}
 	struct dbscan_point *pts = xcalloc(n ? n : 1, sizeof(*pts));
 	for (size_t i = 0; i < n; i++) {
 		key_pos(intern_str(&g->pos, (uint32_t)i, NULL), &pts[i].lat,
@@ -660,6 +711,7 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 		hours_sum(g, p, a->hours);
 		start[res.cluster[i] + 1]++;
 	}
+	/* empty when --columns did not collect them (op_add) */
 	count_pairs(&g->subs, res.cluster, agg, 0);
 	count_pairs(&g->cells, res.cluster, agg, 1);
 	for (size_t c = 1; c <= nc + 1; c++)
@@ -698,6 +750,8 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	free(agg);
 	free(pts);
 	dbscan_result_release(&res);
+	if (ncols)
+		table_show(t, cols, ncols);
 	return 0;
 }
 

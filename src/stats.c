@@ -16,7 +16,6 @@
 #include "partial.h"
 #include "pipeline.h"
 #include "runfacts.h"
-#include "suggest.h"
 #include "table.h"
 #include "timeparse.h"
 #include "xalloc.h"
@@ -338,49 +337,8 @@ const struct table_col stats_columns[SC_NCOLS] = {
 
 size_t stats_columns_parse(const char *list, size_t *cols, struct buf *msg)
 {
-	const char *names[SC_NCOLS];
-	unsigned char seen[SC_NCOLS] = { 0 };
-	size_t n = 0;
-	const char *p = list;
-	for (size_t k = 1; k < SC_NCOLS; k++)
-		names[k - 1] = stats_columns[k].name;
-	names[SC_NCOLS - 1] = NULL;
-	cols[n++] = SC_INPUT;
-	for (;;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p), k;
-		if (!len) {
-			buf_addf(msg, "expected a comma-separated list of "
-				 "columns, found '%s'", list);
-			return 0;
-		}
-		for (k = 1; k < SC_NCOLS; k++)
-			if (strlen(stats_columns[k].name) == len &&
-			    !memcmp(stats_columns[k].name, p, len))
-				break;
-		if (k == SC_NCOLS) {
-			buf_addf(msg, "unknown column '%.*s'", (int)len, p);
-			size_t before = msg->len;
-			if (len == 5 && !memcmp(p, "input", 5))
-				buf_adds(msg, " (input is always the first)");
-			else
-				suggest_append(msg, p, len, names);
-			if (msg->len == before)
-				buf_adds(msg, " (see the stats columns in "
-					 "cdrsift(1))");
-			return 0;
-		}
-		if (seen[k]) {
-			buf_addf(msg, "'%.*s' is listed twice", (int)len, p);
-			return 0;
-		}
-		seen[k] = 1;
-		cols[n++] = k;
-		if (!e)
-			break;
-		p = e + 1;
-	}
-	return n;
+	return table_columns_parse(stats_columns, SC_NCOLS, list, cols, msg,
+				   "stats");
 }
 
 unsigned stats_columns_sets(const size_t *cols, size_t n)

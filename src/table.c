@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "record.h"
+#include "suggest.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -279,6 +280,61 @@ void table_drop_cols(struct table *t, const unsigned char *drop)
 	t->names = names;
 	t->cols = cols;
 	t->ncols = n;
+}
+
+size_t table_columns_parse(const struct table_col *cols, size_t ncols,
+			   const char *list, size_t *out, struct buf *msg,
+			   const char *what)
+{
+	const char **names = xcalloc(ncols, sizeof(*names));
+	unsigned char *seen = xcalloc(ncols ? ncols : 1, 1);
+	size_t n = 0;
+	const char *p = list;
+	for (size_t k = 1; k < ncols; k++)
+		names[k - 1] = cols[k].name;
+	out[n++] = 0;
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p), k;
+		if (!len) {
+			buf_addf(msg, "expected a comma-separated list of "
+				 "columns, found '%s'", list);
+			n = 0;
+			break;
+		}
+		for (k = 1; k < ncols; k++)
+			if (strlen(cols[k].name) == len &&
+			    !memcmp(cols[k].name, p, len))
+				break;
+		if (k == ncols) {
+			buf_addf(msg, "unknown column '%.*s'", (int)len, p);
+			size_t before = msg->len;
+			if (len == strlen(cols[0].name) &&
+			    !memcmp(p, cols[0].name, len))
+				buf_addf(msg, " (%s is always the first)",
+					 cols[0].name);
+			else
+				suggest_append(msg, p, len, names);
+			if (msg->len == before)
+				buf_addf(msg, " (see the %s columns in cdrsift(1))",
+					 what);
+			n = 0;
+			break;
+		}
+		if (seen[k]) {
+			buf_addf(msg, "'%.*s' is listed twice", (int)len, p);
+			n = 0;
+			break;
+		}
+		seen[k] = 1;
+		out[n++] = k;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	free(names);
+	free(seen);
+	return n;
 }
 
 void table_show(struct table *t, const size_t *cols, size_t n)

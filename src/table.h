@@ -144,6 +144,16 @@ void table_pseudonymize_names(struct table *t, const struct pseudo *p,
  * then owns its columns, and its keep, subs_col and records_col are unset.
  */
 void table_drop_cols(struct table *t, const unsigned char *drop);
+/*
+ * A --columns LIST of the report columns 'cols[1..ncols)' (column 0, the
+ * key, always comes first and is not listed): comma-separated names, each
+ * once, into 'out' (room for ncols: 0, then the listed indices in order);
+ * returns how many, or 0 with a message in 'msg' (a did-you-mean, or
+ * "see the WHAT columns in cdrsift(1)").
+ */
+size_t table_columns_parse(const struct table_col *cols, size_t ncols,
+			   const char *list, size_t *out, struct buf *msg,
+			   const char *what);
 /* Ask that only columns 'cols[0..n)' be shown, in that order (copied). */
 void table_show(struct table *t, const size_t *cols, size_t n);
 /*

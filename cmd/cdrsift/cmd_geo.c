@@ -13,11 +13,13 @@
 #include "geodesy.h"
 #include "output.h"
 #include "run.h"
+#include "runfacts.h"
 #include "table.h"
 #include "xalloc.h"
 #include "banned.h"
 
-enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER, O_K_DISTANCE, O_HULLS, O_NOISE };
+enum { O_EPS = 512, O_MIN_RECORDS, O_BORDER, O_K_DISTANCE, O_HULLS, O_NOISE,
+       O_COLUMNS };
 
 static const struct option geo_opts_long[] = {
 	{ "eps", required_argument, NULL, O_EPS },
@@ -26,14 +28,30 @@ static const struct option geo_opts_long[] = {
 	{ "k-distance", required_argument, NULL, O_K_DISTANCE },
 	{ "hulls", no_argument, NULL, O_HULLS },
 	{ "noise", no_argument, NULL, O_NOISE },
+	{ "columns", required_argument, NULL, O_COLUMNS },
 	{ NULL, 0, NULL, 0 },
+};
+
+struct geo_ctx {
+	struct geo_opts o;
+	size_t cols[16];       /* --columns: cluster, then the listed ones */
+	size_t ncols;          /* 0: no --columns */
 };
 
 static int handle(void *ctx, int c, const char *arg)
 {
-	struct geo_opts *o = ctx;
+	struct geo_ctx *x = ctx;
+	struct geo_opts *o = &x->o;
 	char *end;
 	switch (c) {
+	case O_COLUMNS: {
+		struct buf msg = BUF_INIT;
+		x->ncols = geo_columns_parse(arg, x->cols, &msg);
+		if (!x->ncols)
+			cli_error("--columns: %s", buf_cstr(&msg));
+		buf_release(&msg);
+		return x->ncols ? 0 : -1;
+	}
 	case O_HULLS:
 		o->hulls = 1;
 		return 0;
@@ -86,7 +104,9 @@ static int handle(void *ctx, int c, const char *arg)
  * cluster at its centroid ([lon, lat]), the row's other columns as
  * properties (numbers bare, text quoted, missing values null); the noise
  * row is left out. With --hulls the table has a "geometry" column (hull.h)
- * that is the feature's geometry, and lat, lon are properties too. The common option parser knows the five table formats
+ * that is the feature's geometry, and lat, lon are properties too. With
+ * --columns the properties are the listed columns, in their order (lat
+ * and lon among them when listed). The common option parser knows the five table formats
  * only, so geo takes "geojson" out of argv before it and asks for csv.
  */
 static int take_geojson(int argc, char **argv, char **out)
@@ -161,8 +181,12 @@ static void write_geojson(struct cli *cli, const struct analysis_ops *ops,
 				 buf_cstr(&lon), buf_cstr(&lat));
 		buf_release(&lat);
 		buf_release(&lon);
-		for (size_t c = 0; c < t.ncols; c++) {
-			if (c == geom || (geom == TABLE_NONE && (c == 1 || c == 2)))
+		/* the properties: --columns' (cluster first), else every one */
+		size_t nprop = t.show ? t.nshow : t.ncols;
+		for (size_t pi = 0; pi < nprop; pi++) {
+			size_t c = t.show ? t.show[pi] : pi;
+			if (c == geom || (geom == TABLE_NONE && !t.show &&
+					  (c == 1 || c == 2)))
 				continue;
 			buf_reset(&cell);
 			enum cell_state cs = table_format_cell(&t, row, c, &f, &cell);
@@ -201,6 +225,9 @@ static const char geo_usage[] =
 "  -f geojson         a GeoJSON FeatureCollection of the cluster centres\n"
 "  --hulls            with -f geojson: each cluster as its convex hull\n"
 "  --noise            also a row (a Point feature) per noise position\n"
+"  --columns LIST     only these columns, in this order, after cluster;\n"
+"                     subscribers and cells are collected, the radii\n"
+"                     computed, only when listed\n"
 "  --per subscriber   instead: each subscriber's places, labelled home, work\n"
 "                     or other (cdrsift geo --per subscriber --help)\n"
 "With --partial FILE, writes the exact state there instead (cdrsift merge).\n";
@@ -208,8 +235,12 @@ static const char geo_usage[] =
 int cmd_geo(int argc, char **argv)
 {
 	struct cli cli;
-	struct geo_opts o = { .eps_m = 300, .min_records = 5 };
-	struct cmd_opts co = { geo_opts_long, handle, &o, geo_usage };
+	struct geo_ctx x;
+	memset(&x, 0, sizeof(x));
+	x.o.eps_m = 300;
+	x.o.min_records = 5;
+	struct geo_opts *op = &x.o;
+	struct cmd_opts co = { geo_opts_long, handle, &x, geo_usage };
 	struct run r;
 	if (places_wanted(argc, argv)) /* --per subscriber: cmd_places.c */
 		return cmd_places(argc, argv);
@@ -217,18 +248,22 @@ int cmd_geo(int argc, char **argv)
 	int geojson = take_geojson(argc, argv, av);
 	/* 'cli' keeps pointers into 'av' (the inputs): freed at the end */
 	int rc = cli_parse(&cli, argc, av, &co);
-	if (rc == 0 && o.hulls && !geojson) {
+	if (rc == 0 && op->hulls && !geojson) {
 		cli_error("--hulls: convex hulls are GeoJSON geometry: use it "
 			  "with -f geojson");
 		rc = EXIT_USAGE;
-	} else if (rc == 0 && o.hulls && cli.priv.suppress_below) {
+	} else if (rc == 0 && op->hulls && cli.priv.suppress_below) {
 		/* a hull's corners are recorded positions, not aggregates:
 		   one corner can be one subscriber's one record */
 		cli_error("--hulls: a hull's corners are single recorded "
 			  "positions, and are not suppressed: use "
 			  "--suppress-below without --hulls");
 		rc = EXIT_USAGE;
-	} else if (rc == 0 && o.noise && cli.priv.suppress_below) {
+	} else if (rc == 0 && x.ncols && op->k_distance) {
+		cli_error("--columns: --k-distance reports quantiles, not "
+			  "clusters: use one or the other");
+		rc = EXIT_USAGE;
+	} else if (rc == 0 && op->noise && cli.priv.suppress_below) {
 		/* a noise position is a group of its own, and the noise row
 		   already sums them: suppression would be undone by
 		   subtraction */
@@ -246,7 +281,23 @@ int cmd_geo(int argc, char **argv)
 		free(av);
 		return rc < 0 ? st : rc;
 	}
-	run_init(&r, &cli, &geo_analysis, &o);
+	if (x.ncols) {
+		/* collect what the columns show, and what --suppress-below
+		   judges a cluster by */
+		op->shown = geo_columns_mask(x.cols, x.ncols);
+		if (cli.priv.suppress_below)
+			op->shown |= geo_suppress_needs();
+	}
+	run_init(&r, &cli, &geo_analysis, op);
+	if (x.ncols) {
+		/* the report shows them; merge refuses partials of other lists */
+		struct buf list = BUF_INIT;
+		for (size_t i = 1; i < x.ncols; i++)
+			buf_addf(&list, "%s%s", i > 1 ? "," : "",
+				 geo_column_name(x.cols[i]));
+		runfacts_set_option(&r.rf, "--columns", buf_cstr(&list));
+		buf_release(&list);
+	}
 	run_inputs(&r);
 	if (cli.partial_path) {
 		rc = run_save_partial(&r);

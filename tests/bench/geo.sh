@@ -138,13 +138,22 @@ while [ "$i" -lt "$runs" ]; do
 	/usr/bin/time -f "floor %e %M" -a -o $o.r "$FLOOR" "$data" >/dev/null 2>&1
 	/usr/bin/time -f "geo %e %M" -a -o $o.r "$CDRSIFT" geo --eps 300m \
 		--min-records 50 -f csv "$data" >$o.g10 2>/dev/null
+	/usr/bin/time -f "geo_cols %e %M" -a -o $o.r "$CDRSIFT" geo --eps 300m \
+		--min-records 50 --columns lat,lon,records -f csv "$data" >$o.gc 2>/dev/null
 	i=$((i + 1))
 done
 clusters=$(grep -c '^[0-9]' $o.g10)
+# --columns lat,lon,records must be the full run's same columns
+mawk -F, '{ print $1 "," $2 "," $3 "," $6 }' $o.g10 | cmp -s - $o.gc &&
+	echo "geo --columns lat,lon,records agrees with the full run" ||
+	echo "!!! geo --columns lat,lon,records DISAGREES with the full run !!!"
 sort -k1,1 -k2,2n $o.r | mawk -v rows="$rows" -v cl="$clusters" '
 { t[$1, ++n[$1]] = $2; if ($3 > rss[$1]) rss[$1] = $3 }
 END {
 	f = t["floor", int((n["floor"] + 1) / 2)]; g = t["geo", int((n["geo"] + 1) / 2)]
 	printf "geo over %d rows (tower positions, eps 300m, min-records 50, %d clusters): %.2f s, %.2fx the zlib floor (%.2f s), %.1f MiB peak\n",
 		rows, cl, g, g / f, f, rss["geo"] / 1024
+	c = t["geo_cols", int((n["geo_cols"] + 1) / 2)]
+	printf "geo --columns lat,lon,records: %.2f s, %.2fx the zlib floor, %.2fx the full run, %.1f MiB peak\n",
+		c, c / f, c / g, rss["geo_cols"] / 1024
 }'
