@@ -869,14 +869,85 @@ static int in_key_cmp(const void *pa, const void *pb)
 	return rec_cmp(a->r, b->r);
 }
 
-/* 1 when k[0..n) is already in in_key_cmp order (a log read in time
-   order: the usual case, and no sort is needed). */
-static int keys_sorted(const struct in_key *k, size_t n)
+/*
+ * k[0..n) in in_key_cmp order. A block's keys come as a feed's records
+ * came, one sorted stretch a feed (the merges concatenate them), each
+ * out of order only where events of one second were written in another
+ * order than release first. So: a key a few places out of order is
+ * moved back into its stretch; a stretch that ends starts a run, and
+ * the runs are merged pair by pair. 's' holds the scratch space.
+ */
+#define KEY_BACK 8
+
+struct key_scratch {
+	struct in_key *tmp;
+	size_t tcap;
+	size_t *b;
+	size_t bcap;
+};
+
+static void keys_sort(struct in_key *k, size_t n, struct key_scratch *sc)
 {
-	for (size_t i = 1; i < n; i++)
-		if (in_key_cmp(&k[i - 1], &k[i]) > 0)
-			return 0;
-	return 1;
+	size_t nb = 0, run = 0;
+	struct in_key *src = k, *dst;
+
+	for (size_t i = 1; i < n; i++) {
+		struct in_key x;
+		size_t j;
+
+		if (in_key_cmp(&k[i - 1], &k[i]) <= 0)
+			continue;
+		x = k[i];
+		for (j = i; j > run && i - j < KEY_BACK &&
+		     in_key_cmp(&k[j - 1], &x) > 0; j--)
+			k[j] = k[j - 1];
+		if (j == run || in_key_cmp(&k[j - 1], &x) <= 0) {
+			k[j] = x; /* in its place in the run */
+			continue;
+		}
+		memmove(&k[j], &k[j + 1], (i - j) * sizeof(*k));
+		k[i] = x; /* a new run starts at i */
+		VEC_GROW(sc->b, nb + 1, sc->bcap);
+		sc->b[nb++] = i;
+		run = i;
+	}
+	if (!nb)
+		return;
+	VEC_GROW(sc->b, nb + 3, sc->bcap);
+	memmove(sc->b + 1, sc->b, nb * sizeof(*sc->b));
+	sc->b[0] = 0;
+	nb++;
+	sc->b[nb] = n;
+	if (sc->tcap < n) {
+		free(sc->tmp);
+		sc->tmp = xreallocarray(NULL, n, sizeof(*sc->tmp));
+		sc->tcap = n;
+	}
+	dst = sc->tmp;
+	while (nb > 1) { /* runs [b[r], b[r + 1]) for r < nb */
+		size_t *b = sc->b, m = 0;
+
+		for (size_t r = 0; r < nb; r += 2) {
+			size_t lo = b[r], mid = b[r + 1];
+			size_t hi = r + 1 < nb ? b[r + 2] : mid;
+			size_t x = lo, y = mid, o = lo;
+
+			while (x < mid && y < hi)
+				dst[o++] = in_key_cmp(&src[y], &src[x]) < 0 ?
+					   src[y++] : src[x++];
+			while (x < mid)
+				dst[o++] = src[x++];
+			while (y < hi)
+				dst[o++] = src[y++];
+			b[m++] = lo;
+		}
+		b[m] = n;
+		nb = m;
+		dst = src;
+		src = src == k ? sc->tmp : k;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
 }
 
 /*
@@ -891,6 +962,7 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 	struct blk *b;
 	struct blk **order;
 	struct in_key *k;
+	struct key_scratch sc = { NULL, 0, NULL, 0 };
 
 	k = xreallocarray(NULL, at->nr ? at->nr : 1, sizeof(*k));
 	if (at->nr < 2) {
@@ -967,11 +1039,12 @@ static struct in_key *canon_keys(const struct attr *at, size_t **bnp,
 	free(slot);
 	bn = xreallocarray(NULL, nb, sizeof(*bn));
 	for (size_t i = 0, lo = 0; i < nb; i++) {
-		if (!keys_sorted(k + lo, order[i]->n))
-			qsort(k + lo, order[i]->n, sizeof(*k), in_key_cmp);
+		keys_sort(k + lo, order[i]->n, &sc);
 		lo += order[i]->n;
 		bn[i] = order[i]->n;
 	}
+	free(sc.tmp);
+	free(sc.b);
 	free(order);
 	free(b);
 	*bnp = bn;
@@ -1241,10 +1314,8 @@ const char *attr_mark_name(enum attr_mark m)
 	return (unsigned)m < 4 ? names[m] : "";
 }
 
-static int lower_eq(const char *s, size_t len, const char *w)
+static int lower_eq_n(const char *s, size_t len, const char *w, size_t n)
 {
-	size_t n = strlen(w);
-
 	if (len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1263,20 +1334,30 @@ static int lower_has(const char *s, size_t len, const char *w)
 	size_t n = strlen(w);
 
 	for (size_t i = 0; i + n <= len; i++)
-		if (lower_eq(s + i, n, w))
+		if (lower_eq_n(s + i, n, w, n))
 			return 1;
 	return 0;
 }
 
+/* A word and its length, so that a record's event is not measured
+   against every word's strlen. */
+struct word {
+	const char *w;
+	size_t n;
+};
+#define W(s) { s, sizeof(s) - 1 }
+
 int attr_event_kind(const char *s, size_t len)
 {
-	static const char *const alloc[] = { "allocate", "alloc", "allocated",
-		"allocation", "assign", "assigned", "add", "create",
-		"created", "open", "start", "a", "1", NULL };
-	static const char *const rel[] = { "release", "released", "free",
-		"freed", "delete", "deleted", "dealloc", "deallocate",
-		"deallocated", "close", "closed", "stop", "end", "r", "d",
-		"0", NULL };
+	static const struct word alloc[] = { W("allocate"), W("alloc"),
+		W("allocated"), W("allocation"), W("assign"), W("assigned"),
+		W("add"), W("create"), W("created"), W("open"), W("start"),
+		W("a"), W("1"), { NULL, 0 } };
+	static const struct word rel[] = { W("release"), W("released"),
+		W("free"), W("freed"), W("delete"), W("deleted"),
+		W("dealloc"), W("deallocate"), W("deallocated"), W("close"),
+		W("closed"), W("stop"), W("end"), W("r"), W("d"), W("0"),
+		{ NULL, 0 } };
 
 	while (len && (*s == ' ' || *s == '\t')) {
 		s++;
@@ -1284,11 +1365,11 @@ int attr_event_kind(const char *s, size_t len)
 	}
 	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
-	for (size_t i = 0; rel[i]; i++)
-		if (lower_eq(s, len, rel[i]))
+	for (size_t i = 0; rel[i].w; i++)
+		if (lower_eq_n(s, len, rel[i].w, rel[i].n))
 			return ATTR_RELEASE;
-	for (size_t i = 0; alloc[i]; i++)
-		if (lower_eq(s, len, alloc[i]))
+	for (size_t i = 0; alloc[i].w; i++)
+		if (lower_eq_n(s, len, alloc[i].w, alloc[i].n))
 			return ATTR_ALLOC;
 	if (lower_has(s, len, "dealloc") || lower_has(s, len, "releas"))
 		return ATTR_RELEASE;
