@@ -76,6 +76,18 @@ static uint32_t put_str(struct intern *set, const struct record *r,
 	return intern_put(set, r->v[f].s.s, r->v[f].s.len, NULL);
 }
 
+void anom_calls_prefetch(const struct anom_calls *c, const struct record *r)
+{
+	if (r->kind != KIND_CDR)
+		return;
+	if (record_has(r, F_PEER))
+		intern_prefetch(&c->parties, r->v[F_PEER].s.s,
+				r->v[F_PEER].s.len);
+	if (record_has(r, F_CELL))
+		intern_prefetch(&c->cells, r->v[F_CELL].s.s,
+				r->v[F_CELL].s.len);
+}
+
 void anom_calls_fill(struct anom_calls *c, const struct record *r,
 		     struct arec *x)
 {

@@ -38,6 +38,8 @@ static inline int anom_calls_wanted(const struct anom_opts *o)
 {
 	return (o->only & ((1u << AK_SIMBOX) | (1u << AK_DUPLICATE))) != 0;
 }
+/* Start loading the set slots anom_calls_fill will look up. */
+void anom_calls_prefetch(const struct anom_calls *c, const struct record *r);
 /* The call fields of 'x' from 'r' (x's type and duration set before):
    with AF_CALL for a CDR record, else peer, cell and operator none. */
 void anom_calls_fill(struct anom_calls *c, const struct record *r,

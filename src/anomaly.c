@@ -17,14 +17,15 @@
  *     night_min, night_pct, night_from, night_to, imei_sims,
  *     imei_handsets, imei_days
  *   the subscribers, the IMEI values that are no handset, the handsets
- *     (14-digit keys) and the SIMs ('I' IMSI or 'S' subscriber, then its
- *     bytes), each a uvarint count and byte strings, ascending
+ *     (14-digit keys) and the IMSIs, each a uvarint count and byte
+ *     strings, ascending
  *   uvarint records, each: uvarint subscriber rank, input, line; svarint
  *     start (ms), duration (us); uvarint flags, meta (anom_rec.h), peer
  *     + 1, cell + 1, operator + 1 (0: none; ids of section ANCL's sets);
  *     with AF_POS svarint lat, lon (micro-degrees), with AF_RANGE uvarint
  *     range8, with AF_SPIKE svarint local day; uvarint handset + 1
- *     (0: none), and with a handset uvarint SIM; in canonical order
+ *     (0: none), and with a handset uvarint SIM (its IMSI's rank, or
+ *     2^31 + the record's subscriber rank); in canonical order
  *   uvarint duration records, each: uvarint subscriber, input, line;
  *     svarint start, lat, lon, duration, end; u8 flags, type; uvarint
  *     IMEI rank, range8; in cmp_rec order
@@ -131,10 +132,16 @@ struct badref {
 	uint64_t line;
 };
 
+/* A SIM that is a subscriber (no IMSI): this bit and its id. IMSIs
+   (bit clear) come first, as 'I' before 'S' in the byte order the SIMs
+   were once compared in, each kind in the order of its set. */
+#define SIM_SUB 0x80000000u
+
 struct anom {
 	struct anom_opts o;
 	struct intern handsets; /* 14-digit keys */
-	struct intern sims;     /* 'I' IMSI or 'S' subscriber, then its bytes */
+	struct intern sims;     /* IMSIs (imei: a SIM is its IMSI, else its
+				   subscriber: SIM_SUB | subscriber id) */
 	struct intern subs;
 	struct intern imeis; /* IMEI values that are no handset, as written */
 	struct arec *r;      /* every record with a subscriber and a start */
@@ -268,9 +275,32 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	struct anom *a = feed;
 	struct arec x;
 	int32_t day = 0;
+	int keep = record_has(r, F_SUBSCRIBER) && record_has(r, F_START) &&
+		   r->v[F_SUBSCRIBER].s.len <= INTERN_MAX_LEN;
+	enum imei_class c = IMEI_BAD_LENGTH;
+	char key[15];
+	int imsi = record_has(r, F_IMSI) && r->v[F_IMSI].s.len > 0;
+	if (keep) {
+		/* start loading every set's slot: the misses overlap */
+		struct strv v = r->v[F_SUBSCRIBER].s;
+		intern_prefetch(&a->subs, v.s, v.len);
+		if (anom_calls_wanted(&a->o))
+			anom_calls_prefetch(a->calls, r);
+		if (record_has(r, F_IMEI)) {
+			v = r->v[F_IMEI].s;
+			if (v.len <= INTERN_MAX_LEN)
+				c = imei_classify(v.s, v.len, key, NULL);
+			if (c == IMEI_HANDSET) {
+				intern_prefetch(&a->handsets, key, 14);
+				if (imsi)
+					intern_prefetch(&a->sims,
+							r->v[F_IMSI].s.s,
+							r->v[F_IMSI].s.len);
+			}
+		}
+	}
 	int spiked = series_add(a->ser, pin, r, &day);
-	if (!record_has(r, F_SUBSCRIBER) || !record_has(r, F_START) ||
-	    r->v[F_SUBSCRIBER].s.len > INTERN_MAX_LEN)
+	if (!keep)
 		return;
 	memset(&x, 0, sizeof(x));
 	x.hs = x.sim = ANOM_NONE;
@@ -319,9 +349,6 @@ static void op_add(void *feed, const struct pipe_input *pin,
 	uint32_t imei = 0;
 	if (record_has(r, F_IMEI)) {
 		struct strv v = r->v[F_IMEI].s;
-		char key[15];
-		enum imei_class c = v.len <= INTERN_MAX_LEN ?
-			imei_classify(v.s, v.len, key, NULL) : IMEI_BAD_LENGTH;
 		if (c != IMEI_HANDSET && v.len <= INTERN_MAX_LEN) {
 			struct badref b;
 			x.flags |= AF_BADIMEI;
@@ -334,16 +361,14 @@ static void op_add(void *feed, const struct pipe_input *pin,
 			VEC_GROW(a->b, a->nb + 1, a->balloc);
 			a->b[a->nb++] = b;
 		} else if (c == IMEI_HANDSET) {
-			int imsi = record_has(r, F_IMSI) &&
-				   r->v[F_IMSI].s.len > 0;
 			struct strv sv = imsi ? r->v[F_IMSI].s :
 					 r->v[F_SUBSCRIBER].s;
-			char sk[256];
-			if (sv.len < sizeof(sk)) {
-				sk[0] = imsi ? 'I' : 'S';
-				memcpy(sk + 1, sv.s, sv.len);
+			/* (ids of 2^31 subscribers and more: no SIM) */
+			if (sv.len < 256 && (imsi || x.sub < SIM_SUB)) {
 				x.hs = intern_put(&a->handsets, key, 14, NULL);
-				x.sim = intern_put(&a->sims, sk, sv.len + 1, NULL);
+				x.sim = imsi ? intern_put(&a->sims, sv.s, sv.len,
+							  NULL) :
+				       SIM_SUB | x.sub;
 			}
 		}
 	}
@@ -404,7 +429,9 @@ static int op_merge(void *into, void *from, const size_t *map,
 			x.sub = ids[x.sub];
 			if (x.hs != ANOM_NONE) {
 				x.hs = hids[x.hs];
-				x.sim = sids[x.sim];
+				x.sim = x.sim & SIM_SUB ?
+					SIM_SUB | ids[x.sim & ~SIM_SUB] :
+					sids[x.sim];
 			}
 			anom_calls_remap(&cm, &x);
 			if (map)
@@ -583,15 +610,28 @@ struct hs_order {
 
 #define ORD_AT(o, i) ((o)->o32 ? (size_t)(o)->o32[i] : (o)->o64[i])
 
-static void hs_order(struct hs_order *o, const struct arec *r, size_t n,
-		     int by_sim, size_t nkeys)
+/* A SIM as a dense index: IMSIs, then subscribers after them. */
+static size_t sim_dense(const struct anom *a, uint32_t sim)
 {
+	return sim & SIM_SUB ? intern_count(&a->sims) + (sim & ~SIM_SUB) : sim;
+}
+
+static size_t sim_count(const struct anom *a)
+{
+	return intern_count(&a->sims) + intern_count(&a->subs);
+}
+
+static void hs_order(struct hs_order *o, const struct anom *a, int by_sim,
+		     size_t nkeys)
+{
+	const struct arec *r = a->r;
+	size_t n = a->n;
 	size_t *start = xcalloc(nkeys + 1, sizeof(*start));
 	size_t m = 0;
 	memset(o, 0, sizeof(*o));
 	for (size_t i = 0; i < n; i++)
 		if (r[i].hs != ANOM_NONE) {
-			start[(by_sim ? r[i].sim : r[i].hs) + 1]++;
+			start[(by_sim ? sim_dense(a, r[i].sim) : r[i].hs) + 1]++;
 			m++;
 		}
 	for (size_t k = 0; k < nkeys; k++)
@@ -605,7 +645,7 @@ static void hs_order(struct hs_order *o, const struct arec *r, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].hs == ANOM_NONE)
 			continue;
-		size_t p = next[by_sim ? r[i].sim : r[i].hs]++;
+		size_t p = next[by_sim ? sim_dense(a, r[i].sim) : r[i].hs]++;
 		if (o->o32)
 			o->o32[p] = (uint32_t)i;
 		else
@@ -641,10 +681,20 @@ static void canonical(struct anom *a)
 	uint32_t *mrank = intern_sort(&a->imeis, &nm);
 	struct anom_calls_map cm;
 	anom_calls_rank(a->calls, &cm);
+	uint32_t *hrank = intern_sort(&a->handsets, NULL);
+	uint32_t *srank = intern_sort(&a->sims, NULL);
 	for (size_t i = 0; i < a->n; i++) {
-		a->r[i].sub = rank[a->r[i].sub];
-		anom_calls_remap(&cm, &a->r[i]);
+		struct arec *x = &a->r[i];
+		x->sub = rank[x->sub];
+		anom_calls_remap(&cm, x);
+		if (x->hs != ANOM_NONE) {
+			x->hs = hrank[x->hs];
+			x->sim = x->sim & SIM_SUB ? SIM_SUB | x->sub :
+				 srank[x->sim];
+		}
 	}
+	free(hrank);
+	free(srank);
 	anom_calls_map_free(&cm);
 	for (size_t i = 0; i < a->nd; i++) {
 		a->d[i].sub = rank[a->d[i].sub];
@@ -657,15 +707,6 @@ static void canonical(struct anom *a)
 	}
 	free(rank);
 	free(mrank);
-	uint32_t *hrank = intern_sort(&a->handsets, NULL);
-	uint32_t *srank = intern_sort(&a->sims, NULL);
-	for (size_t i = 0; i < a->n; i++)
-		if (a->r[i].hs != ANOM_NONE) {
-			a->r[i].hs = hrank[a->r[i].hs];
-			a->r[i].sim = srank[a->r[i].sim];
-		}
-	free(hrank);
-	free(srank);
 	/* no more records come: give back the growth slack (up to a third
 	   of each array) before the sorts and the report allocate theirs */
 	if (a->alloc > a->n && a->n) {
@@ -958,15 +999,19 @@ static void imei_invalid(struct anom *a, struct runfacts *rf,
 	free(e);
 }
 
-/* The SIM of id 'id' as shown: "imsi X" or "subscriber X". */
-static void add_sim(struct buf *b, const struct intern *sims, uint32_t id)
+/* The SIM 'sim' as shown: "imsi X" or "subscriber X". */
+static void add_sim(struct buf *b, const struct anom *a, uint32_t sim)
 {
 	size_t len;
-	const char *s = intern_str(sims, id, &len);
-	if (!len)
-		return;
-	buf_adds(b, s[0] == 'I' ? "imsi " : "subscriber ");
-	buf_add(b, s + 1, len - 1);
+	const char *s;
+	if (sim & SIM_SUB) {
+		s = intern_str(&a->subs, sim & ~SIM_SUB, &len);
+		buf_adds(b, "subscriber ");
+	} else {
+		s = intern_str(&a->sims, sim, &len);
+		buf_adds(b, "imsi ");
+	}
+	buf_add(b, s, len);
 }
 
 /*
@@ -980,14 +1025,15 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 		       uint64_t min, struct buf *sc, struct buf *de,
 		       struct buf *ev)
 {
-	size_t nother = intern_count(by_sim ? &a->handsets : &a->sims);
+	size_t nother = by_sim ? intern_count(&a->handsets) : sim_count(a);
 	uint32_t *cnt = xcalloc(nother ? nother : 1, sizeof(*cnt));
 	int64_t w = (int64_t)a->o.imei_days * 86400000;
 	const struct arec *h = a->r;
 	size_t nh = ord->m;
 #define AT(i) h[ORD_AT(ord, i)]
 #define GROUP(x) (by_sim ? (x).sim : (x).hs)
-#define OTHER(x) (by_sim ? (x).hs : (x).sim)
+#define OTHER(x) (by_sim ? (x).hs : (uint32_t)sim_dense(a, (x).sim))
+#define OTHER_RAW(x) (by_sim ? (x).hs : (x).sim)
 	for (size_t lo = 0, hi; lo < nh; lo = hi) {
 		for (hi = lo + 1; hi < nh && GROUP(AT(hi)) == GROUP(AT(lo)); hi++)
 			;
@@ -1011,7 +1057,7 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 			if (cnt[OTHER(AT(i))]++ == 0) {
 				e[ne].input = AT(i).input;
 				e[ne].line = AT(i).line;
-				ids[ne++] = OTHER(AT(i));
+				ids[ne++] = OTHER_RAW(AT(i));
 			}
 		for (size_t i = bj; i < bk; i++)
 			cnt[OTHER(AT(i))] = 0;
@@ -1029,7 +1075,7 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 							   &len);
 				buf_add(de, s, len);
 			} else {
-				add_sim(de, &a->sims, ids[i]);
+				add_sim(de, a, ids[i]);
 			}
 		}
 		ev_list(ev, rf, e, ne);
@@ -1037,10 +1083,11 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 		const char *ent;
 		enum ident_kind ik = ID_IMEI; /* a handset: 14 digits */
 		if (by_sim) {
-			ent = intern_str(&a->sims, AT(lo).sim, &len);
-			ik = ent[0] == 'I' ? ID_IMSI : ID_NUMBER;
-			ent++;
-			len--;
+			uint32_t sim = AT(lo).sim;
+			ent = sim & SIM_SUB ?
+			      intern_str(&a->subs, sim & ~SIM_SUB, &len) :
+			      intern_str(&a->sims, sim, &len);
+			ik = sim & SIM_SUB ? ID_NUMBER : ID_IMSI;
 		} else {
 			ent = intern_str(&a->handsets, AT(lo).hs, &len);
 		}
@@ -1053,6 +1100,7 @@ static void imei_facet(struct anom *a, struct runfacts *rf, struct table *t,
 #undef AT
 #undef GROUP
 #undef OTHER
+#undef OTHER_RAW
 	free(cnt);
 }
 
@@ -1062,11 +1110,11 @@ static void imei_detect(struct anom *a, struct runfacts *rf, struct table *t,
 	struct hs_order o;
 	/* by handset, then by SIM: 4 bytes a record of indexes each, one
 	   at a time */
-	hs_order(&o, a->r, a->n, 0, intern_count(&a->handsets));
+	hs_order(&o, a, 0, intern_count(&a->handsets));
 	imei_facet(a, rf, t, &o, 0, a->o.imei_sims, sc, de, ev);
 	free(o.o32);
 	free(o.o64);
-	hs_order(&o, a->r, a->n, 1, intern_count(&a->sims));
+	hs_order(&o, a, 1, sim_count(a));
 	imei_facet(a, rf, t, &o, 1, a->o.imei_handsets, sc, de, ev);
 	free(o.o32);
 	free(o.o64);
@@ -1337,7 +1385,9 @@ static int op_load(void *state, const struct partial_file *pf,
 		int64_t day = flags & AF_SPIKE ? partial_get_svarint(&r) : 0;
 		uint64_t hs1 = partial_get_uvarint(&r);
 		uint64_t sim = hs1 ? partial_get_uvarint(&r) : 0;
-		if (hs1 > nhs || (hs1 && sim >= nsim))
+		if (hs1 > nhs || sim > UINT32_MAX || (hs1 && (sim & SIM_SUB ?
+					   (sim & ~(uint64_t)SIM_SUB) != sub :
+					   sim >= nsim)))
 			bad = 1;
 		x.hs = hs1 ? (uint32_t)(hs1 - 1) : ANOM_NONE;
 		x.sim = hs1 ? (uint32_t)sim : ANOM_NONE;

@@ -93,7 +93,7 @@ void groupsort(void *base, size_t n, size_t size, size_t key_off,
 	size_t ng = nkeys + 1;
 	size_t *next = xcalloc(ng, sizeof(*next));
 	size_t *end = xcalloc(ng, sizeof(*end));
-	unsigned char *tmp = xmalloc(size);
+	unsigned char *tmp = xmalloc(size), *tmp2 = xmalloc(size);
 	for (size_t i = 0; i < n; i++)
 		end[group_of(r + i * size, key_off, nkeys)]++;
 	for (size_t g = 0, off = 0; g < ng; g++) {
@@ -118,12 +118,12 @@ void groupsort(void *base, size_t n, size_t size, size_t key_off,
 				/* swap tmp and record j */
 				if (k == h) /* already in place: skip over it */
 					continue;
-				unsigned char *p = r + j * size;
-				for (size_t b = 0; b < size; b++) {
-					unsigned char c = p[b];
-					p[b] = tmp[b];
-					tmp[b] = c;
-				}
+				unsigned char *p = r + j * size, *q;
+				memcpy(tmp2, p, size);
+				memcpy(p, tmp, size);
+				q = tmp;
+				tmp = tmp2;
+				tmp2 = q;
 				h = k;
 			} while (h != g);
 			memcpy(r + i * size, tmp, size);
@@ -137,6 +137,7 @@ void groupsort(void *base, size_t n, size_t size, size_t key_off,
 		lo = hi;
 	}
 	free(tmp);
+	free(tmp2);
 	free(next);
 	free(end);
 }
