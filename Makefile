@@ -28,7 +28,6 @@ endif
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?= input csvrow time expr cells partial audit manifest archive
-FUZZ_TARGETS += geopartial
 FUZZ_TARGETS += pseudo
 FUZZ_TARGETS += anomflags
 FUZZ_DIR     = build-fuzz
@@ -41,8 +40,7 @@ FUZZ_MAXLEN_csvrow = 16384
 FUZZ_MAXLEN_time   = 4096
 FUZZ_MAXLEN_expr   = 4096
 FUZZ_MAXLEN_cells  = 16384
-FUZZ_MAXLEN_partial = 16384
-FUZZ_MAXLEN_geopartial = 65536
+FUZZ_MAXLEN_partial = 65536
 FUZZ_MAXLEN_audit  = 16384
 FUZZ_MAXLEN_manifest = 16384
 FUZZ_MAXLEN_archive = 65536

@@ -297,8 +297,10 @@ size_t table_columns_parse(const struct table_col *cols, size_t ncols,
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p), k;
 		if (!len) {
-			buf_addf(msg, "expected a comma-separated list of "
-				 "columns, found '%s'", list);
+			buf_adds(msg, "expected a comma-separated list of "
+				 "columns, found '");
+			buf_add_escaped(msg, list, strlen(list), 256);
+			buf_addch(msg, '\'');
 			n = 0;
 			break;
 		}
@@ -307,7 +309,9 @@ size_t table_columns_parse(const struct table_col *cols, size_t ncols,
 			    !memcmp(cols[k].name, p, len))
 				break;
 		if (k == ncols) {
-			buf_addf(msg, "unknown column '%.*s'", (int)len, p);
+			buf_adds(msg, "unknown column '");
+			buf_add_escaped(msg, p, len, 256);
+			buf_addch(msg, '\'');
 			size_t before = msg->len;
 			if (len == strlen(cols[0].name) &&
 			    !memcmp(p, cols[0].name, len))
@@ -322,7 +326,9 @@ size_t table_columns_parse(const struct table_col *cols, size_t ncols,
 			break;
 		}
 		if (seen[k]) {
-			buf_addf(msg, "'%.*s' is listed twice", (int)len, p);
+			buf_addch(msg, '\'');
+			buf_add_escaped(msg, p, len, 256);
+			buf_adds(msg, "' is listed twice");
 			n = 0;
 			break;
 		}

@@ -37,7 +37,6 @@ int fuzz_time_one(const uint8_t *data, size_t size);
 int fuzz_expr_one(const uint8_t *data, size_t size);
 int fuzz_cells_one(const uint8_t *data, size_t size);
 int fuzz_partial_one(const uint8_t *data, size_t size);
-int fuzz_geopartial_one(const uint8_t *data, size_t size);
 int fuzz_audit_one(const uint8_t *data, size_t size);
 int fuzz_manifest_one(const uint8_t *data, size_t size);
 int fuzz_archive_one(const uint8_t *data, size_t size);

@@ -39,7 +39,6 @@ static const struct target targets[] = {
 	{ "expr", fuzz_expr_one },
 	{ "cells", fuzz_cells_one },
 	{ "partial", fuzz_partial_one },
-	{ "geopartial", fuzz_geopartial_one },
 	{ "audit", fuzz_audit_one },
 	{ "manifest", fuzz_manifest_one },
 	{ "archive", fuzz_archive_one },
