@@ -207,7 +207,7 @@ static void op_add(void *feed, const struct pipe_input *pin,
 {
 	struct astate *f = feed;
 	struct attr_rec x;
-	struct attr_run run;
+	int64_t tmax = INT64_MAX;
 
 	if (!record_has(r, F_START))
 		return;
@@ -246,29 +246,8 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		attr_take_shared(&f->core, &x);
 		return;
 	}
-	if (!x.plen && !attr_addr_run(&f->core, &r->v[F_PUBLIC_IP].ip, &run))
-		return;
-	if (record_has(r, F_EVENT)) {
-		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
-		if (k < 0)
-			return;
-		x.kind = (uint8_t)k;
-	} else if (record_has(r, F_END)) {
-		x.kind = ATTR_SESSION;
-		x.end = r->v[F_END].i;
-	} else if (record_has(r, F_DURATION)) {
-		x.kind = ATTR_SESSION;
-		/* whole milliseconds of the duration (us) */
-		x.end = r->v[F_START].i + r->v[F_DURATION].i / 1000;
-	} else {
-		x.kind = ATTR_ALLOC;
-	}
 	if (!x.plen)
 		x.pub = r->v[F_PUBLIC_IP].ip;
-	if (record_has(r, F_SRC_IP)) {
-		x.priv = r->v[F_SRC_IP].ip;
-		x.has_priv = 1;
-	}
 	if (record_has(r, F_PUBLIC_PORT)) {
 		int64_t lo = r->v[F_PUBLIC_PORT].i, hi = lo;
 		if (record_has(r, F_PUBLIC_PORT_END))
@@ -295,22 +274,37 @@ static void op_add(void *feed, const struct pipe_input *pin,
 		x.lo = 0;
 		x.hi = 65535;
 	}
-	x.start = r->v[F_START].i;
 	/* only a block some query names a port of (a session: and a time
 	   it covers); a block's events go or stay together, but for the
 	   allocations after its last query (attr_block_latest) */
-	if (!x.plen && x.kind == ATTR_SESSION) {
-		if (!attr_wanted_session(&f->core, &x.pub, x.lo, x.hi, x.step,
-					 x.start, x.end))
+	if (!x.plen && !attr_block_cached(&f->core, &x.pub, x.lo, x.hi, x.step,
+					  &tmax))
+		return;
+	if (record_has(r, F_EVENT)) {
+		int k = attr_event_kind(r->v[F_EVENT].s.s, r->v[F_EVENT].s.len);
+		if (k < 0)
 			return;
-	} else if (!x.plen) {
-		int64_t tmax;
-
-		if (!attr_run_latest(&f->core, &run, x.lo, x.hi, x.step,
-				     &tmax) ||
-		    (x.kind == ATTR_ALLOC && x.start - f->core.slack > tmax))
-			return;
+		x.kind = (uint8_t)k;
+	} else if (record_has(r, F_END)) {
+		x.kind = ATTR_SESSION;
+		x.end = r->v[F_END].i;
+	} else if (record_has(r, F_DURATION)) {
+		x.kind = ATTR_SESSION;
+		/* whole milliseconds of the duration (us) */
+		x.end = r->v[F_START].i + r->v[F_DURATION].i / 1000;
+	} else {
+		x.kind = ATTR_ALLOC;
 	}
+	if (record_has(r, F_SRC_IP)) {
+		x.priv = r->v[F_SRC_IP].ip;
+		x.has_priv = 1;
+	}
+	x.start = r->v[F_START].i;
+	if (!x.plen && (x.kind == ATTR_SESSION ?
+	    !attr_wanted_session(&f->core, &x.pub, x.lo, x.hi, x.step,
+				 x.start, x.end) :
+	    x.kind == ATTR_ALLOC && x.start - f->core.slack > tmax))
+		return;
 	if (record_has(r, F_PROTOCOL))
 		attr_proto_norm(r->v[F_PROTOCOL].s.s, r->v[F_PROTOCOL].s.len,
 				x.proto);

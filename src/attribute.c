@@ -197,6 +197,8 @@ void attr_index(struct attr *at)
 	free(at->qend);
 	free(at->qp);
 	free(at->qk);
+	free(at->bc); /* what it says depends on the queries */
+	at->bc = NULL;
 	/* sized by the distinct addresses (a few hundred for thousands of
 	   queries), so that the table stays in cache for every record */
 	ndist = at->nq > 0;
@@ -322,37 +324,17 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
 	return 0;
 }
 
-int attr_addr_run(const struct attr *at, const struct ipaddr *ip,
-		  struct attr_run *run)
-{
-	run->a = run->e = 0;
-	run->indexed = at->qp && at->sorted;
-	if (!run->indexed)
-		return attr_wanted(at, ip);
-	return addr_run(at, ip, &run->a, &run->e);
-}
-
 int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
 		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
 {
-	struct attr_run run;
-
-	if (!attr_addr_run(at, ip, &run)) {
-		*tmax = INT64_MAX;
-		return 0;
-	}
-	return attr_run_latest(at, &run, lo, hi, step, tmax);
-}
-
-int attr_run_latest(const struct attr *at, const struct attr_run *run,
-		    uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
-{
-	size_t a = run->a, e = run->e;
+	size_t a, e;
 	int any = 0;
 
 	*tmax = INT64_MAX;
-	if (!run->indexed)
-		return 1;
+	if (!at->qp || !at->sorted)
+		return attr_wanted(at, ip);
+	if (!addr_run(at, ip, &a, &e))
+		return 0;
 	for (a = port_lower(at, a, e, lo); a < e; a++) {
 		const struct attr_qkey *q = &at->qk[a];
 
@@ -365,6 +347,46 @@ int attr_run_latest(const struct attr *at, const struct attr_run *run,
 		any = 1;
 	}
 	return any;
+}
+
+/* One entry a slot, replaced on a collision: what attr_block_latest
+   said for a block. */
+struct attr_bcache {
+	struct ipaddr ip;
+	uint8_t used, wanted;
+	uint16_t lo, hi, step;
+	int64_t tmax;
+};
+
+#define BCACHE_SLOTS 4096
+
+int attr_block_cached(struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax)
+{
+	struct attr_bcache *c;
+	uint64_t h = ip_hash(ip);
+
+	if (!at->qp || !at->sorted || lo > 65535 || hi > 65535 ||
+	    step > 65535)
+		return attr_block_latest(at, ip, lo, hi, step, tmax);
+	if (!at->bc)
+		at->bc = xcalloc(BCACHE_SLOTS, sizeof(*at->bc));
+	h = (h ^ lo) * 1099511628211ULL;
+	h = (h ^ hi) * 1099511628211ULL;
+	h = (h ^ step) * 1099511628211ULL;
+	c = &at->bc[(h ^ (h >> 32)) & (BCACHE_SLOTS - 1)];
+	if (!c->used || c->lo != lo || c->hi != hi || c->step != step ||
+	    !ip_eq(&c->ip, ip)) {
+		c->used = 1;
+		c->ip = *ip;
+		c->lo = (uint16_t)lo;
+		c->hi = (uint16_t)hi;
+		c->step = (uint16_t)step;
+		c->wanted = (uint8_t)attr_block_latest(at, ip, lo, hi, step,
+						       &c->tmax);
+	}
+	*tmax = c->tmax;
+	return c->wanted;
 }
 
 int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
@@ -509,7 +531,7 @@ void attr_keep(struct attr *at, const struct attr_rec *rec)
 	if (rec->kind == ATTR_SESSION && !rec->plen ?
 	    !attr_wanted_session(at, &rec->pub, rec->lo, rec->hi, rec->step,
 				 rec->start, rec->end) :
-	    !rec->plen && (!attr_block_latest(at, &rec->pub, rec->lo, rec->hi,
+	    !rec->plen && (!attr_block_cached(at, &rec->pub, rec->lo, rec->hi,
 					      rec->step, &tmax) ||
 			   (rec->kind == ATTR_ALLOC &&
 			    rec->start - at->slack > tmax)))
@@ -1423,6 +1445,7 @@ void attr_release(struct attr *at)
 	free(at->qp);
 	free(at->qk);
 	free(at->qt);
+	free(at->bc);
 	free(at->r);
 	free(at->a);
 	memset(at, 0, sizeof(*at));

@@ -122,6 +122,7 @@ struct attr {
 	size_t nsown, asown;
 	char **sset;
 	size_t sset_cap, nsset;
+	struct attr_bcache *bc; /* attr_block_cached: NULL until used */
 };
 
 void attr_init(struct attr *at, int64_t slack_ms, int64_t max_binding_ms);
@@ -143,16 +144,10 @@ int attr_wanted_block(const struct attr *at, const struct ipaddr *ip,
    those after it would have taken closes nothing they answer with. */
 int attr_block_latest(const struct attr *at, const struct ipaddr *ip,
 		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
-/* attr_block_latest in two steps, the address looked up once: its
-   queries (0 when none names it), then a block of it. */
-struct attr_run {
-	size_t a, e;
-	int indexed;
-};
-int attr_addr_run(const struct attr *at, const struct ipaddr *ip,
-		  struct attr_run *run);
-int attr_run_latest(const struct attr *at, const struct attr_run *run,
-		    uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
+/* attr_block_latest through a small cache of blocks in 'at' (a log
+   names a few thousand blocks millions of times): the same answer. */
+int attr_block_cached(struct attr *at, const struct ipaddr *ip,
+		      uint32_t lo, uint32_t hi, uint32_t step, int64_t *tmax);
 /* The same, and a query time inside [start - slack, end + slack]: a
    session, which pairs with nothing, is kept only when it can answer. */
 int attr_wanted_session(const struct attr *at, const struct ipaddr *ip,
