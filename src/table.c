@@ -246,40 +246,31 @@ void table_pseudonymize(struct table *t, const struct pseudo *p)
 
 void table_drop_cols(struct table *t, const unsigned char *drop)
 {
-	size_t n = 0;
+	size_t n = 0, *kept = xcalloc(t->ncols ? t->ncols : 1, sizeof(*kept));
+	size_t *at = xcalloc(t->ncols ? t->ncols : 1, sizeof(*at));
 	for (size_t k = 0; k < t->ncols; k++)
-		n += !drop[k];
-	if (n == t->ncols)
-		return;
-	struct table_col *cols = xcalloc(n ? n : 1, sizeof(*cols));
-	struct buf names = BUF_INIT;
-	size_t *at = xcalloc(n ? n : 1, sizeof(*at));
-	for (size_t k = 0, j = 0; k < t->ncols; k++) {
-		if (drop[k])
-			continue;
-		cols[j] = t->cols[k];
-		at[j++] = names.len;
-		buf_adds(&names, t->cols[k].name);
-		buf_addch(&names, '\0');
+		if (!drop[k]) {
+			at[k] = n;
+			kept[n++] = k;
+		}
+	if (n < t->ncols) {
+		/* the columns to show follow theirs, or go with them */
+		size_t *show = t->show, nshow = 0;
+		for (size_t i = 0; show && i < t->nshow; i++)
+			if (!drop[show[i]])
+				show[nshow++] = at[show[i]];
+		t->show = NULL;
+		table_select_cols(t, kept, n);
+		t->show = show;
+		t->nshow = nshow;
+		/* the per-column marks no longer line up */
+		free(t->own_keep);
+		t->own_keep = NULL;
+		t->keep = NULL;
+		t->subs_col = t->records_col = TABLE_NONE;
 	}
-	for (size_t j = 0; j < n; j++)
-		cols[j].name = names.data + at[j];
-	for (size_t r = 0; r < t->nrows; r++)
-		for (size_t k = 0, j = 0; k < t->ncols; k++)
-			if (!drop[k])
-				t->cells[r * n + j++] = t->cells[r * t->ncols + k];
-	/* the per-column marks no longer line up */
-	free(t->own_keep);
-	t->own_keep = NULL;
-	t->keep = NULL;
-	t->subs_col = t->records_col = TABLE_NONE;
 	free(at);
-	free(t->own_cols);
-	buf_release(&t->names);
-	t->own_cols = cols;
-	t->names = names;
-	t->cols = cols;
-	t->ncols = n;
+	free(kept);
 }
 
 size_t table_columns_parse(const struct table_col *cols, size_t ncols,
