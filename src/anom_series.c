@@ -502,7 +502,7 @@ static size_t spike_next(struct spike_iter *it, const struct srec **out)
 				it->g[m].input = R[i].input;
 				it->g[m++].line = R[i].line;
 			}
-		qsort(it->g, m, sizeof(*it->g), cmp_srec);
+		qsort_unsorted(it->g, m, sizeof(*it->g), cmp_srec);
 		*out = it->g;
 		return m;
 	}

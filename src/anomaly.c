@@ -658,9 +658,11 @@ static void hs_order(struct hs_order *o, const struct anom *a, int by_sim,
 		if (c < 2)
 			continue;
 		if (o->o32)
-			qsort(o->o32 + lo, c, sizeof(*o->o32), cmp_ord32);
+			qsort_unsorted(o->o32 + lo, c, sizeof(*o->o32),
+				       cmp_ord32);
 		else
-			qsort(o->o64 + lo, c, sizeof(*o->o64), cmp_ord64);
+			qsort_unsorted(o->o64 + lo, c, sizeof(*o->o64),
+				       cmp_ord64);
 	}
 	ord_base = NULL;
 	o->m = m;

@@ -256,14 +256,19 @@ uint32_t *intern_merge(struct intern *into, const struct intern *from)
 }
 
 struct sort_view {
+	uint64_t pre;  /* the first 8 bytes, big-endian, zero-padded */
 	const char *s;
 	size_t len;
 	uint32_t id;
 };
 
+/* Byte order: prefixes that differ decide as the bytes would (a shorter
+   string's padding sorts it first); equal prefixes compare whole. */
 static int cmp_view(const void *pa, const void *pb)
 {
 	const struct sort_view *a = pa, *b = pb;
+	if (a->pre != b->pre)
+		return a->pre < b->pre ? -1 : 1;
 	size_t n = a->len < b->len ? a->len : b->len;
 	int c = memcmp(a->s, b->s, n);
 	if (c)
@@ -279,6 +284,10 @@ uint32_t *intern_sort(struct intern *t, size_t *count)
 	for (size_t i = 0; i < n; i++) {
 		k[i].s = intern_str(t, (uint32_t)i, &k[i].len);
 		k[i].id = (uint32_t)i;
+		k[i].pre = 0;
+		for (size_t j = 0; j < 8; j++)
+			k[i].pre = k[i].pre << 8 |
+				   (j < k[i].len ? (unsigned char)k[i].s[j] : 0);
 	}
 	if (n)
 		qsort(k, n, sizeof(*k), cmp_view);

@@ -83,61 +83,129 @@ static size_t group_of(const unsigned char *r, size_t key_off, size_t nkeys)
 	return k < nkeys ? k : nkeys;
 }
 
+/*
+ * One group [0, n) into cmp order: nothing when sorted already, a merge
+ * of its two runs when there are two (the records of one id from two
+ * time-ordered feeds), else qsort.
+ */
+static void group_order(unsigned char *r, size_t n, size_t size,
+			int (*cmp)(const void *, const void *),
+			unsigned char **tmp, size_t *tmp_n)
+{
+	size_t i = 1, j;
+	while (i < n && cmp(r + (i - 1) * size, r + i * size) <= 0)
+		i++;
+	if (i >= n)
+		return;
+	for (j = i + 1; j < n && cmp(r + (j - 1) * size, r + j * size) <= 0;
+	     j++)
+		;
+	if (j < n) {
+		qsort(r, n, size, cmp);
+		return;
+	}
+	/* two runs: the first to tmp, merged back from the front */
+	if (i > *tmp_n) {
+		*tmp = xreallocarray(*tmp, i, size);
+		*tmp_n = i;
+	}
+	memcpy(*tmp, r, i * size);
+	size_t a = 0, b = i, o = 0;
+	while (a < i && b < n) {
+		if (cmp(*tmp + a * size, r + b * size) <= 0)
+			memcpy(r + o++ * size, *tmp + a++ * size, size);
+		else
+			memcpy(r + o++ * size, r + b++ * size, size);
+	}
+	if (a < i)
+		memcpy(r + o * size, *tmp + a * size, (i - a) * size);
+}
+
 void groupsort(void *base, size_t n, size_t size, size_t key_off,
 	       size_t nkeys, int (*cmp)(const void *, const void *))
 {
 	unsigned char *r = base;
 	if (n < 2)
 		return;
-	/* next[g]: where group g's next record goes; end[g]: its end */
 	size_t ng = nkeys + 1;
-	size_t *next = xcalloc(ng, sizeof(*next));
-	size_t *end = xcalloc(ng, sizeof(*end));
-	unsigned char *tmp = xmalloc(size), *tmp2 = xmalloc(size);
+	size_t *start = xcalloc(ng + 1, sizeof(*start));
+	unsigned char *tmp = xmalloc(size);
 	for (size_t i = 0; i < n; i++)
-		end[group_of(r + i * size, key_off, nkeys)]++;
-	for (size_t g = 0, off = 0; g < ng; g++) {
-		size_t c = end[g];
-		next[g] = off;
-		off += c;
-		end[g] = off;
-	}
-	/* each record is moved once to its group, cycle by cycle */
-	for (size_t g = 0; g < ng; g++) {
-		while (next[g] < end[g]) {
-			size_t i = next[g];
-			size_t h = group_of(r + i * size, key_off, nkeys);
-			if (h == g) {
-				next[g]++;
+		start[group_of(r + i * size, key_off, nkeys) + 1]++;
+	for (size_t g = 0; g < ng; g++)
+		start[g + 1] += start[g];
+	if (n <= UINT32_MAX) {
+		/* stable: position p takes record ord[p], so each group keeps
+		   the records' order (often by time already) */
+		uint32_t *ord = xmalloc(n * sizeof(*ord));
+		size_t *next = xmalloc(ng * sizeof(*next));
+		memcpy(next, start, ng * sizeof(*next));
+		for (size_t i = 0; i < n; i++)
+			ord[next[group_of(r + i * size, key_off, nkeys)]++] =
+				(uint32_t)i;
+		free(next);
+		for (size_t i = 0; i < n; i++) {
+			if (ord[i] == i)
 				continue;
-			}
 			memcpy(tmp, r + i * size, size);
-			do {
-				size_t j = next[h]++;
-				size_t k = group_of(r + j * size, key_off, nkeys);
-				/* swap tmp and record j */
-				if (k == h) /* already in place: skip over it */
-					continue;
-				unsigned char *p = r + j * size, *q;
-				memcpy(tmp2, p, size);
-				memcpy(p, tmp, size);
-				q = tmp;
-				tmp = tmp2;
-				tmp2 = q;
-				h = k;
-			} while (h != g);
-			memcpy(r + i * size, tmp, size);
-			next[g]++;
+			size_t j = i;
+			for (;;) {
+				size_t from = ord[j];
+				ord[j] = (uint32_t)j; /* done */
+				if (from == i) {
+					memcpy(r + j * size, tmp, size);
+					break;
+				}
+				memcpy(r + j * size, r + from * size, size);
+				j = from;
+			}
 		}
+		free(ord);
+	} else {
+		/* in place, cycle by cycle: next[g] where group g's next
+		   record goes */
+		size_t *next = xmalloc(ng * sizeof(*next));
+		unsigned char *tmp2 = xmalloc(size);
+		memcpy(next, start, ng * sizeof(*next));
+		for (size_t g = 0; g < ng; g++) {
+			while (next[g] < start[g + 1]) {
+				size_t i = next[g];
+				size_t h = group_of(r + i * size, key_off, nkeys);
+				if (h == g) {
+					next[g]++;
+					continue;
+				}
+				memcpy(tmp, r + i * size, size);
+				do {
+					size_t j = next[h]++;
+					size_t k = group_of(r + j * size, key_off,
+							    nkeys);
+					if (k == h)
+						continue;
+					unsigned char *p = r + j * size, *q;
+					memcpy(tmp2, p, size);
+					memcpy(p, tmp, size);
+					q = tmp;
+					tmp = tmp2;
+					tmp2 = q;
+					h = k;
+				} while (h != g);
+				memcpy(r + i * size, tmp, size);
+				next[g]++;
+			}
+		}
+		free(tmp2);
+		free(next);
 	}
-	for (size_t g = 0, lo = 0; g < ng; g++) {
-		size_t hi = end[g];
+	unsigned char *mtmp = NULL;
+	size_t mtmp_n = 0;
+	for (size_t g = 0; g < ng; g++) {
+		size_t lo = start[g], hi = start[g + 1];
 		if (hi - lo > 1)
-			qsort(r + lo * size, hi - lo, size, cmp);
-		lo = hi;
+			group_order(r + lo * size, hi - lo, size, cmp, &mtmp,
+				    &mtmp_n);
 	}
+	free(mtmp);
 	free(tmp);
-	free(tmp2);
-	free(next);
-	free(end);
+	free(start);
 }

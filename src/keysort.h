@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct sort_key {
@@ -66,15 +67,32 @@ static inline void keysort_apply(void *base, size_t size, struct sort_key *k,
 }
 
 /*
- * Sort n records of 'size' bytes in place, without a second array: the
- * records are first moved into groups by the uint32 at byte offset
+ * Sort n records of 'size' bytes in place, without a second array of
+ * records: they are first moved into groups by the uint32 at byte offset
  * 'key_off' (a dense id below 'nkeys', e.g. a rank from intern_sort),
- * ascending, by one in-place bucket permutation; then each group is
- * qsorted by 'cmp', which must order by that id first. The order is
- * cmp's. Memory: one counter per id. Records whose id is >= nkeys go
- * last, in a group of their own.
+ * ascending, keeping their order within a group (a permutation of 4-byte
+ * indexes, applied cycle by cycle); then each group is put in 'cmp'
+ * order, which must order by that id first: left when sorted, its two
+ * runs merged when it has two (time-ordered feeds one after the other),
+ * else qsorted. The order is cmp's. Memory: 4 bytes a record while it
+ * runs (beyond 2^32 records an unstable in-place permutation instead),
+ * one counter per id. Records whose id is >= nkeys go last, in a group
+ * of their own.
  */
 void groupsort(void *base, size_t n, size_t size, size_t key_off,
 	       size_t nkeys, int (*cmp)(const void *, const void *));
+
+/* qsort, after one pass that finds 'base' sorted already (common: the
+   records of one entity in a time-ordered input) and then leaves it. */
+static inline void qsort_unsorted(void *base, size_t n, size_t size,
+				  int (*cmp)(const void *, const void *))
+{
+	const unsigned char *p = base;
+	size_t i = 1;
+	while (i < n && cmp(p + (i - 1) * size, p + i * size) <= 0)
+		i++;
+	if (i < n)
+		qsort(base, n, size, cmp);
+}
 
 #endif
