@@ -333,10 +333,47 @@ struct ientry {
 /* How far ahead of its use a batch entry's memory is prefetched. */
 #define AHEAD 16
 
+/*
+ * The number an item is kept as, or NOT_NUM for text: a digit string as
+ * its value (below 10^18, under 2^60), and two joined by '-' (a LAC-CI
+ * cell, "2214-102438146") as PAIR_ITEM | a << 32 | b when a < 2^29 and
+ * b < 2^32, so that cells need no interning. Both forms are one to one
+ * with their text, above every plain number and below stripe_items' text
+ * flag (bit 63); the partial writes a pair back as its text (item_text),
+ * so its bytes do not depend on this.
+ */
+#define PAIR_ITEM ((uint64_t)1 << 61)
+
+static uint64_t item_number(const char *s, size_t len)
+{
+	uint64_t n = digits_value(s, len);
+	if (n != NOT_NUM || len < 3 || len > 21)
+		return n;
+	const char *dash = memchr(s, '-', len);
+	if (!dash || dash == s)
+		return NOT_NUM;
+	size_t la = (size_t)(dash - s);
+	uint64_t a = digits_value(s, la), b = digits_value(dash + 1, len - la - 1);
+	if (a >= (1u << 29) || b > 0xffffffffu)
+		return NOT_NUM;
+	return PAIR_ITEM | a << 32 | b;
+}
+
+/* The text of item number 'num' when it is a pair, into 'out' (24 bytes):
+   its length, 0 for a plain number. */
+static size_t item_pair_text(uint64_t num, char *out)
+{
+	if (num < PAIR_ITEM || num == NOT_NUM)
+		return 0;
+	return (size_t)snprintf(out, 24, "%llu-%llu",
+				(unsigned long long)(num >> 32 & ((1u << 29) - 1)),
+				(unsigned long long)(num & 0xffffffffu));
+}
+
 static struct item item_of(const char *s, size_t len)
 {
 	struct item it = { 0, 0, (const unsigned char *)s, len };
-	it.num = digits_value(s, len);
+	it.num = item_number(s, len);
 	it.text = it.num == NOT_NUM;
 	return it;
 }
@@ -1705,6 +1742,7 @@ void volume_save(struct volume *v, struct partial_writer *w)
 	if (nsp)
 		qsort(sp, nsp, sizeof(*sp), cmp_save_item);
 	/* distinct pairs, every stripe's runs merged */
+	struct buf ptext = BUF_INIT;  /* the texts of pair items */
 	struct save_item *pr = NULL;
 	size_t npr = 0, pralloc = 0;
 	uint64_t *scratch = xcalloc(v->pair_cap, sizeof(*scratch));
@@ -1724,12 +1762,19 @@ void volume_save(struct volume *v, struct partial_writer *w)
 			e->g = map[gid & (NSHARD - 1)][gid >> SHARD_BITS];
 			e->kind = f & ((1u << KIND_BITS) - 1);
 			e->count = 0;
+			char pt[24];
+			size_t pl;
 			if (ref >> 63) {
 				size_t len;
 				const char *s = intern_str(&t->text,
 							   (uint32_t)ref, &len);
 				e->it = (struct item){ 1, 0,
 					(const unsigned char *)s, len };
+			} else if ((pl = item_pair_text(ref, pt))) {
+				/* a pair as its text: where in 'ptext' (the
+				   pointers are set once it stops growing) */
+				e->it = (struct item){ 2, ptext.len, NULL, pl };
+				buf_add(&ptext, pt, pl);
 			} else {
 				e->it = (struct item){ 0, ref, NULL, 0 };
 			}
@@ -1739,6 +1784,11 @@ void volume_save(struct volume *v, struct partial_writer *w)
 		dmerge_release(&m);
 	}
 	free(scratch);
+	for (size_t i = 0; i < npr; i++)
+		if (pr[i].it.text == 2)
+			pr[i].it = (struct item){ 1, 0,
+				(const unsigned char *)ptext.data + pr[i].it.num,
+				pr[i].it.len };
 	if (npr)
 		qsort(pr, npr, sizeof(*pr), cmp_save_item);
 	if (!ok)
@@ -1797,6 +1847,7 @@ void volume_save(struct volume *v, struct partial_writer *w)
 		free(revs[ti]);
 	free(revs);
 	free(pr);
+	buf_release(&ptext);
 	free(sp);
 	for (unsigned si = 0; si < NSHARD; si++)
 		free(map[si]);
@@ -1976,6 +2027,12 @@ int volume_load(struct volume *v, struct partial_reader *r)
 				    (i && cmp_item(&prev, &it) >= 0))
 					goto bad; /* not what save writes */
 				prev = it;
+				if (it.text) { /* a pair is kept as a number */
+					uint64_t num = item_number(
+						(const char *)it.s, it.len);
+					if (num != NOT_NUM)
+						it = (struct item){ 0, num, NULL, 0 };
+				}
 				uint64_t h = item_hash(&it);
 				struct istripe *t = &v->stripe[h >> (64 - STRIPE_BITS)];
 				uint32_t id = item_put(t, &it, h);

@@ -5,7 +5,8 @@
  * built from random splits of the records (with a budget so small that
  * every run of pairs goes to the spill file) merged in different orders.
  * The records mix numbers, digit strings with leading zeros, text and
- * empty values, and include groups that outgrow the narrow form (huge and
+ * empty values, cells as LAC-CI pairs (kept as numbers) and the shapes
+ * next to them (kept as text), and include groups that outgrow the narrow form (huge and
  * negative durations, far-off times, bytes). The reports must also come
  * out in the same order whichever way the state was built.
  */
@@ -23,7 +24,7 @@
 #define NREC 3000
 
 struct trec {
-	char caller[24], callee[24], cell[16];
+	char caller[24], callee[24], cell[24];
 	int has_caller, has_callee, has_cell, has_start, has_dur, sms;
 	int has_up, has_down;
 	int64_t start, dur, up, down;
@@ -62,12 +63,31 @@ static void make_records(uint64_t seed)
 		t->has_callee = rnd(&seed) % 25 != 0;
 		party(t->callee, sizeof(t->callee), &seed, 500);
 		t->has_cell = rnd(&seed) % 10 != 0;
-		if (rnd(&seed) % 4)
-			snprintf(t->cell, sizeof(t->cell), "%u",
-				 (unsigned)(102400000 + rnd(&seed) % 80));
-		else
+		static const char *const edge[] = {
+			/* LAC-CI pairs kept as numbers, and their neighbours
+			   kept as text */
+			"0-0", "0-1", "536870911-4294967295", "536870912-1",
+			"1-4294967296", "01-5", "1-05", "1-5", "-5", "5-",
+			"1-2-3", "5",
+		};
+		switch (rnd(&seed) % 6) {
+		case 0:
 			snprintf(t->cell, sizeof(t->cell), "CGI-%u",
 				 (unsigned)(rnd(&seed) % 40));
+			break;
+		case 1:
+			snprintf(t->cell, sizeof(t->cell), "%u-%u",
+				 (unsigned)(2200 + rnd(&seed) % 3),
+				 (unsigned)(102400000 + rnd(&seed) % 20));
+			break;
+		case 2:
+			snprintf(t->cell, sizeof(t->cell), "%s",
+				 edge[rnd(&seed) % (sizeof(edge) / sizeof(edge[0]))]);
+			break;
+		default:
+			snprintf(t->cell, sizeof(t->cell), "%u",
+				 (unsigned)(102400000 + rnd(&seed) % 80));
+		}
 		t->has_start = rnd(&seed) % 30 != 0;
 		t->start = 1735689600000ll +
 			   (int64_t)((rnd(&seed) << 31 | rnd(&seed)) % 7776000000ull);
@@ -151,7 +171,7 @@ static int oracle_key(const struct volume_opts *o, const struct trec *t,
 		if (o->keys[i] == F_CALLER)
 			snprintf(part, sizeof(part), "%.23s", a);
 		else if (o->keys[i] == F_CELL && t->has_cell)
-			snprintf(part, sizeof(part), "%.15s", t->cell);
+			snprintf(part, sizeof(part), "%.23s", t->cell);
 		else if (o->keys[i] == F_DATE && t->has_start)
 			date_text(t->start, part, sizeof(part));
 		size_t l = strlen(out);
