@@ -65,19 +65,22 @@ echo "data: $data, $(wc -c <"$data") bytes gzip, $rows rows; four parts:$parts"
 # the one query's
 nat_rows=${BENCH_NAT_ROWS:-10000000}
 nat=data/nat-${nat_rows}.csv.gz
+# the queries are drawn from that log: named by its size, so that a
+# file drawn from a log of another size is not reused
+q10k=data/nat-${nat_rows}-q10k.csv q1=data/nat-${nat_rows}-q1.csv
 if [ ! -s "$nat" ]; then
 	echo "generating $nat_rows NAT rows into $nat (once)..." >&2
 	"$CDRSIFT_GEN" --kind ip --dialect cgnat --rows "$nat_rows" --seed 7 |
 		gzip -6 >"$nat.tmp" && mv "$nat.tmp" "$nat"
 fi
-if [ ! -s data/nat-q10k.csv ]; then
+if [ ! -s "$q10k" ]; then
 	zcat "$nat" | mawk -F, -v rows="$nat_rows" 'BEGIN { srand(11); print "id,ip,port,time" }
 	NR > 1 && n < 10000 && rand() < 10500 / rows {
 		n++; print "q" n "," $4 "," ($5 + int(rand() * ($6 - $5 + 1))) "," $1
-	}' >data/nat-q10k.csv
-	head -2 data/nat-q10k.csv >data/nat-q1.csv
+	}' >"$q10k"
+	head -2 "$q10k" >"$q1"
 fi
-echo "nat: $nat, $(wc -c <"$nat") bytes gzip, $nat_rows rows; $(($(wc -l <data/nat-q10k.csv) - 1)) queries"
+echo "nat: $nat, $(wc -c <"$nat") bytes gzip, $nat_rows rows; $(($(wc -l <"$q10k") - 1)) queries"
 echo "cdrsift $("$CDRSIFT" --version | grep '^inflate:')"
 
 # The npm peers (ClickHouse embedded, Polars, DuckDB), once, into
@@ -191,8 +194,8 @@ while [ "$i" -lt "$runs" ]; do
 		time_cmd stats4_zlib "CDRSIFT_INFLATE=zlib $CDRSIFT stats -j2 -f csv $parts"
 	time_cmd mawk_top10 "zcat $data | $MAWK_TOP"
 	time_cmd floor_nat "$FLOOR $nat"
-	time_cmd attr_1q "$CDRSIFT attribute --queries data/nat-q1.csv -f csv $nat"
-	time_cmd attr_10kq "$CDRSIFT attribute --queries data/nat-q10k.csv -f csv $nat"
+	time_cmd attr_1q "$CDRSIFT attribute --queries $q1 -f csv $nat"
+	time_cmd attr_10kq "$CDRSIFT attribute --queries $q10k -f csv $nat"
 	for e in $checked; do
 		time_cmd ${e}_sum "THREADS=2 node $here/peers.mjs $e sum $data"
 		time_cmd ${e}_full "THREADS=2 node $here/peers.mjs $e full $data"
