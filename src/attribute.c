@@ -4,7 +4,8 @@
  * by (port, time) (qp), the addresses hashed: a record finds its
  * address's queries in one probe and walks only those of its ports or
  * of its widened interval, whichever are fewer; so the cost is one sort
- * of the queries, one of the kept records, and a short walk per binding,
+ * of the queries, one of the kept records' keys (a block's keys come
+ * nearly in order: runs merged), and a short walk per binding,
  * whatever the number of queries.
  */
 #include "attribute.h"

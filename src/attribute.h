@@ -6,10 +6,12 @@
  * Queries are indexed twice: by (public address, time) and by (public
  * address, port, time), the addresses hashed. A binding record is kept
  * only when some query names its address and a port of its block (a
- * session: and a time it covers), so memory follows the records that
+ * session: and a time it covers; an allocation: not after the block's
+ * last query time plus the slack), so memory follows the records that
  * can answer, not the size of the logs or the number of addresses the
  * queries name. attr_solve() pairs allocate and
- * release events and matches every query in one sweep.
+ * release events and matches every query in one sweep, reading the
+ * records through sort keys in canonical order, not moving them.
  *
  * Rules (times in ms since the epoch, UTC; 'slack' widens both ends):
  *   session record  holds [start, end]        (both ends inclusive)
