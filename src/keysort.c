@@ -121,6 +121,88 @@ static void group_order(unsigned char *r, size_t n, size_t size,
 		memcpy(r + o * size, *tmp + a * size, (i - a) * size);
 }
 
+/*
+ * Position p takes record ord[p], in place; ord[p] = p marks p done.
+ * One cycle at a time is one chain of dependent cache misses (two
+ * random loads a record, most of a sort of 10M records), so CHAINS
+ * walks run in turn, each prefetching its next step. A walk saves the
+ * record where it starts; it ends where the record it needs is already
+ * done, which can only be a start still held (a moved record is never
+ * needed again), so walks may meet in one cycle. A position that is a
+ * walk's current hole is never a start.
+ */
+enum { CHAINS = 8 };
+
+static void apply_order(unsigned char *r, size_t n, size_t size,
+			uint32_t *ord)
+{
+	struct walk {
+		size_t j, from; /* the hole, and where its record is */
+		int live;
+	} w[CHAINS];
+	struct held {
+		size_t pos;
+		int used;
+	} hd[CHAINS];
+	unsigned char *buf = xmalloc(CHAINS * size);
+	size_t scan = 0;
+	memset(w, 0, sizeof(w));
+	memset(hd, 0, sizeof(hd));
+	for (;;) {
+		int any = 0;
+		for (int c = 0; c < CHAINS; c++) {
+			if (!w[c].live) {
+				/* a new start: not done, not a hole */
+				for (; scan < n; scan++) {
+					if (ord[scan] == scan)
+						continue;
+					int hole = 0;
+					for (int d = 0; d < CHAINS; d++)
+						hole |= w[d].live && w[d].j == scan;
+					if (!hole)
+						break;
+				}
+				if (scan >= n)
+					continue;
+				int h = 0;
+				while (hd[h].used)
+					h++; /* held <= live < CHAINS */
+				hd[h].used = 1;
+				hd[h].pos = scan;
+				memcpy(buf + (size_t)h * size, r + scan * size, size);
+				w[c].live = 1;
+				w[c].j = scan;
+				w[c].from = ord[scan];
+				scan++;
+			}
+			any = 1;
+			size_t j = w[c].j, from = w[c].from;
+			if (ord[from] == from) {
+				/* a held start: its saved record ends the walk */
+				int h = 0;
+				while (!hd[h].used || hd[h].pos != from)
+					h++;
+				memcpy(r + j * size, buf + (size_t)h * size, size);
+				hd[h].used = 0;
+				ord[j] = (uint32_t)j;
+				w[c].live = 0;
+				continue;
+			}
+			size_t next = ord[from];
+			memcpy(r + j * size, r + from * size, size);
+			ord[j] = (uint32_t)j;
+			w[c].j = from;
+			w[c].from = next;
+			__builtin_prefetch(&ord[next]);
+			__builtin_prefetch(r + next * size);
+			__builtin_prefetch(r + next * size + size - 1);
+		}
+		if (!any)
+			break;
+	}
+	free(buf);
+}
+
 void groupsort(void *base, size_t n, size_t size, size_t key_off,
 	       size_t nkeys, int (*cmp)(const void *, const void *))
 {
@@ -144,22 +226,7 @@ void groupsort(void *base, size_t n, size_t size, size_t key_off,
 			ord[next[group_of(r + i * size, key_off, nkeys)]++] =
 				(uint32_t)i;
 		free(next);
-		for (size_t i = 0; i < n; i++) {
-			if (ord[i] == i)
-				continue;
-			memcpy(tmp, r + i * size, size);
-			size_t j = i;
-			for (;;) {
-				size_t from = ord[j];
-				ord[j] = (uint32_t)j; /* done */
-				if (from == i) {
-					memcpy(r + j * size, tmp, size);
-					break;
-				}
-				memcpy(r + j * size, r + from * size, size);
-				j = from;
-			}
-		}
+		apply_order(r, n, size, ord);
 		free(ord);
 	} else {
 		/* in place, cycle by cycle: next[g] where group g's next
