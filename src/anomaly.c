@@ -778,6 +778,17 @@ static size_t flag(struct table *t, int kind, const char *sub, size_t sublen,
 	return row;
 }
 
+/* Whether 'x' came so long after 'prev' that no distance could give a
+   speed above the limit: no two places on Earth are more than 20015.1
+   km apart (pi R), so the distance need not be computed. */
+static int beyond_reach(const struct anom_opts *o, const struct arec *prev,
+			const struct arec *x)
+{
+	int64_t dt = x->t - prev->t;
+	return dt > 0 &&
+	       (double)dt / 3600000.0 * (double)o->speed_kmh >= 20016.0;
+}
+
 static void travel(struct anom *a, struct runfacts *rf, struct table *t,
 		  size_t lo, size_t hi, struct buf *sc, struct buf *de,
 		  struct buf *ev, const struct arec ***tie, size_t *tie_alloc)
@@ -797,7 +808,7 @@ static void travel(struct anom *a, struct runfacts *rf, struct table *t,
 			qsort(*tie, m, sizeof(**tie), cmp_travel);
 		for (size_t q = 0; q < m; q++) {
 		const struct arec *x = (*tie)[q];
-		if (prev) {
+		if (prev && !beyond_reach(&a->o, prev, x)) {
 			double gc = geo_distance_m(prev->lat / 1e6,
 						   prev->lon / 1e6,
 						   x->lat / 1e6,
