@@ -26,7 +26,13 @@
 #include "buf.h"
 #include "diag.h"
 
-#define PARTIAL_VERSION 1u
+/*
+ * The format version: a partial of another is refused with both numbers
+ * (PARTIAL_E_VERSION). 2: the anomalies sections (ANOM, ANCL, ASER) hold
+ * one shared record per record (2026-12-06); version 1 partials came from
+ * builds before that.
+ */
+#define PARTIAL_VERSION 2u
 
 /* A section tag: four ASCII characters, as PARTIAL_TAG('A','C','C','T'). */
 #define PARTIAL_TAG(a, b, c, d)                                                \

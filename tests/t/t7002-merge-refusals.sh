@@ -60,9 +60,12 @@ test_expect_success 'a partial of another command or format version: exit 2' '
 	$EDIT part-00.csv.part vol.part command nosuch &&
 	refused 2 "vol.part. is a partial of .nosuch., which this version cannot merge" \
 		part-01.csv.gz.part vol.part &&
-	$EDIT part-00.csv.part v2.part version 2 &&
-	refused 2 "format version 2, this cdrsift reads version 1" \
-		part-01.csv.gz.part v2.part
+	$EDIT part-00.csv.part v1.part version 1 &&
+	refused 2 "format version 1, this cdrsift reads version 2" \
+		part-01.csv.gz.part v1.part &&
+	$EDIT part-00.csv.part v3.part version 3 &&
+	refused 2 "format version 3, this cdrsift reads version 2" \
+		part-01.csv.gz.part v3.part
 '
 
 test_expect_success 'partials of other options: exit 2 naming the option' '
