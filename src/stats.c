@@ -17,6 +17,7 @@
 #include "pipeline.h"
 #include "runfacts.h"
 #include "table.h"
+#include "text.h"
 #include "timeparse.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -58,58 +59,19 @@ static void mark_hour(struct stats *st, int64_t key)
 	intern_put(&st->hours, (const char *)&key, sizeof(key), NULL);
 }
 
-/*
- * The number a digit string stands for: 1 to 18 digits, no leading zero
- * ("0" itself is fine), one to one with its text; UINT64_MAX for any
- * other string.
- */
-static uint64_t digits_value(const char *s, size_t len)
-{
-	if (len == 0 || len > 18 || (s[0] == '0' && len > 1))
-		return UINT64_MAX;
-	uint64_t v = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
-			return UINT64_MAX;
-		v = v * 10 + d;
-	}
-	return v;
-}
-
-/*
- * The number a set keeps for key 's', or UINT64_MAX when it keeps the
- * text: a digit string as its value (below 10^18, so bit 63 is clear),
- * and two of them joined by '-' (a LAC-CI cell key, "2214-102438146")
- * as 1 << 63 | first << 32 | second, when the first is below 2^31 - 1 and
- * the second below 2^32. Both forms are one to one with their text, and
- * no text is kept as both, so the distinct counts are exact; key_text
- * writes a kept number back as its text.
- */
-#define PAIR_KEY ((uint64_t)1 << 63)
-
+/* The number a set keeps for key 's' (text.h), or UINT64_MAX for text. */
 static uint64_t key_value(const char *s, size_t len)
 {
-	uint64_t n = digits_value(s, len);
-	if (n != UINT64_MAX || len < 3 || len > 21)
-		return n;
-	const char *dash = memchr(s, '-', len);
-	if (!dash || dash == s)
-		return UINT64_MAX;
-	size_t la = (size_t)(dash - s);
-	uint64_t a = digits_value(s, la),
-		 b = digits_value(dash + 1, len - la - 1);
-	if (a >= 0x7fffffffu || b > 0xffffffffu)
-		return UINT64_MAX;
-	return PAIR_KEY | a << 32 | b;
+	uint64_t n = text_number(s, len);
+	return n != UINT64_MAX ? n : text_pair_number(s, len);
 }
 
 static void key_text(uint64_t key, struct buf *b)
 {
-	if (key & PAIR_KEY)
-		buf_addf(b, "%llu-%llu",
-			 (unsigned long long)(key >> 32 & 0x7fffffffu),
-			 (unsigned long long)(key & 0xffffffffu));
+	char tmp[24];
+	size_t n = text_pair_format(key, tmp);
+	if (n)
+		buf_add(b, tmp, n);
 	else
 		buf_addf(b, "%llu", (unsigned long long)key);
 }

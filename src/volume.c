@@ -227,16 +227,7 @@ size_t volume_time_text(int key, int64_t val, char *out)
  */
 static uint64_t digits_value(const char *s, size_t len)
 {
-	if (len == 0 || len > 18 || (s[0] == '0' && len > 1))
-		return NOT_NUM;
-	uint64_t v = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned d = (unsigned)(unsigned char)s[i] - '0';
-		if (d > 9)
-			return NOT_NUM;
-		v = v * 10 + d;
-	}
-	return v;
+	return text_number(s, len); /* NOT_NUM is UINT64_MAX */
 }
 
 /* 8 bytes of a digest field, written or read, and the pointer past them. */
@@ -334,40 +325,15 @@ struct ientry {
 #define AHEAD 16
 
 /*
- * The number an item is kept as, or NOT_NUM for text: a digit string as
- * its value (below 10^18, under 2^60), and two joined by '-' (a LAC-CI
- * cell, "2214-102438146") as PAIR_ITEM | a << 32 | b when a < 2^29 and
- * b < 2^32, so that cells need no interning. Both forms are one to one
- * with their text, above every plain number and below stripe_items' text
- * flag (bit 63); the partial writes a pair back as its text (item_text),
- * so its bytes do not depend on this.
+ * The number an item is kept as, or NOT_NUM for text: text_number and
+ * text_pair_number (text.h), so that LAC-CI cells need no interning; a
+ * pair stays below stripe_items' text flag (bit 63), and the partial
+ * writes it back as its text, so its bytes do not depend on this.
  */
-#define PAIR_ITEM ((uint64_t)1 << 61)
-
 static uint64_t item_number(const char *s, size_t len)
 {
-	uint64_t n = digits_value(s, len);
-	if (n != NOT_NUM || len < 3 || len > 21)
-		return n;
-	const char *dash = memchr(s, '-', len);
-	if (!dash || dash == s)
-		return NOT_NUM;
-	size_t la = (size_t)(dash - s);
-	uint64_t a = digits_value(s, la), b = digits_value(dash + 1, len - la - 1);
-	if (a >= (1u << 29) || b > 0xffffffffu)
-		return NOT_NUM;
-	return PAIR_ITEM | a << 32 | b;
-}
-
-/* The text of item number 'num' when it is a pair, into 'out' (24 bytes):
-   its length, 0 for a plain number. */
-static size_t item_pair_text(uint64_t num, char *out)
-{
-	if (num < PAIR_ITEM || num == NOT_NUM)
-		return 0;
-	return (size_t)snprintf(out, 24, "%llu-%llu",
-				(unsigned long long)(num >> 32 & ((1u << 29) - 1)),
-				(unsigned long long)(num & 0xffffffffu));
+	uint64_t n = text_number(s, len);
+	return n != NOT_NUM ? n : text_pair_number(s, len);
 }
 
 static struct item item_of(const char *s, size_t len)
@@ -1770,7 +1736,7 @@ void volume_save(struct volume *v, struct partial_writer *w)
 							   (uint32_t)ref, &len);
 				e->it = (struct item){ 1, 0,
 					(const unsigned char *)s, len };
-			} else if ((pl = item_pair_text(ref, pt))) {
+			} else if ((pl = text_pair_format(ref, pt))) {
 				/* a pair as its text: where in 'ptext' (the
 				   pointers are set once it stops growing) */
 				e->it = (struct item){ 2, ptext.len, NULL, pl };
