@@ -511,17 +511,6 @@ void anom_calls_options_key(const struct anom_opts *o, struct buf *b)
 		 (unsigned long long)o->simbox_cells, o->dup_id ? "yes" : "no");
 }
 
-static void put_set(struct partial_writer *w, const struct intern *set)
-{
-	size_t n = intern_count(set);
-	partial_put_uvarint(w, n);
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *s = intern_str(set, (uint32_t)i, &len);
-		partial_put_bytes(w, s, len);
-	}
-}
-
 void anom_calls_save(struct anom_calls *c, const struct anom_opts *o,
 		     struct partial_writer *w)
 {
@@ -532,29 +521,10 @@ void anom_calls_save(struct anom_calls *c, const struct anom_opts *o,
 	partial_put_uvarint(w, o->simbox_median);
 	partial_put_uvarint(w, o->simbox_cells);
 	partial_put_uvarint(w, o->dup_id);
-	put_set(w, &c->parties);
-	put_set(w, &c->cells);
-	put_set(w, &c->ops);
+	partial_put_strings(w, &c->parties);
+	partial_put_strings(w, &c->cells);
+	partial_put_strings(w, &c->ops);
 	partial_section_end(w);
-}
-
-/* A set of distinct strings as saved; its count (0 on a fault). */
-static uint64_t get_set(struct partial_reader *r, struct intern *set)
-{
-	uint64_t n = partial_get_count(r, 1);
-	for (uint64_t i = 0; i < n && !r->failed; i++) {
-		size_t len;
-		const unsigned char *p = partial_get_bytes(r, &len);
-		int added = 0;
-		if (!p || len > INTERN_MAX_LEN || n > UINT32_MAX - 1) {
-			r->failed = 1;
-			break;
-		}
-		intern_put(set, (const char *)p, len, &added);
-		if (!added)
-			r->failed = 1;
-	}
-	return r->failed ? 0 : n;
 }
 
 int anom_calls_load(struct anom_calls *c, struct anom_opts *o,
@@ -575,9 +545,9 @@ int anom_calls_load(struct anom_calls *c, struct anom_opts *o,
 	    o->simbox_distinct > 100 || o->simbox_median > 1000000000 ||
 	    o->simbox_cells > 1000000000 || o->dup_id > 1)
 		r.failed = 1;
-	uint64_t np = r.failed ? 0 : get_set(&r, &c->parties);
-	uint64_t nc = r.failed ? 0 : get_set(&r, &c->cells);
-	uint64_t no = r.failed ? 0 : get_set(&r, &c->ops);
+	uint64_t np = r.failed ? 0 : partial_get_strings(&r, &c->parties, 1);
+	uint64_t nc = r.failed ? 0 : partial_get_strings(&r, &c->cells, 1);
+	uint64_t no = r.failed ? 0 : partial_get_strings(&r, &c->ops, 1);
 	(void)np;
 	(void)nc;
 	(void)no;

@@ -1187,36 +1187,6 @@ static int op_report(void *state, struct runfacts *rf, struct table *t,
 	return 0;
 }
 
-static void put_set(struct partial_writer *w, const struct intern *set)
-{
-	size_t n = intern_count(set);
-	partial_put_uvarint(w, n);
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *s = intern_str(set, (uint32_t)i, &len);
-		partial_put_bytes(w, s, len);
-	}
-}
-
-/* A set of distinct strings, ascending as saved; their count. */
-static uint64_t get_set(struct partial_reader *r, struct intern *set)
-{
-	uint64_t n = partial_get_count(r, 1);
-	for (uint64_t i = 0; i < n && !r->failed; i++) {
-		size_t len;
-		const unsigned char *p = partial_get_bytes(r, &len);
-		int added = 0;
-		if (!p || len > INTERN_MAX_LEN || !len) {
-			r->failed = 1;
-			break;
-		}
-		intern_put(set, (const char *)p, len, &added);
-		if (!added)
-			r->failed = 1;
-	}
-	return r->failed ? 0 : n;
-}
-
 static void op_save(void *state, struct partial_writer *w)
 {
 	struct anom *a = state;
@@ -1236,10 +1206,10 @@ static void op_save(void *state, struct partial_writer *w)
 	partial_put_uvarint(w, a->o.imei_sims);
 	partial_put_uvarint(w, a->o.imei_handsets);
 	partial_put_uvarint(w, a->o.imei_days);
-	put_set(w, &a->subs);
-	put_set(w, &a->imeis);
-	put_set(w, &a->handsets);
-	put_set(w, &a->sims);
+	partial_put_strings(w, &a->subs);
+	partial_put_strings(w, &a->imeis);
+	partial_put_strings(w, &a->handsets);
+	partial_put_strings(w, &a->sims);
 	partial_put_uvarint(w, a->n);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct arec *x = &a->r[i];
@@ -1299,26 +1269,6 @@ static void op_save(void *state, struct partial_writer *w)
 	series_save(a->ser, w);
 }
 
-/* A set as put_set wrote it, empty strings allowed (a subscriber may be
-   empty); its count. */
-static uint64_t get_set0(struct partial_reader *r, struct intern *set)
-{
-	uint64_t n = partial_get_count(r, 1);
-	for (uint64_t i = 0; i < n && !r->failed; i++) {
-		size_t len;
-		const unsigned char *p = partial_get_bytes(r, &len);
-		int added = 0;
-		if (!p || len > INTERN_MAX_LEN || n > UINT32_MAX - 1) {
-			r->failed = 1;
-			break;
-		}
-		intern_put(set, (const char *)p, len, &added);
-		if (!added)
-			r->failed = 1;
-	}
-	return r->failed ? 0 : n;
-}
-
 /* An optional id saved as id + 1: ANOM_NONE for 0; 'bad' set past 'n'. */
 static uint32_t get_opt(struct partial_reader *r, uint64_t n, int *bad)
 {
@@ -1371,10 +1321,10 @@ static int op_load(void *state, const struct partial_file *pf,
 	    a->o.max_duration_s > INT64_MAX / 2000000 ||
 	    a->o.slack_s > INT64_MAX / 2000000)
 		r.failed = 1;
-	uint64_t ns = r.failed ? 0 : get_set0(&r, &a->subs);
-	uint64_t nm = r.failed ? 0 : get_set(&r, &a->imeis);
-	uint64_t nhs = r.failed ? 0 : get_set(&r, &a->handsets);
-	uint64_t nsim = r.failed ? 0 : get_set(&r, &a->sims);
+	uint64_t ns = r.failed ? 0 : partial_get_strings(&r, &a->subs, 1);
+	uint64_t nm = r.failed ? 0 : partial_get_strings(&r, &a->imeis, 0);
+	uint64_t nhs = r.failed ? 0 : partial_get_strings(&r, &a->handsets, 0);
+	uint64_t nsim = r.failed ? 0 : partial_get_strings(&r, &a->sims, 0);
 	uint64_t n = r.failed ? 0 : partial_get_count(&r, 11);
 	if (!r.failed)
 		VEC_GROW(a->r, (size_t)n, a->alloc);

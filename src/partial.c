@@ -443,6 +443,37 @@ uint64_t partial_get_count(struct partial_reader *r, size_t min_size)
 	return n;
 }
 
+void partial_put_strings(struct partial_writer *w, const struct intern *set)
+{
+	size_t n = intern_count(set);
+	partial_put_uvarint(w, n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *s = intern_str(set, (uint32_t)i, &len);
+		partial_put_bytes(w, s, len);
+	}
+}
+
+uint64_t partial_get_strings(struct partial_reader *r, struct intern *set,
+			     int empty_ok)
+{
+	uint64_t n = partial_get_count(r, 1);
+	for (uint64_t i = 0; i < n && !r->failed; i++) {
+		size_t len;
+		const unsigned char *p = partial_get_bytes(r, &len);
+		int added = 0;
+		if (!p || len > INTERN_MAX_LEN || n > UINT32_MAX - 1 ||
+		    (!len && !empty_ok)) {
+			r->failed = 1;
+			break;
+		}
+		intern_put(set, (const char *)p, len, &added);
+		if (!added)
+			r->failed = 1;
+	}
+	return r->failed ? 0 : n;
+}
+
 int partial_reader_finish(struct partial_reader *r,
 			  const struct partial_file *pf, struct diag *d)
 {

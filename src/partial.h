@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "intern.h"
 
 /*
  * The format version: a partial of another is refused with both numbers
@@ -60,6 +61,8 @@ void partial_put_svarint(struct partial_writer *w, int64_t v);  /* zigzag */
 /* A byte string: its length as a uvarint, then the bytes. */
 void partial_put_bytes(struct partial_writer *w, const void *p, size_t len);
 void partial_put_str(struct partial_writer *w, const char *s);
+/* The strings of 'set' in id order: a uvarint count, then each string. */
+void partial_put_strings(struct partial_writer *w, const struct intern *set);
 
 /*
  * Close the open section, append the digest, and return the complete file
@@ -133,6 +136,14 @@ const unsigned char *partial_get_bytes(struct partial_reader *r, size_t *len);
  * could not fit in what is left fails, so that a hostile count never
  * makes a loader allocate more than the file could describe. */
 uint64_t partial_get_count(struct partial_reader *r, size_t min_size);
+/*
+ * Strings as partial_put_strings wrote them, added to the empty 'set'
+ * with the ids they had; their count, 0 after a fault (a string twice,
+ * one too long, more than an intern holds, or an empty one unless
+ * 'empty_ok').
+ */
+uint64_t partial_get_strings(struct partial_reader *r, struct intern *set,
+			     int empty_ok);
 /* 0 when every read succeeded and the payload was read to its end; -1
  * with a message naming the file and the section otherwise. */
 int partial_reader_finish(struct partial_reader *r,
