@@ -246,11 +246,6 @@ size_t geo_columns_parse(const char *list, size_t *out, struct buf *msg)
 				   "geo");
 }
 
-const char *geo_column_name(size_t c)
-{
-	return c < GC_NCOLS ? geo_columns[c].name : "";
-}
-
 uint32_t geo_suppress_needs(void)
 {
 	return (uint32_t)1 << GC_RECORDS | (uint32_t)1 << GC_SUBS;

@@ -34,8 +34,6 @@ struct geo_opts {
  */
 size_t geo_columns_parse(const char *list, size_t *out, struct buf *msg);
 uint32_t geo_columns_mask(const size_t *cols, size_t n);
-/* The name of geo column 'c' (an index geo_columns_parse gave). */
-const char *geo_column_name(size_t c);
 /* The columns --suppress-below judges a cluster by (records, subscribers). */
 uint32_t geo_suppress_needs(void);
 

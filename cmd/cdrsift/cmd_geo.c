@@ -34,6 +34,7 @@ static const struct option geo_opts_long[] = {
 
 struct geo_ctx {
 	struct geo_opts o;
+	const char *columns;   /* --columns as given, or NULL */
 	size_t cols[16];       /* --columns: cluster, then the listed ones */
 	size_t ncols;          /* 0: no --columns */
 };
@@ -50,6 +51,7 @@ static int handle(void *ctx, int c, const char *arg)
 		if (!x->ncols)
 			cli_error("--columns: %s", buf_cstr(&msg));
 		buf_release(&msg);
+		x->columns = arg;
 		return x->ncols ? 0 : -1;
 	}
 	case O_HULLS:
@@ -290,13 +292,9 @@ int cmd_geo(int argc, char **argv)
 	}
 	run_init(&r, &cli, &geo_analysis, op);
 	if (x.ncols) {
-		/* the report shows them; merge refuses partials of other lists */
-		struct buf list = BUF_INIT;
-		for (size_t i = 1; i < x.ncols; i++)
-			buf_addf(&list, "%s%s", i > 1 ? "," : "",
-				 geo_column_name(x.cols[i]));
-		runfacts_set_option(&r.rf, "--columns", buf_cstr(&list));
-		buf_release(&list);
+		/* the report shows them; merge refuses partials of other
+		   lists (a list that parsed is its names as given) */
+		runfacts_set_option(&r.rf, "--columns", x.columns);
 	}
 	run_inputs(&r);
 	if (cli.partial_path) {

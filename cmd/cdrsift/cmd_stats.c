@@ -287,13 +287,9 @@ int cmd_stats(int argc, char **argv)
 	}
 	run_init(&r, &cli, &stats_analysis, &own);
 	if (x.columns) {
-		/* the report shows them; merge refuses partials of other lists */
-		struct buf list = BUF_INIT;
-		for (size_t i = 1; i < x.ncols; i++)
-			buf_addf(&list, "%s%s", i > 1 ? "," : "",
-				 stats_columns[x.cols[i]].name);
-		runfacts_set_option(&r.rf, "--columns", buf_cstr(&list));
-		buf_release(&list);
+		/* the report shows them; merge refuses partials of other
+		   lists (a list that parsed is its names as given) */
+		runfacts_set_option(&r.rf, "--columns", x.columns);
 	}
 	r.input_start = stats_input_start;
 	run_inputs(&r);
